@@ -1,0 +1,110 @@
+"""SBOM import benchmark: parse+validate+store throughput on the embedded default.
+
+Run: python bench/bench_sbom_import.py [--n 20000] [--shared ../shared/data]
+Prints, per input: the baseline (orjson.loads of the same bytes), parse+validate, and the full
+import (parse+validate+store in a fresh migrated SQLite database, committed), as components/s,
+with the ratio to the baseline and the peak traced memory of the full import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gen_sbom import generate
+from medsec.db import migrate
+from medsec.db.engine import make_engine, make_session_factory
+from medsec.db.uow import unit_of_work
+from medsec.ingest.sbom import parse_sbom
+from medsec.sbom import service
+
+REAL = [
+    "sboms/cyclonedx-examples/SBOM/keycloak-10.0.2/bom.json",
+    "sboms/cyclonedx-examples/SBOM/keycloak-10.0.2/bom.xml",
+    "sboms/cyclonedx-examples/SBOM/juice-shop/via_npm/bare/bom.1.4.json",
+    "sboms/sbomqs-samples/apache_airflow-sbom-2.8.0-python3.10.json",
+    "sboms/sbomqs-samples/blogifier-dotnet-SBOM.json",
+    "sboms/sbomqs-samples/sbomqs-spdx-sbtool.json",
+]
+
+
+def best(fn, repeat: int = 3) -> float:
+    """Best wall time of fn over repeat runs."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def store(data: bytes, name: str, workdir: Path) -> tuple[float, int]:
+    """Time one full import into a fresh database; returns (seconds, components)."""
+    db = workdir / f"bench-{time.perf_counter_ns()}.db"
+    engine = make_engine(f"sqlite:///{db}")
+    migrate.upgrade(engine)
+    factory = make_session_factory(engine)
+    t = time.perf_counter()
+    with unit_of_work(factory) as s:
+        res = service.import_sbom(
+            s, data=data, source_name=name, product="Bench", version="1", actor="bench"
+        )
+    elapsed = time.perf_counter() - t
+    engine.dispose()
+    return elapsed, res.sbom.component_count
+
+
+def measure(name: str, data: bytes, workdir: Path) -> None:
+    """Print one row of figures for one input."""
+    base = best(lambda: orjson.loads(data)) if data.lstrip()[:1] in (b"{", b"[") else float("nan")
+    parse = best(lambda: parse_sbom(data, source=name))
+    full = min(store(data, name, workdir)[0] for _ in range(3))
+    n = store(data, name, workdir)[1]
+    tracemalloc.start()
+    store(data, name, workdir)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(
+        f"{name[-48:]:>48} {n:>7} {len(data) / 1e6:7.1f} {base * 1e3:9.1f} {parse * 1e3:9.1f} "
+        f"{full * 1e3:9.1f} {n / full:>10,.0f} {full / base:7.1f} "
+        f"{peak / 1e6:8.1f}"
+    )
+
+
+def main() -> None:
+    """Run the benchmark and print a table."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=20_000)
+    ap.add_argument(
+        "--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared/data"
+    )
+    args = ap.parse_args()
+    print(
+        f"# {platform.node()} {platform.machine()} {os.cpu_count()} cores, "
+        f"python {platform.python_version()}"
+    )
+    print(
+        f"{'input':>48} {'comps':>7} {'MB':>7} {'json ms':>9} {'parse ms':>9} {'import ms':>9} "
+        f"{'comps/s':>10} {'x json':>7} {'peak MB':>8}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        for rel in REAL:
+            path = args.shared / rel
+            if path.exists():
+                measure(rel, path.read_bytes(), workdir)
+        measure(f"generated {args.n} components CDX 1.6", generate(args.n), workdir)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""`medsec demo`: build the example workspace and say what it made and where."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import typer
+
+from medsec.cli import runtime
+from medsec.db import migrate
+from medsec.db.engine import make_engine, make_session_factory
+from medsec.db.uow import unit_of_work
+from medsec.demo import service
+from medsec.errors import Conflict
+
+MARKER = ".medsec-demo"
+
+
+def demo(
+    home: Path = typer.Option(
+        Path("medsec-demo"), "--home", help="Workspace folder to (re)create."
+    ),
+    serve: bool = typer.Option(False, "--serve", help="Also start the web UI (not available yet)."),
+) -> None:
+    """Build a complete example (an infusion pump, two releases, SBOMs) in a fresh workspace."""
+    home = home.resolve()
+    if home.exists():
+        if not (home / MARKER).exists():
+            raise Conflict(
+                f"{home} exists and is not a medsec demo workspace; choose another --home"
+            )
+        shutil.rmtree(home)
+    home.mkdir(parents=True)
+    (home / MARKER).write_text("created by `medsec demo`\n")
+    db_path = home / "medsec.db"
+    engine = make_engine(f"sqlite:///{db_path}")
+    migrate.upgrade(engine)
+    with unit_of_work(make_session_factory(engine)) as session:
+        report = service.build(session, home)
+    engine.dispose()
+    out = runtime.console
+    out.print(f"[bold]medsec demo[/bold]: workspace {home}")
+    out.print(f"product: {report.product} (fictional networked infusion pump)")
+    for version in report.releases:
+        out.print(
+            f"  release {version}: {report.components[version]} components, "
+            f"SBOM quality score {report.quality[version]:.0f}/100"
+        )
+        if report.support_set[version]:
+            out.print(
+                f"    level of support set by hand on {report.support_set[version]} components"
+            )
+    for path in report.files:
+        out.print(f"  SBOM file: {path}")
+    d = report.diff
+    out.print(
+        f"diff 2.0.0 -> 2.1.0: {d['added']} added, {d['removed']} removed, {d['changed']} changed"
+    )
+    out.print(f"database: {db_path}")
+    out.print(
+        f"explore: MEDSEC_HOME={home} medsec sbom show --product '{report.product}' --release 2.1.0"
+    )
+    if serve:
+        out.print("the web UI does not exist yet; --serve has nothing to start")

@@ -1,0 +1,72 @@
+"""The medsec command line: assembles the domain sub-apps and maps errors to exit codes."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from click.exceptions import ClickException
+from rich.markup import escape
+
+from medsec import __version__
+from medsec.cli import db as db_cli
+from medsec.cli import demo as demo_cli
+from medsec.cli.runtime import err_console
+from medsec.errors import Conflict, MedsecError, NotFound
+from medsec.products import cli as products_cli
+from medsec.sbom import cli as sbom_cli
+
+EXIT_OK = 0
+EXIT_REFUSED = 2  # bad input: a document, a value, a rule
+EXIT_NOT_FOUND = 3
+EXIT_CONFLICT = 4
+
+app = typer.Typer(
+    name="medsec",
+    help="Medical device cybersecurity across the total product life cycle (IMDRF N60).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(db_cli.app, name="db")
+app.add_typer(products_cli.product_app, name="product")
+app.add_typer(products_cli.release_app, name="release")
+app.add_typer(sbom_cli.app, name="sbom")
+app.command("demo")(demo_cli.demo)
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    if version:
+        typer.echo(f"medsec {__version__}")
+        raise typer.Exit()
+
+
+def exit_code(error: MedsecError) -> int:
+    """The documented exit code for a domain error."""
+    if isinstance(error, NotFound):
+        return EXIT_NOT_FOUND
+    if isinstance(error, Conflict):
+        return EXIT_CONFLICT
+    return EXIT_REFUSED
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; domain errors become one line on stderr and a non-zero exit."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except MedsecError as error:
+        err_console.print(
+            f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True
+        )
+        sys.exit(exit_code(error))
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err_console.print("aborted")
+        sys.exit(130)
+    except ClickException as usage:
+        usage.show()
+        sys.exit(usage.exit_code)

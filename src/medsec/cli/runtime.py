@@ -1,0 +1,91 @@
+"""What every CLI command shares: settings, the database, one unit of work, output helpers."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from typing import Any
+
+import orjson
+from rich.console import Console
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from medsec.config import Settings, get_settings
+from medsec.db import migrate
+from medsec.db.engine import make_engine, make_session_factory
+from medsec.db.uow import unit_of_work
+from medsec.errors import MedsecError
+
+
+class _LazyConsole:
+    """A rich console made on first use, wide when output is not a terminal (pipes, files)."""
+
+    def __init__(self, *, stderr: bool) -> None:
+        self.stderr = stderr
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        """Print through a console bound to the current stdout/stderr."""
+        stream = sys.stderr if self.stderr else sys.stdout
+        width = None if stream.isatty() else 200
+        Console(file=stream, width=width, stderr=self.stderr).print(*objects, **kwargs)
+
+
+console = _LazyConsole(stderr=False)
+err_console = _LazyConsole(stderr=True)
+
+
+class SchemaBehind(MedsecError):
+    """The server database needs `medsec db upgrade` first."""
+
+    status = 503
+    code = "schema-behind"
+
+
+@cache
+def settings() -> Settings:
+    """Settings for this process."""
+    return get_settings()
+
+
+@cache
+def engine() -> Engine:
+    """The engine for this process, migrated on first use when embedded."""
+    cfg = settings()
+    eng = make_engine(cfg.database_url)
+    if cfg.is_embedded:
+        migrate.ensure_current(eng)
+    elif migrate.current_revision(eng) != migrate.head_revision(eng):
+        raise SchemaBehind("the database schema is not current: run `medsec db upgrade`")
+    return eng
+
+
+@cache
+def session_factory() -> sessionmaker[Session]:
+    """The session factory for this process."""
+    return make_session_factory(engine())
+
+
+@contextmanager
+def uow() -> Iterator[Session]:
+    """One transaction for one command."""
+    with unit_of_work(session_factory()) as session:
+        yield session
+
+
+def actor() -> str:
+    """Who is acting, for the audit log."""
+    return f"cli:{settings().actor}"
+
+
+def print_json(data: Any) -> None:
+    """Write data as indented JSON to stdout."""
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2, default=str).decode() + "\n")
+
+
+def reset() -> None:
+    """Forget cached settings and engines (tests run several workspaces in one process)."""
+    for fn in (settings, engine, session_factory):
+        fn.cache_clear()

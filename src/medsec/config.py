@@ -1,0 +1,37 @@
+"""Settings read from the environment through a factory; nothing is read at import time."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+DEFAULT_MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Runtime settings: where data lives, which database, and input limits."""
+
+    home: Path
+    database_url: str
+    max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
+    actor: str = "cli"
+
+    @property
+    def is_embedded(self) -> bool:
+        """True when the database is the embedded SQLite default."""
+        return self.database_url.startswith("sqlite")
+
+
+def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from MEDSEC_* environment variables (or the mapping given)."""
+    env = os.environ if environ is None else environ
+    home = Path(env.get("MEDSEC_HOME") or user_data_dir("medsec", appauthor=False)).expanduser()
+    url = env.get("MEDSEC_DATABASE_URL") or f"sqlite:///{home / 'medsec.db'}"
+    max_bytes = int(env.get("MEDSEC_MAX_DOCUMENT_BYTES") or DEFAULT_MAX_DOCUMENT_BYTES)
+    user = env.get("MEDSEC_ACTOR") or env.get("USER") or env.get("USERNAME") or "unknown"
+    return Settings(home=home, database_url=url, max_document_bytes=max_bytes, actor=user)

@@ -1,0 +1,110 @@
+"""Build the demo workspace: the infusion pump, two releases and their SBOMs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from medsec.demo import data, documents
+from medsec.products import service as products
+from medsec.products.schemas import NetworkInterface, ProductCreate, ReleaseCreate
+from medsec.sbom import rules
+from medsec.sbom import service as sboms
+
+ACTOR = "demo"
+
+
+@dataclass
+class DemoReport:
+    """What the demo made, for printing."""
+
+    product: str
+    releases: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    components: dict[str, int] = field(default_factory=dict)
+    quality: dict[str, float] = field(default_factory=dict)
+    diff: dict[str, int] = field(default_factory=dict)
+    support_set: dict[str, int] = field(default_factory=dict)
+
+
+def build(session: Session, folder: Path) -> DemoReport:
+    """Create the demo product, releases and SBOMs; write the SBOM files to folder."""
+    report = DemoReport(product=data.PRODUCT)
+    products.create_product(
+        session,
+        data=ProductCreate(
+            name=data.PRODUCT, manufacturer=data.MANUFACTURER, description=data.DESCRIPTION
+        ),
+        actor=ACTOR,
+    )
+    writers = {"2.0.0": ("cdx.json", documents.cyclonedx), "2.1.0": ("spdx.json", documents.spdx)}
+    for version, spec in data.RELEASES.items():
+        products.create_release(
+            session,
+            product=data.PRODUCT,
+            data=ReleaseCreate(
+                version=version,
+                release_date=date.fromisoformat(spec["date"]),
+                use_environment="hospital",
+                clinical_function=data.CLINICAL_FUNCTION,
+                essential_performance=data.ESSENTIAL_PERFORMANCE,
+                interfaces=[NetworkInterface(**i) for i in data.INTERFACES],
+            ),
+            actor=ACTOR,
+        )
+        suffix, write = writers[version]
+        path = folder / f"infuguard-500-{version}.{suffix}"
+        path.write_bytes(write(version))
+        report.files.append(path)
+        result = sboms.import_sbom(
+            session,
+            data=path.read_bytes(),
+            source_name=str(path),
+            product=data.PRODUCT,
+            version=version,
+            actor=ACTOR,
+        )
+        report.support_set[version] = _fill_support(session, version)
+        report.releases.append(version)
+        report.components[version] = result.sbom.component_count
+        report.quality[version] = rules.check_quality(sboms.load_parsed(session, result.sbom)).score
+    old, new = (
+        sboms.load_parsed(session, sboms.get_sbom(session, product=data.PRODUCT, version=v))
+        for v in report.releases
+    )
+    diff = rules.diff_components(old.components, new.components).to_dict()
+    report.diff = {k: len(diff[k]) for k in ("added", "removed", "changed")}
+    return report
+
+
+def _fill_support(session: Session, version: str) -> int:
+    """Set, by hand, the level of support an SBOM format could not carry (SPDX 2.3 has no field)."""
+    count = 0
+    stored = sboms.components(
+        session, sboms.get_sbom(session, product=data.PRODUCT, version=version)
+    )
+    levels = {row[1]: row[7] for row in data.RELEASES[version]["rows"]}
+    for comp in stored:
+        if comp.support_level is None and comp.name in levels:
+            level = LEVELS[levels[comp.name]]
+            sboms.set_support(
+                session,
+                product=data.PRODUCT,
+                version=version,
+                component=comp.ref,
+                level=level,
+                end_of_support=None,
+                note="from the supplier's published maintenance policy",
+                actor=ACTOR,
+            )
+            count += 1
+    return count
+
+
+LEVELS = {
+    "Actively maintained": "actively_maintained",
+    "No longer maintained": "no_longer_maintained",
+}

@@ -1,0 +1,213 @@
+"""`medsec product` and `medsec release`: thin commands over the products service."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+import typer
+from pydantic import ValidationError
+from rich.table import Table
+
+from medsec.cli import runtime
+from medsec.errors import InvalidInput
+from medsec.models import Product, Release
+from medsec.products import service
+from medsec.products.schemas import NetworkInterface, ProductCreate, ReleaseCreate
+from medsec.sbom import service as sbom_service
+
+product_app = typer.Typer(help="Device models (products).", no_args_is_help=True)
+release_app = typer.Typer(help="Releases of a device model.", no_args_is_help=True)
+
+
+class Fmt(StrEnum):
+    """Output formats of list/show commands."""
+
+    table = "table"
+    json = "json"
+
+
+def _validated(model: type[Any], **values: Any) -> Any:
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InvalidInput(f"{where}: {first['msg']}") from exc
+
+
+def product_dict(p: Product, releases: list[Release]) -> dict[str, Any]:
+    """A product as JSON-able data."""
+    return {
+        "name": p.name,
+        "manufacturer": p.manufacturer.name,
+        "description": p.description,
+        "releases": [r.version for r in releases],
+    }
+
+
+def release_dict(product: str, r: Release) -> dict[str, Any]:
+    """A release as JSON-able data."""
+    return {
+        "product": product,
+        "version": r.version,
+        "release_date": r.release_date.isoformat() if r.release_date else None,
+        "use_environment": r.use_environment,
+        "clinical_function": r.clinical_function,
+        "essential_performance": r.essential_performance,
+        "interfaces": r.interfaces,
+    }
+
+
+@product_app.command("add")
+def product_add(
+    name: str = typer.Argument(..., help="Unique product (device model) name."),
+    manufacturer: str = typer.Option(..., "--manufacturer", "-m", help="Manufacturer name."),
+    description: str | None = typer.Option(None, help="What the device is and does."),
+) -> None:
+    """Register a device model."""
+    data = _validated(ProductCreate, name=name, manufacturer=manufacturer, description=description)
+    with runtime.uow() as session:
+        service.create_product(session, data=data, actor=runtime.actor())
+    runtime.console.print(f"product [bold]{name}[/bold] added")
+
+
+@product_app.command("list")
+def product_list(fmt: Fmt = typer.Option(Fmt.table, "--format", "-f")) -> None:
+    """List device models."""
+    with runtime.uow() as session:
+        items = service.list_products(session)
+        releases = _releases_by_product(session, items)
+        rows = [product_dict(p, releases.get(p.id, [])) for p in items]
+    if fmt is Fmt.json:
+        runtime.print_json(rows)
+        return
+    table = Table("product", "manufacturer", "releases")
+    for row in rows:
+        table.add_row(row["name"], row["manufacturer"], ", ".join(row["releases"]))
+    runtime.console.print(table)
+
+
+def _releases_by_product(session: Any, items: list[Product]) -> dict[int, list[Release]]:
+    from medsec.products import repository
+
+    out: dict[int, list[Release]] = {}
+    for r in repository.releases_of(session, [p.id for p in items]):
+        out.setdefault(r.product_id, []).append(r)
+    return out
+
+
+@product_app.command("show")
+def product_show(name: str, fmt: Fmt = typer.Option(Fmt.table, "--format", "-f")) -> None:
+    """Show one device model and its releases."""
+    with runtime.uow() as session:
+        p = service.get_product(session, name)
+        data = product_dict(p, service.list_releases(session, product=name))
+    if fmt is Fmt.json:
+        runtime.print_json(data)
+        return
+    runtime.console.print(f"[bold]{data['name']}[/bold] by {data['manufacturer']}")
+    if data["description"]:
+        runtime.console.print(data["description"])
+    runtime.console.print(f"releases: {', '.join(data['releases']) or '(none)'}")
+
+
+@release_app.command("add")
+def release_add(
+    version: str = typer.Argument(..., help="Release version, e.g. 2.1.0."),
+    product: str = typer.Option(..., "--product", "-p"),
+    release_date: str | None = typer.Option(None, "--date", help="Release date, YYYY-MM-DD."),
+    environment: str = typer.Option("hospital", "--environment", help="hospital | home | both"),
+    clinical_function: str | None = typer.Option(None, help="Clinical function, in words."),
+    essential_performance: str | None = typer.Option(None, help="Essential performance."),
+    interface: list[str] = typer.Option(
+        [], "--interface", help="NAME[:PROTOCOL[:PORT[:DIRECTION[:PURPOSE]]]], repeatable."
+    ),
+) -> None:
+    """Add a release to a device model."""
+    data = _validated(
+        ReleaseCreate,
+        version=version,
+        release_date=_date(release_date),
+        use_environment=environment,
+        clinical_function=clinical_function,
+        essential_performance=essential_performance,
+        interfaces=[_interface(s) for s in interface],
+    )
+    with runtime.uow() as session:
+        service.create_release(session, product=product, data=data, actor=runtime.actor())
+    runtime.console.print(f"release [bold]{version}[/bold] of {product} added")
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"--date: {value!r} is not a YYYY-MM-DD date") from exc
+
+
+def _interface(spec: str) -> NetworkInterface:
+    parts = spec.split(":", 4)
+    keys = ("name", "protocol", "port", "direction", "purpose")
+    values: dict[str, Any] = {k: v for k, v in zip(keys, parts, strict=False) if v}
+    if "port" in values and not str(values["port"]).isdigit():
+        raise InvalidInput(f"--interface {spec!r}: port must be a number")
+    result: NetworkInterface = _validated(NetworkInterface, **values)
+    return result
+
+
+@release_app.command("list")
+def release_list(
+    product: str = typer.Option(..., "--product", "-p"),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+) -> None:
+    """List the releases of a device model."""
+    with runtime.uow() as session:
+        rows = [release_dict(product, r) for r in service.list_releases(session, product=product)]
+    if fmt is Fmt.json:
+        runtime.print_json(rows)
+        return
+    table = Table("version", "date", "environment", "interfaces")
+    for r in rows:
+        ifaces = ", ".join(i["name"] for i in r["interfaces"])
+        table.add_row(r["version"], r["release_date"] or "", r["use_environment"], ifaces)
+    runtime.console.print(table)
+
+
+@release_app.command("show")
+def release_show(
+    version: str,
+    product: str = typer.Option(..., "--product", "-p"),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+) -> None:
+    """Show one release: intended use, interfaces and SBOM revisions."""
+    with runtime.uow() as session:
+        r = service.get_release(session, product=product, version=version)
+        data = release_dict(product, r)
+        data["sbom_revisions"] = [
+            {
+                "revision": s.revision,
+                "current": s.is_current,
+                "components": s.component_count,
+                "source": s.source_name,
+                "imported_at": s.imported_at.isoformat(),
+            }
+            for s in sbom_service.list_revisions(session, product=product, version=version)
+        ]
+    if fmt is Fmt.json:
+        runtime.print_json(data)
+        return
+    runtime.console.print(f"[bold]{product} {version}[/bold]  ({data['use_environment']} use)")
+    for key in ("release_date", "clinical_function", "essential_performance"):
+        if data[key]:
+            runtime.console.print(f"{key.replace('_', ' ')}: {data[key]}")
+    for i in data["interfaces"]:
+        runtime.console.print(f"interface: {i}")
+    for s in data["sbom_revisions"]:
+        mark = "*" if s["current"] else " "
+        runtime.console.print(
+            f"{mark} SBOM revision {s['revision']}: {s['components']} components ({s['source']})"
+        )

@@ -1,0 +1,41 @@
+"""Every query of the products domain."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from medsec.models import Manufacturer, Product, Release
+
+
+def manufacturer_by_name(session: Session, name: str) -> Manufacturer | None:
+    """The manufacturer of that name, if any."""
+    return session.execute(select(Manufacturer).where(Manufacturer.name == name)).scalar()
+
+
+def product_by_name(session: Session, name: str) -> Product | None:
+    """The product of that name with its manufacturer loaded, if any."""
+    stmt = select(Product).options(joinedload(Product.manufacturer)).where(Product.name == name)
+    return session.execute(stmt).scalar()
+
+
+def all_products(session: Session) -> list[Product]:
+    """Every product, by name, with manufacturers loaded."""
+    stmt = select(Product).options(joinedload(Product.manufacturer)).order_by(Product.name)
+    return list(session.execute(stmt).scalars())
+
+
+def release_by_version(session: Session, product_id: int, version: str) -> Release | None:
+    """One release of a product."""
+    stmt = select(Release).where(Release.product_id == product_id, Release.version == version)
+    return session.execute(stmt).scalar()
+
+
+def releases_of(session: Session, product_ids: list[int]) -> list[Release]:
+    """The releases of the given products, ordered by product then creation."""
+    stmt = (
+        select(Release)
+        .where(Release.product_id.in_(product_ids))
+        .order_by(Release.product_id, Release.id)
+    )
+    return list(session.execute(stmt).scalars())

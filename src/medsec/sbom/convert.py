@@ -1,0 +1,152 @@
+"""Translate between the parsed SBOM DTOs and stored rows."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+import orjson
+
+from medsec.ingest.sbom_model import ParsedComponent, ParsedSbom
+from medsec.models import Component, Sbom
+
+COMPONENT_COLUMNS = (
+    "sbom_id",
+    "ref",
+    "parent_ref",
+    "type",
+    "name",
+    "group",
+    "version",
+    "supplier",
+    "author",
+    "purl",
+    "cpe",
+    "hashes",
+    "licenses",
+    "description",
+    "scope",
+    "support_level",
+    "end_of_support",
+    "support_source",
+    "support_note",
+    "properties",
+)
+
+
+def component_row(
+    sbom_id: int, c: ParsedComponent, manual: Component | None = None
+) -> tuple[Any, ...]:
+    """The insert values of one component in COMPONENT_COLUMNS order (JSON serialised).
+
+    ``manual`` is the same component in the previous revision when its support information
+    was set by hand; that information is carried forward.
+    """
+    level, eos, source, note = c.support_level, c.end_of_support, None, None
+    if level or eos:
+        source = "sbom"
+    if manual is not None:
+        level, eos, source, note = (
+            manual.support_level,
+            manual.end_of_support,
+            "manual",
+            manual.support_note,
+        )
+    return (
+        sbom_id,
+        c.ref,
+        c.parent_ref,
+        c.type,
+        c.name,
+        c.group,
+        c.version,
+        c.supplier,
+        c.author,
+        c.purl,
+        c.cpe,
+        _json(c.hashes),
+        _json(c.licenses),
+        c.description,
+        c.scope,
+        level,
+        eos.isoformat() if eos else None,
+        source,
+        note,
+        _json(c.properties),
+    )
+
+
+def _json(value: tuple[Any, ...]) -> str:
+    return orjson.dumps(value).decode()
+
+
+def to_component(row: Component) -> ParsedComponent:
+    """A stored component back as a DTO (for checks, diffs and exports)."""
+    return ParsedComponent(
+        ref=row.ref,
+        type=row.type,
+        name=row.name,
+        group=row.group,
+        version=row.version,
+        supplier=row.supplier,
+        author=row.author,
+        purl=row.purl,
+        cpe=row.cpe,
+        hashes=tuple((a, v) for a, v in row.hashes),
+        licenses=tuple(row.licenses),
+        parent_ref=row.parent_ref,
+        description=row.description,
+        scope=row.scope,
+        support_level=row.support_level,
+        end_of_support=row.end_of_support,
+        properties=tuple((n, v) for n, v in row.properties),
+    )
+
+
+def primary_to_json(c: ParsedComponent | None) -> dict[str, Any] | None:
+    """The primary (described) component as JSON-able data."""
+    if c is None:
+        return None
+    data = asdict(c)
+    if c.end_of_support is not None:
+        data["end_of_support"] = c.end_of_support.isoformat()
+    return data
+
+
+def primary_from_json(data: dict[str, Any] | None) -> ParsedComponent | None:
+    """The primary component back from its stored JSON."""
+    if not data:
+        return None
+    values = dict(data)
+    for key in ("hashes", "properties"):
+        values[key] = tuple(tuple(x) for x in values.get(key) or ())
+    values["licenses"] = tuple(values.get("licenses") or ())
+    eos = values.get("end_of_support")
+    values["end_of_support"] = date.fromisoformat(eos) if eos else None
+    return ParsedComponent(**values)
+
+
+def to_parsed(sbom: Sbom, components: list[Component], edges: list[tuple[str, str]]) -> ParsedSbom:
+    """A stored SBOM revision back as a ParsedSbom."""
+    return ParsedSbom(
+        format=sbom.format,
+        spec_version=sbom.spec_version,
+        encoding=sbom.encoding,
+        serial_number=sbom.serial_number,
+        document_version=sbom.document_version,
+        name=sbom.document_name,
+        created=sbom.document_created,
+        authors=tuple(sbom.authors),
+        tools=tuple(sbom.tools),
+        primary=primary_from_json(sbom.primary),
+        components=tuple(to_component(c) for c in components),
+        dependencies=tuple(edges),
+    )
+
+
+def identity(c: Component | ParsedComponent) -> tuple[str | None, ...]:
+    """The key that carries manual support information from one revision to the next."""
+    if c.purl:
+        return ("purl", c.purl)
+    return ("name", c.group, c.name, c.version)
