@@ -47,9 +47,7 @@ def test_duplicates_conflict_and_nothing_half_written(session_factory):
     with unit_of_work(session_factory) as s:
         service.create_product(s, data=ProductCreate(name="Pump", manufacturer="Acme"), actor="t")
     with pytest.raises(Conflict), unit_of_work(session_factory) as s:
-        service.create_product(
-            s, data=ProductCreate(name="Pump", manufacturer="Other"), actor="t"
-        )
+        service.create_product(s, data=ProductCreate(name="Pump", manufacturer="Other"), actor="t")
     with unit_of_work(session_factory) as s:
         assert [p.manufacturer.name for p in service.list_products(s)] == ["Acme"]
         service.create_release(s, product="Pump", data=ReleaseCreate(version="1"), actor="t")

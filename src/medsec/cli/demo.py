@@ -57,9 +57,17 @@ def demo(
     out.print(
         f"diff 2.0.0 -> 2.1.0: {d['added']} added, {d['removed']} removed, {d['changed']} changed"
     )
+    for path in report.feeds:
+        out.print(f"  feed: {path}")
+    for version in report.releases:
+        rows = report.findings[version]
+        out.print(f"findings in {version}: {len(rows)}")
+        for name, ver, vid, sev, how in rows:
+            out.print(f"  {name} {ver}: {vid} ({sev}, matched by {how})", highlight=False)
     out.print(f"database: {db_path}")
-    out.print(
-        f"explore: MEDSEC_HOME={home} medsec sbom show --product '{report.product}' --release 2.1.0"
-    )
+    out.print(f"explore: export MEDSEC_HOME={home}")
+    out.print(f"  medsec sbom show --product '{report.product}' --release 2.1.0")
+    out.print(f"  medsec findings list --product '{report.product}'")
+    out.print("  medsec vuln show CVE-2021-3711")
     if serve:
         out.print("the web UI does not exist yet; --serve has nothing to start")

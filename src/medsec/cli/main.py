@@ -13,8 +13,10 @@ from medsec.cli import db as db_cli
 from medsec.cli import demo as demo_cli
 from medsec.cli.runtime import err_console
 from medsec.errors import Conflict, MedsecError, NotFound
+from medsec.findings import cli as findings_cli
 from medsec.products import cli as products_cli
 from medsec.sbom import cli as sbom_cli
+from medsec.vulns import cli as vulns_cli
 
 EXIT_OK = 0
 EXIT_REFUSED = 2  # bad input: a document, a value, a rule
@@ -32,6 +34,11 @@ app.add_typer(db_cli.app, name="db")
 app.add_typer(products_cli.product_app, name="product")
 app.add_typer(products_cli.release_app, name="release")
 app.add_typer(sbom_cli.app, name="sbom")
+app.add_typer(vulns_cli.feeds_app, name="feeds")
+app.add_typer(vulns_cli.vuln_app, name="vuln")
+app.add_typer(findings_cli.findings_app, name="findings")
+app.command("match")(findings_cli.match)
+app.command("scan")(findings_cli.scan)
 app.command("demo")(demo_cli.demo)
 
 
@@ -56,7 +63,9 @@ def exit_code(error: MedsecError) -> int:
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; domain errors become one line on stderr and a non-zero exit."""
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)  # click returns a typer.Exit code here
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except MedsecError as error:
         err_console.print(
             f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True

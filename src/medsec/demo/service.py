@@ -8,11 +8,13 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from medsec.demo import data, documents
+from medsec.demo import advisories, data, documents
+from medsec.findings import service as findings
 from medsec.products import service as products
 from medsec.products.schemas import NetworkInterface, ProductCreate, ReleaseCreate
 from medsec.sbom import rules
 from medsec.sbom import service as sboms
+from medsec.vulns import service as vulns
 
 ACTOR = "demo"
 
@@ -28,6 +30,8 @@ class DemoReport:
     quality: dict[str, float] = field(default_factory=dict)
     diff: dict[str, int] = field(default_factory=dict)
     support_set: dict[str, int] = field(default_factory=dict)
+    feeds: list[Path] = field(default_factory=list)
+    findings: dict[str, list[tuple[str, str, str, str, str]]] = field(default_factory=dict)
 
 
 def build(session: Session, folder: Path) -> DemoReport:
@@ -77,6 +81,22 @@ def build(session: Session, folder: Path) -> DemoReport:
     )
     diff = rules.diff_components(old.components, new.components).to_dict()
     report.diff = {k: len(diff[k]) for k in ("added", "removed", "changed")}
+    for path in advisories.write(folder):
+        report.feeds.append(path)
+        vulns.import_feed(session, path=path, actor=ACTOR)
+    findings.match(session, actor=ACTOR)
+    for version in report.releases:
+        rows = findings.list_findings(session, product=data.PRODUCT, version=version)
+        report.findings[version] = [
+            (
+                f["component"]["name"],
+                f["component"]["version"],
+                f["vulnerability"]["id"],
+                f["vulnerability"]["severity"],
+                f["matched_by"][0]["identifier"],
+            )
+            for f in rows
+        ]
     return report
 
 

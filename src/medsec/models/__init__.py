@@ -2,16 +2,36 @@
 
 from medsec.models.audit import AuditEvent
 from medsec.models.base import Base
+from medsec.models.finding import Finding, FindingEvent, MatchState
 from medsec.models.product import Manufacturer, Product, Release
 from medsec.models.sbom import Component, Dependency, Sbom
+from medsec.models.vulnerability import (
+    Advisory,
+    AdvisoryKey,
+    EpssRow,
+    FeedSnapshot,
+    KevEntryRow,
+    VulnAlias,
+    Vulnerability,
+)
 
 __all__ = [
+    "Advisory",
+    "AdvisoryKey",
     "AuditEvent",
     "Base",
     "Component",
     "Dependency",
+    "EpssRow",
+    "FeedSnapshot",
+    "Finding",
+    "FindingEvent",
+    "KevEntryRow",
     "Manufacturer",
+    "MatchState",
     "Product",
     "Release",
     "Sbom",
+    "VulnAlias",
+    "Vulnerability",
 ]

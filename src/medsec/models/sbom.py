@@ -63,6 +63,8 @@ class Component(Base):
         UniqueConstraint("sbom_id", "ref"),
         Index("ix_component_purl", "purl"),
         Index("ix_component_name", "name"),
+        Index("ix_component_pkg", "pkg_space", "pkg_name"),
+        Index("ix_component_cpe", "cpe_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,6 +88,10 @@ class Component(Base):
     support_source: Mapped[str | None] = mapped_column(String(20))  # "sbom" | "manual"
     support_note: Mapped[str | None] = mapped_column(Text)
     properties: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    # matching keys derived at import: OSV ecosystem family + normalised name, CPE vendor:product
+    pkg_space: Mapped[str | None] = mapped_column(String(100))
+    pkg_name: Mapped[str | None] = mapped_column(Text)
+    cpe_key: Mapped[str | None] = mapped_column(Text)
 
 
 class Dependency(Base):

@@ -63,6 +63,9 @@ def import_(
     manufacturer: str | None = typer.Option(
         None, "--manufacturer", "-m", help="For a new product."
     ),
+    lenient: bool = typer.Option(
+        False, help="Import despite invalid purls/CPEs/hashes (dropped, reported as warnings)."
+    ),
 ) -> None:
     """Import an SBOM as the new current revision of a release (created when new)."""
     data = read_document(file)
@@ -76,6 +79,7 @@ def import_(
             manufacturer=manufacturer,
             actor=runtime.actor(),
             max_bytes=runtime.settings().max_document_bytes,
+            lenient=lenient,
         )
     out = runtime.console
     if res.created_product:

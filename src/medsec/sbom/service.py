@@ -44,9 +44,14 @@ def import_sbom(
     actor: str,
     manufacturer: str | None = None,
     max_bytes: int = 64 * 1024 * 1024,
+    lenient: bool = False,
 ) -> ImportResult:
-    """Parse, validate and store an SBOM as the new current revision of a release."""
-    parsed = parse_sbom(data, source=source_name, max_bytes=max_bytes)
+    """Parse, validate and store an SBOM as the new current revision of a release.
+
+    ``lenient`` imports documents whose purls, CPEs or hashes are invalid: those values are
+    dropped (kept as ``medsec:invalid-*`` properties) and reported as warnings.
+    """
+    parsed = parse_sbom(data, source=source_name, max_bytes=max_bytes, strict=not lenient)
     ensured = products.ensure_release(
         session, product=product, version=version, manufacturer=manufacturer, actor=actor
     )

@@ -1,0 +1,88 @@
+"""Severity of a vulnerability from what its sources state: CVSS vectors scored, labels mapped.
+
+The overall severity is the highest among the sources; each source's vector and score stay
+visible. CVSS is scored with the `cvss` library (v2, v3.0, v3.1, v4.0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cvss
+from cvss.exceptions import CVSSError
+
+ORDER = ("none", "low", "medium", "high", "critical")
+_LABELS = {
+    "none": "none",
+    "info": "none",
+    "informational": "none",
+    "negligible": "none",
+    "low": "low",
+    "minor": "low",
+    "medium": "medium",
+    "moderate": "medium",
+    "high": "high",
+    "important": "high",
+    "serious": "high",
+    "critical": "critical",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One source's severity: label, numeric score when CVSS, and the vector it came from."""
+
+    severity: str | None  # one of ORDER, or None when unknown
+    score: float | None
+    vector: str | None
+    type: str
+    source: str | None
+    error: str | None = None
+
+
+def rank(severity: str | None) -> int:
+    """Position of a severity label in ORDER (-1 for unknown)."""
+    return ORDER.index(severity) if severity in ORDER else -1
+
+
+@lru_cache(maxsize=65536)
+def score_vector(kind: str, vector: str) -> tuple[str, float]:
+    """(severity, base score) of a CVSS vector; raises ValueError for an invalid one."""
+    try:
+        if vector.startswith("CVSS:4.0/") or kind == "CVSS_V4":
+            v4 = cvss.CVSS4(vector)
+            return str(v4.severity).lower(), float(v4.base_score)
+        if vector.startswith("CVSS:3") or kind == "CVSS_V3":
+            v3 = cvss.CVSS3(vector)
+            return str(v3.severities()[0]).lower(), float(v3.scores()[0])
+        v2 = cvss.CVSS2(vector)
+        return str(v2.severities()[0]).lower(), float(v2.scores()[0])
+    except CVSSError as exc:
+        raise ValueError(f"invalid CVSS vector {vector!r}: {exc}") from exc
+
+
+def score_one(kind: str, value: str, source: str | None = None) -> Scored:
+    """Score one stated severity (a CVSS vector or a label)."""
+    if kind.startswith("CVSS"):
+        try:
+            sev, num = score_vector(kind, value)
+        except ValueError as exc:
+            return Scored(None, None, value, kind, source, str(exc))
+        return Scored(sev, num, value, kind, source)
+    return Scored(_LABELS.get(value.strip().lower()), None, None, kind, source)
+
+
+def overall(scored: Iterable[Scored]) -> Scored | None:
+    """The highest severity among the scored sources (CVSS preferred on ties)."""
+    best: Scored | None = None
+    for s in scored:
+        if s.severity is None:
+            continue
+        if best is None or (rank(s.severity), s.score or 0) > (
+            rank(best.severity),
+            best.score or 0,
+        ):
+            best = s
+    return best

@@ -1,0 +1,105 @@
+"""Every query of the findings domain."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from medsec.models import Component, Finding, MatchState, Product, Release, Sbom
+from medsec.vulns.repository import chunks
+
+COMPONENT_COLS = (
+    Component.id,
+    Component.ref,
+    Component.group,
+    Component.name,
+    Component.version,
+    Component.purl,
+    Component.cpe,
+    Component.pkg_space,
+    Component.pkg_name,
+    Component.cpe_key,
+)
+
+
+def current_sboms(
+    session: Session, release_ids: Sequence[int] | None = None
+) -> list[tuple[int, int]]:
+    """(release id, current SBOM id) of every release that has an SBOM."""
+    stmt = (
+        select(Sbom.release_id, Sbom.id).where(Sbom.is_current.is_(True)).order_by(Sbom.release_id)
+    )
+    if release_ids is not None:
+        stmt = stmt.where(Sbom.release_id.in_(release_ids))
+    return [(r, s) for r, s in session.execute(stmt)]
+
+
+def match_states(session: Session) -> dict[int, MatchState]:
+    """The last match state of every release."""
+    return {m.release_id: m for m in session.execute(select(MatchState)).scalars()}
+
+
+def components(session: Session, sbom_id: int) -> list[Any]:
+    """The matching-relevant columns of an SBOM's components."""
+    return list(session.execute(select(*COMPONENT_COLS).where(Component.sbom_id == sbom_id)))
+
+
+def components_by_keys(
+    session: Session,
+    sbom_ids: Sequence[int],
+    pkg_keys: Sequence[tuple[str, str]],
+    cpe_keys: Sequence[str],
+) -> list[Any]:
+    """Components of the given SBOMs whose package or CPE key is among those given."""
+    out: list[Any] = []
+    cols = (Component.sbom_id, *COMPONENT_COLS)
+    for part in chunks(list(pkg_keys), 400):
+        cond = tuple_(Component.pkg_space, Component.pkg_name).in_(list(part))
+        out.extend(session.execute(select(*cols).where(Component.sbom_id.in_(sbom_ids), cond)))
+    for part in chunks(list(cpe_keys)):
+        out.extend(
+            session.execute(
+                select(*cols).where(Component.sbom_id.in_(sbom_ids), Component.cpe_key.in_(part))
+            )
+        )
+    seen: set[int] = set()
+    return [r for r in out if not (r.id in seen or seen.add(r.id))]  # type: ignore[func-returns-value]
+
+
+def release_cpes(session: Session, sbom_id: int) -> list[str]:
+    """Every CPE of an SBOM (the platform context of NVD running-on configurations)."""
+    stmt = select(Component.cpe).where(Component.sbom_id == sbom_id, Component.cpe.is_not(None))
+    return [c for c in session.execute(stmt).scalars() if c]
+
+
+def findings_of(
+    session: Session, release_id: int, vulnerability_ids: Sequence[int] | None = None
+) -> list[Finding]:
+    """Findings of a release, optionally only for some vulnerabilities."""
+    stmt = select(Finding).where(Finding.release_id == release_id)
+    if vulnerability_ids is None:
+        return list(session.execute(stmt).scalars())
+    out: list[Finding] = []
+    for part in chunks(sorted(set(vulnerability_ids))):
+        out.extend(session.execute(stmt.where(Finding.vulnerability_id.in_(part))).scalars())
+    return out
+
+
+def findings_listing(
+    session: Session, release_ids: Sequence[int], include_resolved: bool
+) -> list[Any]:
+    """Findings of releases with their component and release columns, for listing."""
+    stmt = (
+        select(Finding, Component, Release.version, Product.name.label("product"))
+        .join(Release, Release.id == Finding.release_id)
+        .join(Product, Product.id == Release.product_id)
+        .outerjoin(Component, Component.id == Finding.component_id)
+        .where(Finding.release_id.in_(release_ids))
+        .order_by(Product.name, Release.id, Finding.id)
+    )
+    if not include_resolved:
+        stmt = stmt.where(or_(Finding.status == "active"))
+    return list(session.execute(stmt))

@@ -1,0 +1,129 @@
+"""One-shot scan of an SBOM file: match it against feed files or the stored feeds; store nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from medsec.core.severity import rank
+from medsec.findings import views
+from medsec.ingest.feeds import read_feed
+from medsec.ingest.sbom import parse_sbom
+from medsec.ingest.sbom_model import ParsedSbom
+from medsec.ingest.vuln_model import VulnRecord
+from medsec.matching.aliases import group_records
+from medsec.matching.engine import Candidate, match_components
+from medsec.sbom.convert import package_key
+from medsec.vulns import codec
+from medsec.vulns import repository as vuln_repo
+
+
+@dataclass
+class ScanResult:
+    """Findings of a scan, plus what could not be evaluated."""
+
+    sbom: ParsedSbom
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    unmatched: list[dict[str, Any]] = field(default_factory=list)
+    records: int = 0
+
+    def worst(self) -> str | None:
+        """The highest severity among the findings."""
+        sev = [f["vulnerability"]["severity"] for f in self.findings]
+        return max(sev, key=rank, default=None)
+
+
+@dataclass
+class Intelligence:
+    """Records, KEV and EPSS to scan against."""
+
+    records: list[VulnRecord] = field(default_factory=list)
+    kev: dict[str, Any] = field(default_factory=dict)
+    epss: dict[str, Any] = field(default_factory=dict)
+
+
+def load_feeds(paths: Sequence[Path], *, max_bytes: int) -> Intelligence:
+    """Read feed files, directories or zips into memory."""
+    intel = Intelligence()
+    for path in paths:
+        for batch in read_feed(path, max_bytes=max_bytes):
+            intel.records.extend(batch.records)
+            intel.kev.update({k.cve_id: k for k in batch.kev})
+            intel.epss.update({e.cve_id: e for e in batch.epss})
+    return intel
+
+
+def load_stored(session: Session, sbom: ParsedSbom) -> Intelligence:
+    """The stored records that could apply to the SBOM's components, with KEV and EPSS."""
+    keys: set[tuple[str, str, str]] = set()
+    for c in sbom.components:
+        space, name = package_key(c.purl)
+        if space and name:
+            keys.add(("pkg", space, name))
+        ck = codec.cpe_key(c.cpe) if c.cpe else None
+        if ck:
+            keys.add(("cpe", "cpe", ck))
+    rows = vuln_repo.advisories_for_keys(session, sorted(keys))
+    records = [codec.to_record(r) for r in rows]
+    cves = sorted({i for r in records for i in (r.id, *r.aliases) if i.startswith("CVE-")})
+    kev: dict[str, Any] = dict(vuln_repo.kev_for(session, cves))
+    epss: dict[str, Any] = dict(vuln_repo.epss_for(session, cves))
+    return Intelligence(records, kev, epss)
+
+
+def scan(sbom: ParsedSbom, intel: Intelligence) -> ScanResult:
+    """Match every component of the SBOM; group hits by vulnerability (aliases merged)."""
+    comps = list(sbom.components)
+    candidates = [
+        Candidate(i, c.purl, c.cpe, c.version) for i, c in enumerate(comps) if c.purl or c.cpe
+    ]
+    platform = [c.cpe for c in comps if c.cpe]
+    hits, misses = match_components(candidates, intel.records, platform)
+    groups = group_records(intel.records)
+    by_id = {r.id: r for r in intel.records}
+    grouped: dict[tuple[int, str], list[Any]] = {}
+    for h in hits:
+        grouped.setdefault((h.component_id, groups[h.record_id][0]), []).append(h)
+    result = ScanResult(sbom=sbom, records=len(intel.records))
+    for (cid, key), group_hits in sorted(grouped.items()):
+        ids = groups[group_hits[0].record_id][1]
+        recs = [by_id[i] for i in ids if i in by_id]
+        result.findings.append(
+            {
+                "component": views.component_view(comps[cid]),
+                "vulnerability": views.vulnerability_view(key, ids, recs, intel.kev, intel.epss),
+                "matched_by": [
+                    {
+                        "record": h.record_id,
+                        "source": by_id[h.record_id].source,
+                        "identifier": h.identifier,
+                        "value": h.value,
+                        "reason": h.reason,
+                    }
+                    for h in group_hits
+                ],
+            }
+        )
+    result.unmatched = [
+        {
+            "component": views.component_view(comps[m.component_id]),
+            "identifier": m.identifier,
+            "reason": m.reason,
+        }
+        for m in misses
+    ]
+    return result
+
+
+def parse(data: bytes, *, source: str, max_bytes: int, lenient: bool = False) -> ParsedSbom:
+    """Parse the SBOM to scan."""
+    return parse_sbom(data, source=source, max_bytes=max_bytes, strict=not lenient)
+
+
+def at_or_above(findings: Iterable[dict[str, Any]], threshold: str) -> int:
+    """How many findings have a severity at or above the threshold."""
+    return sum(1 for f in findings if rank(f["vulnerability"]["severity"]) >= rank(threshold))

@@ -1,0 +1,287 @@
+"""Use cases of findings: incremental re-matching of every release, and the findings list."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from medsec.audit import service as audit
+from medsec.findings import repository as repo
+from medsec.findings import views as views_mod
+from medsec.ingest.vuln_model import VulnRecord
+from medsec.matching.engine import Candidate, Hit, match_components
+from medsec.models import Advisory, Finding, FindingEvent, MatchState
+from medsec.models.base import utcnow
+from medsec.products import service as products
+from medsec.vulns import codec
+from medsec.vulns import repository as vuln_repo
+
+
+@dataclass
+class MatchReport:
+    """What one `medsec match` run did."""
+
+    releases_full: int = 0
+    releases_incremental: int = 0
+    components: int = 0
+    advisories: int = 0
+    new: int = 0
+    resolved: int = 0
+    reopened: int = 0
+    active: int = 0
+    unmatched: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+def component_key(row: Any) -> str:
+    """The identity a finding is kept under across SBOM revisions: purl, else group/name@version."""
+    if row.purl:
+        return f"purl:{row.purl}"
+    name = f"{row.group}/{row.name}" if row.group else row.name
+    return f"name:{name}@{row.version or ''}"
+
+
+def match(
+    session: Session, *, actor: str, release_ids: list[int] | None = None, full: bool = False
+) -> MatchReport:
+    """Re-match releases: fully where the SBOM changed, else only against changed records."""
+    started = time.perf_counter()
+    report = MatchReport()
+    head = vuln_repo.max_change_seq(session)
+    states = repo.match_states(session)
+    records: dict[int, VulnRecord] = {}
+    changed_cache: dict[int, list[Advisory]] = {}
+    for release_id, sbom_id in repo.current_sboms(session, release_ids):
+        state = states.get(release_id)
+        if full or state is None or state.sbom_id != sbom_id:
+            _full(session, release_id, sbom_id, records, report)
+            report.releases_full += 1
+        elif state.advisory_seq < head:
+            changed = changed_cache.get(state.advisory_seq)
+            if changed is None:
+                changed = changed_cache[state.advisory_seq] = vuln_repo.advisories_changed_after(
+                    session, state.advisory_seq
+                )
+            _incremental(session, release_id, sbom_id, changed, records, report)
+            report.releases_incremental += 1
+        else:
+            continue
+        if state is None:
+            state = MatchState(release_id=release_id)
+            session.add(state)
+        state.sbom_id, state.advisory_seq, state.matched_at = sbom_id, head, utcnow()
+    session.flush()
+    report.advisories = len(records)
+    report.seconds = time.perf_counter() - started
+    if report.releases_full or report.releases_incremental:
+        audit.record(
+            session,
+            actor=actor,
+            action="findings.match",
+            object_type="release",
+            details={
+                "full": report.releases_full,
+                "incremental": report.releases_incremental,
+                "new": report.new,
+                "resolved": report.resolved,
+                "reopened": report.reopened,
+            },
+        )
+    return report
+
+
+def _records(rows: list[Advisory], cache: dict[int, VulnRecord]) -> dict[int, VulnRecord]:
+    out = {}
+    for row in rows:
+        rec = cache.get(row.id)
+        if rec is None:
+            rec = cache[row.id] = codec.to_record(row)
+        out[row.id] = rec
+    return out
+
+
+def _candidates(rows: list[Any]) -> list[Candidate]:
+    return [Candidate(r.id, r.purl, r.cpe, r.version) for r in rows if r.purl or r.cpe]
+
+
+def _full(
+    session: Session,
+    release_id: int,
+    sbom_id: int,
+    cache: dict[int, VulnRecord],
+    report: MatchReport,
+) -> None:
+    comps = repo.components(session, sbom_id)
+    report.components += len(comps)
+    keys = {("pkg", r.pkg_space, r.pkg_name) for r in comps if r.pkg_space}
+    keys |= {("cpe", "cpe", r.cpe_key) for r in comps if r.cpe_key}
+    advisories = vuln_repo.advisories_for_keys(session, sorted(keys))
+    hits = _run(comps, advisories, repo.release_cpes(session, sbom_id), cache, report)
+    _reconcile(session, release_id, comps, hits, advisories, scope=None, report=report)
+
+
+def _incremental(
+    session: Session,
+    release_id: int,
+    sbom_id: int,
+    changed: list[Advisory],
+    cache: dict[int, VulnRecord],
+    report: MatchReport,
+) -> None:
+    if not changed:
+        return
+    groups = sorted({a.vulnerability_id for a in changed})
+    advisories = vuln_repo.advisories_of_groups(session, groups)
+    pkg_keys: set[tuple[str, str]] = set()
+    cpe_keys: set[str] = set()
+    for rec in _records(advisories, cache).values():
+        for kind, space, name in codec.lookup_keys(rec):
+            if kind == "pkg":
+                pkg_keys.add((space, name))
+            else:
+                cpe_keys.add(name)
+    comps = repo.components_by_keys(session, [sbom_id], sorted(pkg_keys), sorted(cpe_keys))
+    report.components += len(comps)
+    platform = repo.release_cpes(session, sbom_id) if cpe_keys and comps else []
+    hits = _run(comps, advisories, platform, cache, report)
+    _reconcile(session, release_id, comps, hits, advisories, scope=groups, report=report)
+
+
+def _run(
+    comps: list[Any],
+    advisories: list[Advisory],
+    platform: list[str],
+    cache: dict[int, VulnRecord],
+    report: MatchReport,
+) -> list[Hit]:
+    recs = _records(advisories, cache)
+    hits, misses = match_components(_candidates(comps), recs.values(), platform)
+    for miss in misses:
+        report.unmatched[miss.reason.split(":")[0]] += 1
+    return hits
+
+
+def _reconcile(
+    session: Session,
+    release_id: int,
+    comps: list[Any],
+    hits: list[Hit],
+    advisories: list[Advisory],
+    *,
+    scope: list[int] | None,
+    report: MatchReport,
+) -> None:
+    now = utcnow()
+    comp_by_id = {r.id: r for r in comps}
+    adv_by_source_id: dict[str, Advisory] = {}
+    for a in advisories:
+        adv_by_source_id.setdefault(a.source_id, a)
+    desired: dict[tuple[str, int], tuple[int, list[dict[str, Any]]]] = {}
+    for h in hits:
+        adv = adv_by_source_id[h.record_id]
+        key = (component_key(comp_by_id[h.component_id]), adv.vulnerability_id)
+        _cid, expl = desired.setdefault(key, (h.component_id, []))
+        expl.append(
+            {
+                "record": h.record_id,
+                "source": adv.source,
+                "identifier": h.identifier,
+                "value": h.value,
+                "reason": h.reason,
+            }
+        )
+    existing = {
+        (f.component_key, f.vulnerability_id): f
+        for f in repo.findings_of(session, release_id, scope)
+    }
+    for key, (cid, expl) in desired.items():
+        f = existing.get(key)
+        if f is None:
+            f = Finding(
+                release_id=release_id,
+                component_key=key[0],
+                component_id=cid,
+                vulnerability_id=key[1],
+                status="active",
+                first_seen=now,
+                last_seen=now,
+                explanations=expl,
+            )
+            session.add(f)
+            session.flush()
+            session.add(
+                FindingEvent(finding_id=f.id, at=now, event="new", details={"matched_by": expl})
+            )
+            report.new += 1
+            continue
+        if f.status != "active":
+            f.status, f.resolved_at = "active", None
+            session.add(
+                FindingEvent(
+                    finding_id=f.id, at=now, event="reopened", details={"matched_by": expl}
+                )
+            )
+            report.reopened += 1
+        f.component_id, f.last_seen, f.explanations = cid, now, expl
+    for key, f in existing.items():
+        if key not in desired and f.status == "active":
+            f.status, f.resolved_at = "resolved", now
+            session.add(
+                FindingEvent(
+                    finding_id=f.id,
+                    at=now,
+                    event="resolved",
+                    details={"reason": "no longer matches the current SBOM and records"},
+                )
+            )
+            report.resolved += 1
+    report.active += len(desired)
+
+
+def list_findings(
+    session: Session, *, product: str, version: str | None = None, include_resolved: bool = False
+) -> list[dict[str, Any]]:
+    """Findings of a product (or one release) with component, vulnerability, KEV, EPSS and why."""
+    if version is not None:
+        release_ids = [products.get_release(session, product=product, version=version).id]
+    else:
+        release_ids = [r.id for r in products.list_releases(session, product=product)]
+    rows = repo.findings_listing(session, release_ids, include_resolved)
+    vids = sorted({r.Finding.vulnerability_id for r in rows})
+    ids = vuln_repo.group_ids(session, vids)
+    vulns = vuln_repo.vulnerabilities(session, vids)
+    records: dict[int, list[VulnRecord]] = {}
+    for adv in vuln_repo.advisories_of_groups(session, vids):
+        records.setdefault(adv.vulnerability_id, []).append(codec.to_record(adv))
+    cves = sorted({i for group in ids.values() for i in group if i.startswith("CVE-")})
+    kev, epss = vuln_repo.kev_for(session, cves), vuln_repo.epss_for(session, cves)
+    views = {
+        vid: views_mod.vulnerability_view(
+            vulns[vid].key, ids.get(vid, []), records.get(vid, []), kev, epss
+        )
+        for vid in vids
+    }
+    out = []
+    for row in rows:
+        f = row.Finding
+        out.append(
+            {
+                "product": row.product,
+                "release": row.version,
+                "component": views_mod.component_view(row.Component)
+                if row.Component is not None
+                else {"key": f.component_key},
+                "vulnerability": views[f.vulnerability_id],
+                "status": f.status,
+                "first_seen": f.first_seen.isoformat(),
+                "last_seen": f.last_seen.isoformat(),
+                "resolved_at": f.resolved_at.isoformat() if f.resolved_at else None,
+                "triage_state": f.triage_state,
+                "matched_by": f.explanations,
+            }
+        )
+    return out

@@ -1,0 +1,89 @@
+"""One entry point for matching a set of components against a set of records, purl and CPE.
+
+Pure: components and records in, matches with explanations out. A component with a purl is
+matched by OSV ranges; a component with a CPE by NVD configurations (never by guessing a CPE
+from a name); a component with both may match either way, and each way is explained.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from medsec.ingest.vuln_model import VulnRecord
+from medsec.matching.cpe import CpeComponent, CpeIndex
+from medsec.matching.index import AdvisoryIndex, ComponentRef
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A component to match: its id, identifiers and version."""
+
+    id: int
+    purl: str | None
+    cpe: str | None
+    version: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A record that applies to a component, and why."""
+
+    component_id: int
+    record_id: str
+    identifier: str  # "purl" | "cpe"
+    value: str  # the purl or CPE compared
+    reason: str  # which range or criterion, and the versions compared
+
+
+@dataclass(frozen=True, slots=True)
+class Miss:
+    """A component that could not be evaluated, and why (invalid version, unsupported ecosystem)."""
+
+    component_id: int
+    identifier: str
+    reason: str
+
+
+def match_components(
+    components: Sequence[Candidate],
+    records: Iterable[VulnRecord],
+    platform_cpes: Sequence[str] = (),
+) -> tuple[list[Hit], list[Miss]]:
+    """Match components against records; ``platform_cpes`` are all CPEs of the release."""
+    records = list(records)
+    hits: list[Hit] = []
+    misses: list[Miss] = []
+    by_purl = [c for c in components if c.purl]
+    if by_purl:
+        index = AdvisoryIndex.build(r for r in records if r.affected)
+        result = index.match(ComponentRef(c.id, c.purl, _purl_version(c)) for c in by_purl)
+        hits += [
+            Hit(int(m.component_id), m.vuln_id, "purl", m.purl, m.explanation)
+            for m in result.matches
+        ]
+        misses += [Miss(int(u.component_id), "purl", u.reason) for u in result.unmatched]
+    by_cpe = [c for c in components if c.cpe]
+    if by_cpe:
+        cindex = CpeIndex.build(r for r in records if r.configurations)
+        platform = tuple(sorted(set(platform_cpes)))
+        report = cindex.match(CpeComponent(str(c.id), c.cpe, platform) for c in by_cpe)
+        cpe_of = {c.id: c.cpe or "" for c in by_cpe}
+        for h in report.hits:
+            cid = int(h.component_id)
+            reason = "; ".join(v.explanation for v in h.verdicts)
+            hits.append(Hit(cid, h.record_id, "cpe", cpe_of[cid], reason))
+        misses += [
+            Miss(int(m.component_id), "cpe", m.reason)
+            for m in report.unmatched
+            if m.reason.startswith("invalid")
+        ]
+    return hits, misses
+
+
+def _purl_version(c: Candidate) -> str | None:
+    """The purl's own version wins; the component's version fills in for a version-less purl."""
+    assert c.purl is not None
+    tail = c.purl.split("#", 1)[0].split("?", 1)[0]
+    has_version = "@" in tail.rsplit("/", 1)[-1]
+    return None if has_version else c.version

@@ -1,0 +1,226 @@
+"""Batch matching of components (by purl) against OSV-style advisories, in both directions.
+
+``AdvisoryIndex`` is built once from many records and matches many components;
+``ComponentIndex`` is built once from many components and matches one new record
+(the incremental case). Both key on ``(ecosystem family, normalized name)``, parse every
+event once (``prepare``) and every distinct version once (``version_key`` is cached).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from medsec.core.purl import PurlIdentity, normalize_name, purl_identity
+from medsec.core.versions import (
+    InvalidVersion,
+    Key,
+    ecosystem_base,
+    ecosystem_release,
+    scheme_for_ecosystem,
+    version_key,
+)
+from medsec.ingest.vuln_model import VulnRecord
+from medsec.matching.osv import PreparedAffected, RangeVerdict, evaluate_prepared, prepare
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentRef:
+    """A component to match: its id, its purl and (optionally overriding) version."""
+
+    component_id: int | str
+    purl: str | None
+    version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One component affected by one record, with the verdict that explains why."""
+
+    component_id: int | str
+    vuln_id: str
+    identifier_kind: str  # always "purl" here
+    purl: str
+    ecosystem: str
+    name: str
+    version: str
+    verdict: RangeVerdict
+
+    @property
+    def explanation(self) -> str:
+        """Human-readable reason: range, bracketing events, compared versions."""
+        return self.verdict.reason
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    """A component that could not be matched at all, and why."""
+
+    component_id: int | str
+    purl: str | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """Matches plus the components that could not be evaluated."""
+
+    matches: list[Match]
+    unmatched: list[Unmatched]
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    record_id: str
+    ecosystem: str
+    release: str | None
+    prep: PreparedAffected  # events parsed and sorted once
+
+
+@dataclass(frozen=True, slots=True)
+class _Component:
+    ref: ComponentRef
+    ident: PurlIdentity
+    version: str
+    key: Key  # None when the version does not parse: then only exact listing can match
+    error: str | None = None
+
+
+def _release_conflict(advisory_eco: str, component_eco: str) -> bool:
+    a, c = ecosystem_release(advisory_eco), ecosystem_release(component_eco)
+    return a is not None and c is not None and a != c
+
+
+def _resolve(ref: ComponentRef) -> _Component | Unmatched:
+    """Identity and parsed version of a component, or why it cannot be matched."""
+    if not ref.purl:
+        return Unmatched(ref.component_id, ref.purl, "no purl")
+    ident = purl_identity(ref.purl)
+    if ident is None:
+        return Unmatched(ref.component_id, ref.purl, "invalid purl or no OSV ecosystem for it")
+    version = ref.version or ident.version
+    if not version:
+        return Unmatched(ref.component_id, ref.purl, "no version")
+    if ident.scheme is None:
+        reason = f"unsupported ecosystem {ident.ecosystem}: no version order"
+        return Unmatched(ref.component_id, ref.purl, reason)
+    try:
+        return _Component(ref, ident, version, version_key(ident.scheme, version))
+    except InvalidVersion as exc:
+        return _Component(ref, ident, version, None, f"cannot parse version: {exc}")
+
+
+def _check(entry: _Entry, comp: _Component) -> Match | None:
+    if entry.prep.scheme != comp.ident.scheme:
+        return None
+    if entry.release and _release_conflict(entry.ecosystem, comp.ident.ecosystem):
+        return None
+    if comp.key is None:  # unparsable: the spec's exact ``versions`` match still applies
+        if comp.version not in entry.prep.listed:
+            return None
+        reason = f"{comp.version} listed in versions"
+        verdict = RangeVerdict(True, reason, comp.version, entry.prep.scheme, listed=True)
+    else:
+        verdict = evaluate_prepared(entry.prep, comp.version, comp.key)
+        if not verdict.affected:
+            return None
+    return Match(
+        comp.ref.component_id,
+        entry.record_id,
+        "purl",
+        comp.ref.purl or "",
+        comp.ident.ecosystem,
+        comp.ident.name,
+        comp.version,
+        verdict,
+    )
+
+
+def _entries(record: VulnRecord) -> Iterable[tuple[tuple[str, str], _Entry]]:
+    if record.withdrawn is not None:
+        return
+    for aff in record.affected:
+        scheme = scheme_for_ecosystem(aff.ecosystem)
+        if scheme is None or not aff.name:
+            continue
+        key = (ecosystem_base(aff.ecosystem), normalize_name(aff.ecosystem, aff.name))
+        release = ecosystem_release(aff.ecosystem)
+        yield key, _Entry(record.id, aff.ecosystem, release, prepare(aff, scheme))
+
+
+class AdvisoryIndex:
+    """Advisories keyed by (ecosystem family, normalized package name)."""
+
+    def __init__(self, by_key: dict[tuple[str, str], list[_Entry]]) -> None:
+        self._by_key = by_key
+
+    @classmethod
+    def build(cls, records: Iterable[VulnRecord]) -> AdvisoryIndex:
+        """Index every non-withdrawn record's affected packages (events parsed once)."""
+        by_key: dict[tuple[str, str], list[_Entry]] = defaultdict(list)
+        for record in records:
+            for key, entry in _entries(record):
+                by_key[key].append(entry)
+        return cls(dict(by_key))
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._by_key.values())
+
+    def match(self, components: Iterable[ComponentRef]) -> MatchResult:
+        """Match components against every indexed advisory for their package."""
+        matches: list[Match] = []
+        unmatched: list[Unmatched] = []
+        for ref in components:
+            comp = _resolve(ref)
+            if isinstance(comp, Unmatched):
+                unmatched.append(comp)
+                continue
+            before = len(matches)
+            for entry in self._by_key.get((comp.ident.family, comp.ident.name), ()):
+                m = _check(entry, comp)
+                if m is not None:
+                    matches.append(m)
+            if comp.error and len(matches) == before:
+                unmatched.append(Unmatched(ref.component_id, ref.purl, comp.error))
+        return MatchResult(matches, unmatched)
+
+
+class ComponentIndex:
+    """Components keyed by (ecosystem family, normalized name), for one-record matching."""
+
+    def __init__(
+        self, by_key: dict[tuple[str, str], list[_Component]], unmatched: list[Unmatched]
+    ) -> None:
+        self._by_key = by_key
+        self.unmatched = unmatched
+
+    @classmethod
+    def build(cls, components: Iterable[ComponentRef]) -> ComponentIndex:
+        """Resolve every component once (purl identity, version parse)."""
+        by_key: dict[tuple[str, str], list[_Component]] = defaultdict(list)
+        unmatched: list[Unmatched] = []
+        for ref in components:
+            comp = _resolve(ref)
+            if isinstance(comp, Unmatched):
+                unmatched.append(comp)
+                continue
+            if comp.error:  # kept: an exact ``versions`` listing can still match it
+                unmatched.append(Unmatched(ref.component_id, ref.purl, comp.error))
+            by_key[(comp.ident.family, comp.ident.name)].append(comp)
+        return cls(dict(by_key), unmatched)
+
+    def match_record(self, record: VulnRecord) -> list[Match]:
+        """Components affected by one (new or updated) record."""
+        out: list[Match] = []
+        for key, entry in _entries(record):
+            for comp in self._by_key.get(key, ()):
+                m = _check(entry, comp)
+                if m is not None:
+                    out.append(m)
+        return out
+
+
+def match_one_record(record: VulnRecord, components: ComponentIndex) -> list[Match]:
+    """The incremental case: one advisory against an already-built component index."""
+    return components.match_record(record)

@@ -1,0 +1,108 @@
+"""Alias groups: records that name each other form one vulnerability with every id shown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from medsec.matching.aliases import UnionFind, preferred_key
+from medsec.models import Advisory, Finding, VulnAlias, Vulnerability
+
+
+def assign_groups(session: Session, id_lists: Sequence[list[str]]) -> list[int]:
+    """The vulnerability id of each record (ids: [own id, *aliases]); creates and merges groups."""
+    every = sorted({i for ids in id_lists for i in ids})
+    known: dict[str, int] = {}
+    for chunk in _chunks(every, 900):
+        stmt = select(VulnAlias.alias, VulnAlias.vulnerability_id).where(VulnAlias.alias.in_(chunk))
+        known.update({a: v for a, v in session.execute(stmt)})  # noqa: C416 (Result has keys())
+    uf = UnionFind()
+    for ids in id_lists:
+        for other in ids[1:]:
+            uf.union(ids[0], other)
+        for i in ids:
+            if i in known:
+                uf.union(ids[0], f"#{known[i]}")
+    members: dict[str, list[str]] = {}
+    for i in every:
+        members.setdefault(uf.find(i), []).append(i)
+    fresh = [root for root, ids in members.items() if not any(i in known for i in ids)]
+    group_of_root: dict[str, int] = {}
+    if fresh:
+        create = insert(Vulnerability).returning(Vulnerability.id, sort_by_parameter_order=True)
+        rows = [{"key": preferred_key(members[root])} for root in fresh]
+        group_of_root.update(zip(fresh, session.execute(create, rows).scalars(), strict=True))
+    grown: set[int] = set()
+    for root, ids in members.items():
+        existing = sorted({known[i] for i in ids if i in known})
+        if existing:
+            group_of_root[root] = existing[0]
+            if len(existing) > 1:
+                merge(session, existing[0], existing[1:])
+            if len(existing) > 1 or any(i not in known for i in ids):
+                grown.add(existing[0])
+    new_aliases = [
+        {"alias": i, "vulnerability_id": group_of_root[root]}
+        for root, ids in members.items()
+        for i in ids
+        if i not in known
+    ]
+    if new_aliases:
+        session.execute(insert(VulnAlias), new_aliases)
+    _refresh_keys(session, sorted(grown))
+    return [group_of_root[uf.find(ids[0])] for ids in id_lists]
+
+
+def _refresh_keys(session: Session, vulnerability_ids: list[int]) -> None:
+    for part in _chunks(vulnerability_ids, 900):
+        stmt = select(VulnAlias.vulnerability_id, VulnAlias.alias).where(
+            VulnAlias.vulnerability_id.in_(part)
+        )
+        ids: dict[int, list[str]] = {}
+        for vid, alias in session.execute(stmt):
+            ids.setdefault(vid, []).append(alias)
+        rows = [{"id": vid, "key": preferred_key(sorted(a))} for vid, a in ids.items()]
+        if rows:
+            session.execute(update(Vulnerability), rows)
+
+
+def merge(session: Session, target: int, others: list[int]) -> None:
+    """Fold vulnerability groups into ``target``: aliases, advisories and findings move over."""
+    session.flush()
+    session.execute(
+        update(VulnAlias)
+        .where(VulnAlias.vulnerability_id.in_(others))
+        .values(vulnerability_id=target)
+    )
+    session.execute(
+        update(Advisory)
+        .where(Advisory.vulnerability_id.in_(others))
+        .values(vulnerability_id=target)
+    )
+    kept = {
+        (f.release_id, f.component_key): f
+        for f in session.execute(
+            select(Finding).where(Finding.vulnerability_id == target)
+        ).scalars()
+    }
+    for f in session.execute(select(Finding).where(Finding.vulnerability_id.in_(others))).scalars():
+        twin = kept.get((f.release_id, f.component_key))
+        if twin is None:
+            f.vulnerability_id = target
+            kept[(f.release_id, f.component_key)] = f
+            continue
+        if twin.triage_state is None and f.triage_state is not None:
+            twin.triage_state, twin.triage_note = f.triage_state, f.triage_note
+            twin.triage_by, twin.triage_at = f.triage_by, f.triage_at
+        twin.explanations = [*twin.explanations, *f.explanations]
+        session.delete(f)
+    session.flush()
+    session.execute(delete(Vulnerability).where(Vulnerability.id.in_(others)))
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

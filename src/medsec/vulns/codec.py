@@ -1,0 +1,128 @@
+"""Store vulnerability records as rows and get them back as DTOs; derive their lookup keys."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import orjson
+
+from medsec.core.cpe import InvalidCpe, parse_cpe
+from medsec.core.purl import normalize_name
+from medsec.core.versions import ecosystem_base
+from medsec.ingest.vuln_model import (
+    AffectedPackage,
+    AffectedRange,
+    CpeConfiguration,
+    CpeMatch,
+    CpeNode,
+    RangeEvent,
+    SeverityScore,
+    VulnRecord,
+)
+
+
+def content_hash(record: VulnRecord) -> str:
+    """A digest of everything a record says (re-importing identical content changes nothing)."""
+    return hashlib.sha256(orjson.dumps(record, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def record_values(record: VulnRecord) -> dict[str, Any]:
+    """The advisory columns that come from the record itself."""
+    return {
+        "source": record.source,
+        "source_id": record.id,
+        "modified": record.modified,
+        "published": record.published,
+        "withdrawn": record.withdrawn,
+        "summary": record.summary,
+        "details": record.details,
+        "aliases": list(record.aliases),
+        "severities": _plain(record.severities),
+        "references": list(record.references),
+        "cwes": list(record.cwes),
+        "affected": _plain(record.affected),
+        "configurations": _plain(record.configurations),
+        "content_hash": content_hash(record),
+    }
+
+
+def _plain(items: tuple[Any, ...]) -> list[Any]:
+    """Dataclasses as plain lists/dicts (orjson serialises dataclasses natively and fast)."""
+    return orjson.loads(orjson.dumps(items)) if items else []
+
+
+def to_record(row: Any) -> VulnRecord:
+    """An advisory row (ORM object or mapping with the same names) back as a VulnRecord."""
+    get = row.__getitem__ if isinstance(row, dict) else row.__getattribute__
+    return VulnRecord(
+        source=get("source"),
+        id=get("source_id"),
+        modified=get("modified"),
+        published=get("published"),
+        withdrawn=get("withdrawn"),
+        aliases=tuple(get("aliases") or ()),
+        summary=get("summary"),
+        details=get("details"),
+        severities=tuple(SeverityScore(**s) for s in get("severities") or ()),
+        affected=tuple(_affected(a) for a in get("affected") or ()),
+        configurations=tuple(_configuration(c) for c in get("configurations") or ()),
+        references=tuple(get("references") or ()),
+        cwes=tuple(get("cwes") or ()),
+    )
+
+
+def _affected(data: dict[str, Any]) -> AffectedPackage:
+    return AffectedPackage(
+        ecosystem=data["ecosystem"],
+        name=data["name"],
+        purl=data.get("purl"),
+        ranges=tuple(
+            AffectedRange(r["type"], tuple(RangeEvent(**e) for e in r["events"]), r.get("repo"))
+            for r in data.get("ranges") or ()
+        ),
+        versions=tuple(data.get("versions") or ()),
+    )
+
+
+def _configuration(data: dict[str, Any]) -> CpeConfiguration:
+    return CpeConfiguration(
+        operator=data["operator"],
+        negate=data["negate"],
+        nodes=tuple(
+            CpeNode(n["operator"], n["negate"], tuple(CpeMatch(**m) for m in n["matches"]))
+            for n in data["nodes"]
+        ),
+    )
+
+
+def cpe_key(cpe: str) -> str | None:
+    """``vendor:product`` (lower case, CPE-quoted) of a CPE, or None when it does not parse."""
+    try:
+        parsed = parse_cpe(cpe)
+    except InvalidCpe:
+        return None
+    return f"{parsed.vendor.lower()}:{parsed.product.lower()}"
+
+
+def lookup_keys(record: VulnRecord) -> set[tuple[str, str, str]]:
+    """(kind, space, name) keys: ("pkg", ecosystem family, normalised name) and
+    ("cpe", "nvd", vendor:product) for every vulnerable criterion."""
+    keys: set[tuple[str, str, str]] = set()
+    for aff in record.affected:
+        if aff.ecosystem and aff.name:
+            keys.add(
+                ("pkg", ecosystem_base(aff.ecosystem), normalize_name(aff.ecosystem, aff.name))
+            )
+    for cfg in record.configurations:
+        for node in cfg.nodes:
+            for m in node.matches:
+                key = cpe_key(m.criteria) if m.vulnerable else None
+                if key:
+                    keys.add(("cpe", "cpe", key))
+    return keys
+
+
+def all_ids(record: VulnRecord) -> list[str]:
+    """The record's own id followed by its aliases (deduplicated, order kept)."""
+    return list(dict.fromkeys((record.id, *record.aliases)))

@@ -1,0 +1,138 @@
+"""Every query of the vulnerability-intelligence domain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from medsec.models import Advisory, AdvisoryKey, EpssRow, KevEntryRow, VulnAlias, Vulnerability
+
+CHUNK = 900
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    """Split a sequence for IN lists that stay under every driver's parameter limit."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def max_change_seq(session: Session) -> int:
+    """The highest advisory change sequence (0 when there are no advisories)."""
+    return session.execute(select(func.max(Advisory.change_seq))).scalar() or 0
+
+
+def existing_advisories(session: Session, source_ids: Sequence[str]) -> dict[tuple[str, str], Any]:
+    """(source, source id) -> row (id, modified, content_hash) of stored advisories."""
+    out: dict[tuple[str, str], Any] = {}
+    cols = (
+        Advisory.id,
+        Advisory.source,
+        Advisory.source_id,
+        Advisory.modified,
+        Advisory.content_hash,
+    )
+    for part in chunks(sorted(set(source_ids))):
+        for row in session.execute(select(*cols).where(Advisory.source_id.in_(part))):
+            out[(row.source, row.source_id)] = row
+    return out
+
+
+def advisories_for_keys(session: Session, keys: Sequence[tuple[str, str, str]]) -> list[Advisory]:
+    """Advisories having any of the (kind, space, name) lookup keys."""
+    ids: set[int] = set()
+    by_kind: dict[tuple[str, str], list[str]] = {}
+    for kind, space, name in keys:
+        by_kind.setdefault((kind, space), []).append(name)
+    for (kind, space), names in by_kind.items():
+        for part in chunks(sorted(set(names))):
+            stmt = select(AdvisoryKey.advisory_id).where(
+                AdvisoryKey.kind == kind, AdvisoryKey.space == space, AdvisoryKey.name.in_(part)
+            )
+            ids.update(session.execute(stmt).scalars())
+    return advisories_by_id(session, sorted(ids))
+
+
+def advisories_by_id(session: Session, ids: Sequence[int]) -> list[Advisory]:
+    """Advisory rows by primary key."""
+    out: list[Advisory] = []
+    for part in chunks(ids):
+        out.extend(session.execute(select(Advisory).where(Advisory.id.in_(part))).scalars())
+    return out
+
+
+def advisories_changed_after(session: Session, seq: int) -> list[Advisory]:
+    """Advisories whose change sequence is above ``seq``."""
+    return list(session.execute(select(Advisory).where(Advisory.change_seq > seq)).scalars())
+
+
+def advisories_of_groups(session: Session, group_ids: Sequence[int]) -> list[Advisory]:
+    """Every advisory of the given vulnerability groups."""
+    out: list[Advisory] = []
+    for part in chunks(sorted(set(group_ids))):
+        stmt = select(Advisory).where(Advisory.vulnerability_id.in_(part))
+        out.extend(session.execute(stmt).scalars())
+    return out
+
+
+def group_ids(session: Session, group_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Vulnerability id -> every alias it is known by (sorted)."""
+    out: dict[int, list[str]] = {}
+    for part in chunks(sorted(set(group_ids))):
+        stmt = select(VulnAlias.vulnerability_id, VulnAlias.alias).where(
+            VulnAlias.vulnerability_id.in_(part)
+        )
+        for vid, alias in session.execute(stmt):
+            out.setdefault(vid, []).append(alias)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def vulnerabilities(session: Session, ids: Sequence[int]) -> dict[int, Vulnerability]:
+    """Vulnerability rows by id."""
+    out: dict[int, Vulnerability] = {}
+    for part in chunks(sorted(set(ids))):
+        out.update(
+            {
+                v.id: v
+                for v in session.execute(
+                    select(Vulnerability).where(Vulnerability.id.in_(part))
+                ).scalars()
+            }
+        )
+    return out
+
+
+def vulnerability_by_alias(session: Session, alias: str) -> Vulnerability | None:
+    """The vulnerability known by that id."""
+    stmt = select(Vulnerability).join(VulnAlias).where(VulnAlias.alias == alias)
+    return session.execute(stmt).scalar()
+
+
+def kev_for(session: Session, cves: Sequence[str]) -> dict[str, KevEntryRow]:
+    """KEV entries of the given CVE ids."""
+    out: dict[str, KevEntryRow] = {}
+    for part in chunks(sorted(set(cves))):
+        out.update(
+            {
+                k.cve_id: k
+                for k in session.execute(
+                    select(KevEntryRow).where(KevEntryRow.cve_id.in_(part))
+                ).scalars()
+            }
+        )
+    return out
+
+
+def epss_for(session: Session, cves: Sequence[str]) -> dict[str, EpssRow]:
+    """EPSS scores of the given CVE ids."""
+    out: dict[str, EpssRow] = {}
+    for part in chunks(sorted(set(cves))):
+        out.update(
+            {
+                e.cve_id: e
+                for e in session.execute(select(EpssRow).where(EpssRow.cve_id.in_(part))).scalars()
+            }
+        )
+    return out

@@ -1,0 +1,223 @@
+"""Use cases of vulnerability intelligence: import feeds, look vulnerabilities up."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, update
+from sqlalchemy.orm import Session
+
+from medsec.audit import service as audit
+from medsec.db import bulk
+from medsec.errors import NotFound
+from medsec.ingest.feed_common import FeedBatch, FeedProblem
+from medsec.ingest.feeds import read_feed
+from medsec.ingest.vuln_model import EpssScore, KevEntry, VulnRecord
+from medsec.models import Advisory, AdvisoryKey, EpssRow, FeedSnapshot, KevEntryRow, Vulnerability
+from medsec.vulns import aliases, codec
+from medsec.vulns import repository as repo
+
+
+@dataclass
+class FeedImportResult:
+    """What one feed import read, stored and skipped."""
+
+    path: str
+    kinds: set[str] = field(default_factory=set)
+    snapshot_ids: list[int] = field(default_factory=list)
+    records: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    older_skipped: int = 0
+    withdrawn: int = 0
+    kev: int = 0
+    epss: int = 0
+    problems: list[FeedProblem] = field(default_factory=list)
+    change_seq: int = 0
+
+
+def import_feed(
+    session: Session,
+    *,
+    path: Path,
+    actor: str,
+    source: str = "auto",
+    max_bytes: int = 512 * 1024 * 1024,
+) -> FeedImportResult:
+    """Import a feed file, directory or zip dump; idempotent, newer `modified` wins."""
+    result = FeedImportResult(path=str(path), change_seq=repo.max_change_seq(session) + 1)
+    snapshots: dict[str, FeedSnapshot] = {}
+    for batch in read_feed(path, source=source, max_bytes=max_bytes):
+        snap = snapshots.get(batch.kind)
+        if snap is None:
+            snap = FeedSnapshot(
+                kind=batch.kind,
+                source_name=str(path),
+                digest=batch.snapshot_digest,
+                imported_by=actor,
+                meta=_jsonable(batch.metadata),
+            )
+            session.add(snap)
+            session.flush()
+            snapshots[batch.kind] = snap
+        _import_batch(session, batch, snap, result)
+    for snap in snapshots.values():
+        snap.problems = [asdict(p) for p in result.problems if p][:1000]
+    result.kinds = set(snapshots)
+    result.snapshot_ids = [s.id for s in snapshots.values()]
+    audit.record(
+        session,
+        actor=actor,
+        action="feed.import",
+        object_type="feed_snapshot",
+        object_id=result.snapshot_ids[0] if result.snapshot_ids else None,
+        details={
+            "path": str(path),
+            "kinds": sorted(result.kinds),
+            "digests": sorted(s.digest for s in snapshots.values()),
+            "new": result.new,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "problems": len(result.problems),
+        },
+    )
+    return result
+
+
+def _jsonable(meta: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in meta.items()}
+
+
+def _import_batch(
+    session: Session, batch: FeedBatch, snap: FeedSnapshot, result: FeedImportResult
+) -> None:
+    result.problems.extend(batch.problems)
+    if batch.records:
+        _upsert_records(session, batch.records, snap, result)
+    if batch.kev:
+        _upsert_kev(session, batch.kev, snap)
+        result.kev += len(batch.kev)
+    if batch.epss:
+        _upsert_epss(session, batch.epss, snap)
+        result.epss += len(batch.epss)
+    snap.records += len(batch.records) + len(batch.kev) + len(batch.epss)
+
+
+def _newest(records: list[VulnRecord]) -> list[VulnRecord]:
+    best: dict[tuple[str, str], VulnRecord] = {}
+    for r in records:
+        key = (r.source, r.id)
+        prior = best.get(key)
+        if prior is None or _later(r, prior):
+            best[key] = r
+    return list(best.values())
+
+
+def _later(a: VulnRecord, b: VulnRecord) -> bool:
+    if a.modified is None or b.modified is None:
+        return True
+    return a.modified >= b.modified
+
+
+def _upsert_records(
+    session: Session, records: list[VulnRecord], snap: FeedSnapshot, result: FeedImportResult
+) -> None:
+    records = _newest(records)
+    result.records += len(records)
+    existing = repo.existing_advisories(session, [r.id for r in records])
+    changed: list[tuple[VulnRecord, dict[str, Any], int | None]] = []
+    for r in records:
+        values = codec.record_values(r)
+        prior = existing.get((r.source, r.id))
+        if prior is not None:
+            if prior.content_hash == values["content_hash"]:
+                result.unchanged += 1
+                continue
+            if r.modified and prior.modified and _aware(r.modified) < _aware(prior.modified):
+                result.older_skipped += 1
+                continue
+        changed.append((r, values, prior.id if prior is not None else None))
+        result.withdrawn += r.withdrawn is not None
+    if not changed:
+        return
+    groups = aliases.assign_groups(session, [codec.all_ids(r) for r, _, _ in changed])
+    new_rows: list[dict[str, Any]] = []
+    new_records: list[VulnRecord] = []
+    upd_rows: list[dict[str, Any]] = []
+    stored: list[tuple[int, VulnRecord]] = []
+    for (r, values, prior_id), group in zip(changed, groups, strict=True):
+        values.update(vulnerability_id=group, snapshot_id=snap.id, change_seq=result.change_seq)
+        if prior_id is None:
+            new_rows.append(values)
+            new_records.append(r)
+        else:
+            upd_rows.append({"id": prior_id, **values})
+            stored.append((prior_id, r))
+    if new_rows:
+        stmt = insert(Advisory).returning(Advisory.id, sort_by_parameter_order=True)
+        stored += zip(session.execute(stmt, new_rows).scalars(), new_records, strict=True)
+        result.new += len(new_rows)
+    if upd_rows:
+        session.execute(update(Advisory), upd_rows)
+        for part in repo.chunks([row["id"] for row in upd_rows]):
+            session.execute(delete(AdvisoryKey).where(AdvisoryKey.advisory_id.in_(part)))
+        result.updated += len(upd_rows)
+    key_rows = [(aid, *key) for aid, r in stored for key in sorted(codec.lookup_keys(r))]
+    bulk.insert_rows(
+        session, AdvisoryKey.__table__, ("advisory_id", "kind", "space", "name"), key_rows
+    )
+    session.flush()
+
+
+def _aware(value: Any) -> Any:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def _upsert_kev(session: Session, entries: list[KevEntry], snap: FeedSnapshot) -> None:
+    rows = {
+        e.cve_id: {
+            "cve_id": e.cve_id,
+            "vendor": e.vendor,
+            "product": e.product,
+            "name": e.name,
+            "date_added": e.date_added,
+            "due_date": e.due_date,
+            "known_ransomware": e.known_ransomware,
+            "required_action": e.required_action,
+            "snapshot_id": snap.id,
+        }
+        for e in entries
+    }
+    bulk.upsert_rows(session, KevEntryRow.__table__, list(rows.values()), ("cve_id",))
+
+
+def _upsert_epss(session: Session, scores: list[EpssScore], snap: FeedSnapshot) -> None:
+    rows = {
+        s.cve_id: {
+            "cve_id": s.cve_id,
+            "epss": s.epss,
+            "percentile": s.percentile,
+            "score_date": s.score_date,
+            "model_version": s.model_version,
+            "snapshot_id": snap.id,
+        }
+        for s in scores
+    }
+    bulk.upsert_rows(session, EpssRow.__table__, list(rows.values()), ("cve_id",))
+
+
+def get_vulnerability(
+    session: Session, vuln_id: str
+) -> tuple[Vulnerability, list[str], list[Advisory]]:
+    """A vulnerability by any of its ids, with every alias and every source record."""
+    vuln = repo.vulnerability_by_alias(session, vuln_id)
+    if vuln is None:
+        raise NotFound(
+            f"no vulnerability known as {vuln_id!r} (import feeds with `medsec feeds import`)"
+        )
+    ids = repo.group_ids(session, [vuln.id]).get(vuln.id, [])
+    return vuln, ids, repo.advisories_of_groups(session, [vuln.id])
