@@ -188,3 +188,19 @@ def test_invalid_purl_refused_unless_lenient(cli, shared_data):
     code, out, err = cli("sbom", "import", str(path), "-p", "Syft", "-r", "1", "--lenient")
     assert code == 0 and "imported" in out
     assert "warning:" in err and "purl" in err
+
+
+def test_support_information_survives_export_and_reimport(cli, tmp_path, monkeypatch):
+    cli("demo", "--home", str(tmp_path / "demo"))
+    monkeypatch.setenv("MEDSEC_HOME", str(tmp_path / "demo"))
+    monkeypatch.setenv("MEDSEC_DATABASE_URL", f"sqlite:///{tmp_path / 'demo' / 'medsec.db'}")
+    code, out, _ = cli("sbom", "show", "-p", "InfuGuard 500", "-r", "2.0.0", "--format", "json")
+    before = {(r["name"], r["support_level"], r["end_of_support"]) for r in json.loads(out)}
+    assert ("mbedtls", "no_longer_maintained", "2021-12-31") in before
+    for fmt in ("cyclonedx-json", "spdx-json"):
+        target = tmp_path / f"{fmt}.json"
+        cli("sbom", "export", "-p", "InfuGuard 500", "-r", "2.0.0", "-f", fmt, "-o", str(target))
+        cli("sbom", "import", str(target), "-p", "Copy", "-r", fmt)
+        code, out, _ = cli("sbom", "show", "-p", "Copy", "-r", fmt, "--format", "json")
+        after = {(r["name"], r["support_level"], r["end_of_support"]) for r in json.loads(out)}
+        assert after == before, fmt

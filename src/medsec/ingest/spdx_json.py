@@ -25,7 +25,7 @@ from medsec.ingest._common import (
     parse_datetime,
     purl_error,
 )
-from medsec.ingest.sbom_model import ParsedComponent, ParsedSbom
+from medsec.ingest.sbom_model import SUPPORT_LEVELS, ParsedComponent, ParsedSbom
 
 SUPPORTED = ("SPDX-2.0", "SPDX-2.1", "SPDX-2.2", "SPDX-2.3")
 PURPOSE_TO_TYPE = {
@@ -69,6 +69,9 @@ _EMAIL_RE = re.compile(r"\s*\([^()]*@[^()]*\)\s*$|\s*\(\s*\)\s*$")
 
 # field_loc(base, field) -> location of ``field`` inside the element at ``base``
 FieldLoc = Callable[[str, str], str]
+
+
+SUPPORT_ANNOTATION = "medsec:supportLevel"  # how medsec writes the level of support into SPDX 2.3
 
 
 def _json_field(base: str, field: str) -> str:
@@ -189,12 +192,20 @@ class _Spdx:
                     self.field_loc(loc, "validUntilDate"),
                     f"validUntilDate {until!r} is not a date",
                 )
+        level = None
+        for note in p.get("annotations") or ():
+            comment = _str(note.get("comment")) if isinstance(note, dict) else None
+            if comment and comment.startswith(SUPPORT_ANNOTATION + "="):
+                value = comment.split("=", 1)[1].strip()
+                level = value if value in SUPPORT_LEVELS else "unknown"
+                props.append((SUPPORT_ANNOTATION, value))
         return ParsedComponent(
             ref=ref,
             type=ctype,
             name=name,
             version=version,
             supplier=supplier,
+            support_level=level,
             author=agent_name(p.get("originator")),
             purl=purl,
             cpe=cpe,
@@ -311,6 +322,17 @@ _Loader: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 def _check_yaml(data: bytes, *, source: str, max_depth: int) -> None:
     """Stream the YAML events once: refuse aliases (expansion bombs) and deep nesting."""
+    try:
+        _walk_yaml_events(data, source=source, max_depth=max_depth)
+    except yaml.YAMLError as exc:
+        if "nesting depth" in str(exc):  # PyYAML >= 6.0.4 stops deep flow nesting itself
+            raise DocumentTooLarge(
+                f"YAML nesting deeper than {max_depth} levels", source=source
+            ) from None
+        raise
+
+
+def _walk_yaml_events(data: bytes, *, source: str, max_depth: int) -> None:
     depth = 0
     for event in yaml.parse(data, Loader=_Loader):
         if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):

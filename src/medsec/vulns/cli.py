@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import orjson
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -14,7 +16,7 @@ from sqlalchemy import select
 from medsec.cli import runtime
 from medsec.findings import views
 from medsec.models import FeedSnapshot
-from medsec.vulns import codec, service
+from medsec.vulns import codec, service, sources, sync
 from medsec.vulns import repository as repo
 
 feeds_app = typer.Typer(
@@ -152,3 +154,145 @@ def show(vuln_id: str, fmt: Fmt = typer.Option(Fmt.table, "--format", "-f")) -> 
             f"{' WITHDRAWN' if r['withdrawn'] else ''}",
             highlight=False,
         )
+
+
+class FeedKind(StrEnum):
+    """Feeds that `medsec feeds sync` can fetch."""
+
+    osv = "osv"
+    nvd = "nvd"
+    kev = "kev"
+    epss = "epss"
+
+
+def _sync_row(r: sync.FeedSyncResult) -> dict[str, Any]:
+    return {
+        "feed": r.name,
+        "kind": r.kind,
+        "url": r.url,
+        "status": r.status,
+        "http": r.http,
+        "requests": r.requests,
+        "bytes": r.bytes,
+        "imported": r.totals,
+        "etag": r.etag,
+        "last_modified": r.last_modified,
+        "cursor": r.cursor,
+        "notes": r.notes,
+        "error": r.error,
+    }
+
+
+@feeds_app.command("sync")
+def sync_(
+    feed: list[FeedKind] = typer.Option([], "--feed", help="Feeds to sync (default: all)."),
+    osv_ecosystem: list[str] = typer.Option(
+        [], "--osv-ecosystem", help="OSV ecosystems (default: MEDSEC_FEED_OSV_ECOSYSTEMS/config)."
+    ),
+    since: str | None = typer.Option(
+        None, "--since", help="NVD: CVEs modified since DATE (ISO), instead of the cursor."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be fetched; no I/O."),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+) -> None:
+    """Download the configured feeds (or their mirrors) and import what changed."""
+    config = sources.load_config(os.environ)
+    cfg = runtime.settings()
+    results = sync.sync_feeds(
+        runtime.uow,
+        config=config,
+        work_dir=cfg.home / "tmp" / "feed-sync",
+        actor=runtime.actor(),
+        kinds=[f.value for f in feed] or None,
+        ecosystems=osv_ecosystem or None,
+        since=sources.parse_since(since) if since else None,
+        dry_run=dry_run,
+        progress=lambda line: runtime.err_console.print(escape(line), highlight=False),
+        import_max_bytes=max(cfg.max_document_bytes, 512 * 1024 * 1024),
+    )
+    if fmt is Fmt.json:
+        runtime.print_json([_sync_row(r) for r in results])
+    else:
+        for r in results:
+            _print_sync(r)
+    failed = [r for r in results if r.error]
+    for r in failed:
+        runtime.err_console.print(
+            escape(f"error: feed {r.name}: {r.error}"), highlight=False, soft_wrap=True
+        )
+    if failed:
+        raise typer.Exit(1)
+
+
+def _print_sync(r: sync.FeedSyncResult) -> None:
+    out = runtime.console
+    http = ", ".join(str(h) for h in r.http) if len(r.http) < 6 else f"{len(r.http)} responses"
+    fetched = f"HTTP {http}, {r.bytes} bytes, {r.requests} request(s)" if r.http else "no fetch"
+    out.print(escape(f"{r.name}: {r.status}: {fetched} from {r.url}"), highlight=False)
+    t = r.totals
+    if r.status == "imported":
+        out.print(
+            f"  imported {t['records']} records ({t['new']} new, {t['updated']} updated, "
+            f"{t['unchanged']} unchanged, {t['older_skipped']} older skipped, "
+            f"{t['withdrawn']} withdrawn); KEV {t['kev']}, EPSS {t['epss']}; "
+            f"{t['problems']} problems",
+            highlight=False,
+        )
+    for note in r.notes:
+        out.print(escape(f"  {note}"), highlight=False)
+    validators = f"etag {r.etag} " if r.etag else ""
+    validators += f"last-modified {r.last_modified} " if r.last_modified else ""
+    out.print(escape(f"  cursor: {validators}{_dumps(r.cursor)}"), highlight=False)
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value, default=str).decode()
+
+
+@feeds_app.command("sources")
+def sources_(
+    osv_ecosystem: list[str] = typer.Option([], "--osv-ecosystem", help="OSV ecosystems."),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+) -> None:
+    """The configured feeds, their URLs (secrets masked) and where each sync stands."""
+    config = sources.load_config(os.environ)
+    with runtime.uow() as session:
+        stored = sync.cursors(session)
+        rows: list[dict[str, Any]] = []
+        for src in config.sources(None, osv_ecosystem or None):
+            row = stored.pop(src.name, None)
+            rows.append(_source_row(src.name, src.kind, src.url, row))
+        rows += [_source_row(n, n.split(":")[0], c.url, c, False) for n, c in stored.items()]
+    key = sources.mask_secret(config.nvd_api_key)
+    if fmt is Fmt.json:
+        runtime.print_json({"config_file": config.config_file, "nvd_api_key": key, "feeds": rows})
+        return
+    runtime.console.print(
+        escape(f"config file: {config.config_file or 'none'}; NVD API key: {key}"),
+        highlight=False,
+    )
+    table = Table("feed", "url", "synced", "status", "cursor")
+    for r in rows:
+        where = r["url"] if r["configured"] else f"{r['url']} (not configured)"
+        synced = (r["synced_at"] or "never")[:19]
+        state = {k: r[k] for k in ("etag", "last_modified") if r[k]} | r["cursor"]
+        table.add_row(
+            r["feed"], escape(where), synced, escape(r["status"] or ""), escape(_dumps(state))
+        )
+    runtime.console.print(table)
+
+
+def _source_row(
+    name: str, kind: str, url: str, row: Any, configured: bool = True
+) -> dict[str, Any]:
+    return {
+        "feed": name,
+        "kind": kind,
+        "url": url,
+        "configured": configured,
+        "etag": row.etag if row else None,
+        "last_modified": row.last_modified if row else None,
+        "synced_at": row.synced_at.isoformat() if row and row.synced_at else None,
+        "status": row.status if row else None,
+        "cursor": dict(row.cursor or {}) if row else {},
+    }
