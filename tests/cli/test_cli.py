@@ -64,6 +64,9 @@ def test_product_and_release_commands(cli):
             2,
             "port must be a number",
         ),
+        (("feeds", "import", "--source", "bogus", "x"), 2, "Invalid value"),
+        (("sbom", "import"), 2, "Missing argument"),
+        (("nosuch",), 2, "No such command"),
     ],
 )
 def test_bad_values_exit_nonzero_with_one_clear_line(cli, args, code, needle):
@@ -195,12 +198,19 @@ def test_support_information_survives_export_and_reimport(cli, tmp_path, monkeyp
     monkeypatch.setenv("MEDSEC_HOME", str(tmp_path / "demo"))
     monkeypatch.setenv("MEDSEC_DATABASE_URL", f"sqlite:///{tmp_path / 'demo' / 'medsec.db'}")
     code, out, _ = cli("sbom", "show", "-p", "InfuGuard 500", "-r", "2.0.0", "--format", "json")
+    assert code == 0
     before = {(r["name"], r["support_level"], r["end_of_support"]) for r in json.loads(out)}
     assert ("mbedtls", "no_longer_maintained", "2021-12-31") in before
     for fmt in ("cyclonedx-json", "spdx-json"):
         target = tmp_path / f"{fmt}.json"
-        cli("sbom", "export", "-p", "InfuGuard 500", "-r", "2.0.0", "-f", fmt, "-o", str(target))
-        cli("sbom", "import", str(target), "-p", "Copy", "-r", fmt)
+        assert (
+            cli(
+                "sbom", "export", "-p", "InfuGuard 500", "-r", "2.0.0", "-f", fmt, "-o", str(target)
+            )[0]
+            == 0
+        )
+        assert cli("sbom", "import", str(target), "-p", "Copy", "-r", fmt)[0] == 0
         code, out, _ = cli("sbom", "show", "-p", "Copy", "-r", fmt, "--format", "json")
+        assert code == 0
         after = {(r["name"], r["support_level"], r["end_of_support"]) for r in json.loads(out)}
         assert after == before, fmt

@@ -2,71 +2,35 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from medsec.core.versions import InvalidVersion, version_key
-from medsec.ingest.vuln_model import AffectedPackage, AffectedRange, RangeEvent, VulnRecord
+from medsec.ingest.feeds import read_feed
+from medsec.ingest.vuln_model import VulnRecord
 from medsec.matching.osv import evaluate
 
 pytestmark = pytest.mark.shared_data
 
-# --- a minimal OSV dict -> DTO converter (the real reader is medsec.ingest.osv) ---
+# --- the records come through the real reader (medsec.ingest.feeds), as users' feeds do ---
 
 
-def to_record(obj: dict[str, Any]) -> VulnRecord:
-    """Just the fields the matcher reads."""
-    affected = []
-    for a in obj.get("affected", []):
-        pkg = a.get("package", {})
-        ranges = tuple(
-            AffectedRange(
-                r["type"],
-                tuple(RangeEvent(k, str(v)) for e in r.get("events", []) for k, v in e.items()),
-                r.get("repo"),
-            )
-            for r in a.get("ranges", [])
-        )
-        affected.append(
-            AffectedPackage(
-                pkg.get("ecosystem", ""),
-                pkg.get("name", ""),
-                pkg.get("purl"),
-                ranges,
-                tuple(str(v) for v in a.get("versions", [])),
-            )
-        )
-    withdrawn = obj.get("withdrawn")
-    return VulnRecord(
-        source="osv", id=obj["id"], withdrawn=withdrawn and _dt(withdrawn), affected=tuple(affected)
-    )
-
-
-def _dt(value: Any) -> Any:
-    from datetime import datetime
-
-    return (
-        value
-        if isinstance(value, datetime)
-        else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    )
+def _read(path: Path) -> Iterator[VulnRecord]:
+    for batch in read_feed(path):
+        assert not [p for p in batch.problems if p.fatal], batch.problems[:3]
+        yield from batch.records
 
 
 def load_pypa(root: Path) -> Iterator[VulnRecord]:
     """Every PYSEC YAML record of the PyPA advisory database."""
-    for path in sorted((root / "advisories/pypa/vulns").glob("*/*.yaml")):
-        yield to_record(yaml.load(path.read_text(), Loader=yaml.CSafeLoader))
+    return _read(root / "advisories/pypa/vulns")
 
 
 def load_go(root: Path) -> Iterator[VulnRecord]:
     """Every record of the Go vulnerability database."""
-    for path in sorted((root / "advisories/go-vulndb/data/osv").glob("*.json")):
-        yield to_record(json.loads(path.read_text()))
+    return _read(root / "advisories/go-vulndb/data/osv")
 
 
 @pytest.fixture(scope="module")

@@ -76,6 +76,10 @@ def main(argv: list[str] | None = None) -> None:
     except (typer.Abort, KeyboardInterrupt):
         err_console.print("aborted")
         sys.exit(130)
-    except ClickException as usage:
-        usage.show()
-        sys.exit(usage.exit_code)
+    except (ClickException, typer.TyperException) as usage:  # typer >= 0.29 vendors click
+        show = getattr(usage, "show", None)
+        if callable(show):
+            show()
+        else:
+            err_console.print(f"error: {escape(str(usage))}")
+        sys.exit(int(getattr(usage, "exit_code", 2)))

@@ -156,15 +156,6 @@ def show(vuln_id: str, fmt: Fmt = typer.Option(Fmt.table, "--format", "-f")) -> 
         )
 
 
-class FeedKind(StrEnum):
-    """Feeds that `medsec feeds sync` can fetch."""
-
-    osv = "osv"
-    nvd = "nvd"
-    kev = "kev"
-    epss = "epss"
-
-
 def _sync_row(r: sync.FeedSyncResult) -> dict[str, Any]:
     return {
         "feed": r.name,
@@ -185,7 +176,7 @@ def _sync_row(r: sync.FeedSyncResult) -> dict[str, Any]:
 
 @feeds_app.command("sync")
 def sync_(
-    feed: list[FeedKind] = typer.Option([], "--feed", help="Feeds to sync (default: all)."),
+    feed: list[str] = typer.Option([], "--feed", help="osv, nvd, kev or epss (default: all)."),
     osv_ecosystem: list[str] = typer.Option(
         [], "--osv-ecosystem", help="OSV ecosystems (default: MEDSEC_FEED_OSV_ECOSYSTEMS/config)."
     ),
@@ -203,7 +194,7 @@ def sync_(
         config=config,
         work_dir=cfg.home / "tmp" / "feed-sync",
         actor=runtime.actor(),
-        kinds=[f.value for f in feed] or None,
+        kinds=feed or None,
         ecosystems=osv_ecosystem or None,
         since=sources.parse_since(since) if since else None,
         dry_run=dry_run,
@@ -227,17 +218,20 @@ def sync_(
 def _print_sync(r: sync.FeedSyncResult) -> None:
     out = runtime.console
     http = ", ".join(str(h) for h in r.http) if len(r.http) < 6 else f"{len(r.http)} responses"
-    fetched = f"HTTP {http}, {r.bytes} bytes, {r.requests} request(s)" if r.http else "no fetch"
-    out.print(escape(f"{r.name}: {r.status}: {fetched} from {r.url}"), highlight=False)
+    fetched = f"HTTP {http}, {r.bytes} bytes, {r.requests} request(s) from " if r.http else ""
+    out.print(escape(f"{r.name}: {r.status}: {fetched}{r.url}"), highlight=False)
     t = r.totals
     if r.status == "imported":
-        out.print(
-            f"  imported {t['records']} records ({t['new']} new, {t['updated']} updated, "
-            f"{t['unchanged']} unchanged, {t['older_skipped']} older skipped, "
-            f"{t['withdrawn']} withdrawn); KEV {t['kev']}, EPSS {t['epss']}; "
-            f"{t['problems']} problems",
-            highlight=False,
-        )
+        parts = [f"KEV {t['kev']}"] if t["kev"] else []
+        parts += [f"EPSS {t['epss']}"] if t["epss"] else []
+        if t["records"] or not parts:
+            parts.insert(
+                0,
+                f"{t['records']} records ({t['new']} new, {t['updated']} updated, "
+                f"{t['unchanged']} unchanged, {t['older_skipped']} older skipped, "
+                f"{t['withdrawn']} withdrawn)",
+            )
+        out.print(f"  imported {'; '.join(parts)}; {t['problems']} problems", highlight=False)
     for note in r.notes:
         out.print(escape(f"  {note}"), highlight=False)
     validators = f"etag {r.etag} " if r.etag else ""

@@ -119,7 +119,8 @@ def fetch(
         except urllib.error.HTTPError as exc:
             if exc.code == 304:
                 return Fetched(url, 304, etag=etag, last_modified=last_modified, attempts=attempt)
-            problem = f"HTTP {exc.code} {exc.reason}"
+            detail = exc.headers.get("message") if exc.headers is not None else None
+            problem = f"HTTP {exc.code} {exc.reason}" + (f" ({detail[:200]})" if detail else "")
             retry = exc.code in RETRY_STATUS
             wait = _retry_after(exc.headers)
         except urllib.error.URLError as exc:

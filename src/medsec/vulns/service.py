@@ -47,16 +47,21 @@ def import_feed(
     actor: str,
     source: str = "auto",
     max_bytes: int = 512 * 1024 * 1024,
+    source_name: str | None = None,
 ) -> FeedImportResult:
-    """Import a feed file, directory or zip dump; idempotent, newer `modified` wins."""
-    result = FeedImportResult(path=str(path), change_seq=repo.max_change_seq(session) + 1)
+    """Import a feed file, directory or zip dump; idempotent, newer `modified` wins.
+
+    ``source_name`` (default: the path) is what provenance records, e.g. the URL downloaded.
+    """
+    origin = source_name or str(path)
+    result = FeedImportResult(path=origin, change_seq=repo.max_change_seq(session) + 1)
     snapshots: dict[str, FeedSnapshot] = {}
     for batch in read_feed(path, source=source, max_bytes=max_bytes):
         snap = snapshots.get(batch.kind)
         if snap is None:
             snap = FeedSnapshot(
                 kind=batch.kind,
-                source_name=str(path),
+                source_name=origin,
                 digest=batch.snapshot_digest,
                 imported_by=actor,
                 meta=_jsonable(batch.metadata),
@@ -76,7 +81,7 @@ def import_feed(
         object_type="feed_snapshot",
         object_id=result.snapshot_ids[0] if result.snapshot_ids else None,
         details={
-            "path": str(path),
+            "path": origin,
             "kinds": sorted(result.kinds),
             "digests": sorted(s.digest for s in snapshots.values()),
             "new": result.new,

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medsec.audit import service as audit
 from medsec.errors import DocumentError, MedsecError
-from medsec.models import FeedCursor, FeedSnapshot
+from medsec.models import FeedCursor
 from medsec.vulns import download, service
 from medsec.vulns.sources import FeedSource, SyncConfig, iso, nvd_plan, nvd_query
 
@@ -77,10 +77,8 @@ def sync_feeds(
     import_max_bytes: int = 512 * 1024 * 1024,
 ) -> list[FeedSyncResult]:
     """Sync the selected feeds one by one; a failing feed is reported and the others go on."""
-    run = _Run(
-        uow, config, work_dir, actor, sleep, now or datetime.now(UTC), progress or _quiet,
-        import_max_bytes,
-    )  # fmt: skip
+    moment = (now or datetime.now(UTC)).replace(microsecond=0)
+    run = _Run(uow, config, work_dir, actor, sleep, moment, progress or _quiet, import_max_bytes)
     results: list[FeedSyncResult] = []
     for src in config.sources(kinds, ecosystems):
         res = FeedSyncResult(src.name, src.kind, src.url)
@@ -202,12 +200,10 @@ def _import(
             actor=run.actor,
             source=src.kind,
             max_bytes=run.import_max_bytes,
+            source_name=fetched.url,
         )
     except DocumentError as exc:
         raise type(exc)(exc.detail, source=fetched.url, location=exc.location) from None
-    if imp.snapshot_ids:
-        stmt = update(FeedSnapshot).where(FeedSnapshot.id.in_(imp.snapshot_ids))
-        session.execute(stmt.values(source_name=fetched.url))
     for name in TOTALS:
         res.totals[name] += getattr(imp, name)
     res.totals["problems"] += len(imp.problems)
