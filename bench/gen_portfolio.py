@@ -61,7 +61,7 @@ def load_real(advisories: Path) -> list[dict[str, Any]]:
     return out
 
 
-def rename(name: str, ecosystem: str, k: int) -> str:
+def rename(name: str, k: int) -> str:
     """The package name of clone k (suffix on the last path/coordinate segment)."""
     return f"{name}-r{k}"
 
@@ -78,7 +78,7 @@ def clone(obj: dict[str, Any], k: int) -> dict[str, Any]:
         a = dict(aff)
         pkg = dict(aff.get("package") or {})
         if pkg.get("name"):
-            pkg["name"] = rename(pkg["name"], pkg.get("ecosystem", ""), k)
+            pkg["name"] = rename(pkg["name"], k)
         pkg.pop("purl", None)
         a["package"] = pkg
         affected.append(a)
@@ -143,29 +143,27 @@ def _no_advisory(i: int) -> str:
 
 
 def components(
-    real: list[dict[str, Any]], n_adv: int, n: int, *, hit_share: float = 0.5, seed: int = 7
+    real: list[dict[str, Any]], n_adv: int, n: int, *, hit_share: float = 0.3, seed: int = 7
 ) -> list[str]:
     """n component purls (see the module docstring for the distribution)."""
     rng = random.Random(seed)
-    usable = [
-        (j, [a for a in obj["affected"] if a.get("package", {}).get("ecosystem") in PURL_TYPE])
-        for j, obj in enumerate(real)
-    ]
-    cands = {j: [(a, _candidates(a)) for a in affs] for j, affs in usable if affs}
+    packages: dict[tuple[int, str, str], list[list[str]]] = {}
+    for adv in range(n_adv):
+        k, j = divmod(adv, len(real))
+        for aff in real[j].get("affected") or []:
+            pkg = aff.get("package") or {}
+            if pkg.get("ecosystem") in PURL_TYPE and pkg.get("name"):
+                key = (k, pkg["ecosystem"], pkg["name"])
+                packages.setdefault(key, []).append(_candidates(aff))
+    keys = sorted(packages)
     out: list[str] = []
     for i in range(n):
         if rng.random() >= hit_share:
             out.append(_no_advisory(i))
             continue
-        while True:
-            adv = rng.randrange(n_adv)
-            k, j = divmod(adv, len(real))
-            if j in cands:
-                break
-        aff, versions = rng.choice(cands[j])
-        pkg = aff["package"]
-        name = rename(pkg["name"], pkg["ecosystem"], k)
-        out.append(_purl(pkg["ecosystem"], name, rng.choice(versions)))
+        k, eco, name = keys[rng.randrange(len(keys))]
+        versions = rng.choice(packages[(k, eco, name)])
+        out.append(_purl(eco, rename(name, k), rng.choice(versions)))
     return out
 
 

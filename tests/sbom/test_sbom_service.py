@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from medsec.db.uow import unit_of_work
 from medsec.errors import DocumentError, InvalidInput, NotFound
-from medsec.models import Component, Dependency, Product, Release, Sbom
+from medsec.models import Component, Product, Release, Sbom
 from medsec.sbom import service
 
 
@@ -56,7 +56,7 @@ def _counts(session_factory) -> tuple[int, ...]:
     with unit_of_work(session_factory) as s:
         return tuple(
             s.execute(select(func.count()).select_from(t)).scalar_one()
-            for t in (Product, Release, Sbom, Component, Dependency)
+            for t in (Product, Release, Sbom, Component)
         )
 
 

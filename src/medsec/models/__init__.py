@@ -4,7 +4,7 @@ from medsec.models.audit import AuditEvent
 from medsec.models.base import Base
 from medsec.models.finding import Finding, FindingEvent, MatchState
 from medsec.models.product import Manufacturer, Product, Release
-from medsec.models.sbom import Component, Dependency, Sbom
+from medsec.models.sbom import Component, Sbom
 from medsec.models.vulnerability import (
     Advisory,
     AdvisoryKey,
@@ -22,7 +22,6 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Component",
-    "Dependency",
     "EpssRow",
     "FeedCursor",
     "FeedSnapshot",

@@ -51,6 +51,8 @@ class Sbom(Base):
     original: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed original bytes
     component_count: Mapped[int] = mapped_column(Integer)
     warnings: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    # the dependency graph as [ref, depends-on ref] pairs, sorted (one value, not 40k rows)
+    dependencies: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     imported_by: Mapped[str] = mapped_column(String(200))
 
@@ -92,15 +94,3 @@ class Component(Base):
     pkg_space: Mapped[str | None] = mapped_column(String(100))
     pkg_name: Mapped[str | None] = mapped_column(Text)
     cpe_key: Mapped[str | None] = mapped_column(Text)
-
-
-class Dependency(Base):
-    """An edge of an SBOM's dependency graph, by document refs."""
-
-    __tablename__ = "dependency"
-
-    sbom_id: Mapped[int] = mapped_column(
-        ForeignKey("sbom.id", ondelete="CASCADE"), primary_key=True
-    )
-    ref: Mapped[str] = mapped_column(Text, primary_key=True)
-    depends_on: Mapped[str] = mapped_column(Text, primary_key=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from medsec.models import Component, Dependency, Sbom
+from medsec.models import Component, Sbom
 
 
 def current_sbom(session: Session, release_id: int) -> Sbom | None:
@@ -50,13 +50,3 @@ def manual_support_of(session: Session, sbom_id: int) -> list[Component]:
         Component.sbom_id == sbom_id, Component.support_source == "manual"
     )
     return list(session.execute(stmt).scalars())
-
-
-def edges_of(session: Session, sbom_id: int) -> list[tuple[str, str]]:
-    """The dependency edges of one SBOM revision."""
-    stmt = (
-        select(Dependency.ref, Dependency.depends_on)
-        .where(Dependency.sbom_id == sbom_id)
-        .order_by(Dependency.ref, Dependency.depends_on)
-    )
-    return [(a, b) for a, b in session.execute(stmt)]

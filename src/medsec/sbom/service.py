@@ -14,7 +14,7 @@ from medsec.db import bulk
 from medsec.errors import InvalidInput, NotFound
 from medsec.ingest.sbom import parse_sbom
 from medsec.ingest.sbom_model import SUPPORT_LEVELS, ParsedSbom, ParseWarning
-from medsec.models import Component, Dependency, Release, Sbom
+from medsec.models import Component, Release, Sbom
 from medsec.products import service as products
 from medsec.sbom import convert
 from medsec.sbom import repository as repo
@@ -83,6 +83,7 @@ def import_sbom(
         original=zlib.compress(data, 3),
         component_count=len(parsed.components),
         warnings=[{"location": w.location, "message": w.message} for w in parsed.warnings],
+        dependencies=sorted(set(parsed.dependencies)),
         imported_by=actor,
     )
     session.add(sbom)
@@ -129,13 +130,6 @@ def _store_components(
         carried += prior is not None
         rows.append(convert.component_row(sbom_id, comp, prior))
     bulk.insert_rows(session, Component.__table__, convert.COMPONENT_COLUMNS, rows)
-    edges = sorted(set(parsed.dependencies))
-    bulk.insert_rows(
-        session,
-        Dependency.__table__,
-        ("sbom_id", "ref", "depends_on"),
-        [(sbom_id, a, b) for a, b in edges],
-    )
     return carried
 
 
@@ -167,7 +161,7 @@ def components(session: Session, sbom: Sbom) -> list[Component]:
 def load_parsed(session: Session, sbom: Sbom) -> ParsedSbom:
     """A stored SBOM revision as the DTO used by checks, diffs and exports."""
     return convert.to_parsed(
-        sbom, repo.components_of(session, sbom.id), repo.edges_of(session, sbom.id)
+        sbom, repo.components_of(session, sbom.id), [(a, b) for a, b in sbom.dependencies]
     )
 
 
