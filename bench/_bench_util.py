@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import re
@@ -31,10 +32,8 @@ def machine() -> str:
 
 def reset_peak() -> None:
     """Reset the kernel's peak-RSS mark of this process (Linux); a no-op elsewhere."""
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def peak_mb() -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from packageurl import PackageURL
 from univers.version_constraint import VersionConstraint
@@ -45,8 +46,8 @@ def _name(p: PackageURL) -> str:
 def _affected(aff: AffectedPackage, version: str) -> bool:
     if version in aff.versions:
         return True
-    rc = RANGE_CLASS_BY_SCHEMES[SCHEME[aff.ecosystem]]
-    vc = rc.version_class
+    rc: Any = RANGE_CLASS_BY_SCHEMES[SCHEME[aff.ecosystem]]
+    vc: Any = rc.version_class
     v = vc(version)
     for rng in aff.ranges:
         if rng.type == "GIT":
@@ -61,7 +62,9 @@ def _affected(aff: AffectedPackage, version: str) -> bool:
                 if v in rc(constraints=cons):
                     return True
                 low = None
-        if low is not None and (low == "0" or v in rc(constraints=[VersionConstraint(">=", vc(low))])):
+        if low is not None and (
+            low == "0" or v in rc(constraints=[VersionConstraint(">=", vc(low))])
+        ):
             return True
     return False
 
@@ -82,6 +85,6 @@ def match(index: Index, purls: Iterable[tuple[int, str]]) -> tuple[set[tuple[int
             try:
                 if _affected(aff, p.version):
                     hits.add((cid, rid))
-            except Exception:  # noqa: BLE001 (univers raises many kinds)
+            except Exception:
                 errors += 1
     return hits, errors

@@ -19,7 +19,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _bench_util import SHARED, machine, peak_mb, reset_peak, timed
-
 from medsec.db.uow import unit_of_work
 from medsec.ingest.feeds import read_feed
 from medsec.vulns.service import FeedImportResult, import_feed

@@ -53,7 +53,7 @@ def load_real(advisories: Path) -> list[dict[str, Any]]:
             if p.suffix == ".json":
                 obj = orjson.loads(p.read_bytes())
             elif p.suffix in (".yaml", ".yml"):
-                obj = yaml.load(p.read_bytes(), Loader=_Loader)  # noqa: S506 (safe loader)
+                obj = yaml.load(p.read_bytes(), Loader=_Loader)
             else:
                 continue
             if isinstance(obj, dict) and "id" in obj and "affected" in obj:
@@ -143,7 +143,13 @@ def _no_advisory(i: int) -> str:
 
 
 def components(
-    real: list[dict[str, Any]], n_adv: int, n: int, *, hit_share: float = 0.3, seed: int = 7
+    real: list[dict[str, Any]],
+    n_adv: int,
+    n: int,
+    *,
+    hit_share: float = 0.3,
+    seed: int = 7,
+    renamed: bool = True,
 ) -> list[str]:
     """n component purls (see the module docstring for the distribution)."""
     rng = random.Random(seed)
@@ -163,7 +169,7 @@ def components(
             continue
         k, eco, name = keys[rng.randrange(len(keys))]
         versions = rng.choice(packages[(k, eco, name)])
-        out.append(_purl(eco, rename(name, k), rng.choice(versions)))
+        out.append(_purl(eco, rename(name, k) if renamed else name, rng.choice(versions)))
     return out
 
 

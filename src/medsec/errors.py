@@ -31,6 +31,13 @@ class Conflict(MedsecError):
     code = "conflict"
 
 
+class PermissionDenied(MedsecError):
+    """The acting account lacks the role or product access a rule requires."""
+
+    status = 403
+    code = "permission-denied"
+
+
 class InvalidInput(MedsecError):
     """A value given by the user breaks a rule."""
 

@@ -8,8 +8,10 @@ import orjson
 import pytest
 from sqlalchemy import func, select
 
+from medsec.accounts import service as accounts
 from medsec.db.uow import unit_of_work
 from medsec.errors import DocumentError
+from medsec.findings import decisions, listing
 from medsec.findings import service as findings
 from medsec.models import Advisory, Finding, FindingEvent, Vulnerability
 from medsec.sbom import service as sboms
@@ -37,7 +39,7 @@ def _match(factory, **kw) -> findings.MatchReport:
 
 def _listing(factory, product: str = "P", **kw) -> list[dict]:
     with unit_of_work(factory) as s:
-        return findings.list_findings(s, product=product, **kw)
+        return listing.list_findings(s, product=product, **kw)
 
 
 def _osv(tmp_path: Path, name: str, **record) -> Path:
@@ -120,19 +122,25 @@ def test_triage_survives_reimport_and_incremental_rematch(session_factory, tmp_p
     )
     assert _match(session_factory).new == 1
     with unit_of_work(session_factory) as s:
-        f = s.execute(select(Finding)).scalar_one()
-        fid = f.id
-        f.triage_state, f.triage_note = "not_affected", "function never called"
+        fid = s.execute(select(Finding.id)).scalar_one()
+        accounts.add(s, name="t", roles=["analyst"], products=[], actor="t")
+        decisions.decide(
+            s,
+            finding_id=fid,
+            status="not_affected",
+            justification="vulnerable_code_not_in_execute_path",
+            reason="function never called",
+            actor="t",
+        )
     _import_sbom(session_factory, _cdx(("left-pad", "1.0.0"), ("other", "2.0.0"), ("new", "1.0.0")))
     report = _match(session_factory)
     assert (report.releases_full, report.new, report.resolved) == (1, 0, 0)
-    with unit_of_work(session_factory) as s:
-        f = s.get(Finding, fid)
-        assert (f.status, f.triage_state, f.triage_note) == (
-            "active",
-            "not_affected",
-            "function never called",
-        )
+    (only,) = _listing(session_factory)
+    assert only["id"] == fid and only["status"] == "active"
+    assert (only["vex"]["status"], only["vex"]["reason"]) == (
+        "not_affected",
+        "function never called",
+    )
     # the record is corrected: 1.0.0 is no longer affected; only the changed record is re-evaluated
     _feed(
         session_factory,
@@ -148,13 +156,9 @@ def test_triage_survives_reimport_and_incremental_rematch(session_factory, tmp_p
     report = _match(session_factory)
     assert (report.releases_full, report.releases_incremental, report.resolved) == (0, 1, 1)
     assert report.components == 1  # only the component the record names was looked at
-    with unit_of_work(session_factory) as s:
-        f = s.get(Finding, fid)
-        assert (
-            f.status == "resolved"
-            and f.resolved_at is not None
-            and f.triage_state == "not_affected"
-        )
+    (gone,) = _listing(session_factory, include_resolved=True)
+    assert gone["status"] == "resolved" and gone["resolved_at"] is not None
+    assert gone["vex"]["status"] == "not_affected"
     _feed(
         session_factory,
         _osv(

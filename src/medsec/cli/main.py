@@ -9,19 +9,25 @@ from click.exceptions import ClickException
 from rich.markup import escape
 
 from medsec import __version__
+from medsec.accounts import cli as accounts_cli
 from medsec.cli import db as db_cli
 from medsec.cli import demo as demo_cli
 from medsec.cli.runtime import err_console
-from medsec.errors import Conflict, MedsecError, NotFound
+from medsec.errors import Conflict, MedsecError, NotFound, PermissionDenied
+from medsec.findings import assess_cli
 from medsec.findings import cli as findings_cli
 from medsec.products import cli as products_cli
+from medsec.risk import cli as risk_cli
+from medsec.risk import cvss_cli
 from medsec.sbom import cli as sbom_cli
+from medsec.updates import cli as updates_cli
 from medsec.vulns import cli as vulns_cli
 
 EXIT_OK = 0
 EXIT_REFUSED = 2  # bad input: a document, a value, a rule
 EXIT_NOT_FOUND = 3
 EXIT_CONFLICT = 4
+EXIT_DENIED = 5  # the acting account lacks a role or product access
 
 app = typer.Typer(
     name="medsec",
@@ -31,12 +37,23 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db_cli.app, name="db")
+app.add_typer(accounts_cli.app, name="account")
 app.add_typer(products_cli.product_app, name="product")
 app.add_typer(products_cli.release_app, name="release")
 app.add_typer(sbom_cli.app, name="sbom")
 app.add_typer(vulns_cli.feeds_app, name="feeds")
 app.add_typer(vulns_cli.vuln_app, name="vuln")
 app.add_typer(findings_cli.findings_app, name="findings")
+for name, command in (
+    ("show", assess_cli.show),
+    ("triage", assess_cli.triage),
+    ("rescore", assess_cli.rescore),
+    ("ssvc", assess_cli.ssvc),
+):
+    findings_cli.findings_app.command(name)(command)
+app.add_typer(risk_cli.app, name="risk")
+app.add_typer(cvss_cli.app, name="cvss")
+app.add_typer(updates_cli.app, name="update")
 app.command("match")(findings_cli.match)
 app.command("scan")(findings_cli.scan)
 app.command("demo")(demo_cli.demo)
@@ -57,6 +74,8 @@ def exit_code(error: MedsecError) -> int:
         return EXIT_NOT_FOUND
     if isinstance(error, Conflict):
         return EXIT_CONFLICT
+    if isinstance(error, PermissionDenied):
+        return EXIT_DENIED
     return EXIT_REFUSED
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from medsec.demo import advisories, data, documents
+from medsec.findings import listing
 from medsec.findings import service as findings
 from medsec.products import service as products
 from medsec.products.schemas import NetworkInterface, ProductCreate, ReleaseCreate
@@ -86,7 +87,7 @@ def build(session: Session, folder: Path) -> DemoReport:
         vulns.import_feed(session, path=path, actor=ACTOR)
     findings.match(session, actor=ACTOR)
     for version in report.releases:
-        rows = findings.list_findings(session, product=data.PRODUCT, version=version)
+        rows = listing.list_findings(session, product=data.PRODUCT, version=version)
         report.findings[version] = [
             (
                 f["component"]["name"],

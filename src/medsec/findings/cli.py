@@ -15,8 +15,8 @@ from rich.table import Table
 from medsec.cli import runtime
 from medsec.core.severity import ORDER
 from medsec.errors import InvalidInput
+from medsec.findings import listing, service
 from medsec.findings import scan as scan_mod
-from medsec.findings import service
 from medsec.findings.sarif import to_sarif
 from medsec.products import service as products
 from medsec.sbom import service as sbom_service
@@ -75,12 +75,13 @@ def list_(
     product: str = typer.Option(..., "--product", "-p"),
     release: str | None = typer.Option(None, "--release", "-r"),
     all_: bool = typer.Option(False, "--all", help="Include findings that no longer match."),
+    sort: str = typer.Option("release", "--sort", help="release, or priority (most urgent first)."),
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
 ) -> None:
     """Findings of a product or release: component, vulnerability, severity, KEV, EPSS, why."""
     with runtime.uow() as session:
-        rows = service.list_findings(
-            session, product=product, version=release, include_resolved=all_
+        rows = listing.list_findings(
+            session, product=product, version=release, include_resolved=all_, sort=sort
         )
     if fmt is Fmt.json:
         runtime.print_json(rows)
@@ -90,6 +91,7 @@ def list_(
 
 def _table(rows: list[dict[str, Any]], *, title: str) -> None:
     table = Table(
+        "id",
         "release",
         "component",
         "version",
@@ -108,6 +110,7 @@ def _table(rows: list[dict[str, Any]], *, title: str) -> None:
         )
         epss = f"{v['epss']['score']:.3f}" if v["epss"] else ""
         table.add_row(
+            str(r.get("id", "")),
             r.get("release", ""),
             escape(str(name)),
             escape(c.get("version") or ""),

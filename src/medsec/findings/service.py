@@ -11,12 +11,10 @@ from sqlalchemy.orm import Session
 
 from medsec.audit import service as audit
 from medsec.findings import repository as repo
-from medsec.findings import views as views_mod
 from medsec.ingest.vuln_model import VulnRecord
 from medsec.matching.engine import Candidate, Hit, match_components
 from medsec.models import Advisory, Finding, FindingEvent, MatchState
 from medsec.models.base import utcnow
-from medsec.products import service as products
 from medsec.vulns import codec
 from medsec.vulns import repository as vuln_repo
 
@@ -240,48 +238,3 @@ def _reconcile(
             )
             report.resolved += 1
     report.active += len(desired)
-
-
-def list_findings(
-    session: Session, *, product: str, version: str | None = None, include_resolved: bool = False
-) -> list[dict[str, Any]]:
-    """Findings of a product (or one release) with component, vulnerability, KEV, EPSS and why."""
-    if version is not None:
-        release_ids = [products.get_release(session, product=product, version=version).id]
-    else:
-        release_ids = [r.id for r in products.list_releases(session, product=product)]
-    rows = repo.findings_listing(session, release_ids, include_resolved)
-    vids = sorted({r.Finding.vulnerability_id for r in rows})
-    ids = vuln_repo.group_ids(session, vids)
-    vulns = vuln_repo.vulnerabilities(session, vids)
-    records: dict[int, list[VulnRecord]] = {}
-    for adv in vuln_repo.advisories_of_groups(session, vids):
-        records.setdefault(adv.vulnerability_id, []).append(codec.to_record(adv))
-    cves = sorted({i for group in ids.values() for i in group if i.startswith("CVE-")})
-    kev, epss = vuln_repo.kev_for(session, cves), vuln_repo.epss_for(session, cves)
-    views = {
-        vid: views_mod.vulnerability_view(
-            vulns[vid].key, ids.get(vid, []), records.get(vid, []), kev, epss
-        )
-        for vid in vids
-    }
-    out = []
-    for row in rows:
-        f = row.Finding
-        out.append(
-            {
-                "product": row.product,
-                "release": row.version,
-                "component": views_mod.component_view(row.Component)
-                if row.Component is not None
-                else {"key": f.component_key},
-                "vulnerability": views[f.vulnerability_id],
-                "status": f.status,
-                "first_seen": f.first_seen.isoformat(),
-                "last_seen": f.last_seen.isoformat(),
-                "resolved_at": f.resolved_at.isoformat() if f.resolved_at else None,
-                "triage_state": f.triage_state,
-                "matched_by": f.explanations,
-            }
-        )
-    return out

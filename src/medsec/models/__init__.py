@@ -1,5 +1,13 @@
 """All ORM tables; importing this module registers every mapper."""
 
+from medsec.models.assessment import (
+    Account,
+    CvssRescore,
+    RiskRecord,
+    SsvcDecisionRow,
+    Update,
+    VexDecision,
+)
 from medsec.models.audit import AuditEvent
 from medsec.models.base import Base
 from medsec.models.finding import Finding, FindingEvent, MatchState
@@ -17,11 +25,13 @@ from medsec.models.vulnerability import (
 )
 
 __all__ = [
+    "Account",
     "Advisory",
     "AdvisoryKey",
     "AuditEvent",
     "Base",
     "Component",
+    "CvssRescore",
     "EpssRow",
     "FeedCursor",
     "FeedSnapshot",
@@ -32,7 +42,11 @@ __all__ = [
     "MatchState",
     "Product",
     "Release",
+    "RiskRecord",
     "Sbom",
+    "SsvcDecisionRow",
+    "Update",
+    "VexDecision",
     "VulnAlias",
     "Vulnerability",
 ]

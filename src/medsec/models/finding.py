@@ -38,10 +38,6 @@ class Finding(Base):
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     explanations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    triage_state: Mapped[str | None] = mapped_column(String(30))
-    triage_note: Mapped[str | None] = mapped_column(Text)
-    triage_by: Mapped[str | None] = mapped_column(String(200))
-    triage_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class FindingEvent(Base):

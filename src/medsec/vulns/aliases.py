@@ -9,7 +9,17 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from medsec.matching.aliases import UnionFind, preferred_key
-from medsec.models import Advisory, Finding, VulnAlias, Vulnerability
+from medsec.models import (
+    Advisory,
+    CvssRescore,
+    Finding,
+    FindingEvent,
+    RiskRecord,
+    SsvcDecisionRow,
+    VexDecision,
+    VulnAlias,
+    Vulnerability,
+)
 
 
 def assign_groups(session: Session, id_lists: Sequence[list[str]]) -> list[int]:
@@ -82,6 +92,11 @@ def merge(session: Session, target: int, others: list[int]) -> None:
         .where(Advisory.vulnerability_id.in_(others))
         .values(vulnerability_id=target)
     )
+    session.execute(
+        update(VexDecision)
+        .where(VexDecision.vulnerability_id.in_(others))
+        .values(vulnerability_id=target)
+    )
     kept = {
         (f.release_id, f.component_key): f
         for f in session.execute(
@@ -94,9 +109,16 @@ def merge(session: Session, target: int, others: list[int]) -> None:
             f.vulnerability_id = target
             kept[(f.release_id, f.component_key)] = f
             continue
-        if twin.triage_state is None and f.triage_state is not None:
-            twin.triage_state, twin.triage_note = f.triage_state, f.triage_note
-            twin.triage_by, twin.triage_at = f.triage_by, f.triage_at
+        # the twin keeps its id; rows that point at the folded finding move to it (the twin's
+        # own risk record, if any, stays the current one)
+        twin_risk = select(RiskRecord.id).where(RiskRecord.finding_id == twin.id).limit(1)
+        if session.execute(twin_risk).first() is not None:
+            stale = update(RiskRecord).where(RiskRecord.finding_id == f.id)
+            session.execute(stale.values(is_current=False))
+        for model in (CvssRescore, SsvcDecisionRow, RiskRecord, FindingEvent):
+            session.execute(
+                update(model).where(model.finding_id == f.id).values(finding_id=twin.id)
+            )
         twin.explanations = [*twin.explanations, *f.explanations]
         session.delete(f)
     session.flush()

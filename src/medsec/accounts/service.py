@@ -1,0 +1,80 @@
+"""Accounts with roles (admin, reviewer, analyst, viewer) and per-product access; role checks.
+
+The first account created becomes an admin (bootstrap); after that only admins add accounts.
+An actor string such as ``cli:alice`` or ``api:alice`` names the account ``alice``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from medsec.audit import service as audit
+from medsec.errors import Conflict, InvalidInput, PermissionDenied
+from medsec.models import Account
+
+ROLES = ("admin", "reviewer", "analyst", "viewer")
+
+
+def account_name(actor: str) -> str:
+    """The account an actor string names (``cli:alice`` -> ``alice``)."""
+    return actor.split(":", 1)[1] if ":" in actor else actor
+
+
+def get(session: Session, name: str) -> Account | None:
+    """One account by name."""
+    return session.get(Account, name)
+
+
+def list_accounts(session: Session) -> list[Account]:
+    """Every account by name."""
+    return list(session.execute(select(Account).order_by(Account.name)).scalars())
+
+
+def add(
+    session: Session, *, name: str, roles: list[str], products: list[str], actor: str
+) -> Account:
+    """Create an account; the first one is made admin, later ones need an admin to add them."""
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown:
+        raise InvalidInput(f"unknown role(s) {', '.join(unknown)}; one of: {', '.join(ROLES)}")
+    if get(session, name) is not None:
+        raise Conflict(f"account {name!r} already exists")
+    first = session.execute(select(Account.name).limit(1)).scalar() is None
+    if first:
+        roles = sorted({*roles, "admin"})
+    else:
+        require(session, actor, "admin", rule="only an admin adds accounts")
+    account = Account(name=name, roles=sorted(set(roles)), products=sorted(set(products)))
+    session.add(account)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="account.add",
+        object_type="account",
+        details={"name": name, "roles": account.roles, "products": account.products},
+    )
+    return account
+
+
+def roles_of(session: Session, actor: str) -> set[str]:
+    """The roles of the account an actor names (empty when it has no account)."""
+    account = get(session, account_name(actor))
+    return set(account.roles) if account else set()
+
+
+def require(
+    session: Session, actor: str, role: str, *, rule: str, product: str | None = None
+) -> None:
+    """Refuse unless the actor's account has ``role`` (admins have all) and product access."""
+    account = get(session, account_name(actor))
+    if account is None:
+        raise PermissionDenied(
+            f"{rule}: {account_name(actor)!r} has no account "
+            f"(medsec account add NAME --role {role})"
+        )
+    if role not in account.roles and "admin" not in account.roles:
+        raise PermissionDenied(f"{rule}: {account.name!r} does not have the {role} role")
+    if product is not None and account.products and product not in account.products:
+        raise PermissionDenied(f"{rule}: {account.name!r} has no access to product {product!r}")

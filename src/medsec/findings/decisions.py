@@ -1,0 +1,154 @@
+"""VEX decisions on findings: record (append-only, audited) and resolve the one in force.
+
+A decision scoped to the release applies to one finding. A decision scoped to the component
+applies to every release of the product whose component has the same identity (the finding's
+component key: the purl with its version, else group/name@version), so it carries forward to
+the next release until the component changes. The newest applicable decision is in force;
+older ones stay as history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from medsec.accounts import service as accounts
+from medsec.audit import service as audit
+from medsec.errors import NotFound
+from medsec.findings import vex
+from medsec.models import Finding, Product, Release, VexDecision
+from medsec.models.base import utcnow
+from medsec.vulns.repository import chunks
+
+SCOPES = ("release", "component")
+
+
+def get_finding(session: Session, finding_id: int) -> tuple[Finding, Release, Product]:
+    """A finding with its release and product; NotFound otherwise."""
+    row = session.execute(
+        select(Finding, Release, Product)
+        .join(Release, Release.id == Finding.release_id)
+        .join(Product, Product.id == Release.product_id)
+        .where(Finding.id == finding_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no finding {finding_id} (see `medsec findings list`)")
+    return row[0], row[1], row[2]
+
+
+def decide(
+    session: Session,
+    *,
+    finding_id: int,
+    status: str,
+    reason: str,
+    actor: str,
+    justification: str | None = None,
+    vocabulary: str = "canonical",
+    action_statement: str | None = None,
+    impact_statement: str | None = None,
+    scope: str = "release",
+) -> VexDecision:
+    """Record a VEX decision for a finding after checking every rule; returns it."""
+    finding, release, product = get_finding(session, finding_id)
+    accounts.require(session, actor, "analyst", rule="VEX decisions", product=product.name)
+    if scope not in SCOPES:
+        raise vex.refuse("vex.scope.unknown", f"scope {scope!r} is not one of {SCOPES}")
+    term = vex.normalize(status, justification, vocabulary)
+    canon_j = term.canonical_justification.value if term.canonical_justification else None
+    vex.validate_decision(term.canonical_status.value, canon_j, action_statement, impact_statement)
+    current = in_force(session, [finding]).get(finding.id)
+    vex.check_transition(current.status if current else None, term.canonical_status.value, reason)
+    decision = VexDecision(
+        scope=scope,
+        product_id=product.id,
+        release_id=release.id if scope == "release" else None,
+        component_key=finding.component_key,
+        vulnerability_id=finding.vulnerability_id,
+        status=term.canonical_status.value,
+        justification=canon_j,
+        original_status=term.original_status,
+        original_justification=term.original_justification,
+        vocabulary=term.vocabulary.value,
+        action_statement=action_statement,
+        impact_statement=(
+            vex.impact_statement_for(canon_j, impact_statement) if canon_j else impact_statement
+        ),
+        reason=reason.strip(),
+        decided_by=actor,
+        decided_at=utcnow(),
+    )
+    session.add(decision)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="finding.vex",
+        object_type="finding",
+        object_id=finding.id,
+        product_id=product.id,
+        details={
+            "release": release.version,
+            "component": finding.component_key,
+            "scope": scope,
+            "before": current.status if current else None,
+            "after": decision.status,
+            "justification": canon_j,
+            "original": [term.original_status, term.original_justification],
+            "reason": decision.reason,
+        },
+    )
+    return decision
+
+
+def in_force(session: Session, findings: Sequence[Finding]) -> dict[int, VexDecision]:
+    """finding id -> the newest decision that applies to it (release- or component-scoped)."""
+    decisions = _candidates(session, findings)
+    product_of = _products(session, findings)
+    out: dict[int, VexDecision] = {}
+    for f in findings:
+        for d in decisions.get((f.vulnerability_id, f.component_key), ()):
+            if d.product_id != product_of[f.release_id]:
+                continue
+            if d.scope == "release" and d.release_id != f.release_id:
+                continue
+            if f.id not in out or d.id > out[f.id].id:
+                out[f.id] = d
+    return out
+
+
+def history(session: Session, finding: Finding) -> list[VexDecision]:
+    """Every decision that applies or applied to a finding, oldest first."""
+    decisions = _candidates(session, [finding]).get(
+        (finding.vulnerability_id, finding.component_key), []
+    )
+    product_id = _products(session, [finding])[finding.release_id]
+    return [
+        d
+        for d in sorted(decisions, key=lambda d: d.id)
+        if d.product_id == product_id
+        and (d.scope == "component" or d.release_id == finding.release_id)
+    ]
+
+
+def _candidates(
+    session: Session, findings: Sequence[Finding]
+) -> dict[tuple[int, str], list[VexDecision]]:
+    out: dict[tuple[int, str], list[VexDecision]] = {}
+    vids = sorted({f.vulnerability_id for f in findings})
+    for part in chunks(vids):
+        stmt = select(VexDecision).where(VexDecision.vulnerability_id.in_(part))
+        for d in session.execute(stmt).scalars():
+            out.setdefault((d.vulnerability_id, d.component_key), []).append(d)
+    return out
+
+
+def _products(session: Session, findings: Sequence[Finding]) -> dict[int, int]:
+    ids = sorted({f.release_id for f in findings})
+    out: dict[int, int] = {}
+    for part in chunks(ids):
+        stmt = select(Release.id, Release.product_id).where(Release.id.in_(part))
+        out.update((r, p) for r, p in session.execute(stmt))
+    return out

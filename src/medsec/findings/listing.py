@@ -1,0 +1,155 @@
+"""Findings as users read them: the component, the vulnerability with every id and source, KEV,
+EPSS, why it matched, the VEX decision in force, SSVC, risk and the work-list priority."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from medsec.findings import decisions, priority
+from medsec.findings import repository as repo
+from medsec.findings import views as views_mod
+from medsec.findings.signals import Signals, signals_for
+from medsec.ingest.vuln_model import VulnRecord
+from medsec.models import RiskRecord, VexDecision
+from medsec.products import service as products
+from medsec.risk import service as risk_service
+from medsec.vulns import codec
+from medsec.vulns import repository as vuln_repo
+
+CLOSED = ("not_affected", "fixed")
+
+
+def list_findings(
+    session: Session,
+    *,
+    product: str,
+    version: str | None = None,
+    include_resolved: bool = False,
+    sort: str = "release",
+) -> list[dict[str, Any]]:
+    """Findings of a product (or one release).
+
+    ``sort="priority"`` is the work list: open findings only (none whose VEX decision in force is
+    not_affected or fixed), the most urgent first, each with the reasons for its place.
+    """
+    if version is not None:
+        release_ids = [products.get_release(session, product=product, version=version).id]
+    else:
+        release_ids = [r.id for r in products.list_releases(session, product=product)]
+    rows = repo.findings_listing(session, release_ids, include_resolved)
+    out = describe(session, rows)
+    if sort == "priority":
+        out = [d for d in out if not (d["vex"] and d["vex"]["status"] in CLOSED)]
+        out.sort(key=lambda d: (tuple(d["priority"]["key"]), -d["id"]), reverse=True)
+    return out
+
+
+def describe(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
+    """Describe findings rows (Finding, Component, release version, product name), batched."""
+    findings = [r.Finding for r in rows]
+    vids = sorted({f.vulnerability_id for f in findings})
+    ids = vuln_repo.group_ids(session, vids)
+    vulns = vuln_repo.vulnerabilities(session, vids)
+    records: dict[int, list[VulnRecord]] = {}
+    for adv in vuln_repo.advisories_of_groups(session, vids):
+        records.setdefault(adv.vulnerability_id, []).append(codec.to_record(adv))
+    cves = sorted({i for group in ids.values() for i in group if i.startswith("CVE-")})
+    kev, epss = vuln_repo.kev_for(session, cves), vuln_repo.epss_for(session, cves)
+    views = {
+        vid: views_mod.vulnerability_view(
+            vulns[vid].key, ids.get(vid, []), records.get(vid, []), kev, epss
+        )
+        for vid in vids
+    }
+    vex_now = decisions.in_force(session, findings)
+    risks = risk_service.current(session, [f.id for f in findings])
+    signals = signals_for(session, findings)
+    out = []
+    for row in rows:
+        f = row.Finding
+        comp = row.Component
+        out.append(
+            {
+                "id": f.id,
+                "product": row.product,
+                "release": row.version,
+                "component": views_mod.component_view(comp)
+                if comp is not None
+                else {"key": f.component_key},
+                "vulnerability": views[f.vulnerability_id],
+                "status": f.status,
+                "first_seen": f.first_seen.isoformat(),
+                "last_seen": f.last_seen.isoformat(),
+                "resolved_at": f.resolved_at.isoformat() if f.resolved_at else None,
+                "matched_by": f.explanations,
+                "vex": vex_view(vex_now.get(f.id)),
+                "risk": risk_view(risks.get(f.id)),
+                "ssvc": {"outcome": signals[f.id].ssvc_outcome, "vector": signals[f.id].ssvc_vector}
+                if signals[f.id].ssvc_outcome
+                else None,
+                "priority": priority_view(signals[f.id], risks.get(f.id)),
+            }
+        )
+    return out
+
+
+def vex_view(d: VexDecision | None) -> dict[str, Any] | None:
+    """A VEX decision as JSON-ready data (None: no decision yet, i.e. under investigation)."""
+    if d is None:
+        return None
+    return {
+        "status": d.status,
+        "justification": d.justification,
+        "scope": d.scope,
+        "original": {
+            "vocabulary": d.vocabulary,
+            "status": d.original_status,
+            "justification": d.original_justification,
+        },
+        "action_statement": d.action_statement,
+        "impact_statement": d.impact_statement,
+        "reason": d.reason,
+        "by": d.decided_by,
+        "at": d.decided_at.isoformat(),
+    }
+
+
+def risk_view(r: RiskRecord | None) -> dict[str, Any] | None:
+    """A risk record version as JSON-ready data."""
+    if r is None:
+        return None
+    return {
+        "version": r.version,
+        "hazardous_situation": r.hazardous_situation,
+        "harm": r.harm,
+        "severity": r.severity,
+        "exploitability": r.exploitability,
+        "exploitability_reasons": r.exploitability_reasons,
+        "exploitability_override": r.exploitability_override,
+        "controls": r.controls,
+        "risk_before": r.risk_before,
+        "residual": r.residual,
+        "region": r.region,
+        "acceptable": r.acceptable,
+        "fda_class": r.fda_class,
+        "status": r.status,
+        "rationale": r.rationale,
+        "changed_by": r.changed_by,
+        "changed_at": r.changed_at.isoformat(),
+        "accepted_by": r.accepted_by,
+        "accepted_at": r.accepted_at.isoformat() if r.accepted_at else None,
+        "evaluation": r.evaluation,
+    }
+
+
+def priority_view(sig: Signals, risk: RiskRecord | None) -> dict[str, Any]:
+    """The work-list sort key and the reasons for it."""
+    rank = risk.evaluation.get("residual_level_rank") if risk is not None else None
+    args = (rank, sig.ssvc_outcome, sig.kev, sig.epss, sig.cvss_score)
+    return {
+        "key": list(priority.priority_key(*args)),
+        "why": priority.why(*args, residual_risk_label=risk.residual if risk is not None else None),
+    }

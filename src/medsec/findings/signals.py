@@ -1,0 +1,111 @@
+"""What medsec knows about each finding that feeds its risk, SSVC and priority: KEV, EPSS, CVSS
+(source vectors, the device-context rescoring), and the latest SSVC decision. Batched."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import cvss
+from cvss.exceptions import CVSSError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from medsec.core.severity import Scored, overall, score_one
+from medsec.models import CvssRescore, Finding, SsvcDecisionRow
+from medsec.vulns import codec
+from medsec.vulns import repository as vuln_repo
+
+
+@dataclass
+class Signals:
+    """Inputs of one finding's assessment, each with where it came from."""
+
+    finding_id: int
+    ids: list[str] = field(default_factory=list)
+    kev: bool = False
+    kev_date: str | None = None
+    epss: float | None = None
+    epss_percentile: float | None = None
+    cvss_vector: str | None = None  # the vector in force: the rescoring if any, else the source's
+    cvss_score: float | None = None
+    cvss_source: str | None = None
+    cvss_exploitability: float | None = None  # CVSS v3 exploitability subscore, when v3
+    rescored: bool = False
+    ssvc_outcome: str | None = None
+    ssvc_exploitation: str | None = None
+    ssvc_vector: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+def exploitability_subscore(vector: str) -> float | None:
+    """The CVSS v3 exploitability subscore of a vector (None for v2/v4 or an invalid vector)."""
+    if not vector.startswith("CVSS:3"):
+        return None
+    try:
+        return round(float(cvss.CVSS3(vector).esc), 1)
+    except CVSSError:
+        return None
+
+
+def signals_for(session: Session, findings: Sequence[Finding]) -> dict[int, Signals]:
+    """Signals of many findings with a fixed number of queries."""
+    vids = sorted({f.vulnerability_id for f in findings})
+    ids = vuln_repo.group_ids(session, vids)
+    cves = sorted({i for group in ids.values() for i in group if i.startswith("CVE-")})
+    kev, epss = vuln_repo.kev_for(session, cves), vuln_repo.epss_for(session, cves)
+    best: dict[int, Scored] = {}
+    records: dict[int, list[Scored]] = {}
+    for adv in vuln_repo.advisories_of_groups(session, vids):
+        rec = codec.to_record(adv)
+        records.setdefault(adv.vulnerability_id, []).extend(
+            score_one(s.type, s.value, s.source or rec.id) for s in rec.severities
+        )
+    for vid, scored in records.items():
+        top = overall(s for s in scored if s.score is not None)
+        if top is not None:
+            best[vid] = top
+    fids = [f.id for f in findings]
+    rescores = _latest(session, CvssRescore, fids)
+    ssvc = _latest(session, SsvcDecisionRow, fids)
+    out: dict[int, Signals] = {}
+    for f in findings:
+        sig = Signals(finding_id=f.id, ids=ids.get(f.vulnerability_id, []))
+        group_cves = [i for i in sig.ids if i.startswith("CVE-")]
+        k = next((kev[c] for c in group_cves if c in kev), None)
+        if k is not None:
+            sig.kev, sig.kev_date = True, k.date_added.isoformat()
+        e = max((epss[c] for c in group_cves if c in epss), key=lambda x: x.epss, default=None)
+        if e is not None:
+            sig.epss, sig.epss_percentile = e.epss, e.percentile
+        r = rescores.get(f.id)
+        if r is not None:
+            sig.cvss_vector, sig.cvss_score, sig.cvss_source, sig.rescored = (
+                r.vector,
+                r.score,
+                "rescored",
+                True,
+            )
+        elif f.vulnerability_id in best:
+            b = best[f.vulnerability_id]
+            sig.cvss_vector, sig.cvss_score, sig.cvss_source = b.vector, b.score, b.source
+        if sig.cvss_vector:
+            sig.cvss_exploitability = exploitability_subscore(sig.cvss_vector)
+        s = ssvc.get(f.id)
+        if s is not None:
+            sig.ssvc_outcome, sig.ssvc_vector = s.outcome, s.vector
+            sig.ssvc_exploitation = (s.inputs.get("exploitation") or {}).get("value")
+        out[f.id] = sig
+    return out
+
+
+def _latest(session: Session, model: Any, finding_ids: list[int]) -> dict[int, Any]:
+    out: dict[int, Any] = {}
+    for part in vuln_repo.chunks(sorted(set(finding_ids))):
+        stmt = select(model).where(model.finding_id.in_(part)).order_by(model.id)
+        out.update({row.finding_id: row for row in session.execute(stmt).scalars()})
+    return out

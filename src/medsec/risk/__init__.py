@@ -1,0 +1,1 @@
+"""Risk assessment of medical device vulnerabilities (CVSS rubric, SSVC, rules)."""

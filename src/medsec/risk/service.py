@@ -1,0 +1,245 @@
+"""Use cases of patient-harm risk: record a finding's risk (versioned), accept residual risk,
+and the heat map of a product. Flush, never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from medsec.accounts import service as accounts
+from medsec.audit import service as audit
+from medsec.errors import InvalidInput, NotFound
+from medsec.findings import decisions
+from medsec.findings.signals import Signals, signals_for
+from medsec.models import Finding, Release, RiskRecord
+from medsec.models.base import utcnow
+from medsec.risk import rules
+from medsec.vulns.repository import chunks
+
+
+def policy() -> rules.RiskPolicy:
+    """The risk policy in force (the documented default; configurable policies come later)."""
+    return rules.RiskPolicy.default()
+
+
+def current(session: Session, finding_ids: Sequence[int]) -> dict[int, RiskRecord]:
+    """finding id -> its current risk record."""
+    out: dict[int, RiskRecord] = {}
+    for part in chunks(sorted(set(finding_ids))):
+        stmt = select(RiskRecord).where(
+            RiskRecord.finding_id.in_(part), RiskRecord.is_current.is_(True)
+        )
+        out.update({r.finding_id: r for r in session.execute(stmt).scalars()})
+    return out
+
+
+def history(session: Session, finding_id: int) -> list[RiskRecord]:
+    """Every version of a finding's risk record, oldest first."""
+    stmt = (
+        select(RiskRecord).where(RiskRecord.finding_id == finding_id).order_by(RiskRecord.version)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def parse_control(spec: str) -> rules.Control:
+    """``NAME[:EXPLOITABILITY_STEPS[:SEVERITY_STEPS[:unverified]]]`` -> a control."""
+    name, *rest = spec.split(":")
+    try:
+        e_steps = int(rest[0]) if rest else 1
+        s_steps = int(rest[1]) if len(rest) > 1 else 0
+    except ValueError as exc:
+        raise InvalidInput(f"control {spec!r}: steps must be whole numbers") from exc
+    verified = not (len(rest) > 2 and rest[2].strip().lower() == "unverified")
+    return rules.Control(name.strip(), e_steps, s_steps, verified)
+
+
+def assess(
+    session: Session,
+    *,
+    finding_id: int,
+    hazardous_situation: str,
+    harm: str,
+    severity: str,
+    controls: Sequence[rules.Control],
+    actor: str,
+    exploitability: str | None = None,
+    override_reason: str | None = None,
+    rationale: str | None = None,
+) -> RiskRecord:
+    """Record a new version of a finding's risk (exploitability derived, or overridden)."""
+    finding, release, product = decisions.get_finding(session, finding_id)
+    accounts.require(session, actor, "analyst", rule="risk assessment", product=product.name)
+    rules.validate_risk_record(hazardous_situation, harm)
+    sig = signals_for(session, [finding])[finding.id]
+    derived, reasons = rules.derive_exploitability(
+        sig.cvss_exploitability, sig.epss, sig.kev, sig.ssvc_exploitation
+    )
+    level = derived
+    if exploitability is not None:
+        level, extra = rules.override_exploitability(derived, exploitability, override_reason)
+        reasons = [*reasons, *extra]
+    pol = policy()
+    evaluation = rules.evaluate(pol, severity, pol.scale_exploitability(level), controls)
+    prior = current(session, [finding.id]).get(finding.id)
+    if prior is not None:
+        prior.is_current = False
+    record = RiskRecord(
+        finding_id=finding.id,
+        version=(prior.version + 1) if prior else 1,
+        is_current=True,
+        hazardous_situation=hazardous_situation.strip(),
+        harm=harm.strip(),
+        severity=severity,
+        exploitability=str(level),
+        exploitability_reasons=list(reasons),
+        exploitability_override=override_reason if exploitability is not None else None,
+        controls=[asdict(c) for c in controls],
+        risk_before=evaluation.before.level,
+        residual=evaluation.residual.level,
+        region=str(evaluation.residual.region),
+        acceptable=evaluation.acceptable,
+        fda_class=str(evaluation.fda_class),
+        evaluation=_evaluation_json(evaluation, sig),
+        status="draft",
+        rationale=rationale,
+        changed_by=actor,
+        changed_at=utcnow(),
+    )
+    session.add(record)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="risk.assess",
+        object_type="finding",
+        object_id=finding.id,
+        product_id=product.id,
+        details={
+            "release": release.version,
+            "version": record.version,
+            "severity": severity,
+            "exploitability": record.exploitability,
+            "residual": record.residual,
+            "region": record.region,
+            "fda_class": record.fda_class,
+        },
+    )
+    return record
+
+
+def _evaluation_json(e: rules.RiskEvaluation, sig: Signals) -> dict[str, Any]:
+    return {
+        "policy": e.policy,
+        "before": {
+            "level": e.before.level,
+            "region": str(e.before.region),
+            "exploitability": e.exploitability_before,
+            "severity": e.severity,
+        },
+        "residual": {
+            "level": e.residual.level,
+            "region": str(e.residual.region),
+            "exploitability": e.residual_exploitability,
+            "severity": e.residual_severity,
+        },
+        "residual_level_rank": e.residual_level_rank,
+        "controls_applied": list(e.controls_applied),
+        "controls_ignored": list(e.controls_ignored),
+        "reasons": list(e.reasons),
+        "inputs": sig.as_dict(),
+    }
+
+
+def accept(session: Session, *, finding_id: int, actor: str, rationale: str | None) -> RiskRecord:
+    """Sign off the residual risk of a finding's current risk record (reviewer role only)."""
+    finding, release, product = decisions.get_finding(session, finding_id)
+    record = current(session, [finding.id]).get(finding.id)
+    if record is None:
+        raise NotFound(
+            f"finding {finding_id} has no risk record (medsec risk assess {finding_id} ...)"
+        )
+    roles = accounts.roles_of(session, actor)
+    role = "reviewer" if "reviewer" in roles else (sorted(roles)[0] if roles else "none")
+    pol = policy()
+    controls = [rules.Control(**c) for c in record.controls]
+    evaluation = rules.evaluate(
+        pol, record.severity, pol.scale_exploitability(record.exploitability), controls
+    )
+    rules.check_acceptance(role, evaluation, rationale)
+    accounts.require(
+        session, actor, "reviewer", rule="residual-risk acceptance", product=product.name
+    )
+    session.execute(
+        update(RiskRecord)
+        .where(RiskRecord.id == record.id)
+        .values(
+            status="accepted",
+            accepted_by=actor,
+            accepted_at=utcnow(),
+            rationale=rationale or record.rationale,
+        )
+    )
+    session.flush()
+    session.refresh(record)
+    audit.record(
+        session,
+        actor=actor,
+        action="risk.accept",
+        object_type="finding",
+        object_id=finding.id,
+        product_id=product.id,
+        details={
+            "release": release.version,
+            "version": record.version,
+            "region": record.region,
+            "rationale": rationale,
+        },
+    )
+    return record
+
+
+def heat_map(session: Session, release_ids: Sequence[int]) -> dict[str, Any]:
+    """Counts of current risk records per (exploitability, severity) cell, before and residual."""
+    pol = policy()
+    stmt = (
+        select(RiskRecord)
+        .join(Finding, Finding.id == RiskRecord.finding_id)
+        .where(
+            RiskRecord.is_current.is_(True),
+            Finding.release_id.in_(list(release_ids)),
+            Finding.status == "active",
+        )
+    )
+    records = list(session.execute(stmt).scalars())
+    before = rules.heat_map(pol, [(r.exploitability, r.severity) for r in records])
+    residual = rules.heat_map(
+        pol,
+        [
+            (r.evaluation["residual"]["exploitability"], r.evaluation["residual"]["severity"])
+            for r in records
+        ],
+    )
+    return {
+        "policy": pol.to_dict(),
+        "exploitability_levels": list(pol.exploitability_levels),
+        "severity_levels": list(pol.severity_levels),
+        "before": [
+            {"exploitability": e, "severity": s, "count": n} for (e, s), n in before.items()
+        ],
+        "residual": [
+            {"exploitability": e, "severity": s, "count": n} for (e, s), n in residual.items()
+        ],
+        "records": len(records),
+    }
+
+
+def release_ids_of(session: Session, product_id: int, version: str | None) -> list[int]:
+    """Release ids of a product (or of one version of it)."""
+    stmt = select(Release.id).where(Release.product_id == product_id)
+    if version is not None:
+        stmt = stmt.where(Release.version == version)
+    return list(session.execute(stmt).scalars())

@@ -1,0 +1,1 @@
+"""Software updates: update methods (seed Table 2) and regulatory oversight level (Table 3)."""

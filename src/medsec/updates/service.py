@@ -1,0 +1,102 @@
+"""Use cases of software updates: record an update that addresses findings, with its method
+(seed Table 2) and the regulatory oversight level derived from the findings' risk (Table 3)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from medsec.accounts import service as accounts
+from medsec.audit import service as audit
+from medsec.errors import InvalidInput
+from medsec.findings import decisions
+from medsec.models import Update
+from medsec.models.base import utcnow
+from medsec.products import service as products
+from medsec.risk import service as risk_service
+from medsec.updates import rules
+
+
+def create(
+    session: Session,
+    *,
+    product: str,
+    name: str,
+    method: str,
+    addressed: list[tuple[int, str]],
+    actor: str,
+    release: str | None = None,
+    cyber_hygiene: bool = False,
+    other_impact: bool = False,
+    description: str | None = None,
+) -> Update:
+    """Record an update; ``addressed``: (finding id, fixed | risk_reduced | cyber_hygiene)."""
+    prod = products.get_product(session, product)
+    accounts.require(session, actor, "analyst", rule="updates", product=prod.name)
+    try:
+        how = rules.UpdateMethod(method)
+    except ValueError:
+        allowed = ", ".join(m.value for m in rules.UpdateMethod)
+        raise InvalidInput(f"update method {method!r} is not one of {allowed}") from None
+    rel = products.get_release(session, product=product, version=release) if release else None
+    ids = [fid for fid, _ in addressed]
+    records = risk_service.current(session, ids)
+    items = []
+    for fid, effect in addressed:
+        _finding, _rel, fprod = decisions.get_finding(session, fid)
+        if fprod.id != prod.id:
+            raise InvalidInput(f"finding {fid} belongs to {fprod.name!r}, not {product!r}")
+        try:
+            eff = rules.UpdateEffect(effect)
+        except ValueError:
+            allowed = ", ".join(e.value for e in rules.UpdateEffect)
+            raise InvalidInput(
+                f"finding {fid}: effect {effect!r} is not one of {allowed}"
+            ) from None
+        record = records.get(fid)
+        acceptable = record.acceptable if record is not None else None
+        if acceptable is None and eff is not rules.UpdateEffect.CYBER_HYGIENE:
+            raise InvalidInput(
+                f"finding {fid} has no risk record: record its risk first "
+                f"(medsec risk assess {fid} ...), the oversight level depends on it"
+            )
+        items.append(rules.AddressedFinding(f"finding {fid}", eff, acceptable))
+    decision = rules.oversight_level(items, cyber_hygiene=cyber_hygiene, other_impact=other_impact)
+    row = Update(
+        product_id=prod.id,
+        release_id=rel.id if rel else None,
+        name=name,
+        method=how.value,
+        description=description,
+        cyber_hygiene=cyber_hygiene,
+        addressed=[{"finding": fid, "effect": eff} for fid, eff in addressed],
+        oversight=decision.level.value,
+        oversight_reasons=list(decision.reasons),
+        created_by=actor,
+        created_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="update.create",
+        object_type="update",
+        object_id=row.id,
+        product_id=prod.id,
+        details={
+            "name": name,
+            "method": how.value,
+            "oversight": row.oversight,
+            "addressed": row.addressed,
+            "release": release,
+        },
+    )
+    return row
+
+
+def list_updates(session: Session, *, product: str) -> list[Update]:
+    """The updates of a product, oldest first."""
+    prod = products.get_product(session, product)
+    stmt = select(Update).where(Update.product_id == prod.id).order_by(Update.id)
+    return list(session.execute(stmt).scalars())
