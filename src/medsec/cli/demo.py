@@ -12,6 +12,7 @@ from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
 from medsec.db.uow import unit_of_work
 from medsec.demo import service
+from medsec.demo.assessment import AssessmentReport
 from medsec.errors import Conflict
 
 MARKER = ".medsec-demo"
@@ -64,6 +65,8 @@ def demo(
         out.print(f"findings in {version}: {len(rows)}")
         for name, ver, vid, sev, how in rows:
             out.print(f"  {name} {ver}: {vid} ({sev}, matched by {how})", highlight=False)
+    if report.assessment is not None:
+        _print_assessment(report.assessment)
     out.print(f"database: {db_path}")
     out.print(f"explore: export MEDSEC_HOME={home}")
     out.print(f"  medsec sbom show --product '{report.product}' --release 2.1.0")
@@ -71,3 +74,22 @@ def demo(
     out.print("  medsec vuln show CVE-2021-3711")
     if serve:
         out.print("the web UI does not exist yet; --serve has nothing to start")
+
+
+def _print_assessment(a: AssessmentReport) -> None:
+    out = runtime.console
+    out.print("assessment of 2.0.0 (accounts psirt and reviewer):")
+    for vid, status, reason in a.decisions:
+        out.print(f"  VEX {vid}: {status} — {reason}", highlight=False)
+    for vid, residual, region, fda in a.risks:
+        out.print(f"  risk {vid}: residual {residual} ({region}), FDA {fda}", highlight=False)
+    if a.ssvc:
+        out.print(f"  SSVC supplier CVE-2020-16150: {a.ssvc[0]} {a.ssvc[1]}", highlight=False)
+    if a.update:
+        name, level, reasons = a.update
+        out.print(f"  update {name!r}: oversight level {level}", highlight=False)
+        for reason in reasons:
+            out.print(f"    {reason}", highlight=False)
+    cells = [c for c in a.heat_map.get("before", []) if c["count"]]
+    shown = ", ".join(f"{c['exploitability']}×{c['severity']}: {c['count']}" for c in cells)
+    out.print(f"  risk heat map (before controls): {shown}", highlight=False)

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from medsec.demo import advisories, data, documents
+from medsec.demo import assessment as demo_assessment
 from medsec.findings import listing
 from medsec.findings import service as findings
 from medsec.products import service as products
@@ -33,6 +34,7 @@ class DemoReport:
     support_set: dict[str, int] = field(default_factory=dict)
     feeds: list[Path] = field(default_factory=list)
     findings: dict[str, list[tuple[str, str, str, str, str]]] = field(default_factory=dict)
+    assessment: demo_assessment.AssessmentReport | None = None
 
 
 def build(session: Session, folder: Path) -> DemoReport:
@@ -98,6 +100,7 @@ def build(session: Session, folder: Path) -> DemoReport:
             )
             for f in rows
         ]
+    report.assessment = demo_assessment.assess(session)
     return report
 
 
