@@ -17,6 +17,7 @@ def juice(cli, shared_data):
     cli("feeds", "import", str(shared_data / "advisories/ghsa-subset"))
     cli("match")
     code, out, _ = cli("findings", "list", "-p", "Juice", "--format", "json")
+    assert code == 0
     rows = json.loads(out)
     return cli, {(r["component"]["name"], r["component"]["version"]): r["id"] for r in rows}
 
