@@ -326,3 +326,33 @@ def test_work_list_orders_by_residual_risk_then_cvss(world):
     assert [d["id"] for d in work] == [f2, f3, f1]
     assert work[0]["priority"]["why"][0].startswith("residual risk level")
     assert work[-1]["priority"]["why"][0].startswith("no risk record")
+
+
+def test_rescore_from_rubric_answers_keeps_trail_and_rationales(world):
+    from medsec.risk.rubric import questions, rubric_vector
+
+    factory, (f1, _f2, _f3) = world
+    answers: dict[str, str] = {}
+    while pending := questions(answers):  # answer the guided questionnaire: network, at will, ...
+        for q in pending:
+            answers[q.id] = "no" if q.id in ("XACL", "XPRL") else "yes"
+    rationales = {qid: f"because {qid}" for qid in answers}
+    expected = rubric_vector(answers, rationales)
+    with unit_of_work(factory) as s:
+        row = rescoring.rescore(
+            s,
+            finding_id=f1,
+            reason="rubric assessment",
+            actor="cli:ana",
+            rubric_answers=answers,
+            rubric_rationales=rationales,
+        )
+    assert row.vector == expected.vector and row.score == expected.score
+    assert row.source_vector == VECTOR
+    assert row.rubric["answers"] == expected.answers
+    assert all(step["rationale"] == f"because {step['question']}" for step in row.rubric["trail"])
+    with pytest.raises(InvalidInput):
+        with unit_of_work(factory) as s:
+            rescoring.rescore(
+                s, finding_id=f1, reason="r", actor="cli:ana", rubric_answers={"XAVN": "maybe"}
+            )

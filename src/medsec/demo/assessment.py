@@ -83,7 +83,9 @@ def assess(session: Session) -> AssessmentReport:
     )
     report.update = (upd.name, upd.oversight, list(upd.oversight_reasons))
     prod = products.get_product(session, data.PRODUCT)
-    report.heat_map = risk.heat_map(session, risk.release_ids_of(session, prod.id, "2.0.0"))
+    report.heat_map = risk.heat_map(
+        session, prod.id, risk.release_ids_of(session, prod.id, "2.0.0")
+    )
     return report
 
 

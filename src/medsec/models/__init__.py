@@ -3,6 +3,7 @@
 from medsec.models.assessment import (
     Account,
     CvssRescore,
+    RiskPolicyRow,
     RiskRecord,
     SsvcDecisionRow,
     Update,
@@ -42,6 +43,7 @@ __all__ = [
     "MatchState",
     "Product",
     "Release",
+    "RiskPolicyRow",
     "RiskRecord",
     "Sbom",
     "SsvcDecisionRow",

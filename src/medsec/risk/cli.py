@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 
+import orjson
 import typer
 from rich.table import Table
 
 from medsec.cli import runtime
+from medsec.errors import InvalidInput
 from medsec.findings import listing
 from medsec.products import service as products
 from medsec.risk import service
@@ -93,7 +96,7 @@ def heatmap(
     """The risk heat map of a product's active findings: exploitability × severity counts."""
     with runtime.uow() as session:
         prod = products.get_product(session, product)
-        data = service.heat_map(session, service.release_ids_of(session, prod.id, release))
+        data = service.heat_map(session, prod.id, service.release_ids_of(session, prod.id, release))
     if fmt is Fmt.json:
         runtime.print_json(data)
         return
@@ -109,4 +112,32 @@ def heatmap(
     )
     for e in reversed(data["exploitability_levels"]):
         table.add_row(e, *(str(cells[(e, s)] or "") for s in data["severity_levels"]))
+    runtime.console.print(table)
+
+
+@app.command("policy")
+def policy_(
+    product: str = typer.Option(..., "--product", "-p"),
+    set_: Path | None = typer.Option(None, "--set", help="JSON file of a policy to set (admin)."),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+) -> None:
+    """Show (or set) a product's risk policy: levels, risk matrix and acceptability regions."""
+    with runtime.uow() as session:
+        if set_ is not None:
+            try:
+                data = orjson.loads(set_.read_bytes())
+            except (OSError, orjson.JSONDecodeError) as exc:
+                raise InvalidInput(f"{set_}: not a readable JSON policy: {exc}") from exc
+            pol = service.set_policy(session, product=product, data=data, actor=runtime.actor())
+        else:
+            pol = service.policy(session, products.get_product(session, product).id)
+        shown = pol.to_dict()
+    if fmt is Fmt.json:
+        runtime.print_json(shown)
+        return
+    table = Table(
+        "exploitability \\ severity", *shown["severity_levels"], title=f"{product}: {shown['name']}"
+    )
+    for e, row in reversed(list(zip(shown["exploitability_levels"], shown["cells"], strict=True))):
+        table.add_row(e, *(f"{c['level']} ({c['region']})" for c in row))
     runtime.console.print(table)

@@ -15,15 +15,44 @@ from medsec.audit import service as audit
 from medsec.errors import InvalidInput, NotFound
 from medsec.findings import decisions
 from medsec.findings.signals import Signals, signals_for
-from medsec.models import Finding, Release, RiskRecord
+from medsec.models import Finding, Release, RiskPolicyRow, RiskRecord
 from medsec.models.base import utcnow
+from medsec.products import service as products
 from medsec.risk import rules
 from medsec.vulns.repository import chunks
 
 
-def policy() -> rules.RiskPolicy:
-    """The risk policy in force (the documented default; configurable policies come later)."""
-    return rules.RiskPolicy.default()
+def policy(session: Session, product_id: int) -> rules.RiskPolicy:
+    """The risk policy of a product: the one set for it, else the documented default."""
+    row = session.get(RiskPolicyRow, product_id)
+    return rules.RiskPolicy.from_dict(row.policy) if row else rules.RiskPolicy.default()
+
+
+def set_policy(
+    session: Session, *, product: str, data: dict[str, Any], actor: str
+) -> rules.RiskPolicy:
+    """Validate and set a product's risk policy (admin); existing records keep their evaluation."""
+    prod = products.get_product(session, product)
+    accounts.require(session, actor, "admin", rule="setting a risk policy", product=prod.name)
+    pol = rules.RiskPolicy.from_dict(data)
+    row = session.get(RiskPolicyRow, prod.id)
+    before = row.policy if row else None
+    if row is None:
+        row = RiskPolicyRow(product_id=prod.id, policy=pol.to_dict(), set_by=actor, set_at=utcnow())
+        session.add(row)
+    else:
+        row.policy, row.set_by, row.set_at = pol.to_dict(), actor, utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="risk.policy.set",
+        object_type="product",
+        object_id=prod.id,
+        product_id=prod.id,
+        details={"name": pol.name, "before": before and before.get("name")},
+    )
+    return pol
 
 
 def current(session: Session, finding_ids: Sequence[int]) -> dict[int, RiskRecord]:
@@ -82,8 +111,9 @@ def assess(
     if exploitability is not None:
         level, extra = rules.override_exploitability(derived, exploitability, override_reason)
         reasons = [*reasons, *extra]
-    pol = policy()
-    evaluation = rules.evaluate(pol, severity, pol.scale_exploitability(level), controls)
+    pol = policy(session, product.id)
+    scaled = pol.scale_exploitability(level)  # the product's policy may have fewer levels
+    evaluation = rules.evaluate(pol, severity, scaled, controls)
     prior = current(session, [finding.id]).get(finding.id)
     if prior is not None:
         prior.is_current = False
@@ -94,7 +124,7 @@ def assess(
         hazardous_situation=hazardous_situation.strip(),
         harm=harm.strip(),
         severity=severity,
-        exploitability=str(level),
+        exploitability=scaled,
         exploitability_reasons=list(reasons),
         exploitability_override=override_reason if exploitability is not None else None,
         controls=[asdict(c) for c in controls],
@@ -164,11 +194,10 @@ def accept(session: Session, *, finding_id: int, actor: str, rationale: str | No
         )
     roles = accounts.roles_of(session, actor)
     role = "reviewer" if "reviewer" in roles else (sorted(roles)[0] if roles else "none")
-    pol = policy()
+    pol = policy(session, product.id)
     controls = [rules.Control(**c) for c in record.controls]
-    evaluation = rules.evaluate(
-        pol, record.severity, pol.scale_exploitability(record.exploitability), controls
-    )
+    # re-evaluated under the product's current policy (a changed policy may need a new record)
+    evaluation = rules.evaluate(pol, record.severity, record.exploitability, controls)
     rules.check_acceptance(role, evaluation, rationale)
     accounts.require(
         session, actor, "reviewer", rule="residual-risk acceptance", product=product.name
@@ -202,9 +231,9 @@ def accept(session: Session, *, finding_id: int, actor: str, rationale: str | No
     return record
 
 
-def heat_map(session: Session, release_ids: Sequence[int]) -> dict[str, Any]:
+def heat_map(session: Session, product_id: int, release_ids: Sequence[int]) -> dict[str, Any]:
     """Counts of current risk records per (exploitability, severity) cell, before and residual."""
-    pol = policy()
+    pol = policy(session, product_id)
     stmt = (
         select(RiskRecord)
         .join(Finding, Finding.id == RiskRecord.finding_id)
