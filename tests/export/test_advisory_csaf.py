@@ -162,11 +162,16 @@ def test_profile_rules_are_refused_before_output() -> None:
     with pytest.raises(InvalidInput, match=r"6\.1\.27\.11"):
         to_csaf(advisory(vulnerabilities=()), profile="csaf_vex")
     pending = dataclasses.replace(
-        OPENSSL_VULN, statuses=(ProductStatus("P-IS-210", VexStatus.UNDER_INVESTIGATION),)
+        OPENSSL_VULN,
+        statuses=(ProductStatus("P-IS-210", VexStatus.UNDER_INVESTIGATION),),
+        remediations=(),
     )
     with pytest.raises(InvalidInput, match=r"6\.1\.27\.12"):
         to_csaf(advisory(vulnerabilities=(pending,)), profile="csaf_security_advisory")
     assert failures(to_csaf(advisory(vulnerabilities=(pending,)), profile="csaf_vex")) == {}
+    unremedied = dataclasses.replace(OPENSSL_VULN, remediations=())
+    with pytest.raises(InvalidInput, match=r"6\.1\.27\.13"):
+        to_csaf(advisory(vulnerabilities=(unremedied,)), profile="csaf_security_advisory")
     with pytest.raises(InvalidInput, match="profile"):
         to_csaf(advisory(), profile="csaf_base")  # type: ignore[arg-type]
 

@@ -269,3 +269,9 @@ def test_inconsistent_products_and_decisions_are_refused() -> None:
     )
     with pytest.raises(InvalidInput, match=r"6\.1\.7\]"):
         check_advisory(advisory(vulnerabilities=(two_v3,)))
+    stray = dataclasses.replace(
+        OPENSSL_VULN,
+        remediations=(Remediation(R.WORKAROUND, "Unplug it.", ("P-VV-510",)),),
+    )
+    with pytest.raises(InvalidInput, match=r"6\.1\.27\.13\]"):
+        check_advisory(advisory(vulnerabilities=(stray,)))

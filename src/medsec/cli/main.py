@@ -22,6 +22,7 @@ from medsec.risk import cvss_cli
 from medsec.sbom import cli as sbom_cli
 from medsec.updates import cli as updates_cli
 from medsec.vulns import cli as vulns_cli
+from medsec.vulns import csaf_cli
 
 EXIT_OK = 0
 EXIT_REFUSED = 2  # bad input: a document, a value, a rule
@@ -54,6 +55,7 @@ for name, command in (
 app.add_typer(risk_cli.app, name="risk")
 app.add_typer(cvss_cli.app, name="cvss")
 app.add_typer(updates_cli.app, name="update")
+app.add_typer(csaf_cli.app, name="csaf")
 app.command("match")(findings_cli.match)
 app.command("scan")(findings_cli.scan)
 app.command("demo")(demo_cli.demo)

@@ -20,10 +20,20 @@ from medsec.ingest._common import check_size, load_json, strip_bom
 from medsec.ingest.csaf_model import CsafDocument
 from medsec.ingest.csaf_reader import read_document
 
-MAX_BYTES = (
-    16 * 1024 * 1024
-)  # CSAF advisories are kilobytes; the largest CISA ICSMA file is ~200 kB
+MAX_BYTES = 16 * 1024 * 1024  # advisories are kilobytes (largest CISA ICSMA/VA file: 123 kB)
 MAX_DEPTH = 64
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "CsafDocument",
+    "CsafFailure",
+    "CsafValidation",
+    "HashCheck",
+    "check_hash",
+    "load_csaf",
+    "read_csaf",
+    "validate_csaf",
+]
 _FAILING_GROUPS = frozenset({"schema", "mandatory", "profile"})
 _SCHEMA_SKIPPED = frozenset({"schema"})
 
