@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
@@ -201,11 +202,12 @@ def test_random_advisories_agree_across_formats(adv: Advisory) -> None:
 def test_export_speed() -> None:
     adv = advisory()
     rates = {}
-    for name, fn in (
+    makers: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
         ("csaf", lambda: to_csaf(adv)),
         ("cyclonedx", lambda: to_cyclonedx_vex(adv)),
         ("openvex", lambda: to_openvex(adv, author="a", timestamp=WHEN)),
-    ):
+    )
+    for name, fn in makers:
         start = time.perf_counter()
         for _ in range(100):
             fn()

@@ -341,7 +341,7 @@ def test_random_advisories_pass_csaf_validation(adv: Advisory, profile: str) -> 
     )
     if undecided and profile == "csaf_security_advisory":  # CSAF 2.1 rules the validator applies
         with pytest.raises(InvalidInput, match=r"6\.1\.27\.1[23]\]"):
-            to_csaf(adv, profile=profile)
+            to_csaf(adv, profile="csaf_security_advisory")
         profile = "csaf_vex"
     doc = to_csaf(adv, profile=profile)  # type: ignore[arg-type]
     report = validate(doc)
