@@ -11,13 +11,14 @@ How (deterministic for a given seed):
   alias group), every ``affected[].package.name`` gets ``-r<k>`` (PyPI ``name-r3``, Go module
   ``github.com/x/y-r3``, Maven ``group:artifact-r3``, npm ``@scope/name-r3``) and any
   ``package.purl`` is dropped. So each clone is a real advisory about a new package.
-* Components: a fraction ``--hit-share`` (default 0.5) of components name an advisory package:
-  an advisory clone is drawn uniformly, then one of its affected packages, then a version
-  uniformly from that package's *candidate versions*: up to 6 of its listed ``versions``,
-  every ``introduced`` (not "0"), ``fixed`` and ``last_affected`` event value, plus two
-  unaffected ones (``0.0.0a0``-like below everything is NOT used because ``introduced: 0``
-  covers it; instead the fixed value itself and a ``99999.0`` above every range). Go versions
-  get the ``v`` prefix purls use. The rest are packages with no advisory at all
+* Components: a fraction ``hit_share`` (default 0.3) of components name an advisory package:
+  a package (clone k, ecosystem, name) is drawn uniformly among the distinct packages of the
+  generated advisories (PyPI, Go, npm, Maven), then one of that package's advisories, then a
+  version uniformly from its *candidate versions*: up to 6 of its listed ``versions``, every
+  ``introduced`` (not "0"), ``fixed`` and ``last_affected`` event value, and ``99999.0``
+  (``99999.0.0`` for Go), above every range. So some draws are affected (listed, introduced,
+  last_affected), some not (fixed, 99999), and a version may hit other advisories of the same
+  package. Go versions get the ``v`` prefix purls use. The rest are packages with no advisory
   (``nadv-<i>`` in npm, PyPI, Go and Maven, versions ``1.<i%50>.<i%7>``).
 * Releases: the component stream is cut into ``releases`` SBOMs of equal size (CycloneDX 1.6
   JSON, ``library`` components with bom-ref, name, version, purl). Duplicate purls within one

@@ -204,3 +204,13 @@ def str_tuple(obj: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
         if not isinstance(item, str):
             raise RecordError(f"{where}.{key}[{i}]", "expected a string")
     return tuple(dict.fromkeys(items))
+
+
+def reference_urls(obj: dict[str, Any]) -> list[str]:
+    """The ``url`` of each ``references`` entry of a record (OSV and NVD share the shape)."""
+    urls = []
+    for i, ref in enumerate(as_list(obj, "references", "")):
+        url = opt_str(as_dict(ref, f"references[{i}]"), "url", f"references[{i}]")
+        if url:
+            urls.append(url)
+    return urls

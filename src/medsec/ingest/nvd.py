@@ -24,6 +24,7 @@ from medsec.ingest.feed_common import (
     load_structured,
     opt_str,
     optional_timestamp,
+    reference_urls,
     req_str,
 )
 from medsec.ingest.vuln_model import (
@@ -124,11 +125,7 @@ def _cve(cve: dict[str, Any]) -> VulnRecord:
             value = as_dict(desc, f"weaknesses[{i}].description[{j}]").get("value")
             if isinstance(value, str) and _CWE_RE.fullmatch(value):
                 cwes.append(value)
-    references = []
-    for i, ref in enumerate(as_list(cve, "references", "")):
-        url = opt_str(as_dict(ref, f"references[{i}]"), "url", f"references[{i}]")
-        if url:
-            references.append(url)
+    references = reference_urls(cve)
     return VulnRecord(
         source="nvd",
         id=cid,

@@ -27,6 +27,7 @@ from medsec.ingest.feed_common import (
     opt_str,
     optional_timestamp,
     parse_timestamp,
+    reference_urls,
     req_str,
     str_tuple,
 )
@@ -86,11 +87,7 @@ def _record(obj: dict[str, Any], warnings: list[tuple[str, str]]) -> VulnRecord:
     severities.extend(_labels(obj, ""))
     db = obj.get("database_specific")
     cwes = str_tuple(db, "cwe_ids", "database_specific") if isinstance(db, dict) else ()
-    references = []
-    for i, ref in enumerate(as_list(obj, "references", "")):
-        url = opt_str(as_dict(ref, f"references[{i}]"), "url", f"references[{i}]")
-        if url:
-            references.append(url)
+    references = reference_urls(obj)
     return VulnRecord(
         source="osv",
         id=rid,
