@@ -378,3 +378,20 @@ def test_nvd_cpe_ranges_and_running_on_platforms(session_factory, tmp_path):
     assert (
         one["vulnerability"]["severity"] == "critical" and one["vulnerability"]["cvss_score"] == 9.8
     )
+
+
+def test_same_record_in_two_files_of_one_import_is_stable(session_factory, tmp_path):
+    """NVD yearly files overlap: the same CVE, same lastModified, other content, in two pages."""
+    feed = tmp_path / "nvd"
+    feed.mkdir()
+    crit = {"vulnerable": True, "criteria": "cpe:2.3:a:acme:lib:*:*:*:*:*:*:*:*"}
+    (feed / "a.json").write_bytes(
+        orjson.dumps(_nvd_page("CVE-2099-0300", [dict(crit, versionEndExcluding="2")]))
+    )
+    (feed / "b.json").write_bytes(
+        orjson.dumps(_nvd_page("CVE-2099-0300", [dict(crit, versionEndExcluding="3")]))
+    )
+    first = _feed(session_factory, feed)
+    assert (first.new, first.updated, first.unchanged) == (1, 0, 1)
+    again = _feed(session_factory, feed)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 2)

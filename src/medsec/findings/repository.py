@@ -103,3 +103,18 @@ def findings_listing(
     if not include_resolved:
         stmt = stmt.where(or_(Finding.status == "active"))
     return list(session.execute(stmt))
+
+
+def releases_with_findings(
+    session: Session, release_ids: Sequence[int], vulnerability_ids: Sequence[int]
+) -> set[int]:
+    """The releases (among those given) having a finding of any of the vulnerabilities."""
+    out: set[int] = set()
+    for part in chunks(sorted(set(vulnerability_ids))):
+        stmt = (
+            select(Finding.release_id)
+            .distinct()
+            .where(Finding.vulnerability_id.in_(part), Finding.release_id.in_(list(release_ids)))
+        )
+        out.update(session.execute(stmt).scalars())
+    return out

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from medsec.audit import service as audit
@@ -35,6 +36,14 @@ class MatchReport:
     seconds: float = 0.0
 
 
+def _by_keys(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Group bulk-update rows by their set of keys (one executemany per shape)."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    return list(groups.values())
+
+
 def component_key(row: Any) -> str:
     """The identity a finding is kept under across SBOM revisions: purl, else group/name@version."""
     if row.purl:
@@ -52,22 +61,24 @@ def match(
     head = vuln_repo.max_change_seq(session)
     states = repo.match_states(session)
     records: dict[int, VulnRecord] = {}
-    changed_cache: dict[int, list[Advisory]] = {}
+    pending: dict[int, list[tuple[int, int]]] = {}  # advisory seq -> (release, sbom) to update
+    touched: list[tuple[int, int]] = []
     for release_id, sbom_id in repo.current_sboms(session, release_ids):
         state = states.get(release_id)
         if full or state is None or state.sbom_id != sbom_id:
             _full(session, release_id, sbom_id, records, report)
             report.releases_full += 1
         elif state.advisory_seq < head:
-            changed = changed_cache.get(state.advisory_seq)
-            if changed is None:
-                changed = changed_cache[state.advisory_seq] = vuln_repo.advisories_changed_after(
-                    session, state.advisory_seq
-                )
-            _incremental(session, release_id, sbom_id, changed, records, report)
-            report.releases_incremental += 1
+            pending.setdefault(state.advisory_seq, []).append((release_id, sbom_id))
         else:
             continue
+        touched.append((release_id, sbom_id))
+    for seq, pairs in pending.items():
+        changed = vuln_repo.advisories_changed_after(session, seq)
+        _incremental(session, pairs, changed, records, report)
+        report.releases_incremental += len(pairs)
+    for release_id, sbom_id in touched:
+        state = states.get(release_id) or session.get(MatchState, release_id)
         if state is None:
             state = MatchState(release_id=release_id)
             session.add(state)
@@ -124,12 +135,12 @@ def _full(
 
 def _incremental(
     session: Session,
-    release_id: int,
-    sbom_id: int,
+    pairs: list[tuple[int, int]],
     changed: list[Advisory],
     cache: dict[int, VulnRecord],
     report: MatchReport,
 ) -> None:
+    """Re-match only the changed records' vulnerabilities, in every given release at once."""
     if not changed:
         return
     groups = sorted({a.vulnerability_id for a in changed})
@@ -142,11 +153,21 @@ def _incremental(
                 pkg_keys.add((space, name))
             else:
                 cpe_keys.add(name)
-    comps = repo.components_by_keys(session, [sbom_id], sorted(pkg_keys), sorted(cpe_keys))
-    report.components += len(comps)
-    platform = repo.release_cpes(session, sbom_id) if cpe_keys and comps else []
-    hits = _run(comps, advisories, platform, cache, report)
-    _reconcile(session, release_id, comps, hits, advisories, scope=groups, report=report)
+    release_of = {sbom: release for release, sbom in pairs}
+    by_sbom: dict[int, list[Any]] = {}
+    for row in repo.components_by_keys(
+        session, list(release_of), sorted(pkg_keys), sorted(cpe_keys)
+    ):
+        by_sbom.setdefault(row.sbom_id, []).append(row)
+    with_findings = repo.releases_with_findings(session, [r for r, _ in pairs], groups)
+    for release_id, sbom_id in pairs:
+        comps = by_sbom.get(sbom_id, [])
+        if not comps and release_id not in with_findings:
+            continue
+        report.components += len(comps)
+        platform = repo.release_cpes(session, sbom_id) if cpe_keys and comps else []
+        hits = _run(comps, advisories, platform, cache, report) if comps else []
+        _reconcile(session, release_id, comps, hits, advisories, scope=groups, report=report)
 
 
 def _run(
@@ -196,45 +217,71 @@ def _reconcile(
         (f.component_key, f.vulnerability_id): f
         for f in repo.findings_of(session, release_id, scope)
     }
-    for key, (cid, expl) in desired.items():
-        f = existing.get(key)
-        if f is None:
-            f = Finding(
-                release_id=release_id,
-                component_key=key[0],
-                component_id=cid,
-                vulnerability_id=key[1],
-                status="active",
-                first_seen=now,
-                last_seen=now,
-                explanations=expl,
+    events: list[dict[str, Any]] = []
+    new_keys = [key for key in desired if key not in existing]
+    if new_keys:  # one INSERT … RETURNING for every new finding, then one for their events
+        rows = [
+            {
+                "release_id": release_id,
+                "component_key": key[0],
+                "component_id": desired[key][0],
+                "vulnerability_id": key[1],
+                "status": "active",
+                "first_seen": now,
+                "last_seen": now,
+                "explanations": desired[key][1],
+            }
+            for key in new_keys
+        ]
+        stmt = insert(Finding).returning(Finding.id, sort_by_parameter_order=True)
+        for fid, key in zip(session.execute(stmt, rows).scalars(), new_keys, strict=True):
+            events.append(
+                {
+                    "finding_id": fid,
+                    "at": now,
+                    "event": "new",
+                    "details": {"matched_by": desired[key][1]},
+                }
             )
-            session.add(f)
-            session.flush()
-            session.add(
-                FindingEvent(finding_id=f.id, at=now, event="new", details={"matched_by": expl})
-            )
-            report.new += 1
-            continue
-        if f.status != "active":
-            f.status, f.resolved_at = "active", None
-            session.add(
-                FindingEvent(
-                    finding_id=f.id, at=now, event="reopened", details={"matched_by": expl}
-                )
-            )
-            report.reopened += 1
-        f.component_id, f.last_seen, f.explanations = cid, now, expl
+        report.new += len(new_keys)
+    updates: list[dict[str, Any]] = []
     for key, f in existing.items():
-        if key not in desired and f.status == "active":
-            f.status, f.resolved_at = "resolved", now
-            session.add(
-                FindingEvent(
-                    finding_id=f.id,
-                    at=now,
-                    event="resolved",
-                    details={"reason": "no longer matches the current SBOM and records"},
+        if key in desired:
+            cid, expl = desired[key]
+            if f.status != "active":
+                events.append(
+                    {
+                        "finding_id": f.id,
+                        "at": now,
+                        "event": "reopened",
+                        "details": {"matched_by": expl},
+                    }
                 )
+                report.reopened += 1
+            updates.append(
+                {
+                    "id": f.id,
+                    "status": "active",
+                    "resolved_at": None,
+                    "component_id": cid,
+                    "last_seen": now,
+                    "explanations": expl,
+                }
             )
+        elif f.status == "active":
+            events.append(
+                {
+                    "finding_id": f.id,
+                    "at": now,
+                    "event": "resolved",
+                    "details": {"reason": "no longer matches the current SBOM and records"},
+                }
+            )
+            updates.append({"id": f.id, "status": "resolved", "resolved_at": now})
             report.resolved += 1
+    session.expire_all()  # rows change below by bulk statements, not through these objects
+    for group in _by_keys(updates):
+        session.execute(update(Finding), group)
+    if events:
+        session.execute(insert(FindingEvent), events)
     report.active += len(desired)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import orjson
 
-from medsec.core.purl import normalize_name, purl_identity
+from medsec.core.purl import purl_identity
 from medsec.ingest.sbom_model import ParsedComponent, ParsedSbom
 from medsec.models import Component, Sbom
 from medsec.vulns.codec import cpe_key
@@ -86,53 +84,10 @@ def component_row(
     )
 
 
-@lru_cache(maxsize=200_000)
-def _package_key(base: str) -> tuple[str | None, str | None]:
-    ident = purl_identity(base)
-    return (ident.family, ident.name) if ident else (None, None)
-
-
-# purl types whose OSV identity needs no qualifier and only simple name rules: a fast path that
-# gives what purl_identity gives (tests/sbom/test_convert.py checks that on every real purl).
-_FAST_TYPES = {
-    "pypi": ("PyPI", "name"),
-    "npm": ("npm", "path"),
-    "maven": ("Maven", "maven"),
-    "golang": ("Go", "path"),
-    "nuget": ("NuGet", "name"),
-    "cargo": ("crates.io", "name"),
-    "gem": ("RubyGems", "name"),
-    "composer": ("Packagist", "path"),
-}
-_FAST_PURL = re.compile(
-    r"pkg:([a-z]+)/((?:[A-Za-z0-9._~+-]+/)*)([A-Za-z0-9._~+-]+)(?:@[^?#/]*)?(?:[?#]|$)"
-)
-
-
 def package_key(purl: str | None) -> tuple[str | None, str | None]:
     """(OSV ecosystem family, normalised name) of a purl: the lookup key shared with advisories."""
-    if not purl:
-        return None, None
-    fast = _FAST_PURL.match(purl)
-    if fast and fast.group(1) in _FAST_TYPES and "?" not in purl:
-        ecosystem, shape = _FAST_TYPES[fast.group(1)]
-        namespace, name = fast.group(2).rstrip("/"), fast.group(3)
-        if shape == "maven" and namespace:
-            return ecosystem, f"{namespace}:{name}"
-        if shape == "path" and namespace:
-            return ecosystem, normalize_name(ecosystem, f"{namespace}/{name}")
-        if shape == "name" or (shape == "path" and fast.group(1) == "npm"):
-            return ecosystem, normalize_name(ecosystem, name)
-    base = purl.split("#", 1)[0]
-    base, _, qualifiers = base.partition("?")
-    head, sep, tail = base.rpartition("@")
-    if sep and "/" not in tail:  # drop the version; keep the qualifier that names a distro
-        base = head
-    pairs = [q for q in qualifiers.split("&") if q]
-    if any(q.split("=", 1)[0] != q.split("=", 1)[0].lower() for q in pairs):
-        return None, None  # qualifier keys must be lower case (purl spec): an invalid purl
-    distro = [q for q in pairs if q.startswith("distro=")]
-    return _package_key(base + ("?" + distro[0] if distro else ""))
+    ident = purl_identity(purl) if purl else None
+    return (ident.family, ident.name) if ident else (None, None)
 
 
 def _json(value: tuple[Any, ...]) -> str:

@@ -38,6 +38,7 @@ class FeedImportResult:
     epss: int = 0
     problems: list[FeedProblem] = field(default_factory=list)
     change_seq: int = 0
+    seen: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
 
 def import_feed(
@@ -133,6 +134,17 @@ def _upsert_records(
 ) -> None:
     records = _newest(records)
     result.records += len(records)
+    # the same record in two files of one import (NVD yearly files overlap): the first one wins
+    # unless a later one is strictly newer, so importing the same files again changes nothing
+    fresh = []
+    for r in records:
+        key = (r.source, r.id)
+        if key in result.seen and not _strictly_newer(r.modified, result.seen[key]):
+            result.unchanged += 1
+            continue
+        result.seen[key] = r.modified
+        fresh.append(r)
+    records = fresh
     existing = repo.existing_advisories(session, [r.id for r in records])
     changed: list[tuple[VulnRecord, dict[str, Any], int | None]] = []
     for r in records:
@@ -176,6 +188,10 @@ def _upsert_records(
         session, AdvisoryKey.__table__, ("advisory_id", "kind", "space", "name"), key_rows
     )
     session.flush()
+
+
+def _strictly_newer(a: Any, b: Any) -> bool:
+    return a is not None and b is not None and _aware(a) > _aware(b)
 
 
 def _aware(value: Any) -> Any:

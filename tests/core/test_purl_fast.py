@@ -1,4 +1,4 @@
-"""The import-time package key equals the matcher's purl identity (fast path included)."""
+"""The fast purl path gives exactly what packageurl-python gives (and package keys follow)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from medsec.core.purl import purl_identity
+from medsec.core.purl import purl_identity, slow_identity
 from medsec.ingest.sbom import parse_sbom
 from medsec.sbom.convert import package_key
 
 
 def _expected(purl: str) -> tuple[str | None, str | None]:
-    ident = purl_identity(purl)
+    ident = slow_identity(purl.strip())
     return (ident.family, ident.name) if ident else (None, None)
 
 
@@ -30,6 +30,7 @@ def test_package_key_equals_purl_identity_on_every_real_purl(shared_data):
     assert len(purls) > 5000
     wrong = [p for p in purls if package_key(p) != _expected(p)]
     assert wrong == []
+    assert [p for p in purls if purl_identity(p) != slow_identity(p.strip())] == []
     print(f"{len(purls)} distinct purls: package key == purl identity")
 
 
@@ -50,3 +51,24 @@ def test_package_key_equals_purl_identity_on_generated_purls(ptype, namespace, n
     purl += f"@{version}" if version else ""
     purl += tail
     assert package_key(purl) == _expected(purl)
+    assert purl_identity(purl) == slow_identity(purl)
+
+
+@pytest.mark.parametrize(
+    "purl",
+    [
+        "pkg:npm/%40scope/name@1.0.0",
+        "pkg:npm/@scope/Name@1.0.0",
+        "pkg:maven/artifact@1",
+        "pkg:composer/name@1",
+        "pkg:pypi/Django_REST.framework@3.2#sub/path",
+        "pkg:golang/github.com/Foo/Bar@v1.2.3+incompatible",
+        "pkg:gem/rails@7.0.0.rc1",
+        "pkg:npm/a@",
+        "pkg:NPM/a@1",
+        "pkg:nuget/Newtonsoft.Json@13.0.1",
+        "pkg:cargo/serde@1.0.0?arch=x86_64",
+    ],
+)
+def test_fast_and_slow_paths_agree_on_edge_cases(purl):
+    assert purl_identity(purl) == slow_identity(purl)
