@@ -118,3 +118,22 @@ def releases_with_findings(
         )
         out.update(session.execute(stmt).scalars())
     return out
+
+
+def lookup_keys_of(session: Session, sbom_ids: Sequence[int]) -> set[tuple[str, str, str]]:
+    """The advisory lookup keys (package and CPE) of the components of the given SBOMs."""
+    keys: set[tuple[str, str, str]] = set()
+    for part in chunks(list(sbom_ids)):
+        pkg = (
+            select(Component.pkg_space, Component.pkg_name)
+            .distinct()
+            .where(Component.sbom_id.in_(part), Component.pkg_space.is_not(None))
+        )
+        keys.update(("pkg", str(space), str(name)) for space, name in session.execute(pkg))
+        cpe = (
+            select(Component.cpe_key)
+            .distinct()
+            .where(Component.sbom_id.in_(part), Component.cpe_key.is_not(None))
+        )
+        keys.update(("cpe", "cpe", str(key)) for key in session.execute(cpe).scalars())
+    return keys

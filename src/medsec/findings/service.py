@@ -7,14 +7,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from medsec.audit import service as audit
 from medsec.findings import repository as repo
-from medsec.ingest.vuln_model import VulnRecord
-from medsec.matching.engine import Candidate, Hit, match_components
-from medsec.models import Advisory, Finding, FindingEvent, MatchState
+from medsec.matching.engine import Candidate, Hit, Matcher
+from medsec.models import Finding, FindingEvent, MatchState
 from medsec.models.base import utcnow
 from medsec.vulns import codec
 from medsec.vulns import repository as vuln_repo
@@ -34,6 +33,10 @@ class MatchReport:
     active: int = 0
     unmatched: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+
+
+FINDINGS: Any = Finding.__table__
+FINDING_EVENTS: Any = FindingEvent.__table__
 
 
 def _by_keys(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -60,31 +63,27 @@ def match(
     report = MatchReport()
     head = vuln_repo.max_change_seq(session)
     states = repo.match_states(session)
-    records: dict[int, VulnRecord] = {}
+    full_pairs: list[tuple[int, int]] = []
     pending: dict[int, list[tuple[int, int]]] = {}  # advisory seq -> (release, sbom) to update
-    touched: list[tuple[int, int]] = []
     for release_id, sbom_id in repo.current_sboms(session, release_ids):
         state = states.get(release_id)
         if full or state is None or state.sbom_id != sbom_id:
-            _full(session, release_id, sbom_id, records, report)
-            report.releases_full += 1
+            full_pairs.append((release_id, sbom_id))
         elif state.advisory_seq < head:
             pending.setdefault(state.advisory_seq, []).append((release_id, sbom_id))
-        else:
-            continue
-        touched.append((release_id, sbom_id))
+    if full_pairs:
+        _full(session, full_pairs, report)
     for seq, pairs in pending.items():
-        changed = vuln_repo.advisories_changed_after(session, seq)
-        _incremental(session, pairs, changed, records, report)
-        report.releases_incremental += len(pairs)
-    for release_id, sbom_id in touched:
+        _incremental(session, pairs, vuln_repo.groups_changed_after(session, seq), report)
+    report.releases_full = len(full_pairs)
+    report.releases_incremental = sum(len(p) for p in pending.values())
+    for release_id, sbom_id in full_pairs + [p for ps in pending.values() for p in ps]:
         state = states.get(release_id) or session.get(MatchState, release_id)
         if state is None:
             state = MatchState(release_id=release_id)
             session.add(state)
         state.sbom_id, state.advisory_seq, state.matched_at = sbom_id, head, utcnow()
     session.flush()
-    report.advisories = len(records)
     report.seconds = time.perf_counter() - started
     if report.releases_full or report.releases_incremental:
         audit.record(
@@ -103,52 +102,45 @@ def match(
     return report
 
 
-def _records(rows: list[Advisory], cache: dict[int, VulnRecord]) -> dict[int, VulnRecord]:
-    out = {}
-    for row in rows:
-        rec = cache.get(row.id)
-        if rec is None:
-            rec = cache[row.id] = codec.to_record(row)
-        out[row.id] = rec
-    return out
-
-
 def _candidates(rows: list[Any]) -> list[Candidate]:
     return [Candidate(r.id, r.purl, r.cpe, r.version) for r in rows if r.purl or r.cpe]
 
 
-def _full(
-    session: Session,
-    release_id: int,
-    sbom_id: int,
-    cache: dict[int, VulnRecord],
-    report: MatchReport,
-) -> None:
-    comps = repo.components(session, sbom_id)
-    report.components += len(comps)
-    keys = {("pkg", r.pkg_space, r.pkg_name) for r in comps if r.pkg_space}
-    keys |= {("cpe", "cpe", r.cpe_key) for r in comps if r.cpe_key}
-    advisories = vuln_repo.advisories_for_keys(session, sorted(keys))
-    hits = _run(comps, advisories, repo.release_cpes(session, sbom_id), cache, report)
-    _reconcile(session, release_id, comps, hits, advisories, scope=None, report=report)
+def _matcher(rows: list[Any], report: MatchReport) -> tuple[Matcher, dict[str, Any]]:
+    """One index over the advisory rows for the whole run, and rows by record id."""
+    report.advisories += len(rows)
+    by_record: dict[str, Any] = {}
+    for row in rows:
+        by_record.setdefault(row.source_id, row)
+    return Matcher(codec.to_match_record(r) for r in rows), by_record
+
+
+def _full(session: Session, pairs: list[tuple[int, int]], report: MatchReport) -> None:
+    """Match every component of the given releases; one advisory load and index for all."""
+    sbom_ids = [s for _, s in pairs]
+    keys = repo.lookup_keys_of(session, sbom_ids)
+    matcher, by_record = _matcher(vuln_repo.match_rows_for_keys(session, sorted(keys)), report)
+    for release_id, sbom_id in pairs:
+        comps = repo.components(session, sbom_id)
+        report.components += len(comps)
+        cpes = [r.cpe for r in comps if r.cpe]
+        hits, misses = matcher.match(_candidates(comps), cpes)
+        _count_misses(misses, report)
+        _reconcile(session, release_id, comps, hits, by_record, scope=None, report=report)
 
 
 def _incremental(
-    session: Session,
-    pairs: list[tuple[int, int]],
-    changed: list[Advisory],
-    cache: dict[int, VulnRecord],
-    report: MatchReport,
+    session: Session, pairs: list[tuple[int, int]], groups: list[int], report: MatchReport
 ) -> None:
     """Re-match only the changed records' vulnerabilities, in every given release at once."""
-    if not changed:
+    if not groups:
         return
-    groups = sorted({a.vulnerability_id for a in changed})
-    advisories = vuln_repo.advisories_of_groups(session, groups)
+    rows = vuln_repo.match_rows_of_groups(session, groups)
+    matcher, by_record = _matcher(rows, report)
     pkg_keys: set[tuple[str, str]] = set()
     cpe_keys: set[str] = set()
-    for rec in _records(advisories, cache).values():
-        for kind, space, name in codec.lookup_keys(rec):
+    for row in rows:
+        for kind, space, name in codec.lookup_keys(codec.to_match_record(row)):
             if kind == "pkg":
                 pkg_keys.add((space, name))
             else:
@@ -165,23 +157,17 @@ def _incremental(
         if not comps and release_id not in with_findings:
             continue
         report.components += len(comps)
-        platform = repo.release_cpes(session, sbom_id) if cpe_keys and comps else []
-        hits = _run(comps, advisories, platform, cache, report) if comps else []
-        _reconcile(session, release_id, comps, hits, advisories, scope=groups, report=report)
+        hits: list[Hit] = []
+        if comps:
+            platform = repo.release_cpes(session, sbom_id) if cpe_keys else []
+            hits, misses = matcher.match(_candidates(comps), platform)
+            _count_misses(misses, report)
+        _reconcile(session, release_id, comps, hits, by_record, scope=groups, report=report)
 
 
-def _run(
-    comps: list[Any],
-    advisories: list[Advisory],
-    platform: list[str],
-    cache: dict[int, VulnRecord],
-    report: MatchReport,
-) -> list[Hit]:
-    recs = _records(advisories, cache)
-    hits, misses = match_components(_candidates(comps), recs.values(), platform)
+def _count_misses(misses: list[Any], report: MatchReport) -> None:
     for miss in misses:
         report.unmatched[miss.reason.split(":")[0]] += 1
-    return hits
 
 
 def _reconcile(
@@ -189,16 +175,13 @@ def _reconcile(
     release_id: int,
     comps: list[Any],
     hits: list[Hit],
-    advisories: list[Advisory],
+    adv_by_source_id: dict[str, Any],
     *,
     scope: list[int] | None,
     report: MatchReport,
 ) -> None:
     now = utcnow()
     comp_by_id = {r.id: r for r in comps}
-    adv_by_source_id: dict[str, Advisory] = {}
-    for a in advisories:
-        adv_by_source_id.setdefault(a.source_id, a)
     desired: dict[tuple[str, int], tuple[int, list[dict[str, Any]]]] = {}
     for h in hits:
         adv = adv_by_source_id[h.record_id]
@@ -233,7 +216,7 @@ def _reconcile(
             }
             for key in new_keys
         ]
-        stmt = insert(Finding).returning(Finding.id, sort_by_parameter_order=True)
+        stmt = insert(FINDINGS).returning(FINDINGS.c.id, sort_by_parameter_order=True)
         for fid, key in zip(session.execute(stmt, rows).scalars(), new_keys, strict=True):
             events.append(
                 {
@@ -281,7 +264,9 @@ def _reconcile(
             report.resolved += 1
     session.expire_all()  # rows change below by bulk statements, not through these objects
     for group in _by_keys(updates):
-        session.execute(update(Finding), group)
+        cols: dict[str, Any] = {k: bindparam(f"v_{k}") for k in group[0] if k != "id"}
+        change = update(FINDINGS).where(FINDINGS.c.id == bindparam("v_id")).values(**cols)
+        session.execute(change, [{f"v_{k}": v for k, v in row.items()} for row in group])
     if events:
-        session.execute(insert(FindingEvent), events)
+        session.execute(insert(FINDING_EVENTS), events)
     report.active += len(desired)

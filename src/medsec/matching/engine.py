@@ -45,40 +45,54 @@ class Miss:
     reason: str
 
 
+class Matcher:
+    """Indexes built once over many records, then used for many batches of components."""
+
+    def __init__(self, records: Iterable[VulnRecord]) -> None:
+        records = list(records)
+        self.advisories = AdvisoryIndex.build(r for r in records if r.affected)
+        self.cpes = CpeIndex.build(r for r in records if r.configurations)
+
+    def match(
+        self, components: Sequence[Candidate], platform_cpes: Sequence[str] = ()
+    ) -> tuple[list[Hit], list[Miss]]:
+        """Match components; ``platform_cpes`` are all CPEs of their release."""
+        hits: list[Hit] = []
+        misses: list[Miss] = []
+        by_purl = [c for c in components if c.purl]
+        if by_purl:
+            result = self.advisories.match(
+                ComponentRef(c.id, c.purl, _purl_version(c)) for c in by_purl
+            )
+            hits += [
+                Hit(int(m.component_id), m.vuln_id, "purl", m.purl, m.explanation)
+                for m in result.matches
+            ]
+            misses += [Miss(int(u.component_id), "purl", u.reason) for u in result.unmatched]
+        by_cpe = [c for c in components if c.cpe]
+        if by_cpe:
+            platform = tuple(sorted(set(platform_cpes)))
+            report = self.cpes.match(CpeComponent(str(c.id), c.cpe, platform) for c in by_cpe)
+            cpe_of = {c.id: c.cpe or "" for c in by_cpe}
+            for h in report.hits:
+                cid = int(h.component_id)
+                reason = "; ".join(v.explanation for v in h.verdicts)
+                hits.append(Hit(cid, h.record_id, "cpe", cpe_of[cid], reason))
+            misses += [
+                Miss(int(m.component_id), "cpe", m.reason)
+                for m in report.unmatched
+                if m.reason.startswith("invalid")
+            ]
+        return hits, misses
+
+
 def match_components(
     components: Sequence[Candidate],
     records: Iterable[VulnRecord],
     platform_cpes: Sequence[str] = (),
 ) -> tuple[list[Hit], list[Miss]]:
     """Match components against records; ``platform_cpes`` are all CPEs of the release."""
-    records = list(records)
-    hits: list[Hit] = []
-    misses: list[Miss] = []
-    by_purl = [c for c in components if c.purl]
-    if by_purl:
-        index = AdvisoryIndex.build(r for r in records if r.affected)
-        result = index.match(ComponentRef(c.id, c.purl, _purl_version(c)) for c in by_purl)
-        hits += [
-            Hit(int(m.component_id), m.vuln_id, "purl", m.purl, m.explanation)
-            for m in result.matches
-        ]
-        misses += [Miss(int(u.component_id), "purl", u.reason) for u in result.unmatched]
-    by_cpe = [c for c in components if c.cpe]
-    if by_cpe:
-        cindex = CpeIndex.build(r for r in records if r.configurations)
-        platform = tuple(sorted(set(platform_cpes)))
-        report = cindex.match(CpeComponent(str(c.id), c.cpe, platform) for c in by_cpe)
-        cpe_of = {c.id: c.cpe or "" for c in by_cpe}
-        for h in report.hits:
-            cid = int(h.component_id)
-            reason = "; ".join(v.explanation for v in h.verdicts)
-            hits.append(Hit(cid, h.record_id, "cpe", cpe_of[cid], reason))
-        misses += [
-            Miss(int(m.component_id), "cpe", m.reason)
-            for m in report.unmatched
-            if m.reason.startswith("invalid")
-        ]
-    return hits, misses
+    return Matcher(records).match(components, platform_cpes)
 
 
 def _purl_version(c: Candidate) -> str | None:

@@ -72,6 +72,18 @@ def to_record(row: Any) -> VulnRecord:
     )
 
 
+def to_match_record(row: Any) -> VulnRecord:
+    """A VulnRecord with only what matching reads (id, aliases, withdrawn, affected, CPEs)."""
+    return VulnRecord(
+        source=row.source,
+        id=row.source_id,
+        withdrawn=row.withdrawn,
+        aliases=tuple(row.aliases or ()),
+        affected=tuple(_affected(a) for a in row.affected or ()),
+        configurations=tuple(_configuration(c) for c in row.configurations or ()),
+    )
+
+
 def _affected(data: dict[str, Any]) -> AffectedPackage:
     return AffectedPackage(
         ecosystem=data["ecosystem"],

@@ -136,3 +136,51 @@ def epss_for(session: Session, cves: Sequence[str]) -> dict[str, EpssRow]:
             }
         )
     return out
+
+
+MATCH_COLUMNS = (
+    Advisory.id,
+    Advisory.source,
+    Advisory.source_id,
+    Advisory.vulnerability_id,
+    Advisory.withdrawn,
+    Advisory.aliases,
+    Advisory.affected,
+    Advisory.configurations,
+)
+
+
+def match_rows_for_keys(
+    session: Session, keys: Sequence[tuple[str, str, str]], known: set[int] | None = None
+) -> list[Any]:
+    """What matching needs of the advisories having any of the keys (skipping ids in ``known``)."""
+    ids: set[int] = set()
+    by_kind: dict[tuple[str, str], list[str]] = {}
+    for kind, space, name in keys:
+        by_kind.setdefault((kind, space), []).append(name)
+    for (kind, space), names in by_kind.items():
+        for part in chunks(sorted(set(names))):
+            stmt = select(AdvisoryKey.advisory_id).where(
+                AdvisoryKey.kind == kind, AdvisoryKey.space == space, AdvisoryKey.name.in_(part)
+            )
+            ids.update(session.execute(stmt).scalars())
+    wanted = sorted(ids - (known or set()))
+    out: list[Any] = []
+    for part in chunks(wanted):
+        out.extend(session.execute(select(*MATCH_COLUMNS).where(Advisory.id.in_(part))))
+    return out
+
+
+def match_rows_of_groups(session: Session, group_ids: Sequence[int]) -> list[Any]:
+    """What matching needs of every advisory of the given vulnerability groups."""
+    out: list[Any] = []
+    for part in chunks(sorted(set(group_ids))):
+        stmt = select(*MATCH_COLUMNS).where(Advisory.vulnerability_id.in_(part))
+        out.extend(session.execute(stmt))
+    return out
+
+
+def groups_changed_after(session: Session, seq: int) -> list[int]:
+    """Vulnerability groups with an advisory whose change sequence is above ``seq``."""
+    stmt = select(Advisory.vulnerability_id).distinct().where(Advisory.change_seq > seq)
+    return sorted(session.execute(stmt).scalars())
