@@ -189,6 +189,7 @@ def set_support(
             f"unknown level of support {level!r}; one of: {', '.join(SUPPORT_LEVELS)}"
         )
     sbom = get_sbom(session, product=product, version=version)
+    product_id = products.get_product(session, product).id
     matched = [c for c in repo.components_of(session, sbom.id) if _selects(component, c)]
     if not matched:
         raise NotFound(f"no component {component!r} in release {version!r} of {product!r}")
@@ -206,6 +207,7 @@ def set_support(
             action="component.support.set",
             object_type="component",
             object_id=c.id,
+            product_id=product_id,
             details={
                 "product": product,
                 "release": version,

@@ -40,8 +40,8 @@ def existing_advisories(session: Session, source_ids: Sequence[str]) -> dict[tup
     return out
 
 
-def advisories_for_keys(session: Session, keys: Sequence[tuple[str, str, str]]) -> list[Advisory]:
-    """Advisories having any of the (kind, space, name) lookup keys."""
+def advisory_ids_for_keys(session: Session, keys: Sequence[tuple[str, str, str]]) -> set[int]:
+    """Ids of the advisories having any of the (kind, space, name) lookup keys."""
     ids: set[int] = set()
     by_kind: dict[tuple[str, str], list[str]] = {}
     for kind, space, name in keys:
@@ -52,7 +52,12 @@ def advisories_for_keys(session: Session, keys: Sequence[tuple[str, str, str]]) 
                 AdvisoryKey.kind == kind, AdvisoryKey.space == space, AdvisoryKey.name.in_(part)
             )
             ids.update(session.execute(stmt).scalars())
-    return advisories_by_id(session, sorted(ids))
+    return ids
+
+
+def advisories_for_keys(session: Session, keys: Sequence[tuple[str, str, str]]) -> list[Advisory]:
+    """Advisories having any of the (kind, space, name) lookup keys."""
+    return advisories_by_id(session, sorted(advisory_ids_for_keys(session, keys)))
 
 
 def advisories_by_id(session: Session, ids: Sequence[int]) -> list[Advisory]:
@@ -61,11 +66,6 @@ def advisories_by_id(session: Session, ids: Sequence[int]) -> list[Advisory]:
     for part in chunks(ids):
         out.extend(session.execute(select(Advisory).where(Advisory.id.in_(part))).scalars())
     return out
-
-
-def advisories_changed_after(session: Session, seq: int) -> list[Advisory]:
-    """Advisories whose change sequence is above ``seq``."""
-    return list(session.execute(select(Advisory).where(Advisory.change_seq > seq)).scalars())
 
 
 def advisories_of_groups(session: Session, group_ids: Sequence[int]) -> list[Advisory]:
@@ -150,23 +150,10 @@ MATCH_COLUMNS = (
 )
 
 
-def match_rows_for_keys(
-    session: Session, keys: Sequence[tuple[str, str, str]], known: set[int] | None = None
-) -> list[Any]:
-    """What matching needs of the advisories having any of the keys (skipping ids in ``known``)."""
-    ids: set[int] = set()
-    by_kind: dict[tuple[str, str], list[str]] = {}
-    for kind, space, name in keys:
-        by_kind.setdefault((kind, space), []).append(name)
-    for (kind, space), names in by_kind.items():
-        for part in chunks(sorted(set(names))):
-            stmt = select(AdvisoryKey.advisory_id).where(
-                AdvisoryKey.kind == kind, AdvisoryKey.space == space, AdvisoryKey.name.in_(part)
-            )
-            ids.update(session.execute(stmt).scalars())
-    wanted = sorted(ids - (known or set()))
+def match_rows_for_keys(session: Session, keys: Sequence[tuple[str, str, str]]) -> list[Any]:
+    """What matching needs of the advisories having any of the keys (light rows, no ORM)."""
     out: list[Any] = []
-    for part in chunks(wanted):
+    for part in chunks(sorted(advisory_ids_for_keys(session, keys))):
         out.extend(session.execute(select(*MATCH_COLUMNS).where(Advisory.id.in_(part))))
     return out
 
