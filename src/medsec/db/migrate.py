@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -28,12 +29,14 @@ def head_revision(engine: Engine) -> str | None:
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, or None for an empty database."""
+    _quiet()
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database schema up to ``revision``."""
+    """Bring the database schema up to ``revision`` (Alembic's INFO chatter kept quiet)."""
+    _quiet()
     command.upgrade(alembic_config(engine), revision)
 
 
@@ -43,3 +46,7 @@ def ensure_current(engine: Engine) -> bool:
         return False
     upgrade(engine)
     return True
+
+
+def _quiet() -> None:
+    logging.getLogger("alembic").setLevel(logging.WARNING)

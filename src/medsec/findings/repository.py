@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from medsec.models import Component, Finding, MatchState, Product, Release, Sbom
@@ -53,20 +53,25 @@ def components_by_keys(
     pkg_keys: Sequence[tuple[str, str]],
     cpe_keys: Sequence[str],
 ) -> list[Any]:
-    """Components of the given SBOMs whose package or CPE key is among those given."""
-    out: list[Any] = []
+    """Components of the given SBOMs whose package or CPE key is among those given.
+
+    The queries name only the indexed key columns (so both databases search the key indexes
+    rather than scanning every component of the SBOMs); the SBOM filter is applied here.
+    """
+    wanted = set(sbom_ids)
     cols = (Component.sbom_id, *COMPONENT_COLS)
-    for part in chunks(list(pkg_keys), 400):
-        cond = tuple_(Component.pkg_space, Component.pkg_name).in_(list(part))
-        out.extend(session.execute(select(*cols).where(Component.sbom_id.in_(sbom_ids), cond)))
-    for part in chunks(list(cpe_keys)):
-        out.extend(
-            session.execute(
-                select(*cols).where(Component.sbom_id.in_(sbom_ids), Component.cpe_key.in_(part))
-            )
-        )
-    seen: set[int] = set()
-    return [r for r in out if not (r.id in seen or seen.add(r.id))]  # type: ignore[func-returns-value]
+    out: dict[int, Any] = {}
+    by_space: dict[str, list[str]] = {}
+    for space, name in pkg_keys:
+        by_space.setdefault(space, []).append(name)
+    for space, names in by_space.items():
+        for part in chunks(sorted(set(names))):
+            stmt = select(*cols).where(Component.pkg_space == space, Component.pkg_name.in_(part))
+            out.update((r.id, r) for r in session.execute(stmt) if r.sbom_id in wanted)
+    for part in chunks(sorted(set(cpe_keys))):
+        stmt = select(*cols).where(Component.cpe_key.in_(part))
+        out.update((r.id, r) for r in session.execute(stmt) if r.sbom_id in wanted)
+    return list(out.values())
 
 
 def release_cpes(session: Session, sbom_id: int) -> list[str]:
