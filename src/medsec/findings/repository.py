@@ -142,3 +142,12 @@ def lookup_keys_of(session: Session, sbom_ids: Sequence[int]) -> set[tuple[str, 
         )
         keys.update(("cpe", "cpe", str(key)) for key in session.execute(cpe).scalars())
     return keys
+
+
+def component_counts(session: Session, sbom_ids: Sequence[int]) -> dict[int, int]:
+    """SBOM id -> its number of components."""
+    out: dict[int, int] = {}
+    for part in chunks(list(sbom_ids)):
+        stmt = select(Sbom.id, Sbom.component_count).where(Sbom.id.in_(part))
+        out.update((i, n) for i, n in session.execute(stmt))
+    return out

@@ -115,10 +115,26 @@ def _matcher(rows: list[Any], report: MatchReport) -> tuple[Matcher, dict[str, A
     return Matcher(codec.to_match_record(r) for r in rows), by_record
 
 
+FULL_BATCH_COMPONENTS = 250_000  # releases matched with one advisory index (bounds memory)
+
+
 def _full(session: Session, pairs: list[tuple[int, int]], report: MatchReport) -> None:
-    """Match every component of the given releases; one advisory load and index for all."""
-    sbom_ids = [s for _, s in pairs]
-    keys = repo.lookup_keys_of(session, sbom_ids)
+    """Match every component of the given releases, a batch of releases per advisory index."""
+    sizes = repo.component_counts(session, [s for _, s in pairs])
+    batch: list[tuple[int, int]] = []
+    total = 0
+    for pair in pairs:
+        if batch and total + sizes.get(pair[1], 0) > FULL_BATCH_COMPONENTS:
+            _full_batch(session, batch, report)
+            batch, total = [], 0
+        batch.append(pair)
+        total += sizes.get(pair[1], 0)
+    if batch:
+        _full_batch(session, batch, report)
+
+
+def _full_batch(session: Session, pairs: list[tuple[int, int]], report: MatchReport) -> None:
+    keys = repo.lookup_keys_of(session, [s for _, s in pairs])
     matcher, by_record = _matcher(vuln_repo.match_rows_for_keys(session, sorted(keys)), report)
     for release_id, sbom_id in pairs:
         comps = repo.components(session, sbom_id)
