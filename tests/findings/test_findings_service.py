@@ -395,3 +395,24 @@ def test_same_record_in_two_files_of_one_import_is_stable(session_factory, tmp_p
     assert (first.new, first.updated, first.unchanged) == (1, 0, 1)
     again = _feed(session_factory, feed)
     assert (again.new, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_full_match_in_small_batches_gives_the_same_findings(
+    session_factory, tmp_path, monkeypatch
+):
+    for version, comps in (
+        ("1", [("lib", "1.0.0"), ("x", "1.0.0")]),
+        ("2", [("lib", "2.5.0")]),
+        ("3", [("x", "0.5.0")]),
+    ):
+        _import_sbom(session_factory, _cdx(*comps), version=version)
+    _feed(session_factory, _osv(tmp_path, "a.json", id="T-1", affected=_npm("lib", "0", "3.0.0")))
+    _feed(session_factory, _osv(tmp_path, "b.json", id="T-2", affected=_npm("x", "0.1.0", "0.9.0")))
+    monkeypatch.setattr(findings, "FULL_BATCH_COMPONENTS", 1)
+    report = _match(session_factory, full=True)
+    assert report.releases_full == 3 and report.new == 3
+    got = {
+        (f["release"], f["component"]["name"], f["vulnerability"]["id"])
+        for f in _listing(session_factory)
+    }
+    assert got == {("1", "lib", "T-1"), ("2", "lib", "T-1"), ("3", "x", "T-2")}
