@@ -214,7 +214,8 @@ class _Mapper:
             else (None, None)
         )
         supplier = c.get("supplier") or c.get("manufacturer")
-        author = _text(c.get("author")) or ", ".join(_names(c.get("authors"))) or None
+        authors = c.get("authors")
+        author = _text(c.get("author")) or (", ".join(_names(authors)) or None if authors else None)
         name = _text(c.get("name")) or ""
         if not name:
             self.warnings.add("noname", loc, "component without a name")
