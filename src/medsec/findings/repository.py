@@ -80,16 +80,17 @@ def release_cpes(session: Session, sbom_id: int) -> list[str]:
     return [c for c in session.execute(stmt).scalars() if c]
 
 
-def findings_of(
-    session: Session, release_id: int, vulnerability_ids: Sequence[int] | None = None
-) -> list[Finding]:
-    """Findings of a release, optionally only for some vulnerabilities."""
-    stmt = select(Finding).where(Finding.release_id == release_id)
-    if vulnerability_ids is None:
-        return list(session.execute(stmt).scalars())
+def findings_of(session: Session, release_id: int) -> list[Finding]:
+    """Every finding of a release."""
+    return list(session.execute(select(Finding).where(Finding.release_id == release_id)).scalars())
+
+
+def findings_of_groups(session: Session, vulnerability_ids: Sequence[int]) -> list[Finding]:
+    """Every finding, in any release, of the given vulnerabilities (their index finds them)."""
     out: list[Finding] = []
     for part in chunks(sorted(set(vulnerability_ids))):
-        out.extend(session.execute(stmt.where(Finding.vulnerability_id.in_(part))).scalars())
+        stmt = select(Finding).where(Finding.vulnerability_id.in_(part))
+        out.extend(session.execute(stmt).scalars())
     return out
 
 
@@ -108,21 +109,6 @@ def findings_listing(
     if not include_resolved:
         stmt = stmt.where(or_(Finding.status == "active"))
     return list(session.execute(stmt))
-
-
-def releases_with_findings(
-    session: Session, release_ids: Sequence[int], vulnerability_ids: Sequence[int]
-) -> set[int]:
-    """The releases (among those given) having a finding of any of the vulnerabilities."""
-    out: set[int] = set()
-    for part in chunks(sorted(set(vulnerability_ids))):
-        stmt = (
-            select(Finding.release_id)
-            .distinct()
-            .where(Finding.vulnerability_id.in_(part), Finding.release_id.in_(list(release_ids)))
-        )
-        out.update(session.execute(stmt).scalars())
-    return out
 
 
 def lookup_keys_of(session: Session, sbom_ids: Sequence[int]) -> set[tuple[str, str, str]]:

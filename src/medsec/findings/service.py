@@ -142,7 +142,8 @@ def _full_batch(session: Session, pairs: list[tuple[int, int]], report: MatchRep
         cpes = [r.cpe for r in comps if r.cpe]
         hits, misses = matcher.match(_candidates(comps), cpes)
         _count_misses(misses, report)
-        _reconcile(session, release_id, comps, hits, by_record, scope=None, report=report)
+        existing = repo.findings_of(session, release_id)
+        _reconcile(session, release_id, comps, hits, by_record, existing=existing, report=report)
 
 
 def _incremental(
@@ -167,10 +168,12 @@ def _incremental(
         session, list(release_of), sorted(pkg_keys), sorted(cpe_keys)
     ):
         by_sbom.setdefault(row.sbom_id, []).append(row)
-    with_findings = repo.releases_with_findings(session, [r for r, _ in pairs], groups)
+    found: dict[int, list[Finding]] = {}
+    for f in repo.findings_of_groups(session, groups):  # once for all releases
+        found.setdefault(f.release_id, []).append(f)
     for release_id, sbom_id in pairs:
         comps = by_sbom.get(sbom_id, [])
-        if not comps and release_id not in with_findings:
+        if not comps and release_id not in found:
             continue
         report.components += len(comps)
         hits: list[Hit] = []
@@ -178,7 +181,8 @@ def _incremental(
             platform = repo.release_cpes(session, sbom_id) if cpe_keys else []
             hits, misses = matcher.match(_candidates(comps), platform)
             _count_misses(misses, report)
-        _reconcile(session, release_id, comps, hits, by_record, scope=groups, report=report)
+        existing = found.get(release_id, [])
+        _reconcile(session, release_id, comps, hits, by_record, existing=existing, report=report)
 
 
 def _count_misses(misses: list[Any], report: MatchReport) -> None:
@@ -193,9 +197,10 @@ def _reconcile(
     hits: list[Hit],
     adv_by_source_id: dict[str, Any],
     *,
-    scope: list[int] | None,
+    existing: list[Finding],
     report: MatchReport,
 ) -> None:
+    """Make a release's findings (those given: all, or the changed vulnerabilities') match hits."""
     now = utcnow()
     comp_by_id = {r.id: r for r in comps}
     desired: dict[tuple[str, int], tuple[int, list[dict[str, Any]]]] = {}
@@ -212,12 +217,9 @@ def _reconcile(
                 "reason": h.reason,
             }
         )
-    existing = {
-        (f.component_key, f.vulnerability_id): f
-        for f in repo.findings_of(session, release_id, scope)
-    }
+    current = {(f.component_key, f.vulnerability_id): f for f in existing}
     events: list[dict[str, Any]] = []
-    new_keys = [key for key in desired if key not in existing]
+    new_keys = [key for key in desired if key not in current]
     if new_keys:  # one INSERT … RETURNING for every new finding, then one for their events
         rows = [
             {
@@ -244,7 +246,7 @@ def _reconcile(
             )
         report.new += len(new_keys)
     updates: list[dict[str, Any]] = []
-    for key, f in existing.items():
+    for key, f in current.items():
         if key in desired:
             cid, expl = desired[key]
             if f.status != "active":
