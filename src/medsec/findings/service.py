@@ -1,4 +1,4 @@
-"""Use cases of findings: incremental re-matching of every release, and the findings list."""
+"""Use cases of findings: full and incremental re-matching of releases against stored records."""
 
 from __future__ import annotations
 
