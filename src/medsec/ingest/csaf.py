@@ -147,10 +147,54 @@ def validate_csaf(
         target = failures if r.group in _FAILING_GROUPS else warnings
         if not r.passed:
             found = [(e.message, e.instance_path) for e in r.errors] or [(r.title, "/")]
-            target.extend(CsafFailure(r.id, msg, path, r.group) for msg, path in found)
+            for msg, path in found:
+                item = CsafFailure(r.id, msg, path, r.group)
+                if target is failures and _beyond_csaf_20(doc, item):
+                    item = CsafFailure(r.id, f"{msg} ({BEYOND_NOTE})", path, r.group)
+                    warnings.append(item)
+                else:
+                    target.append(item)
         warnings.extend(CsafFailure(r.id, w.message, w.instance_path, r.group) for w in r.warnings)
     run = tuple(dict.fromkeys(r.id for r in results if not r.skipped))
     return CsafValidation(source, not failures, tuple(failures), tuple(warnings), run)
+
+
+# --- where the ``csaf`` package is stricter than the CSAF 2.0 text --------------------------
+
+BEYOND_NOTE = "stricter than CSAF 2.0; kept as a warning"
+# CSAF 2.0 6.1.31: a product_version name must not contain these (case-insensitive)
+_RANGE_WORDS = re.compile(
+    r"(<|>|\b(after|all|before|earlier|later|prior|versions)\b)", re.IGNORECASE
+)
+_EXTRA_6_1_27 = "in remediation is not in any product_status"
+
+
+def _beyond_csaf_20(doc: dict[str, Any], item: CsafFailure) -> bool:
+    """True for the package's verdicts that the CSAF 2.0 mandatory tests do not ask for.
+
+    6.1.27: the package also requires every product of a remediation to appear in the
+    vulnerability's product_status — not one of 6.1.27.1–.11. 6.1.31: the package also reads
+    ``x`` wildcards (``14.1.x``) and "through" as ranges; CSAF 2.0 names a word list.
+    """
+    if item.test_id == "6.1.27":
+        return _EXTRA_6_1_27 in item.message
+    if item.test_id == "6.1.31":
+        name = _at_pointer(doc, item.path)
+        return isinstance(name, str) and not _RANGE_WORDS.search(name)
+    return False
+
+
+def _at_pointer(doc: Any, pointer: str) -> Any:
+    node = doc
+    for part in pointer.strip("/").split("/") if pointer.strip("/") else []:
+        key = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        elif isinstance(node, dict) and key in node:
+            node = node[key]
+        else:
+            return None
+    return node
 
 
 # --- .sha256 / .sha512 sidecars -------------------------------------------------------------
