@@ -280,7 +280,8 @@ def _reconcile(
             )
             updates.append({"id": f.id, "status": "resolved", "resolved_at": now})
             report.resolved += 1
-    session.expire_all()  # rows change below by bulk statements, not through these objects
+    for f in existing:  # these rows change below by bulk statements, not through the objects
+        session.expire(f)
     for group in _by_keys(updates):
         cols: dict[str, Any] = {k: bindparam(f"v_{k}") for k in group[0] if k != "id"}
         change = update(FINDINGS).where(FINDINGS.c.id == bindparam("v_id")).values(**cols)

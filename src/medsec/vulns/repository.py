@@ -169,5 +169,6 @@ def match_rows_of_groups(session: Session, group_ids: Sequence[int]) -> list[Any
 
 def groups_changed_after(session: Session, seq: int) -> list[int]:
     """Vulnerability groups with an advisory whose change sequence is above ``seq``."""
-    stmt = select(Advisory.vulnerability_id).distinct().where(Advisory.change_seq > seq)
-    return sorted(session.execute(stmt).scalars())
+    # no DISTINCT in SQL: it would lead SQLite to walk the vulnerability index over every row
+    stmt = select(Advisory.vulnerability_id).where(Advisory.change_seq > seq)
+    return sorted(set(session.execute(stmt).scalars()))
