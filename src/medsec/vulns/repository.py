@@ -24,8 +24,13 @@ def max_change_seq(session: Session) -> int:
     return session.execute(select(func.max(Advisory.change_seq))).scalar() or 0
 
 
-def existing_advisories(session: Session, source_ids: Sequence[str]) -> dict[tuple[str, str], Any]:
-    """(source, source id) -> row (id, modified, content_hash) of stored advisories."""
+def existing_advisories(
+    session: Session, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], Any]:
+    """(source, source id) -> row (id, modified, content_hash) of stored advisories.
+
+    Each query names the source too, so it searches the (source, source_id) unique index.
+    """
     out: dict[tuple[str, str], Any] = {}
     cols = (
         Advisory.id,
@@ -34,9 +39,14 @@ def existing_advisories(session: Session, source_ids: Sequence[str]) -> dict[tup
         Advisory.modified,
         Advisory.content_hash,
     )
-    for part in chunks(sorted(set(source_ids))):
-        for row in session.execute(select(*cols).where(Advisory.source_id.in_(part))):
-            out[(row.source, row.source_id)] = row
+    by_source: dict[str, list[str]] = {}
+    for source, source_id in keys:
+        by_source.setdefault(source, []).append(source_id)
+    for source, ids in by_source.items():
+        for part in chunks(sorted(set(ids))):
+            stmt = select(*cols).where(Advisory.source == source, Advisory.source_id.in_(part))
+            for row in session.execute(stmt):
+                out[(row.source, row.source_id)] = row
     return out
 
 

@@ -145,7 +145,7 @@ def _upsert_records(
         result.seen[key] = r.modified
         fresh.append(r)
     records = fresh
-    existing = repo.existing_advisories(session, [r.id for r in records])
+    existing = repo.existing_advisories(session, [(r.source, r.id) for r in records])
     changed: list[tuple[VulnRecord, dict[str, Any], int | None]] = []
     for r in records:
         values = codec.record_values(r)
