@@ -73,7 +73,11 @@ def test_total_order_transitive(schemes: list[str], data: st.DataObject) -> None
     alphabet = {
         "debian": "0123.~+a",
         "rpm": "0123.~^a",
-        "maven": "0123.-ab",
+        # no letters for Maven: ComparableVersion itself is not transitive when a qualifier
+        # after "." meets one that opens a sub-list after a digit (e.g. "1." < "1.b", "1.b" <
+        # "1b0" because a string sorts before a list, yet "1b0" = 1-beta < "1"); the key
+        # reproduces Maven, and the Maven suites (977 cases) check the orders that matter
+        "maven": "0123.-",
         "rubygems": "0123.a",
         "alpine": "0123.",
         "semver": "",
