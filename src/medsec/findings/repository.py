@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medsec.models import Component, Finding, MatchState, Product, Release, Sbom
@@ -107,7 +107,7 @@ def findings_listing(
         .order_by(Product.name, Release.id, Finding.id)
     )
     if not include_resolved:
-        stmt = stmt.where(or_(Finding.status == "active"))
+        stmt = stmt.where(Finding.status == "active")
     return list(session.execute(stmt))
 
 
