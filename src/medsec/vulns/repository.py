@@ -120,32 +120,22 @@ def vulnerability_by_alias(session: Session, alias: str) -> Vulnerability | None
     return session.execute(stmt).scalar()
 
 
+def _by_cve(session: Session, model: Any, cves: Sequence[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for part in chunks(sorted(set(cves))):
+        stmt = select(model).where(model.cve_id.in_(part))
+        out.update((row.cve_id, row) for row in session.execute(stmt).scalars())
+    return out
+
+
 def kev_for(session: Session, cves: Sequence[str]) -> dict[str, KevEntryRow]:
     """KEV entries of the given CVE ids."""
-    out: dict[str, KevEntryRow] = {}
-    for part in chunks(sorted(set(cves))):
-        out.update(
-            {
-                k.cve_id: k
-                for k in session.execute(
-                    select(KevEntryRow).where(KevEntryRow.cve_id.in_(part))
-                ).scalars()
-            }
-        )
-    return out
+    return _by_cve(session, KevEntryRow, cves)
 
 
 def epss_for(session: Session, cves: Sequence[str]) -> dict[str, EpssRow]:
     """EPSS scores of the given CVE ids."""
-    out: dict[str, EpssRow] = {}
-    for part in chunks(sorted(set(cves))):
-        out.update(
-            {
-                e.cve_id: e
-                for e in session.execute(select(EpssRow).where(EpssRow.cve_id.in_(part))).scalars()
-            }
-        )
-    return out
+    return _by_cve(session, EpssRow, cves)
 
 
 MATCH_COLUMNS = (
