@@ -67,6 +67,12 @@ def demo(
             out.print(f"  {name} {ver}: {vid} ({sev}, matched by {how})", highlight=False)
     if report.assessment is not None:
         _print_assessment(report.assessment)
+    if report.cvd_case:
+        out.print(
+            f"CVD case {report.cvd_case}: researcher report on CVE-2020-16150, remediated in "
+            f"2.1.0, ICS-CERT informed (medsec cvd show {report.cvd_case})",
+            highlight=False,
+        )
     out.print(f"database: {db_path}")
     out.print(f"explore: export MEDSEC_HOME={home}")
     out.print(f"  medsec sbom show --product '{report.product}' --release 2.1.0")

@@ -13,6 +13,7 @@ from medsec.accounts import cli as accounts_cli
 from medsec.cli import db as db_cli
 from medsec.cli import demo as demo_cli
 from medsec.cli.runtime import err_console
+from medsec.cvd import cli as cvd_cli
 from medsec.errors import Conflict, MedsecError, NotFound, PermissionDenied
 from medsec.findings import assess_cli
 from medsec.findings import cli as findings_cli
@@ -56,6 +57,7 @@ app.add_typer(risk_cli.app, name="risk")
 app.add_typer(cvss_cli.app, name="cvss")
 app.add_typer(updates_cli.app, name="update")
 app.add_typer(csaf_cli.app, name="csaf")
+app.add_typer(cvd_cli.app, name="cvd")
 app.command("match")(findings_cli.match)
 app.command("scan")(findings_cli.scan)
 app.command("demo")(demo_cli.demo)

@@ -11,6 +11,7 @@ from medsec.models.assessment import (
 )
 from medsec.models.audit import AuditEvent
 from medsec.models.base import Base
+from medsec.models.cvd import CvdAttachment, CvdCase, CvdCoordination, CvdEvent, CvdLink
 from medsec.models.finding import Finding, FindingEvent, MatchState
 from medsec.models.product import Manufacturer, Product, Release
 from medsec.models.sbom import Component, Sbom
@@ -32,6 +33,11 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Component",
+    "CvdAttachment",
+    "CvdCase",
+    "CvdCoordination",
+    "CvdEvent",
+    "CvdLink",
     "CvssRescore",
     "EpssRow",
     "FeedCursor",

@@ -1,0 +1,126 @@
+"""Install-wide CVD deadline policy from a JSON file (``MEDSEC_CVD_POLICY``), validated.
+
+The file is one JSON object whose keys are ``DeadlinePolicy`` fields; any key left out keeps
+its default (see ``medsec.cvd.deadlines`` for each default's source). ``holidays`` is a list of
+ISO dates; ``controlled_remediate_days`` may be null (no deadline). Errors name the file and key.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from medsec.cvd.deadlines import DEFAULT_POLICY, SOURCES, DeadlinePolicy
+from medsec.errors import InvalidInput
+
+POLICY_ENV = "MEDSEC_CVD_POLICY"
+_INT_KEYS = frozenset(
+    {
+        "acknowledge_business_days",
+        "triage_business_days",
+        "uncontrolled_communicate_days",
+        "uncontrolled_remediate_days",
+        "disclosure_days",
+    }
+)
+_MAX_DAYS = 3650
+
+_SETTING_SOURCE = {
+    "acknowledge_business_days": "acknowledge",
+    "triage_business_days": "triage",
+    "uncontrolled_communicate_days": "communicate",
+    "uncontrolled_remediate_days": "remediate",
+    "controlled_remediate_days": "remediate",
+    "disclosure_days": "disclose",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyInForce:
+    """The deadline policy in force, the file it came from, and which keys the file set."""
+
+    policy: DeadlinePolicy
+    path: str | None = None
+    overridden: frozenset[str] = frozenset()
+
+    def source_of(self, key: str) -> str:
+        """Where the value of one policy setting comes from (the file, or the default's source)."""
+        if key in self.overridden:
+            return f"install policy file {self.path}"
+        topic = _SETTING_SOURCE.get(key)
+        return f"default: {SOURCES[topic]}" if topic else "default"
+
+
+def _fail(source: str, key: str, message: str) -> InvalidInput:
+    return InvalidInput(f"{source}: {key}: {message}")
+
+
+def _days(source: str, key: str, value: Any, *, nullable: bool = False) -> int | None:
+    if value is None and nullable:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _fail(source, key, f"must be a whole number of days, not {value!r}")
+    if not 0 <= value <= _MAX_DAYS:
+        raise _fail(source, key, f"must be between 0 and {_MAX_DAYS}, not {value}")
+    return value
+
+
+def _holidays(source: str, value: Any) -> frozenset[date]:
+    if not isinstance(value, list):
+        raise _fail(source, "holidays", "must be a list of ISO dates (YYYY-MM-DD)")
+    days = set()
+    for index, item in enumerate(value):
+        try:
+            days.add(date.fromisoformat(item))
+        except (TypeError, ValueError):
+            where = f"holidays[{index}]"
+            raise _fail(source, where, f"{item!r} is not a YYYY-MM-DD date") from None
+    return frozenset(days)
+
+
+def parse_policy(data: bytes | str, *, source: str) -> PolicyInForce:
+    """Validate a policy document; InvalidInput names ``source`` and the key at fault."""
+    try:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{source}: not valid JSON ({exc})") from None
+    if not isinstance(doc, dict):
+        raise InvalidInput(f"{source}: must be a JSON object of policy settings")
+    known = {f.name for f in fields(DeadlinePolicy)}
+    values: dict[str, Any] = {}
+    for key, value in doc.items():
+        if key not in known:
+            raise _fail(source, key, f"unknown setting (one of: {', '.join(sorted(known))})")
+        if key in _INT_KEYS:
+            values[key] = _days(source, key, value)
+        elif key == "controlled_remediate_days":
+            values[key] = _days(source, key, value, nullable=True)
+        elif key == "holidays":
+            values[key] = _holidays(source, value)
+        elif not isinstance(value, bool):
+            raise _fail(source, key, f"must be true or false, not {value!r}")
+        else:
+            values[key] = value
+    return PolicyInForce(replace(DEFAULT_POLICY, **values), source, frozenset(values))
+
+
+def load_policy(path: str | None) -> PolicyInForce:
+    """The policy from the file at ``path``, or the defaults when ``path`` is empty or None."""
+    if not path:
+        return PolicyInForce(DEFAULT_POLICY)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot read the CVD policy file ({exc.strerror})") from None
+    return parse_policy(data, source=path)
+
+
+def policy_from_env(environ: Mapping[str, str] | None = None) -> PolicyInForce:
+    """The policy named by ``MEDSEC_CVD_POLICY`` (read at call time), else the defaults."""
+    env = os.environ if environ is None else environ
+    return load_policy(env.get(POLICY_ENV))

@@ -1,0 +1,289 @@
+"""Use cases of CVD case handling: find, list and show cases, move them through the ISO/IEC
+30111 states (``cvd.rules``), keep the communication log, and compute deadlines.
+
+Links, CVE ids, coordination and embargo live in ``cvd.links`` and ``cvd.coordination``.
+Every change is audited without the finder's personal data; see ``cvd.access`` for who may
+see and change cases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from medsec.audit import service as audit
+from medsec.cvd import access, deadlines, policy, repository, rules
+from medsec.cvd.rules import CaseState
+from medsec.cvd.sanitize import clean_text
+from medsec.errors import InvalidInput, NotFound
+from medsec.models import CvdAttachment, CvdCase, CvdCoordination, CvdEvent, CvdLink
+from medsec.models.base import utcnow
+
+S = CaseState
+ACTIONS: dict[str, CaseState] = {
+    "acknowledge": S.ACKNOWLEDGED,
+    "triage": S.TRIAGED,
+    "start-remediation": S.REMEDIATION_IN_PROGRESS,
+    "remediated": S.REMEDIATED,
+    "disclose": S.DISCLOSED,
+    "close": S.CLOSED,
+    "reopen": S.ACKNOWLEDGED,
+}
+DIRECTIONS = ("inbound", "outbound", "internal")
+RISKS = ("controlled", "uncontrolled", "unassessed")
+MAX_MESSAGE_CHARS = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSummary:
+    """One case as a list shows it, with its deadlines at ``now``."""
+
+    case: CvdCase
+    product: str | None
+    deadlines: tuple[deadlines.Deadline, ...]
+    details_visible: bool
+
+    @property
+    def overdue(self) -> tuple[str, ...]:
+        """Names of the deadlines overdue."""
+        return tuple(d.name for d in self.deadlines if d.overdue)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDetail:
+    """Everything about one case the actor may see."""
+
+    case: CvdCase
+    product: str | None
+    events: tuple[CvdEvent, ...]
+    attachments: tuple[CvdAttachment, ...]
+    links: tuple[CvdLink, ...]
+    coordination: tuple[CvdCoordination, ...]
+    deadlines: tuple[deadlines.Deadline, ...]
+    finder_visible: bool  # the finder's contact data may be shown
+
+
+def resolve(session: Session, ref: str) -> CvdCase:
+    """A case by receipt id (``VR-…``) or row id; NotFound otherwise."""
+    text = ref.strip()
+    case = (
+        repository.case_by_id(session, int(text))
+        if text.isdigit()
+        else repository.case_by_receipt(session, text.upper())
+    )
+    if case is None:
+        raise NotFound(f"no CVD case {ref!r} (see `medsec cvd list`)")
+    return case
+
+
+def case_deadlines(case: CvdCase, now: datetime) -> tuple[deadlines.Deadline, ...]:
+    """The case's deadlines at ``now`` under the policy in force."""
+    pol = policy.policy_from_env().policy
+    return tuple(deadlines.deadlines(repository.facts(case), now, policy=pol))
+
+
+def _now(now: datetime | None) -> datetime:
+    value = now or utcnow()
+    if value.tzinfo is None:
+        raise InvalidInput("now must be timezone-aware")
+    return value
+
+
+def get_case(session: Session, *, case: str, actor: str, now: datetime | None = None) -> CvdCase:
+    """One case the actor may see; NotFound or PermissionDenied otherwise."""
+    row = resolve(session, case)
+    access.require_read(session, actor, row, today=_now(now).date())
+    return row
+
+
+def list_cases(
+    session: Session,
+    *,
+    actor: str,
+    state: str | None = None,
+    overdue: bool = False,
+    now: datetime | None = None,
+) -> list[CaseSummary]:
+    """The cases the actor may see (optionally one state, or only overdue ones)."""
+    at = _now(now)
+    account = access.account_of(session, actor, rule="cvd cases")
+    if state is not None and state not in set(CaseState):
+        raise InvalidInput(f"unknown case state {state!r} (one of: {', '.join(CaseState)})")
+    out = []
+    for row, product in repository.cases(session, state=state):
+        if not access.visible(account, row, product, at.date()):
+            continue
+        summary = CaseSummary(row, product, case_deadlines(row, at), access.is_security(account))
+        if not overdue or summary.overdue:
+            out.append(summary)
+    return out
+
+
+def case_detail(
+    session: Session, *, case: str, actor: str, now: datetime | None = None
+) -> CaseDetail:
+    """A case with its timeline, attachments (metadata), links, coordination and deadlines."""
+    at = _now(now)
+    row = resolve(session, case)
+    account = access.require_read(session, actor, row, today=at.date())
+    return CaseDetail(
+        case=row,
+        product=repository.product_name(session, row.product_id),
+        events=tuple(repository.events_of(session, row.id)),
+        attachments=tuple(repository.attachments_of(session, row.id)),
+        links=tuple(repository.links_of(session, row.id)),
+        coordination=tuple(repository.coordination_of(session, row.id)),
+        deadlines=case_deadlines(row, at),
+        finder_visible=access.is_security(account),
+    )
+
+
+def _stamp(row: CvdCase, rule: str, at: datetime) -> None:
+    if rule == "acknowledge":
+        row.acknowledged_at = at
+        row.held_for_review = False
+    elif rule in ("triage", "retriage") and row.triaged_at is None:
+        row.triaged_at = at
+    elif rule in ("start-remediation", "fix-rejected"):
+        row.remediation_started_at = at
+    elif rule in ("remediate", "remediate-after-disclosure"):
+        row.remediated_at = at
+    elif rule.startswith("disclose") and row.disclosed_at is None:
+        row.disclosed_at = at
+    elif rule.startswith("close"):
+        row.closed_at = at
+    elif rule == "reopen":
+        row.closed_at = row.triaged_at = row.remediation_started_at = row.remediated_at = None
+
+
+def transition(
+    session: Session,
+    *,
+    case: str,
+    action: str,
+    actor: str,
+    reason: str = "",
+    outcome: str | None = None,
+    now: datetime | None = None,
+) -> CvdCase:
+    """Apply one move (acknowledge, triage, start-remediation, remediated, disclose, close,
+    reopen) through ``cvd.rules``; InvalidInput naming the rule when refused, nothing changed."""
+    at = _now(now)
+    row = resolve(session, case)
+    access.require_write(session, actor, row, rule="cvd transitions")
+    target = ACTIONS.get(action)
+    if target is None:
+        raise InvalidInput(f"unknown action {action!r} (one of: {', '.join(ACTIONS)})")
+    status = repository.status(row)
+    if action == "reopen" and status.state is not S.CLOSED:
+        raise rules.refuse("cvd.transition.reopen", f"only a closed case reopens ({status.state})")
+    if action == "acknowledge" and status.state is S.CLOSED:
+        raise rules.refuse("cvd.transition.forbidden", "a closed case is reopened (cvd reopen)")
+    received = repository.aware(row.received_at) or row.received_at
+    if at < received:
+        raise InvalidInput(f"case {row.receipt_id}: {at.isoformat()} is before its receipt")
+    why = clean_text("reason", reason, multiline=True)
+    new = rules.transition(status, target, outcome=outcome, reason=why)
+    rule = rules.find_rule(status, target)
+    rule_name = rule.name if rule is not None else action
+    before = status.state.value
+    row.state, row.remediated = new.state.value, new.remediated
+    row.outcome = new.outcome.value if new.outcome else None
+    _stamp(row, rule_name, at)
+    session.add(
+        CvdEvent(
+            case_id=row.id,
+            at=at,
+            kind="state",
+            actor=actor,
+            from_state=before,
+            to_state=new.state.value,
+            outcome=row.outcome if new.state is S.TRIAGED else None,
+            reason=why or None,
+            direction="internal",
+        )
+    )
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action=f"cvd.case.{rule_name}",
+        object_type="cvd_case",
+        object_id=row.id,
+        product_id=row.product_id,
+        details={
+            "receipt_id": row.receipt_id,
+            "from": before,
+            "to": row.state,
+            "outcome": row.outcome,
+            "reason": why or None,
+        },
+    )
+    return row
+
+
+def log_message(
+    session: Session,
+    *,
+    case: str,
+    text: str,
+    actor: str,
+    direction: str = "internal",
+    channel: str = "note",
+    now: datetime | None = None,
+) -> CvdEvent:
+    """Add to the communication log; outbound and inbound messages are visible to the finder."""
+    at = _now(now)
+    row = resolve(session, case)
+    access.require_write(session, actor, row, rule="cvd log")
+    if direction not in DIRECTIONS:
+        raise InvalidInput(f"direction {direction!r} is not one of {', '.join(DIRECTIONS)}")
+    body = clean_text("text", text, multiline=True)
+    if not body:
+        raise InvalidInput("text: is required")
+    if len(body) > MAX_MESSAGE_CHARS:
+        raise InvalidInput(f"text: is too long ({len(body)} characters, at most 20000)")
+    event = CvdEvent(
+        case_id=row.id,
+        at=at,
+        kind="message",
+        actor=actor,
+        direction=direction,
+        channel=clean_text("channel", channel, multiline=False)[:20] or "note",
+        text=body,
+        visible_to_finder=direction != "internal",
+    )
+    session.add(event)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="cvd.case.message",
+        object_type="cvd_case",
+        object_id=row.id,
+        product_id=row.product_id,
+        details={"receipt_id": row.receipt_id, "direction": direction, "chars": len(body)},
+    )
+    return event
+
+
+def set_risk(session: Session, *, case: str, risk: str, actor: str) -> CvdCase:
+    """Record the FDA risk class that sets the remediation deadline."""
+    row = resolve(session, case)
+    access.require_write(session, actor, row, rule="cvd risk")
+    if risk not in RISKS:
+        raise InvalidInput(f"risk {risk!r} is not one of {', '.join(RISKS)}")
+    before, row.risk = row.risk, risk
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="cvd.case.risk",
+        object_type="cvd_case",
+        object_id=row.id,
+        product_id=row.product_id,
+        details={"receipt_id": row.receipt_id, "from": before, "to": risk},
+    )
+    return row
