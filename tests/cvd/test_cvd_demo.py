@@ -1,0 +1,33 @@
+"""The demo's CVD case: reported, acknowledged, triaged valid, linked, CVE, CERT, remediated."""
+
+from __future__ import annotations
+
+import json
+
+
+def test_demo_case_reaches_remediated(cli, tmp_path, monkeypatch):
+    home = tmp_path / "demo"
+    code, out, err = cli("demo", "--home", str(home))
+    assert code == 0, err
+    line = next(x for x in out.splitlines() if x.startswith("CVD case VR-"))
+    receipt = line.split()[2].rstrip(":")
+    monkeypatch.setenv("MEDSEC_HOME", str(home))
+    monkeypatch.setenv("MEDSEC_DATABASE_URL", f"sqlite:///{home / 'medsec.db'}")
+    monkeypatch.setenv("MEDSEC_ACTOR", "psirt")
+    code, out, err = cli("cvd", "show", receipt, "--format", "json")
+    assert code == 0, err
+    case = json.loads(out)
+    assert (case["state"], case["outcome"], case["remediated"]) == ("remediated", "valid", True)
+    assert case["cve_id"] == "CVE-2020-16150" and case["product"] == "InfuGuard 500"
+    assert {x["kind"] for x in case["links"]} == {"product", "release", "vulnerability", "finding"}
+    assert case["coordination"][0]["organisation"].startswith("Industrial Control Systems CERT")
+    states = [e["to"] for e in case["timeline"] if e["kind"] == "state"]
+    assert states == [
+        "received",
+        "acknowledged",
+        "triaged",
+        "remediation_in_progress",
+        "remediated",
+    ]
+    assert all(d["state"] != "overdue" for d in case["deadlines"])
+    assert cli("db", "verify-audit")[0] == 0
