@@ -40,7 +40,7 @@ def _counts(factory) -> tuple[int, int, int, int]:
 def test_report_is_stored_and_readable_only_with_receipt_and_token(session_factory):
     receipt = _submit(session_factory, attachments=[("poc.png", PNG, "image/png")])
     assert receipt.receipt_id.startswith("VR-") and not receipt.held_for_review
-    assert _counts(session_factory) == (1, 1, 1, 1)
+    assert _counts(session_factory) == (1, 2, 1, 1)  # case, received + auto receipt, file, audit
     with unit_of_work(session_factory) as s:
         view = intake.finder_status(s, receipt_id=receipt.receipt_id, token=receipt.status_token)
         case = s.execute(select(CvdCase)).scalar_one()
@@ -53,7 +53,9 @@ def test_report_is_stored_and_readable_only_with_receipt_and_token(session_facto
     assert view.received_at == RECEIVED
     # Monday 09:00 + 5 business days = the next Monday 09:00
     assert view.acknowledge_due == datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
-    assert view.messages == () and view.cve_id is None and view.disclosure_date is None
+    assert [(m.direction, m.at) for m in view.messages] == [("outbound", RECEIVED)]
+    assert receipt.receipt_id in view.messages[0].text  # automatic receipt, not "acknowledged"
+    assert view.cve_id is None and view.disclosure_date is None
 
 
 def test_token_is_never_stored_in_clear(session_factory, engine):
@@ -83,7 +85,7 @@ def test_wrong_token_and_unknown_receipt_give_the_same_not_found(session_factory
             with pytest.raises(NotFound):
                 intake.finder_reply(s, receipt_id=rid, token=token, text="hello")
     assert len(messages) == 1
-    assert _counts(session_factory)[1] == 2  # no reply stored
+    assert _counts(session_factory)[1] == 4  # two cases x (received, auto receipt): no reply
 
 
 def test_audit_has_sizes_and_hashes_but_no_personal_data_or_secrets(session_factory):
@@ -194,6 +196,9 @@ def test_spam_suspects_are_stored_but_held_for_review(session_factory, extra, re
         case = s.execute(select(CvdCase)).scalar_one()
     assert case.held_for_review is held and (case.spam_score >= 5) is held
     assert bool(case.spam_reasons) or not held  # every hold says why
+    with unit_of_work(session_factory) as s:
+        view = intake.finder_status(s, receipt_id=receipt.receipt_id, token=receipt.status_token)
+    assert len(view.messages) == (0 if held else 1)  # no automatic receipt while held
 
 
 def test_form_rendered_in_the_future_is_refused(session_factory):
@@ -224,7 +229,7 @@ def test_finder_reply_rules(session_factory):
             text="PoC video at request",
             now=RECEIVED + timedelta(hours=2),
         )
-    assert [(m.direction, m.text, m.at) for m in view.messages] == [
+    assert [(m.direction, m.text, m.at) for m in view.messages][1:] == [
         ("inbound", "PoC video at request", RECEIVED + timedelta(hours=2))
     ]
 

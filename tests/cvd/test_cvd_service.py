@@ -172,9 +172,10 @@ def test_messages_and_who_the_finder_sees(world):
             cvd.log_message(s, case=case, text=" \x00 ", actor=ANALYST)
         links.set_cve(s, case=case, cve_id="cve-2026-12345", actor=ANALYST)
         view = intake_service.finder_status(s, receipt_id=case, token=receipt.status_token)
-    assert [(m.direction, m.text) for m in view.messages] == [
+    assert [(m.direction, m.text) for m in view.messages][1:] == [
         ("outbound", "Thanks, we reproduced it.")
     ]
+    assert view.messages[0].text.startswith(f"Your report {case} was received")
     assert view.cve_id == "CVE-2026-12345"
 
 
@@ -347,3 +348,42 @@ def test_no_finder_personal_data_in_any_cvd_audit_event(world):
     assert case in dumped and "JPCERT" in dumped
     for pii in (REPORT["finder_name"], REPORT["finder_email"], "Grace", REPORT["description"]):
         assert pii not in dumped
+
+
+def test_finder_sees_plain_wording_of_the_state(world):
+    factory, _ = world
+    with unit_of_work(factory) as s:
+        receipt = intake_service.submit_report(s, fields=REPORT, now=RECEIVED)
+        dup = intake_service.submit_report(s, fields=REPORT, now=RECEIVED)
+
+    def seen(r) -> str:
+        with unit_of_work(factory) as s:
+            view = intake_service.finder_status(s, receipt_id=r.receipt_id, token=r.status_token)
+            return view.state
+
+    case = receipt.receipt_id
+    wording = [seen(receipt)]
+    for action, kw in (
+        ("acknowledge", {}),
+        ("triage", {"outcome": "valid"}),
+        ("start-remediation", {}),
+        ("remediated", {}),
+        ("disclose", {}),
+    ):
+        _move(factory, case, action, 2, **kw)
+        wording.append(seen(receipt))
+    assert wording == [
+        "received",
+        "acknowledged",
+        "confirmed",
+        "being fixed",
+        "fixed",
+        "disclosed",
+    ]
+    _move(factory, dup.receipt_id, "acknowledge", 1)
+    _move(factory, dup.receipt_id, "triage", 1, outcome="duplicate")
+    assert seen(dup) == "duplicate of a known issue"
+    with unit_of_work(factory) as s:
+        view = intake_service.finder_status(s, receipt_id=case, token=receipt.status_token)
+    assert view.acknowledged_at == RECEIVED + 2 * DAY
+    assert view.disclosure_date == (RECEIVED + 2 * DAY).date()

@@ -4,7 +4,9 @@ No account is needed: a finder holds the receipt id (public) and the status toke
 returned once; only its SHA-256 is stored). The report is validated by ``cvd.intake`` (errors
 propagate: ``ReportRejected`` is an InvalidInput, ``ReportTooLarge`` has status 413), scored
 for spam, and stored (flushed) before anything else happens; a spam suspect is stored anyway
-and held for review. The audit log gets sizes and hashes, never the finder's personal data.
+and held for review; other reports get an automatic receipt message (not the
+"acknowledged" state: a person acknowledges). The audit log gets sizes and hashes, never the
+finder's personal data.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ SOURCES = ("api", "web", "email", "cli")
 PUBLIC = "public"
 MAX_REPLY_CHARS = 20_000
 TITLE_CHARS = 120
+AUTO_RECEIPT = (
+    "Your report {receipt} was received and stored. A person will acknowledge it; keep your "
+    "status token to follow it and to reply."
+)
 _UNKNOWN = "no report with that receipt id and status token"
 _DUMMY_HASH = "0" * 64
 
@@ -170,6 +176,19 @@ def store_report(
             channel=source,
         )
     )
+    if not held:
+        session.add(
+            CvdEvent(
+                case_id=case.id,
+                at=at,
+                kind="message",
+                actor="medsec",
+                direction="outbound",
+                channel="auto",
+                text=AUTO_RECEIPT.format(receipt=receipt),
+                visible_to_finder=True,
+            )
+        )
     session.flush()
     audit.record(
         session,

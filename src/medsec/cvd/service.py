@@ -78,10 +78,12 @@ def resolve(session: Session, ref: str) -> CvdCase:
     return case
 
 
-def case_deadlines(case: CvdCase, now: datetime) -> tuple[deadlines.Deadline, ...]:
-    """The case's deadlines at ``now`` under the policy in force."""
-    pol = policy.policy_from_env().policy
-    return tuple(deadlines.deadlines(repository.facts(case), now, policy=pol))
+def case_deadlines(
+    case: CvdCase, now: datetime, pol: deadlines.DeadlinePolicy | None = None
+) -> tuple[deadlines.Deadline, ...]:
+    """The case's deadlines at ``now`` under ``pol`` (default: the policy in force)."""
+    in_force = pol or policy.policy_from_env().policy
+    return tuple(deadlines.deadlines(repository.facts(case), now, policy=in_force))
 
 
 def _now(now: datetime | None) -> datetime:
@@ -111,11 +113,13 @@ def list_cases(
     account = access.account_of(session, actor, rule="cvd cases")
     if state is not None and state not in set(CaseState):
         raise InvalidInput(f"unknown case state {state!r} (one of: {', '.join(CaseState)})")
+    pol = policy.policy_from_env().policy
     out = []
     for row, product in repository.cases(session, state=state):
         if not access.visible(account, row, product, at.date()):
             continue
-        summary = CaseSummary(row, product, case_deadlines(row, at), access.is_security(account))
+        found = case_deadlines(row, at, pol)
+        summary = CaseSummary(row, product, found, access.is_security(account))
         if not overdue or summary.overdue:
             out.append(summary)
     return out
