@@ -306,7 +306,10 @@ def test_access_rules(world):
             cvd.get_case(s, case=case, actor=VIEWER, now=RECEIVED + 20 * DAY)
         after = RECEIVED + 100 * DAY
         detail = cvd.case_detail(s, case=case, actor=VIEWER, now=after)
-        assert detail.finder_visible is False
+        assert detail.finder_visible is False and detail.attachments == ()
+        assert {e.kind for e in detail.events} == {"state"}  # no messages (personal data)
+        with pytest.raises(PermissionDenied):
+            cvd.attachment_data(s, case=case, attachment_id=1, actor=VIEWER)
         assert cvd.case_detail(s, case=case, actor=ANALYST, now=after).finder_visible is True
         assert [c.details_visible for c in cvd.list_cases(s, actor=VIEWER, now=after)] == [False]
 
@@ -387,3 +390,24 @@ def test_finder_sees_plain_wording_of_the_state(world):
         view = intake_service.finder_status(s, receipt_id=case, token=receipt.status_token)
     assert view.acknowledged_at == RECEIVED + 2 * DAY
     assert view.disclosure_date == (RECEIVED + 2 * DAY).date()
+
+
+def test_attachment_bytes_come_back_unchanged_for_security_roles(world):
+    factory, _ = world
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    with unit_of_work(factory) as s:
+        receipt = intake_service.submit_report(
+            s, fields=REPORT, attachments=[("poc.png", png, "image/png")], now=RECEIVED
+        )
+    with unit_of_work(factory) as s:
+        (item,) = cvd.case_detail(s, case=receipt.receipt_id, actor=ANALYST).attachments
+        meta, data = cvd.attachment_data(
+            s, case=receipt.receipt_id, attachment_id=item.id, actor=ANALYST
+        )
+        assert (meta.name, data) == ("poc.png", png)
+        with pytest.raises(NotFound):
+            cvd.attachment_data(s, case=receipt.receipt_id, attachment_id=item.id + 1, actor=ADMIN)
+        view = intake_service.finder_status(
+            s, receipt_id=f" {receipt.receipt_id.lower()} ", token=receipt.status_token
+        )
+        assert view.receipt_id == receipt.receipt_id

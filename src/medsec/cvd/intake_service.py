@@ -253,7 +253,8 @@ def record_report(
 
 
 def _authenticated(session: Session, receipt_id: str, token: str) -> CvdCase:
-    case = repository.case_by_receipt(session, receipt_id) if isinstance(receipt_id, str) else None
+    ref = receipt_id.strip().upper() if isinstance(receipt_id, str) else None
+    case = repository.case_by_receipt(session, ref) if ref else None
     stored = case.token_hash if case is not None else _DUMMY_HASH
     ok = isinstance(token, str) and tokens.verify_token(token, stored)  # compare even if unknown
     if case is None or not ok:

@@ -8,6 +8,7 @@ see and change cases.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -62,7 +63,7 @@ class CaseDetail:
     links: tuple[CvdLink, ...]
     coordination: tuple[CvdCoordination, ...]
     deadlines: tuple[deadlines.Deadline, ...]
-    finder_visible: bool  # the finder's contact data may be shown
+    finder_visible: bool  # the finder's contact data, messages and files may be shown
 
 
 def resolve(session: Session, ref: str) -> CvdCase:
@@ -132,16 +133,31 @@ def case_detail(
     at = _now(now)
     row = resolve(session, case)
     account = access.require_read(session, actor, row, today=at.date())
+    security = access.is_security(account)
+    events = repository.events_of(session, row.id)
     return CaseDetail(
         case=row,
         product=repository.product_name(session, row.product_id),
-        events=tuple(repository.events_of(session, row.id)),
-        attachments=tuple(repository.attachments_of(session, row.id)),
+        # the communication log and the finder's files may carry personal data
+        events=tuple(e for e in events if security or e.kind == "state"),
+        attachments=tuple(repository.attachments_of(session, row.id)) if security else (),
         links=tuple(repository.links_of(session, row.id)),
         coordination=tuple(repository.coordination_of(session, row.id)),
         deadlines=case_deadlines(row, at),
-        finder_visible=access.is_security(account),
+        finder_visible=security,
     )
+
+
+def attachment_data(
+    session: Session, *, case: str, attachment_id: int, actor: str
+) -> tuple[CvdAttachment, bytes]:
+    """One attachment of a case with its original bytes (security roles only); never opened."""
+    row = resolve(session, case)
+    access.require_write(session, actor, row, rule="cvd attachments")
+    for item in repository.attachments_of(session, row.id):
+        if item.id == attachment_id:
+            return item, zlib.decompress(item.data)
+    raise NotFound(f"case {row.receipt_id} has no attachment {attachment_id}")
 
 
 def _stamp(row: CvdCase, rule: str, at: datetime) -> None:
