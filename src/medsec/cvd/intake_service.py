@@ -126,6 +126,8 @@ def store_report(
     if source not in SOURCES:
         raise InvalidInput(f"source {source!r} is not one of {', '.join(SOURCES)}")
     at = now or utcnow()
+    if at.tzinfo is None or (rendered_at is not None and rendered_at.tzinfo is None):
+        raise InvalidInput("now and rendered_at must be timezone-aware")
     report = intake.validate_report(fields, list(attachments))
     score, reasons = _spam(fields, report, rendered_at, at)
     held = score >= spam.SPAM_THRESHOLD

@@ -23,10 +23,10 @@ from medsec.models import (
 
 
 def aware(value: datetime | None) -> datetime | None:
-    """``value`` with UTC attached when the database returned it naive (SQLite)."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
+    """``value`` in UTC; UTC is attached when the database returned it naive (SQLite)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def case_by_receipt(session: Session, receipt_id: str) -> CvdCase | None:
