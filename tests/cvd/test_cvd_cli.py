@@ -90,6 +90,8 @@ def test_case_from_submit_to_remediated(cli, tmp_path, session_factory):
     assert json.loads(out) == []
     code, out, _ = cli("cvd", "list")
     assert code == 0 and case in out
+    code, out, _ = cli("cvd", "list", "--overdue", "--format", "json")
+    assert code == 0 and json.loads(out) == []  # acknowledged and triaged in time
 
 
 def test_exit_codes(cli, tmp_path, monkeypatch):
