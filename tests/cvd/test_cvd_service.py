@@ -3,6 +3,7 @@ deadlines and overdue at an injected time, links, CVE ids, coordination, embargo
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 
 import orjson
@@ -20,7 +21,7 @@ from cvd_world import (
 from sqlalchemy import func, select
 
 from medsec.audit import service as audit
-from medsec.cvd import coordination, intake_service, links
+from medsec.cvd import coordination, intake_service, links, rules
 from medsec.cvd import service as cvd
 from medsec.db.uow import unit_of_work
 from medsec.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -411,3 +412,40 @@ def test_attachment_bytes_come_back_unchanged_for_security_roles(world):
             s, receipt_id=f" {receipt.receipt_id.lower()} ", token=receipt.status_token
         )
         assert view.receipt_id == receipt.receipt_id
+
+
+def test_random_walk_agrees_with_the_pure_rules(world):
+    """200 random moves: the case follows rules.transition exactly; refusals change nothing."""
+    factory, _ = world
+    case = _case(factory)
+    rng = random.Random(20261201)
+    model = rules.CaseStatus()
+    outcomes = [o.value for o in rules.TriageOutcome]
+    accepted = refused = 0
+    for step in range(200):
+        action = rng.choice(list(cvd.ACTIONS))
+        kw: dict[str, str] = {"reason": rng.choice(["", "new information"])}
+        if action == "triage":
+            kw["outcome"] = rng.choice(outcomes)
+        try:
+            expected = rules.transition(model, cvd.ACTIONS[action], **kw)
+            if action == "reopen" and model.state is not rules.CaseState.CLOSED:
+                raise InvalidInput("reopen")
+            if action == "acknowledge" and model.state is rules.CaseState.CLOSED:
+                raise InvalidInput("acknowledge")
+        except InvalidInput:
+            expected = None
+        before = _snapshot(factory, case)
+        try:
+            got = _move(factory, case, action, 1 + step // 10, **kw)
+        except InvalidInput:
+            assert expected is None, (step, action, model)
+            assert _snapshot(factory, case) == before
+            refused += 1
+            continue
+        assert expected is not None, (step, action, model)
+        outcome = expected.outcome.value if expected.outcome else None
+        assert got == (expected.state.value, outcome, expected.remediated)
+        model = expected
+        accepted += 1
+    assert accepted > 20 and refused > 20
