@@ -85,10 +85,10 @@ class ImportedCsafProduct(Base):
 class ImportedCsafMapping(Base):
     """One medsec object a CSAF product maps to (exactly), and how it matched."""
 
-    __tablename__ = "imported_csaf_mapping"
+    __tablename__ = "imported_csaf_map"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    csaf_product_id: Mapped[int] = mapped_column(
+    product_row: Mapped[int] = mapped_column(
         ForeignKey("imported_csaf_product.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(20))  # product | release | component
@@ -108,7 +108,7 @@ class ImportedCsafMapping(Base):
 class ImportedCsafVulnerability(Base):
     """One vulnerability of an imported document; linked to medsec's group when the id is known."""
 
-    __tablename__ = "imported_csaf_vulnerability"
+    __tablename__ = "imported_csaf_vuln"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(
@@ -126,16 +126,16 @@ class ImportedCsafVulnerability(Base):
 
 
 class ImportedCsafStatement(Base):
-    """What a document says about one CSAF product for one vulnerability."""
+    """What a document says about one CSAF product for one vulnerability (a product listed
+    under two statuses, which only a forced invalid document can do, keeps both)."""
 
     __tablename__ = "imported_csaf_statement"
-    __table_args__ = (UniqueConstraint("vulnerability_row_id", "csaf_product_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    vulnerability_row_id: Mapped[int] = mapped_column(
-        ForeignKey("imported_csaf_vulnerability.id", ondelete="CASCADE"), index=True
+    vuln_row: Mapped[int] = mapped_column(
+        ForeignKey("imported_csaf_vuln.id", ondelete="CASCADE"), index=True
     )
-    csaf_product_id: Mapped[int] = mapped_column(
+    product_row: Mapped[int] = mapped_column(
         ForeignKey("imported_csaf_product.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[str | None] = mapped_column(String(30))  # canonical VEX; None: recommended

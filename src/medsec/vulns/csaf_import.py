@@ -270,7 +270,7 @@ def _store_products(
     session.flush()
     session.add_all(
         ImportedCsafMapping(
-            csaf_product_id=rows[pid].id,
+            product_row=rows[pid].id,
             kind=t.kind,
             method=t.method,
             product_id=t.product_id,
@@ -307,16 +307,12 @@ def _store_vulnerabilities(
     session.flush()
     count = 0
     for row, statements in rows:
-        seen: set[str] = set()
         for s in statements:
-            if s.product_id in seen:  # a product listed twice (invalid, forced): first wins
-                continue
-            seen.add(s.product_id)
             count += 1
             session.add(
                 ImportedCsafStatement(
-                    vulnerability_row_id=row.id,
-                    csaf_product_id=products[s.product_id].id,
+                    vuln_row=row.id,
+                    product_row=products[s.product_id].id,
                     status=s.status,
                     original=s.original,
                     justification=s.justification,

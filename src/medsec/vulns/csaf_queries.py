@@ -72,14 +72,14 @@ def get_document(
     rels = repo.releases_by_id(session, [m.release_id for m in maps if m.release_id])
     by_product: dict[int, list[dict[str, Any]]] = {}
     for m in maps:
-        by_product.setdefault(m.csaf_product_id, []).append(_target(m, comps, rels))
+        by_product.setdefault(m.product_row, []).append(_target(m, comps, rels))
     vulns = repo.vulnerabilities_of(session, doc.id)
     stmts = repo.statements_of(session, [v.id for v in vulns])
     product_ids = {p.id: p.csaf_product_id for p in prods}
     per_vuln: dict[int, list[dict[str, Any]]] = {}
     for s in stmts:
-        per_vuln.setdefault(s.vulnerability_row_id, []).append(
-            {"product_id": product_ids[s.csaf_product_id], **_statement(s)}
+        per_vuln.setdefault(s.vuln_row, []).append(
+            {"product_id": product_ids[s.product_row], **_statement(s)}
         )
     versions = [d.version for d in repo.versions_of(session, doc.publisher_namespace, tracking_id)]
     return {
@@ -180,7 +180,7 @@ def product_statements(
     stmts = repo.statements_for_products(session, [p.id for _, p, _ in rows])
     by_product: dict[int, list[Any]] = {}
     for s, v in stmts:
-        by_product.setdefault(s.csaf_product_id, []).append((s, v))
+        by_product.setdefault(s.product_row, []).append((s, v))
     out = []
     for m, p, doc in rows:
         for s, v in by_product.get(p.id, []):

@@ -56,7 +56,7 @@ def mappings_of(session: Session, product_row_ids: Sequence[int]) -> list[Import
     """The mappings of these CSAF product rows."""
     out: list[ImportedCsafMapping] = []
     for part in chunks(list(product_row_ids)):
-        stmt = select(ImportedCsafMapping).where(ImportedCsafMapping.csaf_product_id.in_(part))
+        stmt = select(ImportedCsafMapping).where(ImportedCsafMapping.product_row.in_(part))
         out += session.execute(stmt.order_by(ImportedCsafMapping.id)).scalars()
     return out
 
@@ -73,9 +73,7 @@ def statements_of(session: Session, vuln_row_ids: Sequence[int]) -> list[Importe
     """The statements of these vulnerability rows."""
     out: list[ImportedCsafStatement] = []
     for part in chunks(list(vuln_row_ids)):
-        stmt = select(ImportedCsafStatement).where(
-            ImportedCsafStatement.vulnerability_row_id.in_(part)
-        )
+        stmt = select(ImportedCsafStatement).where(ImportedCsafStatement.vuln_row.in_(part))
         out += session.execute(stmt.order_by(ImportedCsafStatement.id)).scalars()
     return out
 
@@ -124,7 +122,7 @@ def vulnerability_ids_for(session: Session, aliases: Sequence[str]) -> dict[str,
     out: dict[str, int] = {}
     for part in chunks(sorted(set(aliases))):
         stmt = select(VulnAlias.alias, VulnAlias.vulnerability_id).where(VulnAlias.alias.in_(part))
-        out.update(dict(session.execute(stmt).tuples().all()))
+        out.update({a: v for a, v in session.execute(stmt)})  # noqa: C416 (Result has keys())
     return out
 
 
@@ -134,7 +132,7 @@ def mappings_for_product(
     """Mappings onto a product (or one release of it) in current documents."""
     stmt = (
         select(ImportedCsafMapping, ImportedCsafProduct, ImportedCsaf)
-        .join(ImportedCsafProduct, ImportedCsafProduct.id == ImportedCsafMapping.csaf_product_id)
+        .join(ImportedCsafProduct, ImportedCsafProduct.id == ImportedCsafMapping.product_row)
         .join(ImportedCsaf, ImportedCsaf.id == ImportedCsafProduct.document_id)
         .where(ImportedCsafMapping.product_id == product_id, ImportedCsaf.is_current.is_(True))
     )
@@ -156,9 +154,9 @@ def statements_for_products(
             select(ImportedCsafStatement, ImportedCsafVulnerability)
             .join(
                 ImportedCsafVulnerability,
-                ImportedCsafVulnerability.id == ImportedCsafStatement.vulnerability_row_id,
+                ImportedCsafVulnerability.id == ImportedCsafStatement.vuln_row,
             )
-            .where(ImportedCsafStatement.csaf_product_id.in_(part))
+            .where(ImportedCsafStatement.product_row.in_(part))
         )
         out += [(s, v) for s, v in session.execute(stmt.order_by(ImportedCsafStatement.id))]
     return out

@@ -84,7 +84,7 @@ def upgrade() -> None:
         )
 
     op.create_table(
-        "imported_csaf_vulnerability",
+        "imported_csaf_vuln",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("document_id", sa.Integer(), nullable=False),
         sa.Column("ordinal", sa.Integer(), nullable=False),
@@ -97,35 +97,31 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["document_id"],
             ["imported_csaf.id"],
-            name=op.f("fk_imported_csaf_vulnerability_document_id_imported_csaf"),
+            name=op.f("fk_imported_csaf_vuln_document_id_imported_csaf"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["vulnerability_id"],
             ["vulnerability.id"],
-            name=op.f("fk_imported_csaf_vulnerability_vulnerability_id_vulnerability"),
+            name=op.f("fk_imported_csaf_vuln_vulnerability_id_vulnerability"),
             ondelete="SET NULL",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_imported_csaf_vulnerability")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_imported_csaf_vuln")),
     )
-    with op.batch_alter_table("imported_csaf_vulnerability", schema=None) as batch_op:
+    with op.batch_alter_table("imported_csaf_vuln", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_imported_csaf_vuln_cve"), ["cve"], unique=False)
         batch_op.create_index(
-            batch_op.f("ix_imported_csaf_vulnerability_cve"), ["cve"], unique=False
+            batch_op.f("ix_imported_csaf_vuln_document_id"), ["document_id"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_imported_csaf_vulnerability_document_id"), ["document_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_imported_csaf_vulnerability_vulnerability_id"),
-            ["vulnerability_id"],
-            unique=False,
+            batch_op.f("ix_imported_csaf_vuln_vulnerability_id"), ["vulnerability_id"], unique=False
         )
 
     op.create_table(
         "imported_csaf_statement",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("vulnerability_row_id", sa.Integer(), nullable=False),
-        sa.Column("csaf_product_id", sa.Integer(), nullable=False),
+        sa.Column("vuln_row", sa.Integer(), nullable=False),
+        sa.Column("product_row", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=30), nullable=True),
         sa.Column("original", sa.String(length=30), nullable=False),
         sa.Column("justification", sa.String(length=60), nullable=True),
@@ -135,42 +131,31 @@ def upgrade() -> None:
         sa.Column("scores", sa.JSON(), nullable=False),
         sa.Column("threats", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["csaf_product_id"],
+            ["product_row"],
             ["imported_csaf_product.id"],
-            name=op.f("fk_imported_csaf_statement_csaf_product_id_imported_csaf_product"),
+            name=op.f("fk_imported_csaf_statement_product_row_imported_csaf_product"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["vulnerability_row_id"],
-            ["imported_csaf_vulnerability.id"],
-            name=op.f(
-                "fk_imported_csaf_statement_vulnerability_row_id_imported_csaf_vulnerability"
-            ),
+            ["vuln_row"],
+            ["imported_csaf_vuln.id"],
+            name=op.f("fk_imported_csaf_statement_vuln_row_imported_csaf_vuln"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_imported_csaf_statement")),
-        sa.UniqueConstraint(
-            "vulnerability_row_id",
-            "csaf_product_id",
-            name=op.f("uq_imported_csaf_statement_vulnerability_row_id"),
-        ),
     )
     with op.batch_alter_table("imported_csaf_statement", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_imported_csaf_statement_csaf_product_id"),
-            ["csaf_product_id"],
-            unique=False,
+            batch_op.f("ix_imported_csaf_statement_product_row"), ["product_row"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_imported_csaf_statement_vulnerability_row_id"),
-            ["vulnerability_row_id"],
-            unique=False,
+            batch_op.f("ix_imported_csaf_statement_vuln_row"), ["vuln_row"], unique=False
         )
 
     op.create_table(
-        "imported_csaf_mapping",
+        "imported_csaf_map",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("csaf_product_id", sa.Integer(), nullable=False),
+        sa.Column("product_row", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("method", sa.String(length=40), nullable=False),
         sa.Column("product_id", sa.Integer(), nullable=False),
@@ -180,40 +165,38 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["component_id"],
             ["component.id"],
-            name=op.f("fk_imported_csaf_mapping_component_id_component"),
+            name=op.f("fk_imported_csaf_map_component_id_component"),
             ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["csaf_product_id"],
-            ["imported_csaf_product.id"],
-            name=op.f("fk_imported_csaf_mapping_csaf_product_id_imported_csaf_product"),
-            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["product_id"],
             ["product.id"],
-            name=op.f("fk_imported_csaf_mapping_product_id_product"),
+            name=op.f("fk_imported_csaf_map_product_id_product"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["product_row"],
+            ["imported_csaf_product.id"],
+            name=op.f("fk_imported_csaf_map_product_row_imported_csaf_product"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["release_id"],
             ["release.id"],
-            name=op.f("fk_imported_csaf_mapping_release_id_release"),
+            name=op.f("fk_imported_csaf_map_release_id_release"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_imported_csaf_mapping")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_imported_csaf_map")),
     )
-    with op.batch_alter_table("imported_csaf_mapping", schema=None) as batch_op:
+    with op.batch_alter_table("imported_csaf_map", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_imported_csaf_mapping_csaf_product_id"),
-            ["csaf_product_id"],
-            unique=False,
+            batch_op.f("ix_imported_csaf_map_product_id"), ["product_id"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_imported_csaf_mapping_product_id"), ["product_id"], unique=False
+            batch_op.f("ix_imported_csaf_map_product_row"), ["product_row"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_imported_csaf_mapping_release_id"), ["release_id"], unique=False
+            batch_op.f("ix_imported_csaf_map_release_id"), ["release_id"], unique=False
         )
 
     # ### end Alembic commands ###
@@ -221,23 +204,23 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
-    with op.batch_alter_table("imported_csaf_mapping", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_imported_csaf_mapping_release_id"))
-        batch_op.drop_index(batch_op.f("ix_imported_csaf_mapping_product_id"))
-        batch_op.drop_index(batch_op.f("ix_imported_csaf_mapping_csaf_product_id"))
+    with op.batch_alter_table("imported_csaf_map", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_imported_csaf_map_release_id"))
+        batch_op.drop_index(batch_op.f("ix_imported_csaf_map_product_row"))
+        batch_op.drop_index(batch_op.f("ix_imported_csaf_map_product_id"))
 
-    op.drop_table("imported_csaf_mapping")
+    op.drop_table("imported_csaf_map")
     with op.batch_alter_table("imported_csaf_statement", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_imported_csaf_statement_vulnerability_row_id"))
-        batch_op.drop_index(batch_op.f("ix_imported_csaf_statement_csaf_product_id"))
+        batch_op.drop_index(batch_op.f("ix_imported_csaf_statement_vuln_row"))
+        batch_op.drop_index(batch_op.f("ix_imported_csaf_statement_product_row"))
 
     op.drop_table("imported_csaf_statement")
-    with op.batch_alter_table("imported_csaf_vulnerability", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_imported_csaf_vulnerability_vulnerability_id"))
-        batch_op.drop_index(batch_op.f("ix_imported_csaf_vulnerability_document_id"))
-        batch_op.drop_index(batch_op.f("ix_imported_csaf_vulnerability_cve"))
+    with op.batch_alter_table("imported_csaf_vuln", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_imported_csaf_vuln_vulnerability_id"))
+        batch_op.drop_index(batch_op.f("ix_imported_csaf_vuln_document_id"))
+        batch_op.drop_index(batch_op.f("ix_imported_csaf_vuln_cve"))
 
-    op.drop_table("imported_csaf_vulnerability")
+    op.drop_table("imported_csaf_vuln")
     with op.batch_alter_table("imported_csaf_product", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_imported_csaf_product_document_id"))
 
