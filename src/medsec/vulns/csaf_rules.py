@@ -271,7 +271,7 @@ def map_relationship(relates_to: str, category: str, of: Mapping | None) -> Mapp
 
 # --- vers ranges (the simple cases: comparators joined by "|") -----------------------------
 
-_CONSTRAINT = re.compile(r"^(>=|<=|!=|<|>|=)?(.+)$")
+_CONSTRAINT = re.compile(r"^(>=|<=|!=|<|>|=)?([0-9A-Za-z].*)$")
 
 
 def vers_contains(vers: str, version: str) -> bool:
