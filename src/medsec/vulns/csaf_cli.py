@@ -285,8 +285,11 @@ def show(
 
 
 def _where(t: dict[str, Any]) -> str:
-    thing = t["component"] or (f"release {t['release']}" if t["release"] else "product")
-    return f"{t['kind']} {thing} by {t['method']}"
+    if t["component"]:
+        thing = f"component {t['component']} (release {t['release']})"
+    else:
+        thing = f"release {t['release']}" if t["release"] else "product (all releases)"
+    return f"{thing} by {t['method']}"
 
 
 @app.command("statements")
