@@ -9,6 +9,7 @@ import pytest
 
 from medsec.ingest.csaf import read_csaf
 from medsec.vulns import csaf_rules as rules
+from medsec.vulns import csaf_versions as versions
 
 
 @pytest.mark.parametrize(
@@ -34,18 +35,18 @@ from medsec.vulns import csaf_rules as rules
     ],
 )
 def test_vers_ranges_contain_what_the_spec_says(vers: str, version: str, inside: bool) -> None:
-    assert rules.vers_contains(vers, version) is inside
+    assert versions.vers_contains(vers, version) is inside
 
 
 @pytest.mark.parametrize("bad", ["<=4.1", "vers:nosuchscheme/>=1", "vers:generic/>=|<2"])
 def test_ranges_that_are_not_simple_vers_are_refused(bad: str) -> None:
     with pytest.raises(ValueError):
-        rules.vers_contains(bad, "1.0")
+        versions.vers_contains(bad, "1.0")
 
 
 def test_tracking_versions_order_by_integer_or_semver_then_by_date() -> None:
     day1, day2 = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC)
-    order = rules.version_order
+    order = versions.version_order
     assert order("2", day1) > order("1", day2)
     assert order("10", day1) > order("9", day1)
     assert order("1.0.0", day1) > order("1.0.0-rc.1", day2)

@@ -36,6 +36,7 @@ from medsec.models import (
 )
 from medsec.vulns import csaf_repository as repo
 from medsec.vulns import csaf_rules as rules
+from medsec.vulns import csaf_versions as versions
 
 
 class CsafRefused(DocumentError):
@@ -114,9 +115,9 @@ def import_csaf(
                 "content (a changed document needs a new tracking version)"
             )
         return _unchanged(session, same)
-    order = rules.version_order(doc.version, doc.current_release_date)
+    order = versions.version_order(doc.version, doc.current_release_date)
     current = next((d for d in stored if d.is_current), None)
-    newer = current is None or order > rules.version_order(
+    newer = current is None or order > versions.version_order(
         current.version, current.current_release_date
     )
     if newer and current is not None:

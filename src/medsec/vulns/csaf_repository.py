@@ -105,11 +105,12 @@ def current_components(
         .where(Sbom.is_current.is_(True))
     )
     rows: dict[int, tuple[Component, int, int]] = {}
-    names = sorted({name for _, name in pkg_keys})
+    wanted = set(pkg_keys)
+    names = sorted({name for _, name in wanted})
     for part in chunks(names):
         stmt = base.where(Component.pkg_name.in_(part))
         for comp, rid, pid in session.execute(stmt):
-            if (comp.pkg_space, comp.pkg_name) in set(pkg_keys):
+            if (comp.pkg_space, comp.pkg_name) in wanted:
                 rows[comp.id] = (comp, rid, pid)
     for part in chunks(sorted(cpe_keys)):
         for comp, rid, pid in session.execute(base.where(Component.cpe_key.in_(part))):
