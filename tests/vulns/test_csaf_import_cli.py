@@ -106,6 +106,8 @@ def test_show_statements_conflict_and_missing_things(cli, tmp_path):
     assert [m["details"] for m in fixes] == ["Update the firmware to 2.3."]
     code, out, _ = cli("csaf", "statements", "--product", docs.DEVICE, "--format", "json")
     assert {r["cve"] for r in json.loads(out)} == {docs.KNOWN_CVE}
+    code, out, _ = cli("csaf", "remap")
+    assert code == 0 and "1 document(s) re-mapped: 7 product(s) mapped" in out
     edited = tmp_path / "acme-edited.json"
     edited.write_bytes(docs.as_bytes(docs.advisory(title="Edited without a new version")))
     code, _, err = cli("csaf", "import", str(edited))

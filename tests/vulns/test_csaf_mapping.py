@@ -14,7 +14,7 @@ from medsec.products.schemas import ReleaseCreate
 from medsec.sbom import service as sbom
 from medsec.vulns import aliases
 from medsec.vulns import csaf_queries as queries
-from medsec.vulns.csaf_import import import_csaf
+from medsec.vulns.csaf_import import import_csaf, remap_csaf
 
 ACTOR = "cli:tester"
 
@@ -174,3 +174,33 @@ def test_statements_follow_the_current_version_and_name_missing_objects(device):
             queries.product_statements(s, product="No such pump")
         with pytest.raises(NotFound):
             queries.get_document(s, tracking_id="ACME-2026-0001", version="7")
+
+
+def test_remap_maps_products_that_became_known_after_the_import(session_factory):
+    with unit_of_work(session_factory) as s:
+        accounts.add(s, name="tester", roles=["analyst"], products=[], actor=ACTOR)
+        r = import_csaf(
+            s, data=docs.as_bytes(docs.advisory()), source="acme.json", force=False, actor=ACTOR
+        )
+        assert (r.products, r.mapped) == (len(MAPPED) + len(UNMAPPED), 0)
+    with unit_of_work(session_factory) as s:
+        sbom.import_sbom(
+            s,
+            data=docs.cdx_sbom("2.2", "4.17.21", with_rtos=False),
+            source_name="fw-2.2.cdx.json",
+            product=docs.DEVICE,
+            version="2.2",
+            manufacturer=docs.MAKER,
+            actor=ACTOR,
+        )
+        assert queries.product_statements(s, product=docs.DEVICE) == []
+    with unit_of_work(session_factory) as s:
+        assert remap_csaf(s, actor=ACTOR) == (1, 6)
+    with unit_of_work(session_factory) as s:
+        doc = queries.get_document(s, tracking_id="ACME-2026-0001")
+        mapped = {p["product_id"] for p in doc["products"] if p["mapped_to"]}
+        assert mapped == {"P-PKG", "P-REL", "P-RANGE", "P-ALL", "P-MODEL", "P-REL-COMP"}
+        purl = next(p for p in doc["products"] if p["product_id"] == "P-PURL")
+        assert purl["unmapped_reason"] == "no SBOM component has purl pkg:npm/lodash@4.17.20"
+        assert len(queries.product_statements(s, product=docs.DEVICE, release="2.2")) == 7
+

@@ -225,6 +225,14 @@ def import_(
         raise typer.Exit(max(codes) if EXIT_INVALID not in codes else EXIT_INVALID)
 
 
+@app.command("remap")
+def remap() -> None:
+    """Map the products of every current imported advisory again (after new products or SBOMs)."""
+    with runtime.uow() as session:
+        documents, mapped = csaf_import.remap_csaf(session, actor=runtime.actor())
+    runtime.console.print(f"{documents} document(s) re-mapped: {mapped} product(s) mapped")
+
+
 @app.command("list")
 def list_(
     all_versions: bool = typer.Option(False, "--all", help="Every stored version."),

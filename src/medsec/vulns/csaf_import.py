@@ -216,59 +216,48 @@ def _catalog(session: Session, doc: CsafDocument) -> rules.Catalog:
     return rules.Catalog(products, known_comps)
 
 
-def _store_products(
-    session: Session, document_id: int, doc: CsafDocument
-) -> tuple[dict[str, ImportedCsafProduct], int]:
-    catalog = _catalog(session, doc)
-    maps: dict[str, rules.Mapping] = {}
+def _product_rows(document_id: int, doc: CsafDocument) -> dict[str, ImportedCsafProduct]:
+    """One row per CSAF product id: tree products, relationship products, undefined ids."""
     rows: dict[str, ImportedCsafProduct] = {}
     for p in doc.products:
-        if p.product_id in rows:
-            continue
-        maps[p.product_id] = rules.map_product(p, catalog)
-        rows[p.product_id] = ImportedCsafProduct(
-            document_id=document_id,
-            csaf_product_id=p.product_id,
-            name=p.name,
-            branch_path=[list(step) for step in p.branch_path],
-            vendor=p.vendor,
-            product_name=p.product_name,
-            version=p.version,
-            purl=p.purl,
-            cpe=p.cpe,
-            model_numbers=list(p.model_numbers),
+        rows.setdefault(
+            p.product_id,
+            ImportedCsafProduct(
+                document_id=document_id,
+                csaf_product_id=p.product_id,
+                name=p.name,
+                branch_path=[list(step) for step in p.branch_path],
+                vendor=p.vendor,
+                product_name=p.product_name,
+                version=p.version,
+                purl=p.purl,
+                cpe=p.cpe,
+                model_numbers=list(p.model_numbers),
+            ),
         )
-    for rel in doc.relationships:
-        if rel.product_id in rows:
-            continue
-        of = maps.get(rel.relates_to_product_reference)
-        maps[rel.product_id] = rules.map_relationship(
-            rel.relates_to_product_reference, rel.category, of
+    named = [(r.product_id, r.name) for r in doc.relationships]
+    named += [(pid, pid) for pid in rules.status_product_ids(doc)]
+    for pid, name in named:
+        rows.setdefault(
+            pid,
+            ImportedCsafProduct(
+                document_id=document_id,
+                csaf_product_id=pid,
+                name=name,
+                branch_path=[],
+                model_numbers=[],
+            ),
         )
-        rows[rel.product_id] = ImportedCsafProduct(
-            document_id=document_id,
-            csaf_product_id=rel.product_id,
-            name=rel.name,
-            branch_path=[],
-            model_numbers=[],
-        )
-    for vuln in doc.vulnerabilities:
-        named = [s.product_id for s in vuln.product_status] + list(vuln.recommended)
-        for pid in named:
-            if pid not in rows:  # only in forced (invalid) documents: test 6.1.1
-                maps[pid] = rules.Mapping((), "not defined in the product tree")
-                rows[pid] = ImportedCsafProduct(
-                    document_id=document_id,
-                    csaf_product_id=pid,
-                    name=pid,
-                    branch_path=[],
-                    model_numbers=[],
-                )
+    return rows
+
+
+def _apply(
+    session: Session, rows: dict[str, ImportedCsafProduct], maps: dict[str, rules.Mapping]
+) -> int:
+    """Set mapped/reason on the (flushed) rows and add their mapping rows; the mapped count."""
     for pid, row in rows.items():
         row.mapped = bool(maps[pid].targets)
         row.unmapped_reason = maps[pid].reason
-    session.add_all(rows.values())
-    session.flush()
     session.add_all(
         ImportedCsafMapping(
             product_row=rows[pid].id,
@@ -282,7 +271,39 @@ def _store_products(
         for pid, m in maps.items()
         for t in m.targets
     )
-    return rows, sum(1 for m in maps.values() if m.targets)
+    session.flush()
+    return sum(1 for pid in rows if maps[pid].targets)
+
+
+def _store_products(
+    session: Session, document_id: int, doc: CsafDocument
+) -> tuple[dict[str, ImportedCsafProduct], int]:
+    rows = _product_rows(document_id, doc)
+    session.add_all(rows.values())
+    session.flush()
+    maps = rules.map_document(doc, _catalog(session, doc))
+    return rows, _apply(session, rows, maps)
+
+
+def remap_csaf(session: Session, *, actor: str) -> tuple[int, int]:
+    """Map the products of every current document again (after products, releases or SBOMs
+    changed); returns (documents, products now mapped)."""
+    accounts.require(session, actor, "analyst", rule="re-mapping CSAF advisories")
+    current = repo.documents(session, current_only=True)
+    mapped = 0
+    for row in current:
+        doc = read_csaf(zlib.decompress(row.original), source=row.source_name)
+        rows = {p.csaf_product_id: p for p in repo.products_of(session, row.id)}
+        repo.delete_mappings(session, [p.id for p in rows.values()])
+        mapped += _apply(session, rows, rules.map_document(doc, _catalog(session, doc)))
+    audit.record(
+        session,
+        actor=actor,
+        action="csaf.remap",
+        object_type="imported_csaf",
+        details={"documents": len(current), "mapped": mapped},
+    )
+    return len(current), mapped
 
 
 def _store_vulnerabilities(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
 from medsec.models import (
@@ -201,3 +201,11 @@ def product_counts(session: Session, document_ids: Sequence[int]) -> dict[int, t
         )
         out.update({d: (int(n), int(m or 0)) for d, n, m in session.execute(stmt)})
     return out
+
+
+def delete_mappings(session: Session, product_row_ids: Sequence[int]) -> None:
+    """Drop the mappings of these CSAF product rows (before mapping them again)."""
+    for part in chunks(sorted(set(product_row_ids))):
+        session.execute(
+            delete(ImportedCsafMapping).where(ImportedCsafMapping.product_row.in_(part))
+        )

@@ -264,6 +264,33 @@ def map_relationship(relates_to: str, category: str, of: Mapping | None) -> Mapp
     return Mapping(targets, None)
 
 
+def status_product_ids(doc: CsafDocument) -> list[str]:
+    """Product ids named by product_status (and ``recommended``), each once, in order."""
+    ids = (
+        pid
+        for v in doc.vulnerabilities
+        for pid in (*(s.product_id for s in v.product_status), *v.recommended)
+    )
+    return list(dict.fromkeys(ids))
+
+
+def map_document(doc: CsafDocument, cat: Catalog) -> dict[str, Mapping]:
+    """The mapping of every product id of a document: tree products, relationship products,
+    and ids only product_status names (undefined: forced invalid documents, test 6.1.1)."""
+    maps: dict[str, Mapping] = {}
+    for p in doc.products:
+        maps.setdefault(p.product_id, map_product(p, cat))
+    for rel in doc.relationships:
+        if rel.product_id not in maps:
+            of = maps.get(rel.relates_to_product_reference)
+            maps[rel.product_id] = map_relationship(
+                rel.relates_to_product_reference, rel.category, of
+            )
+    for pid in status_product_ids(doc):
+        maps.setdefault(pid, Mapping((), "not defined in the product tree"))
+    return maps
+
+
 # --- statements per (vulnerability, product) -----------------------------------------------
 
 
