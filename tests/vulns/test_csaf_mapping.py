@@ -203,4 +203,3 @@ def test_remap_maps_products_that_became_known_after_the_import(session_factory)
         purl = next(p for p in doc["products"] if p["product_id"] == "P-PURL")
         assert purl["unmapped_reason"] == "no SBOM component has purl pkg:npm/lodash@4.17.20"
         assert len(queries.product_statements(s, product=docs.DEVICE, release="2.2")) == 7
-
