@@ -34,16 +34,16 @@ class ImportedCsaf(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     publisher_name: Mapped[str] = mapped_column(Text)
-    publisher_namespace: Mapped[str] = mapped_column(String(500))  # without a trailing "/"
-    publisher_category: Mapped[str] = mapped_column(String(40))
-    category: Mapped[str] = mapped_column(String(100))
-    tracking_id: Mapped[str] = mapped_column(String(200))
-    version: Mapped[str] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(20))
+    publisher_namespace: Mapped[str] = mapped_column(Text)  # without a trailing "/"
+    publisher_category: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(Text)
+    tracking_id: Mapped[str] = mapped_column(Text)
+    version: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text)
     initial_release_date: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     current_release_date: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     title: Mapped[str] = mapped_column(Text)
-    tlp: Mapped[str | None] = mapped_column(String(20))
+    tlp: Mapped[str | None] = mapped_column(Text)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     source_name: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
@@ -69,7 +69,7 @@ class ImportedCsafProduct(Base):
     document_id: Mapped[int] = mapped_column(
         ForeignKey("imported_csaf.id", ondelete="CASCADE"), index=True
     )
-    csaf_product_id: Mapped[str] = mapped_column(String(500))
+    csaf_product_id: Mapped[str] = mapped_column(Text)
     name: Mapped[str] = mapped_column(Text)
     branch_path: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
     vendor: Mapped[str | None] = mapped_column(Text)
@@ -115,10 +115,10 @@ class ImportedCsafVulnerability(Base):
         ForeignKey("imported_csaf.id", ondelete="CASCADE"), index=True
     )
     ordinal: Mapped[int] = mapped_column(Integer)  # index in /vulnerabilities
-    cve: Mapped[str | None] = mapped_column(String(30), index=True)
+    cve: Mapped[str | None] = mapped_column(Text, index=True)
     ids: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     title: Mapped[str | None] = mapped_column(Text)
-    cwe_id: Mapped[str | None] = mapped_column(String(30))
+    cwe_id: Mapped[str | None] = mapped_column(Text)
     cwe_name: Mapped[str | None] = mapped_column(Text)
     vulnerability_id: Mapped[int | None] = mapped_column(
         ForeignKey("vulnerability.id", ondelete="SET NULL"), index=True
@@ -139,9 +139,9 @@ class ImportedCsafStatement(Base):
         ForeignKey("imported_csaf_product.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[str | None] = mapped_column(String(30))  # canonical VEX; None: recommended
-    original: Mapped[str] = mapped_column(String(30))  # the CSAF product_status term
-    justification: Mapped[str | None] = mapped_column(String(60))
-    flag: Mapped[str | None] = mapped_column(String(60))  # the CSAF flag label
+    original: Mapped[str] = mapped_column(Text)  # the CSAF product_status term
+    justification: Mapped[str | None] = mapped_column(Text)
+    flag: Mapped[str | None] = mapped_column(Text)  # the CSAF flag label
     impact: Mapped[str | None] = mapped_column(Text)  # threats of category "impact"
     # [{"category", "details", "url"}]
     remediations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
