@@ -13,6 +13,13 @@ from medsec.models.audit import AuditEvent
 from medsec.models.base import Base
 from medsec.models.cvd import CvdAttachment, CvdCase, CvdCoordination, CvdEvent, CvdLink
 from medsec.models.finding import Finding, FindingEvent, MatchState
+from medsec.models.imported_csaf import (
+    ImportedCsaf,
+    ImportedCsafMapping,
+    ImportedCsafProduct,
+    ImportedCsafStatement,
+    ImportedCsafVulnerability,
+)
 from medsec.models.product import Manufacturer, Product, Release
 from medsec.models.sbom import Component, Sbom
 from medsec.models.vulnerability import (
@@ -44,6 +51,11 @@ __all__ = [
     "FeedSnapshot",
     "Finding",
     "FindingEvent",
+    "ImportedCsaf",
+    "ImportedCsafMapping",
+    "ImportedCsafProduct",
+    "ImportedCsafStatement",
+    "ImportedCsafVulnerability",
     "KevEntryRow",
     "Manufacturer",
     "MatchState",
