@@ -67,6 +67,8 @@ def demo(
             out.print(f"  {name} {ver}: {vid} ({sev}, matched by {how})", highlight=False)
     if report.assessment is not None:
         _print_assessment(report.assessment)
+    for path in report.advisory_files:
+        out.print(f"  advisory file: {path}", highlight=False)
     out.print(f"database: {db_path}")
     out.print(f"explore: export MEDSEC_HOME={home}")
     out.print(f"  medsec sbom show --product '{report.product}' --release 2.1.0")

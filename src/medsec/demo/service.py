@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from medsec.demo import advisories, data, documents
 from medsec.demo import assessment as demo_assessment
+from medsec.demo import publication
 from medsec.findings import listing
 from medsec.findings import service as findings
 from medsec.products import service as products
@@ -35,6 +36,7 @@ class DemoReport:
     feeds: list[Path] = field(default_factory=list)
     findings: dict[str, list[tuple[str, str, str, str, str]]] = field(default_factory=dict)
     assessment: demo_assessment.AssessmentReport | None = None
+    advisory_files: list[Path] = field(default_factory=list)
 
 
 def build(session: Session, folder: Path) -> DemoReport:
@@ -101,6 +103,9 @@ def build(session: Session, folder: Path) -> DemoReport:
             for f in rows
         ]
     report.assessment = demo_assessment.assess(session)
+    report.advisory_files = publication.build_advisory(
+        session, home=folder, actor=demo_assessment.PSIRT
+    )
     return report
 
 

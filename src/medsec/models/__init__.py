@@ -13,6 +13,7 @@ from medsec.models.audit import AuditEvent
 from medsec.models.base import Base
 from medsec.models.finding import Finding, FindingEvent, MatchState
 from medsec.models.product import Manufacturer, Product, Release
+from medsec.models.publication import SecurityAdvisory, SecurityAdvisoryRevision
 from medsec.models.sbom import Component, Sbom
 from medsec.models.vulnerability import (
     Advisory,
@@ -46,6 +47,8 @@ __all__ = [
     "RiskPolicyRow",
     "RiskRecord",
     "Sbom",
+    "SecurityAdvisory",
+    "SecurityAdvisoryRevision",
     "SsvcDecisionRow",
     "Update",
     "VexDecision",

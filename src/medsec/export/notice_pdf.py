@@ -1,0 +1,16 @@
+"""The customer notice as PDF: the same HTML, laid out by WeasyPrint (no network access)."""
+
+from __future__ import annotations
+
+from weasyprint import HTML
+
+
+def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
+    raise ValueError(f"the notice loads no external resource ({url})")
+
+
+def html_to_pdf(html: str) -> bytes:
+    """PDF bytes of a self-contained HTML page."""
+    pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    assert pdf is not None
+    return bytes(pdf)
