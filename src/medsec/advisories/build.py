@@ -199,7 +199,8 @@ def build(
     if not kept:
         raise InvalidInput(
             "the advisory covers no vulnerability with a decision to publish "
-            "(findings only under investigation cannot go in a security advisory; use --profile vex)"
+            "(findings only under investigation cannot go in a security advisory; "
+            "use --profile vex)"
         )
     versions = tuple(
         _product_version(release_pid[r.id], r) for r in sorted(sel.releases, key=lambda r: r.id)
@@ -302,7 +303,9 @@ def _one_update(
         details += " " + upd.description.strip().rstrip(".") + "."
     if upd.release_id and fixed_in is None:
         version = next((r.version for r in sel.releases if r.id == upd.release_id), None)
-        details += f" Shipped in a release outside this advisory{f' ({version})' if version else ''}."
+        details += (
+            f" Shipped in a release outside this advisory{f' ({version})' if version else ''}."
+        )
     elif upd.release_id is None and upd.planned:
         details += f" Planned for {upd.planned.isoformat()}."
     category = (
@@ -343,6 +346,10 @@ def _vuln_info(session: Session, vids: Sequence[int]) -> dict[int, _Info]:
             i.title = rec.summary.strip()[:300]
         if rec.details and (rec.source == "nvd" or not i.description):
             i.description = rec.details.strip()
+    for i in out.values():
+        if not i.title and i.description:
+            first = i.description.split(". ", 1)[0].strip()
+            i.title = first if len(first) <= 160 else first[:157].rstrip() + "..."
         i.references.extend(r for r in rec.references if r.startswith(("https://", "http://")))
         pub = _dt(rec.published)
         if pub and (i.published is None or pub < i.published):

@@ -14,7 +14,9 @@ from medsec.cli import runtime
 from medsec.errors import InvalidInput
 from medsec.export.notice_pdf import html_to_pdf
 
-app = typer.Typer(help="Security advisories: CSAF 2.0, CycloneDX VEX, OpenVEX.", no_args_is_help=True)
+app = typer.Typer(
+    help="Security advisories: CSAF 2.0, CycloneDX VEX, OpenVEX.", no_args_is_help=True
+)
 
 
 def _read_note(path: Path | None) -> str | None:
@@ -76,7 +78,9 @@ def list_(product: str | None = typer.Option(None, "--product", "-p")) -> None:
 
 
 @app.command("show")
-def show(tracking_id: str, fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
+def show(
+    tracking_id: str, fmt: str = typer.Option("table", "--format", help="table or json.")
+) -> None:
     """Show an advisory: tracking, revisions and the statuses it states."""
     with runtime.uow() as session:
         data = service.summary(session, service.get(session, tracking_id))

@@ -69,7 +69,9 @@ def advisory_by_tracking_id(session: Session, tracking_id: str) -> SecurityAdvis
     return session.execute(stmt).scalar()
 
 
-def advisories(session: Session, product_ids: Sequence[int] | None = None) -> list[SecurityAdvisory]:
+def advisories(
+    session: Session, product_ids: Sequence[int] | None = None
+) -> list[SecurityAdvisory]:
     """Advisories (of the given products, or all), oldest first."""
     stmt = select(SecurityAdvisory).order_by(SecurityAdvisory.id)
     if product_ids is not None:

@@ -157,7 +157,7 @@ def tracking_for(
     when: datetime,
     new: tuple[str, str] | None = None,
 ) -> m.Tracking:
-    """The tracking block: the published revisions (plus ``new`` = (status, summary)), or a draft."""
+    """The tracking block: published revisions (plus ``new`` = (status, summary)), or a draft."""
     history = [m.Revision(r.number, aware(r.date), r.summary) for r in revs]
     status = m.TrackingStatus(adv.status)
     if new is not None:

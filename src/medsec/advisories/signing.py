@@ -19,7 +19,7 @@ from medsec.errors import InvalidInput
 from medsec.export.provider_directory import PublicKey, Signer
 
 KEY_ENV = "MEDSEC_CSAF_SIGNING_KEY"
-PASSPHRASE_ENV = "MEDSEC_CSAF_SIGNING_PASSPHRASE"
+PASSPHRASE_ENV = "MEDSEC_CSAF_SIGNING_PASSPHRASE"  # noqa: S105 - the variable's name
 
 
 def _gpg() -> str:

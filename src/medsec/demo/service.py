@@ -8,9 +8,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from medsec.demo import advisories, data, documents
+from medsec.demo import advisories, data, documents, publication
 from medsec.demo import assessment as demo_assessment
-from medsec.demo import publication
 from medsec.findings import listing
 from medsec.findings import service as findings
 from medsec.products import service as products

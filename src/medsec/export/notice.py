@@ -87,14 +87,16 @@ def render_notice(doc: dict[str, Any], *, contact: str | None = None) -> str:
         f"{_e(t['initial_release_date'][:10])} · this version {_e(t['current_release_date'][:10])}"
         f" · TLP:{_e(d.get('distribution', {}).get('tlp', {}).get('label', 'none'))}</p>",
     ]
-    for note in d.get("notes", []):
-        if note["category"] in ("summary", "general"):
-            out.append(f"<h2>{_e(note.get('title') or 'Summary')}</h2><p>{_e(note['text'])}</p>")
+    out.extend(
+        f"<h2>{_e(note.get('title') or 'Summary')}</h2><p>{_e(note['text'])}</p>"
+        for note in d.get("notes", [])
+        if note["category"] in ("summary", "general")
+    )
     out.append("<h2>What is affected</h2><table><tr><th>Vulnerability</th>")
     out.append("<th>Device release</th><th>Status</th></tr>")
     for v in doc.get("vulnerabilities", []):
         label = v.get("cve") or (v.get("ids") or [{"text": "?"}])[0]["text"]
-        title = f"{label}: {v['title']}" if v.get("title") else label
+        title = f"{label}: {v['title']}" if v.get("title", label) != label else label
         for status, pids in sorted(v.get("product_status", {}).items()):
             for p in sorted(x for x in pids if x in releases):
                 cls = ' class="affected"' if "affected" in status and "not" not in status else ""
@@ -118,7 +120,9 @@ def render_notice(doc: dict[str, Any], *, contact: str | None = None) -> str:
         for th in v.get("threats", []):
             if th["category"] == "exploit_status":
                 items.append(f"<li><strong>Exploitation</strong>: {_e(th['details'])}</li>")
-            elif th["category"] == "impact" and th["details"] not in IMPACT_BY_JUSTIFICATION.values():
+            elif (
+                th["category"] == "impact" and th["details"] not in IMPACT_BY_JUSTIFICATION.values()
+            ):
                 items.append(f"<li><strong>Possible harm</strong>: {_e(th['details'])}</li>")
         if items:
             any_action = True
@@ -128,7 +132,9 @@ def render_notice(doc: dict[str, Any], *, contact: str | None = None) -> str:
     out.append("<h2>Contact</h2>")
     out.append(f"<p>{_e(publisher['name'])}: {_e(who)}</p>")
     out.append("<h2>Revision history</h2><ul>")
-    for r in t.get("revision_history", []):
-        out.append(f"<li>{_e(r['number'])} ({_e(r['date'][:10])}): {_e(r['summary'])}</li>")
+    out.extend(
+        f"<li>{_e(r['number'])} ({_e(r['date'][:10])}): {_e(r['summary'])}</li>"
+        for r in t.get("revision_history", [])
+    )
     out.append("</ul></body></html>")
     return "\n".join(out) + "\n"

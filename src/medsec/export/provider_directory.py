@@ -28,8 +28,8 @@ from typing import Any
 import orjson
 
 from medsec.errors import InvalidInput
-from medsec.export.csaf import csaf_filename
 from medsec.export._common import utc_timestamp
+from medsec.export.csaf import csaf_filename
 
 ROOT = ".well-known/csaf"
 PUBLIC_TLP = "WHITE"
