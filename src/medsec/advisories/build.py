@@ -346,14 +346,14 @@ def _vuln_info(session: Session, vids: Sequence[int]) -> dict[int, _Info]:
             i.title = rec.summary.strip()[:300]
         if rec.details and (rec.source == "nvd" or not i.description):
             i.description = rec.details.strip()
-    for i in out.values():
-        if not i.title and i.description:
-            first = i.description.split(". ", 1)[0].strip()
-            i.title = first if len(first) <= 160 else first[:157].rstrip() + "..."
         i.references.extend(r for r in rec.references if r.startswith(("https://", "http://")))
         pub = _dt(rec.published)
         if pub and (i.published is None or pub < i.published):
             i.published = pub
+    for i in out.values():
+        if not i.title and i.description:
+            first = i.description.split(". ", 1)[0].strip()
+            i.title = first if len(first) <= 160 else first[:157].rstrip() + "..."
     return out
 
 
