@@ -30,6 +30,7 @@ from medsec.demo import service as demo
 from medsec.errors import InvalidInput
 from medsec.findings.vex import Justification
 from medsec.ingest.csaf import validate_csaf
+from medsec.models import Sbom
 
 J = [j.value for j in Justification]
 CASES = [
@@ -45,6 +46,31 @@ CASES = [
     Case("2.0", "zlib@1.2.11", "CVE-2018-25032", "affected", action="No fix is planned."),
     Case("1.0", "curl@7.0", "GHSA-aaaa-bbbb-cccc", None),
 ]
+
+
+PURL = "pkg:generic/acme/infusafe@1.0"
+CPE = "cpe:2.3:h:acme:infusafe:1.0:*:*:*:*:*:*:*"
+
+
+def add_sbom(s: Any, release_id: int) -> None:
+    """A current SBOM whose primary component names the release's purl and CPE."""
+    s.add(
+        Sbom(
+            release_id=release_id,
+            revision=1,
+            format="cyclonedx",
+            spec_version="1.6",
+            encoding="json",
+            primary={"ref": "dev", "purl": PURL, "cpe": CPE},
+            source_name="x",
+            sha256="0" * 64,
+            size=1,
+            original=b"x",
+            component_count=0,
+            imported_by="cli:ana",
+        )
+    )
+    s.flush()
 
 
 def _docs(adv: Any, rev: Any) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
@@ -86,6 +112,7 @@ def test_hand_built_cases_validate_in_both_profiles_and_agree(session_factory) -
         add_risk(
             s, found[("1.0", "openssl@1.1.1k", "CVE-2021-3711")], "serious", ["VLAN segmentation"]
         )
+        add_sbom(s, found[("1.0", "openssl@1.1.1k", "CVE-2021-3711")].release_id)
     docs = _publish_both(session_factory, "InfuSafe")
     for profile, (csaf, bom, ovx) in docs.items():
         result = validate_csaf(orjson.dumps(csaf), source=profile)
@@ -112,6 +139,10 @@ def test_hand_built_cases_validate_in_both_profiles_and_agree(session_factory) -
         for r in v["remediations"]
     )
     assert any(t["category"] == "impact" and "serious" in t["details"] for t in v["threats"])
+    (pump,) = vex["product_tree"]["branches"][0]["branches"]
+    helper = pump["branches"][0]["product"]["product_identification_helper"]
+    assert helper == {"purl": PURL, "cpe": CPE}
+    assert "product_identification_helper" not in pump["branches"][1]["product"]
     lib = next(x for x in vex["vulnerabilities"] if x["cve"] == "CVE-2022-0001")
     assert {f["label"] for f in lib["flags"]} == set(J)
     assert any(t["details"] == "Own text <b>." for t in lib["threats"])

@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -202,8 +203,10 @@ def build(
             "(findings only under investigation cannot go in a security advisory; "
             "use --profile vex)"
         )
+    primary = repo.primaries(session, [r.id for r in sel.releases])
     versions = tuple(
-        _product_version(release_pid[r.id], r) for r in sorted(sel.releases, key=lambda r: r.id)
+        _product_version(release_pid[r.id], r, primary.get(r.id, {}))
+        for r in sorted(sel.releases, key=lambda r: r.id)
     )
     return m.Advisory(
         tracking=tracking,
@@ -219,8 +222,17 @@ def build(
     )
 
 
-def _product_version(product_id: str, release: Release) -> m.ProductVersion:
-    return m.ProductVersion(product_id, release.version)
+def _product_version(
+    product_id: str, release: Release, primary: dict[str, Any]
+) -> m.ProductVersion:
+    """The release with the purl/CPE of its SBOM's primary component, when it names them."""
+    purl, cpe = primary.get("purl"), primary.get("cpe")
+    return m.ProductVersion(
+        product_id,
+        release.version,
+        purl=purl if isinstance(purl, str) and purl.startswith("pkg:") else None,
+        cpe=cpe if isinstance(cpe, str) and cpe.startswith("cpe:") else None,
+    )
 
 
 def _component(f: Finding, c: Component | None, taken: set[str]) -> m.Component:
