@@ -4,6 +4,7 @@ back-mappings of the three VEX formats onto canonical decisions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import unquote
 
@@ -13,7 +14,10 @@ from sqlalchemy.orm import Session
 from medsec.accounts import service as accounts
 from medsec.findings.vex import normalize
 from medsec.models import (
+    Advisory,
+    FeedSnapshot,
     Finding,
+    KevEntryRow,
     Manufacturer,
     Product,
     Release,
@@ -224,3 +228,52 @@ def from_openvex(doc: dict[str, Any], csaf: dict[str, Any]) -> dict[tuple[str, s
             pid = by_ident[(product["@id"], *subs)]
             out[(st["vulnerability"]["name"], pid)] = (t.canonical_status.value, j)
     return out
+
+
+def add_feed_record(
+    session: Session,
+    alias: str,
+    *,
+    summary: str,
+    details: str,
+    cwes: list[str],
+    vector: str,
+    published: datetime,
+    kev_added: date | None = None,
+) -> None:
+    """An NVD-like feed record (and a KEV entry) for a seeded vulnerability."""
+    vuln_id = session.get(VulnAlias, alias).vulnerability_id  # type: ignore[union-attr]
+    snap = FeedSnapshot(kind="nvd", source_name="test", digest="0" * 64, imported_by="cli:ana")
+    session.add(snap)
+    session.flush()
+    session.add(
+        Advisory(
+            source="nvd",
+            source_id=alias,
+            vulnerability_id=vuln_id,
+            published=published,
+            summary=summary,
+            details=details,
+            aliases=[alias],
+            severities=[{"type": "CVSS_V3", "value": vector, "source": "nvd@nist.gov"}],
+            references=[f"https://example.org/{alias}"],
+            cwes=cwes,
+            affected=[],
+            configurations=[],
+            content_hash="0" * 64,
+            snapshot_id=snap.id,
+            change_seq=1,
+        )
+    )
+    if kev_added is not None:
+        session.add(
+            KevEntryRow(
+                cve_id=alias,
+                vendor="v",
+                product="p",
+                name="n",
+                date_added=kev_added,
+                snapshot_id=snap.id,
+            )
+        )
+    session.flush()

@@ -5,6 +5,7 @@ VEX and OpenVEX of one advisory agree on every (product, vulnerability)."""
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from _seed import (
     Case,
     add_accounts,
+    add_feed_record,
     add_risk,
     add_update,
     from_csaf,
@@ -48,6 +50,7 @@ CASES = [
 ]
 
 
+VECTOR = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
 PURL = "pkg:generic/acme/infusafe@1.0"
 CPE = "cpe:2.3:h:acme:infusafe:1.0:*:*:*:*:*:*:*"
 
@@ -113,6 +116,16 @@ def test_hand_built_cases_validate_in_both_profiles_and_agree(session_factory) -
             s, found[("1.0", "openssl@1.1.1k", "CVE-2021-3711")], "serious", ["VLAN segmentation"]
         )
         add_sbom(s, found[("1.0", "openssl@1.1.1k", "CVE-2021-3711")].release_id)
+        add_feed_record(
+            s,
+            "CVE-2021-3711",
+            summary="SM2 decryption buffer overflow",
+            details="A buffer overflow in SM2 decryption. It can crash the process.",
+            cwes=["NVD-CWE-Other", "CWE-120"],
+            vector=VECTOR,
+            published=datetime(2021, 8, 24, tzinfo=UTC),
+            kev_added=date(2021, 11, 3),
+        )
     docs = _publish_both(session_factory, "InfuSafe")
     for profile, (csaf, bom, ovx) in docs.items():
         result = validate_csaf(orjson.dumps(csaf), source=profile)
@@ -139,6 +152,19 @@ def test_hand_built_cases_validate_in_both_profiles_and_agree(session_factory) -
         for r in v["remediations"]
     )
     assert any(t["category"] == "impact" and "serious" in t["details"] for t in v["threats"])
+    assert v["cwe"] == {
+        "id": "CWE-120",
+        "name": "Buffer Copy without Checking Size of Input ('Classic Buffer Overflow')",
+    }
+    assert v["title"] == "SM2 decryption buffer overflow"
+    assert v["notes"][0]["text"].startswith("A buffer overflow in SM2")
+    assert v["release_date"] == "2021-08-24T00:00:00.000Z"
+    assert "https://nvd.nist.gov/vuln/detail/CVE-2021-3711" in {r["url"] for r in v["references"]}
+    (score,) = v["scores"]
+    assert score["cvss_v3"]["vectorString"] == VECTOR and score["cvss_v3"]["baseScore"] == 9.8
+    assert "InfuSafe-1.0" in score["products"]
+    (kev,) = [t for t in v["threats"] if t["category"] == "exploit_status"]
+    assert kev["date"] == "2021-11-03T00:00:00.000Z" and "2021-11-03" in kev["details"]
     (pump,) = vex["product_tree"]["branches"][0]["branches"]
     helper = pump["branches"][0]["product"]["product_identification_helper"]
     assert helper == {"purl": PURL, "cpe": CPE}

@@ -17,13 +17,20 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from medsec.advisories import repository as repo
+from medsec.advisories.content import (
+    Info,
+    VulnParts,
+    as_datetime,
+    document_notes,
+    vuln_info,
+    vulnerability,
+)
 from medsec.core import cvss
 from medsec.errors import InvalidInput
 from medsec.export import advisory_model as m
@@ -41,8 +48,6 @@ from medsec.models import (
 )
 from medsec.risk import service as risk_service
 from medsec.updates.rules import UpdateMethod
-from medsec.vulns import codec
-from medsec.vulns import repository as vuln_repo
 
 S = VexStatus
 _URGENCY = {S.AFFECTED: 0, S.UNDER_INVESTIGATION: 1, S.FIXED: 2, S.NOT_AFFECTED: 3}
@@ -69,16 +74,6 @@ class Selection:
     findings: tuple[Finding, ...]
 
 
-@dataclass
-class _Vuln:
-    statuses: dict[str, m.ProductStatus] = field(default_factory=dict)
-    remediations: list[m.Remediation] = field(default_factory=list)
-    controls: dict[str, list[str]] = field(default_factory=dict)
-    vectors: dict[str, tuple[float, str]] = field(default_factory=dict)
-    impacts: dict[str, list[str]] = field(default_factory=dict)
-    kev: str | None = None
-
-
 def pid(text: str) -> str:
     """A product id made from text: runs of other characters become ``-``."""
     return _ID_CHARS.sub("-", text).strip("-") or "x"
@@ -89,16 +84,6 @@ def select_data(session: Session, adv: SecurityAdvisory, product: Product, maker
     releases = tuple(repo.releases(session, adv.release_ids))
     found = repo.active_findings(session, [r.id for r in releases], adv.vulnerability_ids)
     return Selection(product, maker, releases, tuple(found))
-
-
-def _dt(value: date | datetime | str | None) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime(value.year, value.month, value.day, tzinfo=UTC)
 
 
 def _action_category(text: str | None) -> m.RemediationCategory:
@@ -152,11 +137,11 @@ def build(
     sigs = signals_for(session, findings)
     risks = risk_service.current(session, [f.id for f in findings])
     vids = sorted({f.vulnerability_id for f in findings})
-    info = _vuln_info(session, vids)
+    info = vuln_info(session, vids)
     components: dict[str, m.Component] = {}
     comp_pid: dict[str, str] = {}
     relationships: dict[str, m.Relationship] = {}
-    vulns: dict[int, _Vuln] = defaultdict(_Vuln)
+    vulns: dict[int, VulnParts] = defaultdict(VulnParts)
     per_release: dict[tuple[int, int], list[m.ProductStatus]] = defaultdict(list)
     for f in findings:
         cid = comp_pid.get(f.component_key)
@@ -195,7 +180,7 @@ def build(
                     tuple(sorted(set(pids))),
                 )
             )
-    out = [_vulnerability(vid, vulns[vid], info.get(vid, _Info()), profile) for vid in vids]
+    out = [vulnerability(vid, vulns[vid], info.get(vid, Info()), profile) for vid in vids]
     kept = [v for v in out if v is not None]
     if not kept:
         raise InvalidInput(
@@ -216,7 +201,14 @@ def build(
         vulnerabilities=tuple(kept),
         components=tuple(components.values()),
         relationships=tuple(relationships.values()),
-        notes=_document_notes(sel, kept, clinician_note, set(release_pid.values())),
+        notes=document_notes(
+            sel.manufacturer,
+            sel.product.name,
+            sel.releases,
+            kept,
+            clinician_note,
+            set(release_pid.values()),
+        ),
         references=(m.Reference(namespace, f"{sel.manufacturer} product security"),),
         tlp=m.TlpLabel(tlp) if tlp else None,
     )
@@ -261,7 +253,7 @@ def _status(product_id: str, d: VexDecision | None) -> m.ProductStatus:
     )
 
 
-def _signals(v: _Vuln, sig: Signals, pids: tuple[str, str]) -> None:
+def _signals(v: VulnParts, sig: Signals, pids: tuple[str, str]) -> None:
     if sig.kev and sig.kev_date:
         v.kev = sig.kev_date
     if not sig.cvss_vector:
@@ -281,7 +273,7 @@ def _updates(
     sel: Selection,
     findings: list[Finding],
     release_pid: dict[int, str],
-    vulns: dict[int, _Vuln],
+    vulns: dict[int, VulnParts],
 ) -> None:
     by_id = {f.id: f for f in findings}
     matched = {(f.vulnerability_id, f.release_id) for f in findings}
@@ -299,7 +291,7 @@ def _one_update(
     upd: Update,
     vid: int,
     effect: str,
-    v: _Vuln,
+    v: VulnParts,
     release_pid: dict[int, str],
     matched: set[tuple[int, int]],
     sel: Selection,
@@ -333,136 +325,6 @@ def _one_update(
             pids,
             fixed_in=fixed_in if category is m.RemediationCategory.VENDOR_FIX else None,
             update_method=UpdateMethod(upd.method),
-            date=_dt(upd.created_at),
+            date=as_datetime(upd.created_at),
         )
-    )
-
-
-@dataclass
-class _Info:
-    aliases: list[str] = field(default_factory=list)
-    title: str | None = None
-    description: str | None = None
-    references: list[str] = field(default_factory=list)
-    published: datetime | None = None
-
-
-def _vuln_info(session: Session, vids: Sequence[int]) -> dict[int, _Info]:
-    out: dict[int, _Info] = {vid: _Info() for vid in vids}
-    for vid, aliases in vuln_repo.group_ids(session, vids).items():
-        out[vid].aliases = aliases
-    for row in vuln_repo.advisories_of_groups(session, vids):
-        rec = codec.to_record(row)
-        i = out[row.vulnerability_id]
-        if rec.summary and not i.title:
-            i.title = rec.summary.strip()[:300]
-        if rec.details and (rec.source == "nvd" or not i.description):
-            i.description = rec.details.strip()
-        i.references.extend(r for r in rec.references if r.startswith(("https://", "http://")))
-        pub = _dt(rec.published)
-        if pub and (i.published is None or pub < i.published):
-            i.published = pub
-    for i in out.values():
-        if not i.title and i.description:
-            first = i.description.split(". ", 1)[0].strip()
-            i.title = first if len(first) <= 160 else first[:157].rstrip() + "..."
-    return out
-
-
-def _vulnerability(vid: int, v: _Vuln, i: _Info, profile: str) -> m.AdvisoryVulnerability | None:
-    statuses = tuple(sorted(v.statuses.values(), key=lambda s: s.product_id))
-    if profile == "csaf_security_advisory" and all(
-        s.status is S.UNDER_INVESTIGATION for s in statuses
-    ):
-        return None
-    cves = [a for a in i.aliases if _CVE.match(a)]
-    others = [a for a in i.aliases if a not in cves[:1]]
-    cve = cves[0] if cves else None
-    ids = tuple(m.VulnId(a.split("-", 1)[0] or "id", a) for a in others)
-    name = cve or (others[0] if others else f"vulnerability {vid}")
-    remediations = list(v.remediations)
-    fixed = [s.product_id for s in statuses if s.status is S.FIXED]
-    if fixed and not any(r.category is m.RemediationCategory.VENDOR_FIX for r in remediations):
-        remediations.append(
-            m.Remediation(
-                m.RemediationCategory.VENDOR_FIX,
-                "These releases contain the fix; no action is needed for them.",
-                tuple(fixed),
-            )
-        )
-    by_vector: dict[str, list[str]] = defaultdict(list)
-    for p, (_score, vector) in v.vectors.items():
-        by_vector[vector].append(p)
-    scores = tuple(m.Score(vec, tuple(sorted(p))) for vec, p in sorted(by_vector.items()))
-    threats = [
-        m.Threat(m.ThreatCategory.IMPACT, text, tuple(sorted(set(p))))
-        for text, p in v.impacts.items()
-    ]
-    if v.kev:
-        threats.append(
-            m.Threat(
-                m.ThreatCategory.EXPLOIT_STATUS,
-                f"Listed in the CISA Known Exploited Vulnerabilities catalog since {v.kev}: "
-                "attackers are known to exploit it.",
-                tuple(s.product_id for s in statuses),
-                date=_dt(v.kev),
-            )
-        )
-    refs = list(dict.fromkeys(i.references))[:10]
-    if cve:
-        refs.insert(0, f"https://nvd.nist.gov/vuln/detail/{cve}")
-    notes = []
-    if i.description:
-        notes.append(m.Note(m.NoteCategory.DESCRIPTION, i.description, title="Description"))
-    return m.AdvisoryVulnerability(
-        statuses=statuses,
-        cve=cve,
-        ids=ids,
-        title=i.title or name,
-        notes=tuple(notes),
-        remediations=tuple(remediations),
-        scores=scores,
-        threats=tuple(threats),
-        references=tuple(m.Reference(u, u) for u in dict.fromkeys(refs)),
-        release_date=i.published,
-    )
-
-
-def _document_notes(
-    sel: Selection,
-    vulns: Sequence[m.AdvisoryVulnerability],
-    clinician_note: str | None,
-    release_pids: set[str],
-) -> tuple[m.Note, ...]:
-    counts: dict[str, int] = defaultdict(int)
-    for v in vulns:
-        for s in v.statuses:
-            if s.product_id in release_pids:
-                counts[s.status.value] += 1
-    versions = ", ".join(r.version for r in sel.releases)
-    said = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts.items()))
-    summary = (
-        f"{sel.manufacturer} states the status of {len(vulns)} vulnerabilit"
-        f"{'y' if len(vulns) == 1 else 'ies'} for {sel.product.name} releases {versions} "
-        f"(release statements: {said})."
-    )
-    affected = [v.name for v in vulns if any(s.status is S.AFFECTED for s in v.statuses)]
-    plain = clinician_note or (
-        (
-            f"Some {sel.product.name} releases are affected by {', '.join(affected)}. "
-            "Keep using the device as labelled; follow the compensating measures in this "
-            "advisory until the update is installed, and contact the manufacturer's service if "
-            "the device behaves unexpectedly."
-        )
-        if affected
-        else f"No {sel.product.name} release in this advisory needs action from clinical users."
-    )
-    return (
-        m.Note(m.NoteCategory.SUMMARY, summary, title="Summary"),
-        m.Note(
-            m.NoteCategory.GENERAL,
-            plain,
-            title="What this means for patient care",
-            audience="clinicians and biomedical engineers",
-        ),
     )
