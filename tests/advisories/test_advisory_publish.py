@@ -127,6 +127,13 @@ def test_roles_versions_history_and_immutability(world, cli, monkeypatch, tmp_pa
     assert (shown["status"], shown["version"], len(shown["revisions"])) == ("final", "2", 2)
     code, out, _ = cli("advisory", "list")
     assert tid in out and "final" in out
+    code, out, _ = cli("advisory", "show", tid)
+    assert code == 0 and "revision 2 final" in out and "revision 1 interim" in out
+    (line,) = [x for x in out.splitlines() if x.strip().startswith("CVE-2021-3711:")]
+    assert "fixed: InfuSafe-2.0;" in line and "known_not_affected: InfuSafe-1.0," in line
+    target = tmp_path / "named.json"
+    assert cli("advisory", "export", tid, "--out", str(target))[0] == 0
+    assert target.read_bytes() == revs[1].csaf
     assert [a for a in actions(world) if a.startswith("advisory.")] == [
         "advisory.create",
         "advisory.publish",
@@ -187,3 +194,19 @@ def test_refusals(world, cli, monkeypatch) -> None:
     assert cli("advisory", "publish", "A-1", "--summary", "s", "--status", "draft")[0] == 2
     assert cli("advisory", "export", "A-1", "--format", "pdf")[0] == 2
     assert revisions(world) == []
+
+
+def test_product_access_and_note_file(world, cli, monkeypatch, tmp_path: Path) -> None:
+    as_(monkeypatch, "admin")
+    assert cli("account", "add", "other", "--role", "analyst", "--product", "Elsewhere")[0] == 0
+    as_(monkeypatch, "other")
+    code, _, err = cli("advisory", "create", "--product", "InfuSafe", "--title", "T")
+    assert code == 5 and "InfuSafe" in err
+    as_(monkeypatch, "ana")
+    missing = tmp_path / "missing-note.txt"
+    code, _, err = cli(
+        "advisory", "create", "--product", "InfuSafe", "--title", "T", "--note-file", str(missing)
+    )
+    assert code == 2 and "missing-note.txt" in err
+    with unit_of_work(world) as s:
+        assert s.execute(select(SecurityAdvisory)).first() is None
