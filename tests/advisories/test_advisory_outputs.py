@@ -16,6 +16,7 @@ import orjson
 import pytest
 from _seed import Case, add_accounts, add_risk, add_update, seed
 
+from medsec.advisories.signing import signer_from_env
 from medsec.db.uow import unit_of_work
 from medsec.errors import InvalidInput
 from medsec.export.provider_directory import build_directory
@@ -224,3 +225,43 @@ def test_no_published_advisory_is_refused(cli, tmp_path) -> None:
     )
     assert code == 2 and "no TLP:WHITE advisory" in err
     assert not out.exists()
+
+
+def test_signer_without_passphrase_and_bad_key(tmp_path: Path) -> None:
+    home = tmp_path / "keygen"
+    home.mkdir(mode=0o700)
+    made = _gpg(home, "--passphrase", "", "--quick-gen-key", "No PW <n@example.com>", "ed25519")
+    assert made.returncode == 0, made.stderr
+    key = tmp_path / "k.asc"
+    key.write_bytes(_gpg(home, "--armor", "--export-secret-keys").stdout)
+    data = b'{"document": 1}\n'
+    with signer_from_env({"MEDSEC_CSAF_SIGNING_KEY": str(key)}) as pair:
+        assert pair is not None
+        sign, public = pair
+        sig = sign(data)
+    assert sig.startswith(b"-----BEGIN PGP SIGNATURE-----")
+    assert public.armored.startswith(b"-----BEGIN PGP PUBLIC KEY BLOCK-----")
+    verify = tmp_path / "verify"
+    verify.mkdir(mode=0o700)
+    (tmp_path / "pub.asc").write_bytes(public.armored)
+    (tmp_path / "d.json").write_bytes(data)
+    (tmp_path / "d.json.asc").write_bytes(sig)
+    assert _gpg(verify, "--import", str(tmp_path / "pub.asc")).returncode == 0
+    ok = _gpg(
+        verify,
+        "--status-fd",
+        "1",
+        "--verify",
+        str(tmp_path / "d.json.asc"),
+        str(tmp_path / "d.json"),
+    )
+    assert ok.returncode == 0 and f"VALIDSIG {public.fingerprint}".encode() in ok.stdout
+    with signer_from_env({}) as none:
+        assert none is None
+    junk = tmp_path / "junk.asc"
+    junk.write_text("not a key")
+    with (
+        pytest.raises(InvalidInput, match="gpg"),
+        signer_from_env({"MEDSEC_CSAF_SIGNING_KEY": str(junk)}),
+    ):
+        pass
