@@ -30,6 +30,7 @@ from medsec.advisories import publish, service
 from medsec.db.uow import unit_of_work
 from medsec.demo import service as demo
 from medsec.errors import InvalidInput
+from medsec.export._schemas import validate_cyclonedx
 from medsec.findings.vex import Justification
 from medsec.ingest.csaf import validate_csaf
 from medsec.models import Sbom
@@ -83,6 +84,7 @@ def _docs(adv: Any, rev: Any) -> tuple[dict[str, Any], dict[str, Any], dict[str,
 def _check_agreement(csaf: dict[str, Any], bom: dict[str, Any], ovx: dict[str, Any]) -> None:
     decided = from_csaf(csaf)
     assert decided
+    assert validate_cyclonedx(bom, "1.6") == []
     assert from_cyclonedx(bom) == decided
     assert from_openvex(ovx, csaf) == decided
 
@@ -289,3 +291,24 @@ def test_random_decisions_give_valid_agreeing_documents(
         sa = orjson.loads(rev.csaf)
         vex_decisions = from_csaf(csaf)
         assert all(vex_decisions[k] == d for k, d in from_csaf(sa).items())
+
+
+def test_selection_by_release_and_vulnerability(session_factory) -> None:
+    with unit_of_work(session_factory) as s:
+        add_accounts(s)
+        seed(s, "InfuSafe", CASES)
+        adv = service.create(
+            s,
+            product="InfuSafe",
+            title="Only 2.0, only CVE-2021-3711",
+            actor="cli:ana",
+            releases=["2.0"],
+            vulnerabilities=["CVE-2021-3711"],
+            profile="vex",
+        )
+        doc = adv.draft
+    (vuln,) = doc["vulnerabilities"]
+    assert vuln["cve"] == "CVE-2021-3711"
+    assert vuln["product_status"] == {"fixed": ["InfuSafe-2.0", "InfuSafe-2.0.C-openssl-1.1.1n"]}
+    versions = doc["product_tree"]["branches"][0]["branches"][0]["branches"]
+    assert [b["name"] for b in versions] == ["2.0"]
