@@ -186,6 +186,10 @@ def test_refusals(world, cli, monkeypatch) -> None:
         )[0]
         == 3
     )
+    code, _, err = cli(
+        "advisory", "create", "--product", "InfuSafe", "--title", "T", "--release", "2.0"
+    )
+    assert code == 2 and "no active finding" in err and "InfuSafe 2.0" in err
     assert cli("advisory", "create", "--product", "InfuSafe", "--title", "T", "--id", "A-1")[0] == 0
     code, _, err = cli("advisory", "create", "--product", "InfuSafe", "--title", "T", "--id", "A-1")
     assert code == 4 and "A-1" in err

@@ -131,6 +131,12 @@ def build(
 ) -> m.Advisory:
     """The advisory model of a selection (no I/O besides the reads)."""
     findings = list(sel.findings)
+    if not findings:
+        versions = ", ".join(r.version for r in sel.releases)
+        raise InvalidInput(
+            f"{sel.product.name} {versions}: no active finding of the selected vulnerabilities "
+            "to advise on (see `medsec findings list`)"
+        )
     release_pid = {r.id: pid(f"{sel.product.name}-{r.version}") for r in sel.releases}
     comps = repo.components(session, [f.component_id for f in findings if f.component_id])
     in_force = decisions.in_force(session, findings)
