@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from weasyprint import HTML
 
 
@@ -10,7 +12,13 @@ def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
 
 
 def html_to_pdf(html: str) -> bytes:
-    """PDF bytes of a self-contained HTML page."""
-    pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    """PDF bytes of a self-contained HTML page (WeasyPrint's progress log kept quiet)."""
+    log = logging.getLogger("weasyprint")
+    before = log.level
+    log.setLevel(logging.WARNING)
+    try:
+        pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    finally:
+        log.setLevel(before)
     assert pdf is not None
     return bytes(pdf)
