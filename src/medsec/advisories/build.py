@@ -132,9 +132,9 @@ def build(
     """The advisory model of a selection (no I/O besides the reads)."""
     findings = list(sel.findings)
     if not findings:
-        versions = ", ".join(r.version for r in sel.releases)
+        listed = ", ".join(r.version for r in sel.releases)
         raise InvalidInput(
-            f"{sel.product.name} {versions}: no active finding of the selected vulnerabilities "
+            f"{sel.product.name} {listed}: no active finding of the selected vulnerabilities "
             "to advise on (see `medsec findings list`)"
         )
     release_pid = {r.id: pid(f"{sel.product.name}-{r.version}") for r in sel.releases}

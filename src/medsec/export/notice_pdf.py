@@ -1,10 +1,13 @@
-"""The customer notice as PDF: the same HTML, laid out by WeasyPrint (no network access)."""
+"""The customer notice as PDF: the same HTML, laid out by WeasyPrint (no network access).
+
+WeasyPrint is imported when a PDF is made, not with this module: importing it takes about a
+second and logs its stylesheet parsing (the ``csaf`` package configures the root logger at
+INFO), which every other CLI command would pay for.
+"""
 
 from __future__ import annotations
 
 import logging
-
-from weasyprint import HTML
 
 
 def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
@@ -17,6 +20,8 @@ def html_to_pdf(html: str) -> bytes:
     before = log.level
     log.setLevel(logging.WARNING)
     try:
+        from weasyprint import HTML  # see the module docstring: imported when needed
+
         pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
     finally:
         log.setLevel(before)
