@@ -73,6 +73,8 @@ def demo(
             f"2.1.0, ICS-CERT informed (medsec cvd show {report.cvd_case})",
             highlight=False,
         )
+    for path in report.advisory_files:
+        out.print(f"  advisory file: {path}", highlight=False)
     out.print(f"database: {db_path}")
     out.print(f"explore: export MEDSEC_HOME={home}")
     out.print(f"  medsec sbom show --product '{report.product}' --release 2.1.0")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from medsec.demo import advisories, data, documents
+from medsec.demo import advisories, data, documents, publication
 from medsec.demo import assessment as demo_assessment
 from medsec.demo import cvd as demo_cvd
 from medsec.findings import listing
@@ -37,6 +37,7 @@ class DemoReport:
     findings: dict[str, list[tuple[str, str, str, str, str]]] = field(default_factory=dict)
     assessment: demo_assessment.AssessmentReport | None = None
     cvd_case: str | None = None
+    advisory_files: list[Path] = field(default_factory=list)
 
 
 def build(session: Session, folder: Path) -> DemoReport:
@@ -104,6 +105,9 @@ def build(session: Session, folder: Path) -> DemoReport:
         ]
     report.assessment = demo_assessment.assess(session)
     report.cvd_case = demo_cvd.build_cvd_case(session, actor=demo_assessment.PSIRT)
+    report.advisory_files = publication.build_advisory(
+        session, home=folder, actor=demo_assessment.PSIRT
+    )
     return report
 
 

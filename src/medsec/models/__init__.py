@@ -21,6 +21,7 @@ from medsec.models.imported_csaf import (
     ImportedCsafVulnerability,
 )
 from medsec.models.product import Manufacturer, Product, Release
+from medsec.models.publication import SecurityAdvisory, SecurityAdvisoryRevision
 from medsec.models.sbom import Component, Sbom
 from medsec.models.vulnerability import (
     Advisory,
@@ -64,6 +65,8 @@ __all__ = [
     "RiskPolicyRow",
     "RiskRecord",
     "Sbom",
+    "SecurityAdvisory",
+    "SecurityAdvisoryRevision",
     "SsvcDecisionRow",
     "Update",
     "VexDecision",

@@ -1,0 +1,181 @@
+"""`medsec advisory`: CSAF 2.0 advisories from medsec's decisions, their VEX exports, the
+customer notice and the provider directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from medsec.advisories import distribution, publish, service, signing
+from medsec.cli import runtime
+from medsec.errors import InvalidInput
+from medsec.export.notice_pdf import html_to_pdf
+
+app = typer.Typer(
+    help="Security advisories: CSAF 2.0, CycloneDX VEX, OpenVEX.", no_args_is_help=True
+)
+
+
+def _read_note(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{path}: cannot read the note ({exc.__class__.__name__})") from None
+    if len(text) > 20_000:
+        raise InvalidInput(f"{path}: the note is longer than 20000 characters")
+    return text
+
+
+@app.command("create")
+def create(
+    product: str = typer.Option(..., "--product", "-p"),
+    title: str = typer.Option(..., "--title"),
+    release: list[str] = typer.Option([], "--release", "-r", help="Repeatable; default all."),
+    vuln: list[str] = typer.Option([], "--vuln", help="Repeatable; default all with findings."),
+    profile: str = typer.Option("security-advisory", help="security-advisory or vex."),
+    tlp: str = typer.Option("WHITE", help="WHITE, GREEN, AMBER or RED."),
+    note_file: Path | None = typer.Option(None, help="Plain-language note for clinicians."),
+    namespace: str = typer.Option(service.DEFAULT_NAMESPACE, help="Publisher namespace URL."),
+    tracking_id: str | None = typer.Option(None, "--id", help="Default: MAKER-SA-YEAR-NNNN."),
+) -> None:
+    """Create a draft advisory from the decisions in force (analyst)."""
+    note = _read_note(note_file)
+    with runtime.uow() as session:
+        adv = service.create(
+            session,
+            product=product,
+            title=title,
+            actor=runtime.actor(),
+            releases=release,
+            vulnerabilities=vuln,
+            profile=profile,
+            tlp=tlp,
+            clinician_note=note,
+            namespace=namespace,
+            tracking_id=tracking_id,
+        )
+        tid, count = adv.tracking_id, len(adv.draft.get("vulnerabilities", []))
+    runtime.console.print(f"draft advisory {tid}: {count} vulnerabilities", highlight=False)
+
+
+@app.command("list")
+def list_(product: str | None = typer.Option(None, "--product", "-p")) -> None:
+    """List advisories."""
+    with runtime.uow() as session:
+        rows = [
+            (a.tracking_id, a.profile, a.tlp, a.status, a.version, a.title)
+            for a in service.list_advisories(session, product=product)
+        ]
+    table = Table("tracking id", "profile", "TLP", "status", "version", "title")
+    for row in rows:
+        table.add_row(*(escape(x) for x in row))
+    runtime.console.print(table)
+
+
+@app.command("show")
+def show(
+    tracking_id: str, fmt: str = typer.Option("table", "--format", help="table or json.")
+) -> None:
+    """Show an advisory: tracking, revisions and the statuses it states."""
+    with runtime.uow() as session:
+        data = service.summary(session, service.get(session, tracking_id))
+    if fmt == "json":
+        runtime.print_json(data)
+        return
+    out = runtime.console
+    out.print(f"{escape(data['tracking_id'])}: {escape(data['title'])}", highlight=False)
+    out.print(
+        f"  {data['product']} ({data['manufacturer']}), {data['profile']}, TLP:{data['tlp']}, "
+        f"status {data['status']}, version {data['version']}",
+        highlight=False,
+        markup=False,
+    )
+    for r in data["revisions"]:
+        out.print(
+            f"  revision {r['number']} {r['status']} {r['date']} by {r['published_by']}: "
+            f"{r['summary']} (sha256 {r['sha256'][:16]}…)",
+            highlight=False,
+            markup=False,
+        )
+    for v in data["vulnerabilities"]:
+        said = "; ".join(f"{k}: {', '.join(p)}" for k, p in v["status"].items())
+        out.print(f"  {v['vulnerability']}: {said}", highlight=False, markup=False)
+
+
+@app.command("refresh")
+def refresh(tracking_id: str) -> None:
+    """Rebuild the draft from the current decisions (analyst)."""
+    with runtime.uow() as session:
+        adv = service.refresh(session, tracking_id=tracking_id, actor=runtime.actor())
+        count = len(adv.draft.get("vulnerabilities", []))
+    runtime.console.print(f"draft of {tracking_id} rebuilt: {count} vulnerabilities", markup=False)
+
+
+@app.command("publish")
+def publish_(
+    tracking_id: str,
+    summary: str = typer.Option(..., "--summary", help="What this revision changes."),
+    status: str = typer.Option("final", help="interim or final."),
+) -> None:
+    """Publish a new revision, validated as CSAF 2.0 (reviewer)."""
+    with runtime.uow() as session:
+        rev = publish.publish(
+            session, tracking_id=tracking_id, summary=summary, status=status, actor=runtime.actor()
+        )
+        number, sha = rev.number, rev.sha256
+    runtime.console.print(
+        f"published {tracking_id} revision {number} ({status}), sha256 {sha}", markup=False
+    )
+
+
+@app.command("export")
+def export(
+    tracking_id: str,
+    fmt: str = typer.Option("csaf", "--format", help="csaf, cyclonedx-vex or openvex."),
+    out: Path | None = typer.Option(None, "--out", help="File or folder; default stdout."),
+) -> None:
+    """Write the latest revision (else the draft) as CSAF, CycloneDX VEX or OpenVEX."""
+    with runtime.uow() as session:
+        name, data = publish.document(session, tracking_id=tracking_id, fmt=fmt)
+    if out is None:
+        typer.echo(data.decode())
+        return
+    path = out / name if out.is_dir() else out
+    path.write_bytes(data)
+    runtime.console.print(f"wrote {path}", markup=False, highlight=False)
+
+
+@app.command("notice")
+def notice(
+    tracking_id: str,
+    fmt: str = typer.Option("html", "--format", help="html or pdf."),
+    out: Path = typer.Option(..., "--out"),
+    contact: str | None = typer.Option(None, help="Who customers contact (default: namespace)."),
+) -> None:
+    """Write the plain-language customer notice as HTML or PDF."""
+    if fmt not in ("html", "pdf"):
+        raise InvalidInput(f"--format {fmt!r}: html or pdf")
+    with runtime.uow() as session:
+        html = distribution.notice_html(session, tracking_id=tracking_id, contact=contact)
+    out.write_bytes(html.encode() if fmt == "html" else html_to_pdf(html))
+    runtime.console.print(f"wrote {out}", markup=False, highlight=False)
+
+
+@app.command("directory")
+def directory(
+    out: Path = typer.Option(..., "--out", help="Folder to write .well-known/csaf into."),
+    base_url: str = typer.Option(..., "--base-url", help="https://host the folder is served at."),
+) -> None:
+    """Write the CSAF provider directory (TLP:WHITE advisories; signed when a key is set)."""
+    with signing.signer_from_env() as signer, runtime.uow() as session:
+        files = distribution.directory(session, base_url=base_url, signer=signer)
+    for rel, data in sorted(files.items()):
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    runtime.console.print(f"wrote {len(files)} files under {out}", markup=False, highlight=False)

@@ -1,0 +1,48 @@
+"""Outputs of published advisories: the public provider directory and the customer notice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from sqlalchemy.orm import Session
+
+from medsec.advisories import publish, service
+from medsec.errors import InvalidInput
+from medsec.export.notice import render_notice
+from medsec.export.provider_directory import PUBLIC_TLP, PublicKey, Signer, build_directory
+
+
+def directory(
+    session: Session,
+    *,
+    base_url: str,
+    signer: tuple[Signer, PublicKey] | None = None,
+) -> dict[str, bytes]:
+    """The provider directory of every TLP:WHITE interim/final advisory (latest revision)."""
+    docs = [data for tlp, data in publish.published_documents(session) if tlp == PUBLIC_TLP]
+    if not docs:
+        raise InvalidInput("no TLP:WHITE advisory is published yet (medsec advisory publish)")
+    first = orjson.loads(docs[0])["document"]["publisher"]
+    publisher = {k: first[k] for k in ("category", "name", "namespace")}
+    sign, key = signer if signer else (None, None)
+    return build_directory(
+        docs,
+        base_url=base_url,
+        publisher=publisher,
+        last_updated=service.now(),
+        sign=sign,
+        public_key=key,
+    )
+
+
+def notice_document(session: Session, *, tracking_id: str) -> dict[str, Any]:
+    """The CSAF document a notice is made from: the latest revision, else the current draft."""
+    adv = service.get(session, tracking_id)
+    rev = publish.latest(session, adv)
+    return orjson.loads(rev.csaf) if rev is not None else dict(adv.draft)
+
+
+def notice_html(session: Session, *, tracking_id: str, contact: str | None = None) -> str:
+    """The customer notice of an advisory as HTML."""
+    return render_notice(notice_document(session, tracking_id=tracking_id), contact=contact)

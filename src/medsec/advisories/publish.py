@@ -1,0 +1,154 @@
+"""Publish an advisory (a new immutable revision, validated CSAF) and read its documents.
+
+Tracking rules (CSAF 2.0 3.2.1.12): revision numbers are integers counting up from 1, the
+version is the latest number, the history is sorted by date, status moves draft → interim →
+final (final stays final). Every document is run through ``ingest.csaf.validate_csaf`` before it
+is stored; one that fails is refused with the failing test ids and paths and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import orjson
+from sqlalchemy.orm import Session
+
+from medsec.accounts import service as accounts
+from medsec.advisories import repository as repo
+from medsec.advisories import service
+from medsec.audit import service as audit
+from medsec.errors import Conflict, InvalidInput
+from medsec.export import advisory_model as m
+from medsec.export.csaf import Profile, csaf_filename, to_csaf_bytes
+from medsec.export.cyclonedx_vex import to_cyclonedx_vex
+from medsec.export.openvex import to_openvex
+from medsec.ingest.csaf import validate_csaf
+from medsec.models import SecurityAdvisory, SecurityAdvisoryRevision
+
+STATUSES = ("interim", "final")
+FORMATS = ("csaf", "cyclonedx-vex", "openvex")
+_JSON = orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2
+
+
+@dataclass(frozen=True, slots=True)
+class Documents:
+    """The three documents of one advisory model."""
+
+    csaf: bytes
+    cyclonedx_vex: bytes
+    openvex: bytes
+
+
+def profile_of(adv: SecurityAdvisory) -> Profile:
+    """The CSAF profile of an advisory."""
+    return "csaf_vex" if adv.profile == "csaf_vex" else "csaf_security_advisory"
+
+
+def render(adv: SecurityAdvisory, model: m.Advisory) -> Documents:
+    """CSAF (validated), CycloneDX VEX and OpenVEX from one model; InvalidInput if CSAF fails."""
+    data = to_csaf_bytes(model, profile=profile_of(adv))
+    name = csaf_filename(adv.tracking_id)
+    result = validate_csaf(data, source=name)
+    if not result.valid:
+        failed = "; ".join(f"{f.test_id} at {f.path}: {f.message}" for f in result.failures[:10])
+        raise InvalidInput(f"{name}: the generated CSAF fails {failed}")
+    bom = to_cyclonedx_vex(model)
+    ovx = to_openvex(
+        model, author=model.publisher.name, timestamp=model.tracking.current_release_date
+    )
+    return Documents(data, orjson.dumps(bom, option=_JSON), orjson.dumps(ovx, option=_JSON))
+
+
+def publish(
+    session: Session,
+    *,
+    tracking_id: str,
+    summary: str,
+    actor: str,
+    status: str = "final",
+) -> SecurityAdvisoryRevision:
+    """Publish the advisory as built from the decisions in force now (reviewer)."""
+    adv = service.get(session, tracking_id)
+    prod, _ = service.product_of(session, adv)
+    accounts.require(session, actor, "reviewer", rule="publishing advisories", product=prod.name)
+    if status not in STATUSES:
+        raise InvalidInput(f"status {status!r} is not one of {', '.join(STATUSES)}")
+    if not summary.strip():
+        raise InvalidInput("a revision needs a summary of what changed")
+    if adv.status == "final" and status == "interim":
+        raise Conflict(f"{tracking_id} is final; a later revision cannot be interim")
+    when = service.now()
+    revs = service.revisions(session, adv)
+    if revs and when <= max(service.aware(r.date) for r in revs):
+        raise Conflict(f"{tracking_id}: revision {revs[-1].number} was published this second")
+    model = service.model(session, adv, when=when, new=(status, summary.strip()))
+    docs = render(adv, model)
+    rev = SecurityAdvisoryRevision(
+        advisory_id=adv.id,
+        number=model.tracking.version,
+        status=status,
+        date=when,
+        summary=summary.strip(),
+        tlp=adv.tlp,
+        csaf=docs.csaf,
+        cyclonedx_vex=docs.cyclonedx_vex,
+        openvex=docs.openvex,
+        sha256=hashlib.sha256(docs.csaf).hexdigest(),
+        sha512=hashlib.sha512(docs.csaf).hexdigest(),
+        published_by=actor,
+    )
+    session.add(rev)
+    adv.status, adv.version = status, rev.number
+    adv.draft = orjson.loads(docs.csaf)
+    adv.updated_by, adv.updated_at = actor, when
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="advisory.publish",
+        object_type="security_advisory",
+        object_id=adv.id,
+        product_id=prod.id,
+        details={
+            "tracking_id": tracking_id,
+            "number": rev.number,
+            "status": status,
+            "sha256": rev.sha256,
+            "summary": rev.summary,
+        },
+    )
+    return rev
+
+
+def latest(session: Session, adv: SecurityAdvisory) -> SecurityAdvisoryRevision | None:
+    """The newest published revision."""
+    revs = service.revisions(session, adv)
+    return revs[-1] if revs else None
+
+
+def document(session: Session, *, tracking_id: str, fmt: str) -> tuple[str, bytes]:
+    """(file name, bytes) of an advisory in a format: the latest revision, else the draft."""
+    if fmt not in FORMATS:
+        raise InvalidInput(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    adv = service.get(session, tracking_id)
+    rev = latest(session, adv)
+    if rev is not None:
+        docs = Documents(rev.csaf, rev.cyclonedx_vex, rev.openvex)
+    else:
+        docs = render(adv, service.model(session, adv, when=service.now()))
+    stem = csaf_filename(adv.tracking_id).removesuffix(".json")
+    if fmt == "csaf":
+        return stem + ".json", docs.csaf
+    if fmt == "cyclonedx-vex":
+        return stem + ".cdx.json", docs.cyclonedx_vex
+    return stem + ".openvex.json", docs.openvex
+
+
+def published_documents(session: Session) -> list[tuple[str, bytes]]:
+    """(TLP, CSAF bytes) of the latest published revision of every advisory."""
+    advs = service.list_advisories(session)
+    latest_by: dict[int, SecurityAdvisoryRevision] = {}
+    for rev in repo.revisions(session, [a.id for a in advs]):
+        latest_by[rev.advisory_id] = rev
+    return [(r.tlp, r.csaf) for r in latest_by.values() if r.status in STATUSES]

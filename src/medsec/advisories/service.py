@@ -1,0 +1,273 @@
+"""Use cases of advisories: create a draft, list, show, refresh (rebuild from the decisions in
+force). Publishing and the exports are in ``publish.py``."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from medsec.accounts import service as accounts
+from medsec.advisories import build as builder
+from medsec.advisories import repository as repo
+from medsec.audit import service as audit
+from medsec.errors import Conflict, InvalidInput, NotFound
+from medsec.export import advisory_model as m
+from medsec.export.csaf import Profile, to_csaf
+from medsec.models import Product, SecurityAdvisory, SecurityAdvisoryRevision
+from medsec.models.base import utcnow
+from medsec.products import repository as product_repo
+from medsec.products import service as products
+from medsec.vulns import repository as vuln_repo
+
+PROFILES = {"security-advisory": "csaf_security_advisory", "vex": "csaf_vex"}
+TLPS = ("WHITE", "GREEN", "AMBER", "RED")
+DEFAULT_NAMESPACE = "https://psirt.example.com"
+_PREFIX = re.compile(r"[^A-Z0-9]+")
+
+
+def aware(value: datetime) -> datetime:
+    """A stored datetime with its UTC zone (SQLite returns naive ones)."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def now() -> datetime:
+    """The current time in whole seconds (CSAF dates carry no fractions medsec relies on)."""
+    return utcnow().replace(microsecond=0)
+
+
+def get(session: Session, tracking_id: str) -> SecurityAdvisory:
+    """One advisory by tracking id; NotFound otherwise."""
+    adv = repo.advisory_by_tracking_id(session, tracking_id)
+    if adv is None:
+        raise NotFound(f"no advisory {tracking_id!r} (see `medsec advisory list`)")
+    return adv
+
+
+def product_of(session: Session, adv: SecurityAdvisory) -> tuple[Product, str]:
+    """The advisory's product and its manufacturer's name."""
+    prod = session.get(Product, adv.product_id)
+    if prod is None:  # pragma: no cover - the foreign key cascades
+        raise NotFound(f"advisory {adv.tracking_id}: its product is gone")
+    full = product_repo.product_by_name(session, prod.name)
+    assert full is not None
+    return full, full.manufacturer.name
+
+
+def revisions(session: Session, adv: SecurityAdvisory) -> list[SecurityAdvisoryRevision]:
+    """The published revisions of an advisory, oldest first."""
+    return repo.revisions(session, [adv.id])
+
+
+def _tracking_id(session: Session, manufacturer: str, when: datetime) -> str:
+    stem = _PREFIX.sub("", manufacturer.upper())[:12] or "MEDSEC"
+    prefix = f"{stem}-SA-{when.year}-"
+    n = repo.count_for_year_prefix(session, prefix) + 1
+    while repo.advisory_by_tracking_id(session, f"{prefix}{n:04d}") is not None:
+        n += 1
+    return f"{prefix}{n:04d}"
+
+
+def create(
+    session: Session,
+    *,
+    product: str,
+    title: str,
+    actor: str,
+    releases: list[str] | None = None,
+    vulnerabilities: list[str] | None = None,
+    profile: str = "security-advisory",
+    tlp: str = "WHITE",
+    clinician_note: str | None = None,
+    namespace: str = DEFAULT_NAMESPACE,
+    tracking_id: str | None = None,
+) -> SecurityAdvisory:
+    """Create a draft advisory for a product's releases and vulnerabilities (analyst)."""
+    prod = products.get_product(session, product)
+    accounts.require(session, actor, "analyst", rule="advisories", product=prod.name)
+    if profile not in PROFILES:
+        raise InvalidInput(f"profile {profile!r} is not one of {', '.join(PROFILES)}")
+    if tlp.upper() not in TLPS:
+        raise InvalidInput(f"TLP {tlp!r} is not one of {', '.join(TLPS)}")
+    if not title.strip():
+        raise InvalidInput("an advisory needs a title")
+    if not namespace.startswith(("https://", "http://")):
+        raise InvalidInput(f"publisher namespace {namespace!r} must be an http(s) URL")
+    if releases:
+        rel_ids = [products.get_release(session, product=product, version=v).id for v in releases]
+    else:
+        rel_ids = [r.id for r in products.list_releases(session, product=product)]
+    if not rel_ids:
+        raise InvalidInput(f"product {product!r} has no release to advise on")
+    vids: list[int] = []
+    for name in vulnerabilities or []:
+        vuln = vuln_repo.vulnerability_by_alias(session, name)
+        if vuln is None:
+            raise NotFound(f"no vulnerability {name!r} (see `medsec vuln show`)")
+        vids.append(vuln.id)
+    when = now()
+    tid = tracking_id or _tracking_id(session, prod.manufacturer.name, when)
+    if repo.advisory_by_tracking_id(session, tid) is not None:
+        raise Conflict(f"an advisory {tid!r} already exists")
+    adv = SecurityAdvisory(
+        tracking_id=tid,
+        product_id=prod.id,
+        profile=PROFILES[profile],
+        title=title.strip(),
+        tlp=tlp.upper(),
+        status="draft",
+        version="0",
+        namespace=namespace.rstrip("/"),
+        release_ids=sorted(rel_ids),
+        vulnerability_ids=sorted(set(vids)),
+        clinician_note=(clinician_note or "").strip() or None,
+        draft={},
+        created_by=actor,
+        created_at=when,
+        updated_by=actor,
+        updated_at=when,
+    )
+    adv.draft = preview(session, adv, when=when)
+    session.add(adv)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="advisory.create",
+        object_type="security_advisory",
+        object_id=adv.id,
+        product_id=prod.id,
+        details={
+            "tracking_id": tid,
+            "profile": adv.profile,
+            "tlp": adv.tlp,
+            "releases": releases or "all",
+            "vulnerabilities": vulnerabilities or "all with findings",
+        },
+    )
+    return adv
+
+
+def tracking_for(
+    adv: SecurityAdvisory,
+    revs: list[SecurityAdvisoryRevision],
+    *,
+    when: datetime,
+    new: tuple[str, str] | None = None,
+) -> m.Tracking:
+    """The tracking block: published revisions (plus ``new`` = (status, summary)), or a draft."""
+    history = [m.Revision(r.number, aware(r.date), r.summary) for r in revs]
+    status = m.TrackingStatus(adv.status)
+    if new is not None:
+        history.append(m.Revision(str(len(revs) + 1), when, new[1]))
+        status = m.TrackingStatus(new[0])
+    if not history:
+        history = [m.Revision("0", when, "Draft, not published.")]
+    return m.Tracking(
+        id=adv.tracking_id,
+        status=status,
+        version=history[-1].number,
+        revisions=tuple(history),
+        initial_release_date=history[0].date,
+        current_release_date=history[-1].date,
+    )
+
+
+def model(
+    session: Session,
+    adv: SecurityAdvisory,
+    *,
+    when: datetime,
+    new: tuple[str, str] | None = None,
+) -> m.Advisory:
+    """The advisory model from the decisions in force now, with its tracking block."""
+    prod, maker = product_of(session, adv)
+    sel = builder.select_data(session, adv, prod, maker)
+    return builder.build(
+        session,
+        sel,
+        tracking=tracking_for(adv, revisions(session, adv), when=when, new=new),
+        title=adv.title,
+        namespace=adv.namespace,
+        tlp=adv.tlp,
+        profile=adv.profile,
+        clinician_note=adv.clinician_note,
+    )
+
+
+def preview(session: Session, adv: SecurityAdvisory, *, when: datetime) -> dict[str, Any]:
+    """The CSAF document the advisory would state now (not validated, not stored as a revision)."""
+    profile: Profile = "csaf_vex" if adv.profile == "csaf_vex" else "csaf_security_advisory"
+    return to_csaf(model(session, adv, when=when), profile=profile)
+
+
+def refresh(session: Session, *, tracking_id: str, actor: str) -> SecurityAdvisory:
+    """Rebuild the draft from the decisions in force (analyst)."""
+    adv = get(session, tracking_id)
+    prod, _ = product_of(session, adv)
+    accounts.require(session, actor, "analyst", rule="advisories", product=prod.name)
+    when = now()
+    before = adv.draft
+    adv.draft = preview(session, adv, when=when)
+    adv.updated_by, adv.updated_at = actor, when
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="advisory.refresh",
+        object_type="security_advisory",
+        object_id=adv.id,
+        product_id=prod.id,
+        details={"tracking_id": adv.tracking_id, "changed": before != adv.draft},
+    )
+    return adv
+
+
+def list_advisories(session: Session, *, product: str | None = None) -> list[SecurityAdvisory]:
+    """Advisories of one product, or all."""
+    ids = [products.get_product(session, product).id] if product else None
+    return repo.advisories(session, ids)
+
+
+def summary(session: Session, adv: SecurityAdvisory) -> dict[str, Any]:
+    """What ``show`` prints: the advisory, its revisions and the draft's statuses."""
+    prod, maker = product_of(session, adv)
+    revs = revisions(session, adv)
+    statuses = [
+        {
+            "vulnerability": v.get("cve") or (v.get("ids") or [{}])[0].get("text"),
+            "status": {k: sorted(p) for k, p in v.get("product_status", {}).items()},
+        }
+        for v in adv.draft.get("vulnerabilities", [])
+    ]
+    return {
+        "tracking_id": adv.tracking_id,
+        "title": adv.title,
+        "product": prod.name,
+        "manufacturer": maker,
+        "profile": adv.profile,
+        "tlp": adv.tlp,
+        "status": adv.status,
+        "version": adv.version,
+        "created": [adv.created_by, aware(adv.created_at).isoformat()],
+        "updated": [adv.updated_by, aware(adv.updated_at).isoformat()],
+        "revisions": [
+            {
+                "number": r.number,
+                "status": r.status,
+                "date": aware(r.date).isoformat(),
+                "summary": r.summary,
+                "sha256": r.sha256,
+                "published_by": r.published_by,
+            }
+            for r in revs
+        ],
+        "vulnerabilities": statuses,
+    }
+
+
+def decided_vulnerabilities(session: Session, *, product: str) -> list[str]:
+    """The vulnerabilities of a product that have a VEX decision."""
+    return repo.decided_vulnerabilities(session, products.get_product(session, product).id)

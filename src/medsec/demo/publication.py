@@ -1,0 +1,58 @@
+"""The demo's advisory: the pump's decided vulnerabilities, published final, with its CSAF,
+CycloneDX VEX, OpenVEX, customer notice (HTML and PDF) and the provider directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from medsec.advisories import distribution, publish, service
+from medsec.demo import data
+from medsec.export.notice_pdf import html_to_pdf
+
+REVIEWER = "demo:reviewer"
+BASE_URL = "https://psirt.example.com"
+CLINICIAN_NOTE = (
+    "The InfuGuard 500 keeps infusing as programmed: the affected part is the network gateway "
+    "that sends alarms to the central station. Until field service installs release 2.1.0, keep "
+    "the pumps on the clinical network only and watch the local pump alarm, which works without "
+    "the network."
+)
+
+
+def build_advisory(
+    session: Session, *, home: Path, actor: str, reviewer: str = REVIEWER
+) -> list[Path]:
+    """Create and publish the demo advisory and write its documents under home/advisories."""
+    adv = service.create(
+        session,
+        product=data.PRODUCT,
+        title=f"{data.PRODUCT}: OpenSSL and web portal vulnerabilities",
+        actor=actor,
+        vulnerabilities=service.decided_vulnerabilities(session, product=data.PRODUCT),
+        clinician_note=CLINICIAN_NOTE,
+        namespace=BASE_URL,
+    )
+    publish.publish(
+        session, tracking_id=adv.tracking_id, summary="Initial public release.", actor=reviewer
+    )
+    folder = home / "advisories"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in publish.FORMATS:
+        name, content = publish.document(session, tracking_id=adv.tracking_id, fmt=fmt)
+        (folder / name).write_bytes(content)
+        written.append(folder / name)
+    html = distribution.notice_html(session, tracking_id=adv.tracking_id)
+    stem = written[0].name.removesuffix(".json")
+    (folder / f"{stem}-notice.html").write_text(html, encoding="utf-8")
+    (folder / f"{stem}-notice.pdf").write_bytes(html_to_pdf(html))
+    written += [folder / f"{stem}-notice.html", folder / f"{stem}-notice.pdf"]
+    files = distribution.directory(session, base_url=BASE_URL)
+    for rel, content in sorted(files.items()):
+        path = folder / "provider" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    written.append(folder / "provider" / ".well-known" / "csaf" / "provider-metadata.json")
+    return written

@@ -1,0 +1,29 @@
+"""The customer notice as PDF: the same HTML, laid out by WeasyPrint (no network access).
+
+WeasyPrint is imported when a PDF is made, not with this module: importing it takes about a
+second and logs its stylesheet parsing (the ``csaf`` package configures the root logger at
+INFO), which every other CLI command would pay for.
+"""
+
+from __future__ import annotations
+
+import logging
+
+
+def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
+    raise ValueError(f"the notice loads no external resource ({url})")
+
+
+def html_to_pdf(html: str) -> bytes:
+    """PDF bytes of a self-contained HTML page (WeasyPrint's progress log kept quiet)."""
+    log = logging.getLogger("weasyprint")
+    before = log.level
+    log.setLevel(logging.WARNING)
+    try:
+        from weasyprint import HTML  # see the module docstring: imported when needed
+
+        pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    finally:
+        log.setLevel(before)
+    assert pdf is not None
+    return bytes(pdf)
