@@ -12,6 +12,7 @@ from medsec import __version__
 from medsec.accounts import cli as accounts_cli
 from medsec.cli import db as db_cli
 from medsec.cli import demo as demo_cli
+from medsec.cli import serve as serve_cli
 from medsec.cli.runtime import err_console
 from medsec.errors import Conflict, MedsecError, NotFound, PermissionDenied
 from medsec.findings import assess_cli
@@ -59,6 +60,7 @@ app.add_typer(csaf_cli.app, name="csaf")
 app.command("match")(findings_cli.match)
 app.command("scan")(findings_cli.scan)
 app.command("demo")(demo_cli.demo)
+app.command("serve")(serve_cli.serve)
 
 
 @app.callback(invoke_without_command=True)

@@ -24,11 +24,14 @@ from medsec.models.vulnerability import (
     VulnAlias,
     Vulnerability,
 )
+from medsec.models.web import AccountPassword, ApiToken, WebSession
 
 __all__ = [
     "Account",
+    "AccountPassword",
     "Advisory",
     "AdvisoryKey",
+    "ApiToken",
     "AuditEvent",
     "Base",
     "Component",
@@ -51,4 +54,5 @@ __all__ = [
     "VexDecision",
     "VulnAlias",
     "Vulnerability",
+    "WebSession",
 ]
