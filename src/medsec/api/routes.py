@@ -53,18 +53,23 @@ def show_product(product: str, session: SessionDep, who: ApiPrincipal) -> dict[s
 def list_releases(product: str, session: SessionDep, who: ApiPrincipal) -> list[ReleaseRead]:
     """The releases of a product, oldest first."""
     require_read(session, who, product)
-    return [
-        ReleaseRead(
-            product=product,
-            version=r.version,
-            release_date=r.release_date,
-            use_environment=r.use_environment,  # type: ignore[arg-type]
-            clinical_function=r.clinical_function,
-            essential_performance=r.essential_performance,
-            interfaces=r.interfaces,  # type: ignore[arg-type]
+    out = []
+    for r in products.list_releases(session, product=product):
+        sbom = sboms.current_of(session, r.id)
+        out.append(
+            ReleaseRead(
+                product=product,
+                version=r.version,
+                release_date=r.release_date,
+                use_environment=r.use_environment,  # type: ignore[arg-type]
+                clinical_function=r.clinical_function,
+                essential_performance=r.essential_performance,
+                interfaces=r.interfaces,  # type: ignore[arg-type]
+                current_sbom_revision=sbom.revision if sbom else None,
+                component_count=sbom.component_count if sbom else None,
+            )
         )
-        for r in products.list_releases(session, product=product)
-    ]
+    return out
 
 
 @router.get(
