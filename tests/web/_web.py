@@ -74,7 +74,7 @@ def bearer(world: WebWorld, name: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {world.tokens[name]}"}
 
 
-def login(client, world: WebWorld, name: str, password: str | None = None):
+def login(client, world: WebWorld, name: str, password: str | None = None, next_: str = "/"):
     """Log in through the form (GET for the token and cookie, then POST); returns the response."""
     form = client.get("/login")
     token = re.search(r'name="token" value="([^"]+)"', form.text)
@@ -85,7 +85,7 @@ def login(client, world: WebWorld, name: str, password: str | None = None):
             "name": name,
             "password": world.passwords[name] if password is None else password,
             "token": token.group(1),
-            "next": "/",
+            "next": next_,
         },
     )
 

@@ -94,7 +94,7 @@ def test_components_are_paged_in_document_order(client, web_world, cli):
 def test_findings_are_the_cli_json_and_filters_and_pages_hold(client, web_world, cli):
     h = bearer(web_world, "vic")
     url = f"/api/v1/products/{P}/findings"
-    code, out, _ = cli("findings", "list", "--product", PRODUCT, "--format", "json")
+    _, out, _ = cli("findings", "list", "--product", PRODUCT, "--format", "json")
     cli_rows = json.loads(out)
     api = client.get(url, params={"limit": 500}, headers=h).json()
     assert api["items"] == cli_rows and api["total"] == len(cli_rows)

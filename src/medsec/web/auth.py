@@ -116,7 +116,7 @@ def logout(
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """End the session and go back to the login page."""
-    credentials.check_csrf(user.session, csrf)
+    credentials.check_csrf(user.csrf, csrf)
     credentials.close_session(session, request.cookies.get(COOKIE, ""))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")

@@ -150,16 +150,16 @@ def triage(
     finding_id: int,
     session: SessionDep,
     user: UserDep,
-    csrf: Annotated[str, Form(max_length=200)],
-    status: Annotated[str, Form(max_length=60)],
-    reason: Annotated[str, Form(max_length=10_000)],
+    csrf: Annotated[str, Form(max_length=200)] = "",
+    status: Annotated[str, Form(max_length=60)] = "",
+    reason: Annotated[str, Form(max_length=10_000)] = "",
     justification: Annotated[str, Form(max_length=80)] = "",
     action_statement: Annotated[str, Form(max_length=10_000)] = "",
     impact_statement: Annotated[str, Form(max_length=10_000)] = "",
     scope: Annotated[str, Form(max_length=20)] = "release",
 ) -> Response:
     """Record a VEX decision from the finding page (analyst role), then show the finding."""
-    credentials.check_csrf(user.session, csrf)
+    credentials.check_csrf(user.csrf, csrf)
     _, _, prod = decisions.get_finding(session, finding_id)
     require_read(session, user.principal, prod.name)
     if not reason.strip():

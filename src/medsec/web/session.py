@@ -9,7 +9,6 @@ from fastapi import Depends, Request
 
 from medsec.accounts import credentials
 from medsec.api.deps import Principal, SessionDep, Unauthenticated
-from medsec.models import WebSession
 
 COOKIE = "medsec_session"
 LOGIN_COOKIE = "medsec_login"
@@ -17,15 +16,11 @@ LOGIN_COOKIE = "medsec_login"
 
 @dataclass(frozen=True, slots=True)
 class WebUser:
-    """The logged-in account, its session row and the session's CSRF token."""
+    """The logged-in account and its session's CSRF token (plain values: they outlive a
+    rolled-back transaction, so an error page can still show who is logged in)."""
 
     principal: Principal
-    session: WebSession
-
-    @property
-    def csrf(self) -> str:
-        """The CSRF token every form of this session carries."""
-        return self.session.csrf_secret
+    csrf: str
 
     @property
     def name(self) -> str:
@@ -43,7 +38,7 @@ def web_user(request: Request, session: SessionDep) -> WebUser:
     if found is None:
         raise Unauthenticated("log in first")
     row, account = found
-    user = WebUser(Principal.of(account, "web"), row)
+    user = WebUser(Principal.of(account, "web"), row.csrf_secret)
     request.state.user = user
     return user
 
