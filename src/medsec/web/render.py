@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -19,6 +20,15 @@ def seg(value: object) -> str:
     return quote(str(value), safe="")
 
 
+def when(value: object) -> str:
+    """An ISO timestamp as "YYYY-MM-DD HH:MM" (UTC as stored); other values unchanged."""
+    text = str(value or "")
+    try:
+        return datetime.fromisoformat(text).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return text
+
+
 def make_templates() -> Jinja2Templates:
     """The template set: autoescape on for every template, undefined names are errors."""
     env = Environment(
@@ -28,6 +38,7 @@ def make_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.filters["seg"] = seg
+    env.filters["when"] = when
     return Jinja2Templates(env=env)
 
 
