@@ -252,3 +252,40 @@ def test_every_api_response_carries_the_security_headers(client, web_world):
         assert "default-src 'self'" in r.headers["content-security-policy"]
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["cache-control"] == "no-store"
+
+
+def test_document_errors_name_source_and_location_and_crashes_show_no_traceback(app, web_world):
+    from fastapi.testclient import TestClient
+
+    from medsec.errors import DocumentError
+
+    def bad_document() -> None:
+        raise DocumentError("bomFormat is missing", source="pump.cdx.json", location="$.bomFormat")
+
+    def crash() -> None:
+        raise RuntimeError("secret internals /etc/passwd")
+
+    app.add_api_route("/api/v1/_test/document", bad_document)
+    app.add_api_route("/api/v1/_test/crash", crash)
+    app.add_api_route("/_test/crash", crash)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        body = _problem(c.get("/api/v1/_test/document"), 422)
+        assert body["source"] == "pump.cdx.json" and body["location"] == "$.bomFormat"
+        assert body["type"].endswith("invalid-document")
+        r = c.get("/api/v1/_test/crash")
+        body = _problem(r, 500)
+        assert "secret internals" not in r.text and "RuntimeError" not in r.text
+        page = c.get("/_test/crash")
+        assert page.status_code == 500 and "secret internals" not in page.text
+        assert "internal error" in page.text
+
+
+def test_cookies_are_secure_over_https(app, web_world):
+    from _web import login
+    from fastapi.testclient import TestClient
+
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as c:
+        form = c.get("/login")
+        assert "Secure" in form.headers["set-cookie"]
+        done = login(c, web_world, "vic")
+        assert done.status_code == 303 and "Secure" in done.headers["set-cookie"]

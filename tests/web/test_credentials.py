@@ -118,3 +118,24 @@ class _Stdin:
 
     def readline(self) -> str:
         return self.text
+
+
+def test_token_use_is_recorded_at_most_hourly_and_expired_sessions_are_purged(people):
+    with unit_of_work(people) as s:
+        new = credentials.issue_token(s, name="amy", label=None, actor="cli:amy")
+    with unit_of_work(people) as s:
+        credentials.account_for_token(s, new.secret)
+    with unit_of_work(people) as s:
+        first = s.get(ApiToken, new.id).last_used_at
+        assert first is not None
+        credentials.account_for_token(s, new.secret)
+    with unit_of_work(people) as s:
+        assert s.get(ApiToken, new.id).last_used_at == first
+        amy = accounts.get(s, "amy")
+        old = credentials.open_session(s, account=amy, client="x")
+        s.get(WebSession, credentials.digest(old.cookie)).expires_at = utcnow() - timedelta(1)
+    with unit_of_work(people) as s:
+        credentials.open_session(s, account=accounts.get(s, "amy"), client="x")
+    with unit_of_work(people) as s:
+        assert s.get(WebSession, credentials.digest(old.cookie)) is None
+        assert len(s.execute(select(WebSession)).all()) == 1

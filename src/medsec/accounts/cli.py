@@ -70,11 +70,12 @@ def tokens(name: str) -> None:
                 str(t.id),
                 t.label or "",
                 t.created_at.isoformat(timespec="seconds"),
+                t.last_used_at.isoformat(timespec="seconds") if t.last_used_at else "",
                 t.revoked_at.isoformat(timespec="seconds") if t.revoked_at else "",
             )
             for t in credentials.list_tokens(session, name)
         ]
-    table = Table("id", "label", "created", "revoked")
+    table = Table("id", "label", "created", "last used", "revoked")
     for row in rows:
         table.add_row(*row)
     runtime.console.print(table)

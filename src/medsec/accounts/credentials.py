@@ -26,6 +26,7 @@ TOKEN_PREFIX = "msk_"  # noqa: S105 (a prefix that marks medsec tokens, not a se
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
 SESSION_LIFETIME = timedelta(hours=8)
+TOKEN_USE_GRANULARITY = timedelta(hours=1)
 
 _hasher = PasswordHasher()
 # verified against when the account does not exist, so both paths take the same time
@@ -140,6 +141,9 @@ def account_for_token(session: Session, secret: str) -> Account | None:
     ).scalar_one_or_none()
     if row is None or row.revoked_at is not None:
         return None
+    now = utcnow()
+    if row.last_used_at is None or _aware(row.last_used_at) < now - TOKEN_USE_GRANULARITY:
+        row.last_used_at = now  # at most one write per token and hour
     return accounts.get(session, row.account)
 
 
@@ -156,6 +160,10 @@ def open_session(session: Session, *, account: Account, client: str) -> NewSessi
     """Open a web session for an account that has just logged in (audited)."""
     cookie, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = utcnow()
+    stale = select(WebSession).where(WebSession.account == account.name)
+    for old in session.execute(stale).scalars():
+        if _aware(old.expires_at) <= now:
+            session.delete(old)  # expired sessions of this account go at its next login
     row = WebSession(
         id_hash=digest(cookie),
         account=account.name,
