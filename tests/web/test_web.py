@@ -10,6 +10,7 @@ from _web import ADMIN, HOSTILE, HOSTILE_RELEASE, PRODUCT, csrf_of, login
 from sqlalchemy import select
 
 from medsec.models import AuditEvent, VexDecision, WebSession
+from medsec.sbom import service as sboms
 from medsec.web.ratelimit import RateLimiter
 from medsec.web.security import CSP
 from medsec.web.session import COOKIE
@@ -217,3 +218,17 @@ def test_logout_needs_the_csrf_token_and_ends_the_session(client, web_world, ses
     assert "login" in actions and "logout" in actions
     client.cookies.clear()
     assert client.get("/").status_code == 303
+
+
+def test_release_page_lists_components_with_support_and_marks_ended_support(
+    client, web_world, session_factory
+):
+    with session_factory() as s:
+        stored = sboms.get_sbom(s, product=PRODUCT, version="2.0.0").component_count
+    login(client, web_world, "vic")
+    r = client.get(f"/products/{P}/releases/2.0.0")
+    assert r.status_code == 200
+    rows = re.findall(r"<tr>\s*<td class=\"component\">(.*?)</tr>", r.text, re.S)
+    assert len(rows) == stored > 0
+    mbed = next(row for row in rows if row.startswith("mbedtls"))
+    assert "no_longer_maintained" in mbed and "2021-12-31 (ended)" in mbed

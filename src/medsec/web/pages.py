@@ -3,6 +3,7 @@ and the risk heat map. Thin: services only, every read checked with the viewer r
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -88,6 +89,7 @@ def release_page(
         "per_page": COMPONENTS_PER_PAGE,
         "findings": found.items,
         "findings_total": found.total,
+        "today": date.today(),
     }
     return page(request, "release.html", ctx)
 
