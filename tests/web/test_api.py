@@ -36,6 +36,8 @@ def test_openapi_is_served_with_every_v1_route(client):
     assert "/api/v1/products/{product}/releases/{version}/components" in paths
     assert "post" in doc["paths"]["/api/v1/findings/{finding_id}/vex"]
     assert not any(p.startswith("/login") for p in paths)  # pages stay out of the API schema
+    schemes = doc["components"]["securitySchemes"]
+    assert [s["scheme"] for s in schemes.values()] == ["bearer"]
 
 
 def test_no_token_or_a_wrong_one_is_a_401_problem(client, web_world):

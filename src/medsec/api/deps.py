@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from medsec.accounts import credentials
@@ -58,12 +59,17 @@ class Principal:
         return not self.products or product in self.products
 
 
-def api_principal(request: Request, session: SessionDep) -> Principal:
+_bearer = HTTPBearer(auto_error=False, description="An API token from `medsec account token`.")
+
+
+def api_principal(
+    session: SessionDep,
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
     """The account of the request's bearer token; 401 without a valid one."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if creds is None or not creds.credentials.strip():
         raise Unauthenticated("send an API token as `Authorization: Bearer …`")
-    account = credentials.account_for_token(session, token.strip())
+    account = credentials.account_for_token(session, creds.credentials.strip())
     if account is None:
         raise Unauthenticated("the API token is unknown or revoked")
     return Principal.of(account, "api")
