@@ -291,3 +291,16 @@ def test_cookies_are_secure_over_https(app, web_world):
         assert "Secure" in form.headers["set-cookie"]
         done = login(c, web_world, "vic")
         assert done.status_code == 303 and "Secure" in done.headers["set-cookie"]
+
+
+def test_an_account_without_any_role_reads_nothing(client, web_world, session_factory):
+    from medsec.accounts import credentials
+    from medsec.accounts import service as accounts
+    from medsec.db.uow import unit_of_work
+
+    with unit_of_work(session_factory) as s:
+        accounts.add(s, name="nora", roles=[], products=[], actor=f"cli:{ADMIN}")
+        token = credentials.issue_token(s, name="nora", label=None, actor=f"cli:{ADMIN}").secret
+    h = {"Authorization": f"Bearer {token}"}
+    assert "viewer role" in _problem(client.get("/api/v1/products", headers=h), 403)["detail"]
+    _problem(client.get(f"/api/v1/products/{P}/findings", headers=h), 403)
