@@ -20,6 +20,7 @@ class Settings:
     database_url: str
     max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
     actor: str = "cli"
+    secret_key: str | None = None  # MEDSEC_SECRET_KEY; else MEDSEC_HOME/secret.key is made
 
     @property
     def is_embedded(self) -> bool:
@@ -34,4 +35,10 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
     url = env.get("MEDSEC_DATABASE_URL") or f"sqlite:///{home / 'medsec.db'}"
     max_bytes = int(env.get("MEDSEC_MAX_DOCUMENT_BYTES") or DEFAULT_MAX_DOCUMENT_BYTES)
     user = env.get("MEDSEC_ACTOR") or env.get("USER") or env.get("USERNAME") or "unknown"
-    return Settings(home=home, database_url=url, max_document_bytes=max_bytes, actor=user)
+    return Settings(
+        home=home,
+        database_url=url,
+        max_document_bytes=max_bytes,
+        actor=user,
+        secret_key=env.get("MEDSEC_SECRET_KEY") or None,
+    )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
 import shutil
 from pathlib import Path
 
 import typer
+from sqlalchemy.orm import Session
 
+from medsec.accounts import credentials
 from medsec.cli import runtime
+from medsec.cli.serve import run_server
+from medsec.config import Settings
 from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
 from medsec.db.uow import unit_of_work
@@ -22,7 +27,8 @@ def demo(
     home: Path = typer.Option(
         Path("medsec-demo"), "--home", help="Workspace folder to (re)create."
     ),
-    serve: bool = typer.Option(False, "--serve", help="Also start the web UI (not available yet)."),
+    serve: bool = typer.Option(False, "--serve", help="Then serve the web UI on it."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port for --serve."),
 ) -> None:
     """Build a complete example (an infusion pump, two releases, SBOMs) in a fresh workspace."""
     home = home.resolve()
@@ -37,8 +43,11 @@ def demo(
     db_path = home / "medsec.db"
     engine = make_engine(f"sqlite:///{db_path}")
     migrate.upgrade(engine)
+    passwords: dict[str, str] = {}
     with unit_of_work(make_session_factory(engine)) as session:
         report = service.build(session, home)
+        if serve and report.assessment is not None:
+            passwords = _demo_passwords(session)
     engine.dispose()
     out = runtime.console
     out.print(f"[bold]medsec demo[/bold]: workspace {home}")
@@ -81,7 +90,19 @@ def demo(
     out.print(f"  medsec findings list --product '{report.product}'")
     out.print("  medsec vuln show CVE-2021-3711")
     if serve:
-        out.print("the web UI does not exist yet; --serve has nothing to start")
+        for name, password in passwords.items():
+            out.print(f"web login: account {name}, password {password}", highlight=False)
+        settings = Settings(home=home, database_url=f"sqlite:///{db_path}", actor="demo")
+        run_server(settings, host="127.0.0.1", port=port)
+
+
+def _demo_passwords(session: Session) -> dict[str, str]:
+    """Fresh random web passwords for the demo's accounts (printed once)."""
+    out = {}
+    for name in ("psirt", "reviewer"):
+        out[name] = secrets.token_urlsafe(12)
+        credentials.set_password(session, name=name, password=out[name], actor="demo:psirt")
+    return out
 
 
 def _print_assessment(a: AssessmentReport) -> None:

@@ -13,6 +13,7 @@ from medsec.accounts import cli as accounts_cli
 from medsec.advisories import cli as advisories_cli
 from medsec.cli import db as db_cli
 from medsec.cli import demo as demo_cli
+from medsec.cli import serve as serve_cli
 from medsec.cli.runtime import err_console
 from medsec.cvd import cli as cvd_cli
 from medsec.errors import Conflict, MedsecError, NotFound, PermissionDenied
@@ -63,6 +64,7 @@ app.add_typer(advisories_cli.app, name="advisory")
 app.command("match")(findings_cli.match)
 app.command("scan")(findings_cli.scan)
 app.command("demo")(demo_cli.demo)
+app.command("serve")(serve_cli.serve)
 
 
 @app.callback(invoke_without_command=True)

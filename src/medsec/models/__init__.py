@@ -33,11 +33,14 @@ from medsec.models.vulnerability import (
     VulnAlias,
     Vulnerability,
 )
+from medsec.models.web import AccountPassword, ApiToken, WebSession
 
 __all__ = [
     "Account",
+    "AccountPassword",
     "Advisory",
     "AdvisoryKey",
+    "ApiToken",
     "AuditEvent",
     "Base",
     "Component",
@@ -72,4 +75,5 @@ __all__ = [
     "VexDecision",
     "VulnAlias",
     "Vulnerability",
+    "WebSession",
 ]

@@ -127,3 +127,11 @@ def ensure_release(
             session, product=product, data=ReleaseCreate(version=version), actor=actor
         )
     return EnsuredRelease(release, prod, created_product, created_release)
+
+
+def releases_by_product(session: Session, product_ids: list[int]) -> dict[int, list[Release]]:
+    """The releases of several products (one query), oldest first, by product id."""
+    out: dict[int, list[Release]] = {}
+    for r in repo.releases_of(session, product_ids):
+        out.setdefault(r.product_id, []).append(r)
+    return out

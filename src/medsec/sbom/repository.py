@@ -50,3 +50,15 @@ def manual_support_of(session: Session, sbom_id: int) -> list[Component]:
         Component.sbom_id == sbom_id, Component.support_source == "manual"
     )
     return list(session.execute(stmt).scalars())
+
+
+def components_slice(session: Session, sbom_id: int, offset: int, limit: int) -> list[Component]:
+    """A slice of one SBOM revision's components in document order."""
+    stmt = (
+        select(Component)
+        .where(Component.sbom_id == sbom_id)
+        .order_by(Component.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(session.execute(stmt).scalars())

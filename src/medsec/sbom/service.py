@@ -231,3 +231,16 @@ def _selects(selector: str, c: Component) -> bool:
     name, _, ver = selector.partition("@")
     full = f"{c.group}/{c.name}" if c.group else c.name
     return name in (c.name, full) and (not ver or ver == c.version)
+
+
+def current_of(session: Session, release_id: int) -> Sbom | None:
+    """The current SBOM revision of a release, or None when it has none."""
+    return repo.current_sbom(session, release_id)
+
+
+def components_page(
+    session: Session, *, product: str, version: str, offset: int, limit: int
+) -> tuple[Sbom, int, list[Component]]:
+    """One page of the current SBOM's components (document order) and how many there are."""
+    sbom = get_sbom(session, product=product, version=version)
+    return sbom, sbom.component_count, repo.components_slice(session, sbom.id, offset, limit)

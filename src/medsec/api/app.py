@@ -1,0 +1,99 @@
+"""Assemble the FastAPI app: the JSON API under /api/v1, the web UI, and error mapping."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from medsec import __version__
+from medsec.api import problems, routes
+from medsec.api.deps import Unauthenticated
+from medsec.config import Settings, get_settings
+from medsec.db import migrate
+from medsec.db.engine import make_engine, make_session_factory
+from medsec.errors import MedsecError
+from medsec.web import app as web_app
+from medsec.web.render import error_page
+from medsec.web.signing import secret_key
+
+log = logging.getLogger("medsec.api")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The medsec web app (API and pages) on the settings' database; nothing runs at import."""
+    cfg = settings or get_settings()
+    engine = make_engine(cfg.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if cfg.is_embedded:
+            migrate.ensure_current(engine)
+        elif migrate.current_revision(engine) != migrate.head_revision(engine):
+            raise RuntimeError("the database schema is not current: run `medsec db upgrade`")
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="medsec",
+        version=__version__,
+        openapi_url="/api/openapi.json",
+        docs_url=None,  # the Swagger/ReDoc pages load third-party scripts: not served
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = cfg
+    app.state.session_factory = make_session_factory(engine)
+    app.state.secret = secret_key(cfg)
+    app.include_router(routes.router)
+    web_app.install(app)
+    app.add_exception_handler(MedsecError, _on_medsec_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _on_validation)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _on_http)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _on_crash)
+    return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def _on_medsec_error(request: Request, exc: MedsecError) -> Response:
+    if _is_api(request):
+        return problems.from_error(exc)
+    if isinstance(exc, Unauthenticated):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    return error_page(request, exc.status, str(exc))
+
+
+async def _on_validation(request: Request, exc: RequestValidationError) -> Response:
+    if _is_api(request):
+        return problems.from_validation(exc)
+    first = exc.errors()[0] if exc.errors() else {}
+    where = ".".join(str(p) for p in first.get("loc", ()))
+    return error_page(request, 422, f"{where}: {first.get('msg', 'invalid')}")
+
+
+async def _on_http(request: Request, exc: StarletteHTTPException) -> Response:
+    detail = str(exc.detail) if exc.detail else "error"
+    if exc.status_code == 404:
+        detail = f"nothing at {request.url.path}"
+    elif exc.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}"
+    if _is_api(request):
+        return problems.problem(exc.status_code, detail)
+    return error_page(request, exc.status_code, detail)
+
+
+async def _on_crash(request: Request, exc: Exception) -> Response:
+    log.error("unhandled error on %s %s: %r", request.method, request.url.path, exc)
+    if _is_api(request):
+        return problems.problem(500, "internal error; the server log has the details")
+    return error_page(request, 500, "internal error; the server log has the details")

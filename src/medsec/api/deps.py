@@ -1,0 +1,85 @@
+"""Request dependencies: one transaction per request, and who is asking (API token)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from medsec.accounts import credentials
+from medsec.accounts import service as accounts
+from medsec.errors import MedsecError
+from medsec.models import Account
+
+
+class Unauthenticated(MedsecError):
+    """No valid credentials came with the request."""
+
+    status = 401
+    code = "unauthenticated"
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A session for one request: committed when the endpoint succeeds, else rolled back."""
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+# scope="function": the commit happens before the response is sent, so a failed commit is an error
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The account acting in a request and its actor string for the audit log."""
+
+    name: str
+    actor: str
+    roles: list[str] = field(default_factory=list)
+    products: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, account: Account, channel: str) -> Principal:
+        """The principal for an account on a channel ("api" or "web")."""
+        return cls(account.name, f"{channel}:{account.name}", account.roles, account.products)
+
+    def sees(self, product: str) -> bool:
+        """True when the account may see the product (no product list: every product)."""
+        return not self.products or product in self.products
+
+
+_bearer = HTTPBearer(auto_error=False, description="An API token from `medsec account token`.")
+
+
+def api_principal(
+    session: SessionDep,
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The account of the request's bearer token; 401 without a valid one."""
+    if creds is None or not creds.credentials.strip():
+        raise Unauthenticated("send an API token as `Authorization: Bearer …`")
+    account = credentials.account_for_token(session, creds.credentials.strip())
+    if account is None:
+        raise Unauthenticated("the API token is unknown or revoked")
+    return Principal.of(account, "api")
+
+
+ApiPrincipal = Annotated[Principal, Depends(api_principal)]
+
+
+def require_read(session: Session, who: Principal, product: str | None = None) -> None:
+    """Refuse unless the account has viewer or a higher role, and access to the product."""
+    held = [r for r in accounts.ROLES if r in who.roles]  # admin, reviewer, analyst, viewer
+    rule = f"reading {product!r}" if product else "reading"
+    accounts.require(session, who.actor, held[0] if held else "viewer", rule=rule, product=product)

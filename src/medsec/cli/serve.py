@@ -1,0 +1,27 @@
+"""`medsec serve`: the web UI and the API (uvicorn) on this process's database."""
+
+from __future__ import annotations
+
+import typer
+
+from medsec.cli import runtime
+from medsec.config import Settings
+
+
+def run_server(settings: Settings, *, host: str, port: int) -> None:
+    """Serve the app with uvicorn until interrupted."""
+    import uvicorn  # imported here: the CLI starts fast and only `serve` needs the server
+
+    from medsec.api.app import create_app
+
+    runtime.console.print(f"medsec web UI and API at http://{host}:{port}/ (Ctrl+C stops)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=True)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+) -> None:
+    """Serve the web UI and the JSON API (/api/v1, OpenAPI at /api/openapi.json)."""
+    runtime.engine()  # migrates the embedded database, or refuses a server schema that is behind
+    run_server(runtime.settings(), host=host, port=port)

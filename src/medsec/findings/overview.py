@@ -1,0 +1,132 @@
+"""Read models for the web UI and the API: a product's releases with counts, and the findings
+list filtered (VEX state, severity, KEV) and paged. Built on `listing`, never a second copy."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from medsec.core.severity import ORDER
+from medsec.errors import InvalidInput
+from medsec.findings import listing
+from medsec.products import service as products
+from medsec.sbom import service as sbom_service
+
+STATES = ("under_investigation", "affected", "not_affected", "fixed")
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class FindingFilter:
+    """Which findings to show: VEX state, severity, KEV only, resolved too, and the order."""
+
+    state: str | None = None
+    severity: str | None = None
+    kev: bool | None = None
+    include_resolved: bool = False
+    sort: str = "release"
+
+    def check(self) -> None:
+        """Refuse unknown values with the allowed ones named."""
+        if self.state is not None and self.state not in STATES:
+            raise InvalidInput(f"state: {self.state!r} is not one of {', '.join(STATES)}")
+        if self.severity is not None and self.severity not in ORDER:
+            raise InvalidInput(f"severity: {self.severity!r} is not one of {', '.join(ORDER)}")
+        if self.sort not in ("release", "priority"):
+            raise InvalidInput(f"sort: {self.sort!r} is not one of release, priority")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a longer list."""
+
+    total: int
+    offset: int
+    limit: int
+    items: list[Any] = field(default_factory=list)
+
+
+def state_of(finding: dict[str, Any]) -> str:
+    """The VEX state of a described finding (no decision: under_investigation)."""
+    return str(finding["vex"]["status"]) if finding["vex"] else "under_investigation"
+
+
+def matches(finding: dict[str, Any], flt: FindingFilter) -> bool:
+    """True when a described finding passes the filter."""
+    v = finding["vulnerability"]
+    if flt.state is not None and state_of(finding) != flt.state:
+        return False
+    if flt.severity is not None and (v["severity"] or "").lower() != flt.severity:
+        return False
+    return flt.kev is None or bool(v["kev"]) == flt.kev
+
+
+def page_bounds(offset: int, limit: int) -> None:
+    """Refuse offsets below 0 and limits outside 1..MAX_PAGE."""
+    if offset < 0:
+        raise InvalidInput("offset: must be 0 or more")
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"limit: must be 1 to {MAX_PAGE}")
+
+
+def search(
+    session: Session,
+    *,
+    product: str,
+    version: str | None = None,
+    flt: FindingFilter | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> Page:
+    """Findings of a product or release as `findings list --format json` gives them, filtered."""
+    flt = flt or FindingFilter()
+    flt.check()
+    page_bounds(offset, limit)
+    rows = listing.list_findings(
+        session,
+        product=product,
+        version=version,
+        include_resolved=flt.include_resolved,
+        sort=flt.sort,
+    )
+    kept = [r for r in rows if matches(r, flt)]
+    return Page(total=len(kept), offset=offset, limit=limit, items=kept[offset : offset + limit])
+
+
+def product_overview(session: Session, product: str) -> dict[str, Any]:
+    """A product with each release: SBOM revision, components, findings by state and severity."""
+    prod = products.get_product(session, product)
+    releases = products.list_releases(session, product=product)
+    findings = listing.list_findings(session, product=product)
+    by_release: dict[str, list[dict[str, Any]]] = {}
+    for f in findings:
+        by_release.setdefault(f["release"], []).append(f)
+    out = []
+    for r in releases:
+        sbom = sbom_service.current_of(session, r.id)
+        rows = by_release.get(r.version, [])
+        states = Counter(state_of(f) for f in rows)
+        severities = Counter((f["vulnerability"]["severity"] or "unknown").lower() for f in rows)
+        out.append(
+            {
+                "version": r.version,
+                "release_date": r.release_date.isoformat() if r.release_date else None,
+                "use_environment": r.use_environment,
+                "sbom_revision": sbom.revision if sbom else None,
+                "components": sbom.component_count if sbom else 0,
+                "findings": len(rows),
+                "open": sum(1 for f in rows if state_of(f) not in listing.CLOSED),
+                "kev": sum(1 for f in rows if f["vulnerability"]["kev"]),
+                "by_state": dict(states),
+                "by_severity": dict(severities),
+            }
+        )
+    return {
+        "name": prod.name,
+        "manufacturer": prod.manufacturer.name,
+        "description": prod.description,
+        "releases": out,
+    }

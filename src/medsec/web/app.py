@@ -1,0 +1,24 @@
+"""Mount the web UI (pages, login, static files, security headers) on the FastAPI app."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from medsec.web import auth, pages
+from medsec.web.ratelimit import RateLimiter
+from medsec.web.render import HERE, make_templates
+from medsec.web.security import SecurityHeaders
+
+LOGIN_BURST = 5  # attempts at once per client address
+LOGIN_REFILL = 1 / 12  # then one more every 12 seconds
+
+
+def install(app: FastAPI) -> None:
+    """Add the pages, the login limiter, static files and the security headers."""
+    app.state.templates = make_templates()
+    app.state.login_limiter = RateLimiter(capacity=LOGIN_BURST, rate=LOGIN_REFILL)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(auth.router)
+    app.include_router(pages.router)
+    app.add_middleware(SecurityHeaders)

@@ -1,0 +1,56 @@
+"""Jinja2 templates (autoescaped) and the page/error responses built from them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+HERE = Path(__file__).resolve().parent
+
+
+def seg(value: object) -> str:
+    """One URL path segment, percent-encoded."""
+    return quote(str(value), safe="")
+
+
+def when(value: object) -> str:
+    """An ISO timestamp as "YYYY-MM-DD HH:MM" (UTC as stored); other values unchanged."""
+    text = str(value or "")
+    try:
+        return datetime.fromisoformat(text).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return text
+
+
+def make_templates() -> Jinja2Templates:
+    """The template set: autoescape on for every template, undefined names are errors."""
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["seg"] = seg
+    env.filters["when"] = when
+    return Jinja2Templates(env=env)
+
+
+def page(
+    request: Request, name: str, context: dict[str, Any], *, status: int = 200
+) -> HTMLResponse:
+    """Render a page template with the request's user and CSRF token in the context."""
+    templates: Jinja2Templates = request.app.state.templates
+    ctx = {"user": getattr(request.state, "user", None)} | context
+    return templates.TemplateResponse(request, name, ctx, status_code=status)
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """An error shown as a page with its message."""
+    return page(request, "error.html", {"status": status, "message": message}, status=status)

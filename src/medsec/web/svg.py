@@ -1,0 +1,71 @@
+"""The risk heat map as server-rendered SVG (pure: the same picture serves pages and reports).
+
+Rows are exploitability (highest on top), columns severity; each cell is coloured by the
+policy's acceptability region and shows how many current risk records fall in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+CELL_W, CELL_H, LEFT, TOP, BOTTOM = 96, 56, 150, 34, 60
+FILL = {"acceptable": "#cfe8cf", "alarp": "#fbe3a6", "unacceptable": "#f4b6b0"}
+
+
+def heat_map_svg(data: Mapping[str, Any], *, which: str = "before", title: str = "") -> str:
+    """SVG markup for `risk.service.heat_map` data; ``which`` is "before" or "residual"."""
+    exp = list(data["exploitability_levels"])
+    sev = list(data["severity_levels"])
+    cells = data["policy"]["cells"]  # cells[exploitability][severity]
+    counts = {(c["exploitability"], c["severity"]): int(c["count"]) for c in data[which]}
+    width, height = LEFT + CELL_W * len(sev) + 10, TOP + CELL_H * len(exp) + BOTTOM
+    label = title or f"risk heat map ({which})"
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f"aria-label={quoteattr(label)}>",
+        f"<title>{escape(label)}</title>",
+        f'<text x="{LEFT}" y="20" class="hm-title">{escape(label)}</text>',
+    ]
+    for row, e in enumerate(reversed(exp)):
+        ei = len(exp) - 1 - row
+        y = TOP + row * CELL_H
+        out.append(
+            f'<text x="{LEFT - 8}" y="{y + CELL_H / 2 + 5}" text-anchor="end" '
+            f'class="hm-axis">{escape(e)}</text>'
+        )
+        for col, s in enumerate(sev):
+            x = LEFT + col * CELL_W
+            cell = cells[ei][col]
+            n = counts.get((e, s), 0)
+            region, level = str(cell["region"]), str(cell["level"])
+            fill = FILL.get(region, "#eeeeee")
+            tip = escape(f"{e} × {s}: {n} ({region}, {level})")
+            out.append(
+                f'<g class="hm-cell" data-exploitability={quoteattr(e)} '
+                f'data-severity={quoteattr(s)} data-count="{n}">'
+                f'<rect x="{x}" y="{y}" width="{CELL_W - 2}" height="{CELL_H - 2}" '
+                f'fill="{fill}" stroke="#555" stroke-width="{2 if n else 0.5}"/>'
+                f"<title>{tip}</title>"
+                f'<text x="{x + CELL_W / 2 - 1}" y="{y + CELL_H / 2 + 6}" text-anchor="middle" '
+                f'class="{"hm-count" if n else "hm-zero"}">{n}</text></g>'
+            )
+    base = TOP + CELL_H * len(exp)
+    for col, s in enumerate(sev):
+        out.append(
+            f'<text x="{LEFT + col * CELL_W + CELL_W / 2}" y="{base + 18}" '
+            f'text-anchor="middle" class="hm-axis">{escape(s)}</text>'
+        )
+    out.append(
+        f'<text x="{LEFT + CELL_W * len(sev) / 2}" y="{base + 44}" text-anchor="middle" '
+        f'class="hm-label">severity of harm →</text>'
+    )
+    out.append(
+        f'<text x="14" y="{TOP + CELL_H * len(exp) / 2}" class="hm-label" '
+        f'transform="rotate(-90 14 {TOP + CELL_H * len(exp) / 2})" text-anchor="middle">'
+        f"exploitability →</text>"
+    )
+    out.append("</svg>")
+    return "".join(out)
