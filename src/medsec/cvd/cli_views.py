@@ -80,6 +80,7 @@ def case_json(d: CaseDetail) -> dict[str, Any]:
         "product": d.product,
         "risk": c.risk,
         "cve_id": c.cve_id,
+        "credit": c.credit if d.finder_visible else None,
         "embargo_date": c.embargo_date.isoformat() if c.embargo_date else None,
         "source": c.source,
         "held_for_review": c.held_for_review,
@@ -140,7 +141,8 @@ def print_detail(data: dict[str, Any]) -> None:
     out.print(
         f"reported: {escape(rep['product'])} {escape(rep['version'])} via {data['source']}; "
         f"product {escape(data['product'] or '-')}; risk {data['risk']}; "
-        f"CVE {data['cve_id'] or '-'}; embargo {data['embargo_date'] or '-'}",
+        f"CVE {data['cve_id'] or '-'}; embargo {data['embargo_date'] or '-'}; "
+        f"credit {escape(data['credit'] or '-')}",
         highlight=False,
     )
     if data["held_for_review"]:
