@@ -94,7 +94,7 @@ def _attachments(raw: Any) -> list[tuple[str, bytes, str]]:
         if not isinstance(item, dict) or set(item) - {"name", "content_type", "data"}:
             raise ReportRejected(label, "must be an object with name, content_type and data")
         name, kind, data = item.get("name"), item.get("content_type"), item.get("data")
-        if not all(isinstance(v, str) for v in (name, kind, data)):
+        if not (isinstance(name, str) and isinstance(kind, str) and isinstance(data, str)):
             raise ReportRejected(label, "name, content_type and data must be strings")
         try:
             content = base64.b64decode(data, validate=True)
