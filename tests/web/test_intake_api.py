@@ -108,7 +108,7 @@ def test_status_url_has_the_token_only_after_the_hash(intake_client):
 
 
 def _asgi_post(
-    app, headers: list[tuple[bytes, bytes]], chunks: int, first: bytes = b""
+    app, headers: list[tuple[bytes, bytes]], chunks: int, first: bytes = b"", path: str = URL
 ) -> tuple[int, int]:
     """POST ``chunks`` MiB straight to the ASGI app; (status, bytes the app pulled)."""
     pulled = 0
@@ -133,8 +133,8 @@ def _asgi_post(
         "http_version": "1.1",
         "method": "POST",
         "scheme": "http",
-        "path": URL,
-        "raw_path": URL.encode(),
+        "path": path,
+        "raw_path": path.encode(),
         "query_string": b"",
         "root_path": "",
         "headers": [(b"host", b"testserver"), *headers],
@@ -167,6 +167,8 @@ def test_an_oversize_body_is_refused_before_parsing_and_nothing_is_stored(
         b"Content-Type: text/plain\r\n\r\n"
     )
     status, pulled = _asgi_post(intake_app, [form], 1024, part)
+    assert status == 413 and pulled <= cap
+    status, pulled = _asgi_post(intake_app, [form], 1024, part, path="/report")  # the web form
     assert status == 413 and pulled <= cap
     assert _cases(session_factory) == []
 
@@ -280,7 +282,12 @@ def test_rate_limit_answers_429_with_retry_after_then_recovers(intake_app, intak
     _problem(r, 429)
     assert r.headers["retry-after"] == "1800"
     now[0] += 1800
-    assert intake_client.post(URL, json=report()).status_code == 201
+    body = intake_client.post(URL, json=report()).json()
+    intake_app.state.status_limiter = RateLimiter(capacity=1, rate=1 / 60, clock=lambda: now[0])
+    headers = {"X-Status-Token": body["status_token"]}
+    assert intake_client.get(f"{URL}/{body['receipt_id']}", headers=headers).status_code == 200
+    limited = intake_client.get(f"{URL}/{body['receipt_id']}", headers=headers)
+    assert _problem(limited, 429) and limited.headers["retry-after"] == "60"
 
 
 def test_rate_limit_defaults_are_configurable():
@@ -314,3 +321,32 @@ def test_no_token_in_the_audit_log_or_the_server_log(intake_client, session_fact
         assert {e.action for e in events} >= {"cvd.report.received", "cvd.finder.reply"}
         assert not any(token in json.dumps(e.details) for e in events)
         assert s.scalar(select(func.count()).select_from(CvdCase)) == 1
+
+
+def test_malformed_encodings_in_a_form_are_stored_safely_as_text(intake_client, session_factory):
+    boundary = "b0undary"
+    parts = [
+        ("product", b"Pump \xff\xfe\xc3("),
+        ("version", b"1"),
+        ("description", b"Overflow in the parser \xed\xa0\x80 <script>x</script> ok"),
+    ]
+    body = (
+        b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{n}"\r\n\r\n'.encode()
+            + v
+            + b"\r\n"
+            for n, v in parts
+        )
+        + f"--{boundary}--\r\n".encode()
+    )
+    r = intake_client.post(
+        URL, content=body, headers={"content-type": f"multipart/form-data; boundary={boundary}"}
+    )
+    assert r.status_code == 201, r.text
+    [case] = _cases(session_factory)  # the form parser reads a non-UTF-8 part as Latin-1
+    assert case.reported_product == b"Pump \xff\xfe\xc3(".decode("latin-1")
+    assert case.description == "Overflow in the parser \xed\xa0 <script>x</script> ok"  # C1 cut
+    r = intake_client.post(
+        URL, content=b"x", headers={"content-type": "application/json", "content-length": "1"}
+    )
+    assert _problem(r, 422)["field"] == "request"

@@ -71,7 +71,9 @@ def throttled(request: Request, limiter_name: str) -> int | None:
 async def read_limited(request: Request, cap: int) -> Request:
     """A request whose body stream raises ReportTooLarge once more than ``cap`` bytes come."""
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.strip().isdigit() or int(declared) > cap):
+    if declared is not None and not declared.strip().isdigit():
+        raise ReportRejected("request", "has an invalid Content-Length")
+    if declared is not None and int(declared) > cap:
         raise ReportTooLarge("request", f"body is over {cap} bytes")
     seen = 0
     upstream = request.receive
