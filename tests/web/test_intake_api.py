@@ -350,3 +350,17 @@ def test_malformed_encodings_in_a_form_are_stored_safely_as_text(intake_client, 
         URL, content=b"x", headers={"content-type": "application/json", "content-length": "1"}
     )
     assert _problem(r, 422)["field"] == "request"
+
+
+def test_openapi_documents_the_report_body_and_its_limits(intake_client):
+    doc = intake_client.get("/api/openapi.json").json()
+    post = doc["paths"]["/api/v1/cvd/reports"]["post"]
+    schema = post["requestBody"]["content"]["application/json"]["schema"]
+    assert set(schema["required"]) == {"product", "version", "description"}
+    assert (
+        schema["properties"]["description"]["maxLength"]
+        == DEFAULT_LIMITS.field_chars["description"]
+    )
+    assert "multipart/form-data" in post["requestBody"]["content"]
+    assert "/api/v1/cvd/reports/{receipt_id}/messages" in doc["paths"]
+    assert not any(p.startswith("/report") for p in doc["paths"])  # pages stay out

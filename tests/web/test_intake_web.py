@@ -226,3 +226,14 @@ def test_login_page_and_header_link_to_the_report_form(intake_client):
     login = intake_client.get("/login").text
     assert login.count('href="/report"') == 2  # the header and the login box
     assert 'href="/report"' in intake_client.get("/report/status").text
+
+
+def test_an_oversize_form_is_refused_with_the_form_shown_again(intake_client, session_factory):
+    big = b"a" * (DEFAULT_LIMITS.total_attachment_bytes * 2)
+    r = intake_client.post(
+        "/report", data=_fields(), files=[("attachments", ("big.txt", big, "text/plain"))]
+    )
+    assert r.status_code == 413 and "request: body is over" in r.text
+    assert 'action="/report"' in r.text and 'name="rendered"' in r.text
+    with session_factory() as s:
+        assert s.scalars(select(CvdCase)).all() == []

@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from medsec.api import problems
 from medsec.api.deps import SessionDep
 from medsec.cvd import http, intake_service
+from medsec.cvd.intake import ALLOWED_TYPES, DEFAULT_LIMITS, REQUIRED
 from medsec.cvd.intake_service import FinderView
 from medsec.cvd.sanitize import ReportRejected
 
@@ -139,18 +140,49 @@ def _token(request: Request) -> str:
     return request.headers.get("x-status-token", "").strip()
 
 
-_BODY_DOC: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {"schema": {"type": "object"}},
-            "multipart/form-data": {"schema": {"type": "object"}},
+def _body_doc() -> dict[str, Any]:
+    props: dict[str, Any] = {
+        name: {"type": "string", "maxLength": limit}
+        for name, limit in DEFAULT_LIMITS.field_chars.items()
+    }
+    json_schema = {
+        "type": "object",
+        "required": list(REQUIRED),
+        "properties": props
+        | {
+            "attachments": {
+                "type": "array",
+                "maxItems": DEFAULT_LIMITS.max_attachments,
+                "items": {
+                    "type": "object",
+                    "required": ["name", "content_type", "data"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "content_type": {"type": "string", "enum": sorted(ALLOWED_TYPES)},
+                        "data": {"type": "string", "format": "byte"},
+                    },
+                },
+            }
         },
     }
-}
+    form_schema = {
+        "type": "object",
+        "required": list(REQUIRED),
+        "properties": props
+        | {"attachments": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+    }
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": json_schema},
+                "multipart/form-data": {"schema": form_schema},
+            },
+        }
+    }
 
 
-@router.post("/reports", status_code=201, response_model=ReceiptOut, openapi_extra=_BODY_DOC)
+@router.post("/reports", status_code=201, response_model=ReceiptOut, openapi_extra=_body_doc())
 async def submit(request: Request, session: SessionDep) -> Any:
     """Store a finder's report; answer with the receipt id and, once, the status token."""
     wait = http.throttled(request, "report_limiter")

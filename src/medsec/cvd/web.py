@@ -29,7 +29,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from medsec.api.deps import SessionDep
 from medsec.cvd import http, intake_service, policy, spam
 from medsec.cvd.intake import ALLOWED_TYPES, DEFAULT_LIMITS
-from medsec.cvd.sanitize import ReportRejected
+from medsec.cvd.sanitize import ReportRejected, ReportTooLarge
 from medsec.errors import InvalidInput, NotFound
 from medsec.web.render import page
 from medsec.web.signing import Signer
@@ -122,7 +122,14 @@ async def report_submit(request: Request, session: SessionDep) -> Response:
         )
         response.headers["Retry-After"] = str(wait)
         return response
-    sent = await http.read_form(request, http.body_cap())
+    try:
+        sent = await http.read_form(request, http.body_cap())
+    except ReportTooLarge as exc:
+        total = DEFAULT_LIMITS.total_attachment_bytes // (1024 * 1024)
+        message = (
+            f"{exc}: the report and its files must stay under the limits ({total} MiB of files)"
+        )
+        return _form(request, message=message, bad="attachments", status=413)
     fields = dict(sent.fields)
     signed = fields.pop(RENDERED, None)
     try:
