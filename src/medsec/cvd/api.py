@@ -79,11 +79,6 @@ def view_out(view: FinderView) -> FinderViewOut:
     )
 
 
-def status_url(request: Request, receipt_id: str, token: str) -> str:
-    """The private status link: the token is in the fragment, which browsers never send."""
-    return f"{str(request.base_url).rstrip('/')}/report/status/{receipt_id}#token={token}"
-
-
 def _attachments(raw: Any) -> list[tuple[str, bytes, str]]:
     if raw is None:
         return []
@@ -201,7 +196,7 @@ async def submit(request: Request, session: SessionDep) -> Any:
     out = ReceiptOut(
         receipt_id=receipt.receipt_id,
         status_token=receipt.status_token,
-        status_url=status_url(request, receipt.receipt_id, receipt.status_token),
+        status_url=http.status_url(request, receipt.receipt_id, receipt.status_token),
         held_for_review=receipt.held_for_review,
     )
     location = f"/api/v1/cvd/reports/{receipt.receipt_id}"

@@ -90,6 +90,11 @@ async def read_limited(request: Request, cap: int) -> Request:
     return Request(request.scope, receive)
 
 
+def status_url(request: Request, receipt_id: str, token: str) -> str:
+    """The private status link: the token is in the fragment, which browsers never send."""
+    return f"{str(request.base_url).rstrip('/')}/report/status/{receipt_id}#token={token}"
+
+
 @dataclass(frozen=True, slots=True)
 class Submitted:
     """A parsed form or JSON body: text fields and attachments (name, bytes, content type)."""

@@ -153,11 +153,10 @@ async def report_submit(request: Request, session: SessionDep) -> Response:
         bad = exc.field.split("[", 1)[0]
         note = " Please choose the files again." if sent.files else ""
         return _form(request, values=fields, message=str(exc) + note, bad=bad, status=exc.status)
-    base = str(request.base_url).rstrip("/")
     context = {
         "receipt_id": receipt.receipt_id,
         "token": receipt.status_token,
-        "status_link": f"{base}/report/status/{receipt.receipt_id}#token={receipt.status_token}",
+        "status_link": http.status_url(request, receipt.receipt_id, receipt.status_token),
     } | _policy_facts()
     return page(request, "report/receipt.html", context, status=201)
 
