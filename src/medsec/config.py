@@ -21,6 +21,8 @@ class Settings:
     max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
     actor: str = "cli"
     secret_key: str | None = None  # MEDSEC_SECRET_KEY; else MEDSEC_HOME/secret.key is made
+    report_burst: int = 5  # MEDSEC_REPORT_BURST: public reports at once per client address
+    report_per_hour: float = 6.0  # MEDSEC_REPORT_PER_HOUR: then this many more per hour
 
     @property
     def is_embedded(self) -> bool:
@@ -41,4 +43,6 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_document_bytes=max_bytes,
         actor=user,
         secret_key=env.get("MEDSEC_SECRET_KEY") or None,
+        report_burst=int(env.get("MEDSEC_REPORT_BURST") or 5),
+        report_per_hour=float(env.get("MEDSEC_REPORT_PER_HOUR") or 6.0),
     )

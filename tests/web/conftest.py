@@ -84,3 +84,28 @@ def client(app):
 
     with TestClient(app, follow_redirects=False) as c:
         yield c
+
+
+@pytest.fixture
+def intake_app(engine, db_url, tmp_path):
+    """The app on an empty migrated database (the public report intake needs no demo); a
+    large report burst so that only the rate-limit tests meet the limiter."""
+    from medsec.api.app import create_app
+
+    settings = Settings(
+        home=tmp_path / "home",
+        database_url=db_url,
+        actor="test",
+        secret_key="k" * 48,
+        report_burst=1000,
+    )
+    return create_app(settings)
+
+
+@pytest.fixture
+def intake_client(intake_app):
+    """A TestClient on ``intake_app`` that does not follow redirects."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(intake_app, follow_redirects=False) as c:
+        yield c

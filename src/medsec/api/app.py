@@ -16,6 +16,8 @@ from medsec import __version__
 from medsec.api import problems, routes
 from medsec.api.deps import Unauthenticated
 from medsec.config import Settings, get_settings
+from medsec.cvd import api as cvd_api
+from medsec.cvd import http as cvd_http
 from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
 from medsec.errors import MedsecError
@@ -52,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = make_session_factory(engine)
     app.state.secret = secret_key(cfg)
     app.include_router(routes.router)
+    app.include_router(cvd_api.router)
+    cvd_http.install(app)
     web_app.install(app)
     app.add_exception_handler(MedsecError, _on_medsec_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _on_validation)  # type: ignore[arg-type]

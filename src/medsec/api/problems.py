@@ -32,6 +32,8 @@ def from_error(error: MedsecError) -> JSONResponse:
     extra: dict[str, Any] = {}
     if isinstance(error, DocumentError):
         extra = {"source": error.source, "location": error.location}
+    if isinstance(getattr(error, "field", None), str):  # a refused public report names it
+        extra["field"] = error.field  # type: ignore[attr-defined]
     return problem(error.status, str(error), code=error.code, **extra)
 
 

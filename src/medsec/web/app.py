@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from medsec.cvd import web as cvd_web
 from medsec.web import auth, pages
 from medsec.web.ratelimit import RateLimiter
 from medsec.web.render import HERE, make_templates
@@ -21,4 +22,5 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(auth.router)
     app.include_router(pages.router)
+    app.include_router(cvd_web.router)
     app.add_middleware(SecurityHeaders)
