@@ -70,18 +70,21 @@ def component_row(
         c.author,
         c.purl,
         c.cpe,
-        _json(c.hashes),
-        _json(c.licenses),
+        _json(c.hashes) if c.hashes else "[]",
+        _json(c.licenses) if c.licenses else "[]",
         c.description,
         c.scope,
         level,
         eos.isoformat() if eos else None,
         source,
         note,
-        _json(c.properties),
-        *package_key(c.purl),
+        _json(c.properties) if c.properties else "[]",
+        *(package_key(c.purl) if c.purl else _NO_KEY),
         cpe_key(c.cpe) if c.cpe else None,
     )
+
+
+_NO_KEY = (None, None)
 
 
 def package_key(purl: str | None) -> tuple[str | None, str | None]:
