@@ -187,7 +187,7 @@ class _Mapper:
         purl = _text(get("purl"))
         if purl is not None and purl_error(purl):
             return None
-        cpe = _text(get("cpe"))
+        cpe = None if (raw := get("cpe")) is None else _text(raw)
         if cpe is not None and not cpe_is_valid(cpe):
             return None
         hashes: tuple[tuple[str, str], ...] = ()
@@ -224,7 +224,7 @@ class _Mapper:
         ) or _text(get("publisher"))
         if supplier_name is None:
             self.warnings.add("nosupplier", loc, "component without a supplier (or publisher)")
-        author = _text(get("author"))
+        author = None if (raw := get("author")) is None else _text(raw)
         if author is None and (authors := get("authors")):
             author = ", ".join(_names(authors)) or None
         return make_component(
@@ -232,7 +232,7 @@ class _Mapper:
                 ref,
                 ctype,
                 name,
-                _text(get("group")),
+                None if (raw := get("group")) is None else _text(raw),
                 version,
                 supplier_name,
                 author,
@@ -241,8 +241,8 @@ class _Mapper:
                 hashes,
                 _licenses(raw) if (raw := get("licenses")) else (),
                 parent,
-                _text(get("description")),
-                _text(get("scope")),
+                None if (raw := get("description")) is None else _text(raw),
+                None if (raw := get("scope")) is None else _text(raw),
                 level,
                 eos,
                 props,
@@ -397,23 +397,22 @@ def map_cyclonedx(
     known = set(m.refs)
     if primary_ref:
         known.add(primary_ref)
-    edges: list[tuple[str, str]] = []
-    seen: set[tuple[str, str]] = set()
+    first: dict[tuple[str, str], int] = {}  # each edge once, with its first dependency's index
     for i, dep in enumerate(doc.get("dependencies") or ()):
-        loc = step(root, "dependencies", i)
-        ref = _text(dep.get("ref"))
+        ref = _text(dep.get("ref")) or ""
         for target in dep.get("dependsOn") or ():
-            edge = (ref or "", str(target))
-            if edge in seen:
-                continue
-            seen.add(edge)
-            if edge[0] not in known or edge[1] not in known:
-                missing = edge[0] if edge[0] not in known else edge[1]
-                m.warnings.add(
-                    "dangling", loc, f"dependency on unknown bom-ref {missing!r} ignored"
-                )
-                continue
+            first.setdefault((ref, target if target.__class__ is str else str(target)), i)
+    edges: list[tuple[str, str]] = []
+    for edge, i in first.items():
+        if edge[0] in known and edge[1] in known:
             edges.append(edge)
+            continue
+        missing = edge[0] if edge[0] not in known else edge[1]
+        m.warnings.add(
+            "dangling",
+            step(root, "dependencies", i),
+            f"dependency on unknown bom-ref {missing!r} ignored",
+        )
     if not components and not primary:
         m.warnings.add("empty", root, "document declares no components")
     version = doc.get("version")
