@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -40,6 +41,10 @@ COMPONENT_COLUMNS = (
 )
 
 
+# The DTO fields stored as they are, in COMPONENT_COLUMNS order (one C call instead of ten).
+_VERBATIM = attrgetter(*COMPONENT_COLUMNS[1:11])
+
+
 def component_row(
     sbom_id: int, c: ParsedComponent, manual: Component | None = None
 ) -> tuple[Any, ...]:
@@ -60,16 +65,7 @@ def component_row(
         )
     return (
         sbom_id,
-        c.ref,
-        c.parent_ref,
-        c.type,
-        c.name,
-        c.group,
-        c.version,
-        c.supplier,
-        c.author,
-        c.purl,
-        c.cpe,
+        *_VERBATIM(c),
         _json(c.hashes) if c.hashes else "[]",
         _json(c.licenses) if c.licenses else "[]",
         c.description,
