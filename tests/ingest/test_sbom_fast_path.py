@@ -16,7 +16,8 @@ from medsec.core.gcpause import paused_gc
 from medsec.errors import DocumentError, DocumentTooLarge
 from medsec.ingest import cyclonedx_json
 from medsec.ingest._common import check_json_depth
-from medsec.ingest.cyclonedx_json import _Mapper, json_step, map_cyclonedx
+from medsec.ingest.cyclonedx_json import json_step, map_cyclonedx
+from medsec.ingest.cyclonedx_mapper import Mapper
 from medsec.ingest.cyclonedx_xml import _Conv, _parse, xml_step
 from medsec.ingest.sbom import detect_format
 from medsec.ingest.sbom_model import ParsedComponent, make_component
@@ -71,14 +72,14 @@ def test_lean_mapping_equals_general_mapping(
     doc, step, root, enc, spec = _doc_and_step(shared_data / rel)
     general = _outcome(doc, step, root, enc, spec, strict=strict, fast=False)
     taken = []
-    lean = _Mapper.lean
+    lean = Mapper.lean
 
-    def counting(self: _Mapper, c: dict[str, Any], loc: str, parent: str | None) -> Any:
+    def counting(self: Mapper, c: dict[str, Any], loc: str, parent: str | None) -> Any:
         out = lean(self, c, loc, parent)
         taken.append(out is not None)
         return out
 
-    monkeypatch.setattr(_Mapper, "lean", counting)
+    monkeypatch.setattr(Mapper, "lean", counting)
     fast = _outcome(doc, step, root, enc, spec, strict=strict, fast=True)
     assert fast == general  # components, warnings (order, counts), graph, metadata, errors
     if isinstance(general, tuple):
@@ -91,7 +92,7 @@ def test_lean_path_is_taken_for_most_real_components(shared_data: Path) -> None:
     taken = total = 0
     for rel in FILES:
         doc, step, root, _enc, _spec = _doc_and_step(shared_data / rel)
-        m = _Mapper(source="s", step=step, strict=True)
+        m = Mapper(source="s", step=step, strict=True)
         for i, c in enumerate(doc.get("components") or ()):
             total += 1
             taken += m.lean(c, step(root, "components", i), None) is not None
@@ -100,7 +101,7 @@ def test_lean_path_is_taken_for_most_real_components(shared_data: Path) -> None:
 
 
 def test_lean_gives_up_without_side_effects() -> None:
-    m = _Mapper(source="s", step=json_step, strict=True)
+    m = Mapper(source="s", step=json_step, strict=True)
     odd = [
         {"name": "no-ref"},
         {"bom-ref": "  ", "name": "blank ref"},

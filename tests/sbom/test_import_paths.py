@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from medsec.db.uow import unit_of_work
-from medsec.ingest.cyclonedx_json import _Mapper
+from medsec.ingest.cyclonedx_mapper import Mapper
 from medsec.models import AuditEvent, Component, Release, Sbom
 from medsec.sbom import service
 
@@ -92,7 +92,7 @@ def test_fast_and_general_paths_store_identical_rows(
                 )
 
     import_all("fast")
-    monkeypatch.setattr(_Mapper, "lean", lambda self, c, loc, parent: None)
+    monkeypatch.setattr(Mapper, "lean", lambda self, c, loc, parent: None)
     import_all("general")
     fast, general = _stored(session_factory, "fast"), _stored(session_factory, "general")
     assert len(fast) == len(docs)
