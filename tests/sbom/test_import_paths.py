@@ -1,4 +1,5 @@
-"""The fast import path stores exactly the rows the general path stores, for every real SBOM."""
+"""The fast import path (lean mapping, all-NULL columns left out of the INSERT) stores exactly
+the rows the general path stores, for every real SBOM."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from medsec.db.uow import unit_of_work
 from medsec.ingest.cyclonedx_mapper import Mapper
 from medsec.models import AuditEvent, Component, Release, Sbom
-from medsec.sbom import service
+from medsec.sbom import convert, service
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 _SKIP = (".md", ".txt", ".tsv")
@@ -93,6 +94,7 @@ def test_fast_and_general_paths_store_identical_rows(
 
     import_all("fast")
     monkeypatch.setattr(Mapper, "lean", lambda self, c, loc, parent: None)
+    monkeypatch.setattr(convert, "drop_null_columns", lambda columns, rows: (columns, rows))
     import_all("general")
     fast, general = _stored(session_factory, "fast"), _stored(session_factory, "general")
     assert len(fast) == len(docs)
@@ -104,3 +106,15 @@ def test_fast_and_general_paths_store_identical_rows(
     with unit_of_work(session_factory) as s:
         events = s.execute(select(AuditEvent).where(AuditEvent.action == "sbom.import")).all()
     assert len(events) == 2 * len(docs)
+
+
+def test_drop_null_columns_keeps_every_value() -> None:
+    columns = ("sbom_id", "ref", "parent_ref", "scope", "hashes", "support_note")
+    rows = [(1, "a", None, "required", "[]", None), (1, "b", None, None, "[]", None)]
+    kept, trimmed = convert.drop_null_columns(columns, rows)
+    assert kept == ("sbom_id", "ref", "scope", "hashes")
+    assert trimmed == [(1, "a", "required", "[]"), (1, "b", None, "[]")]
+    assert convert.drop_null_columns(columns[:2], [(1, None)]) == (("sbom_id", "ref"), [(1, None)])
+    assert convert.drop_null_columns(columns, []) == (columns, [])
+    with pytest.raises(ValueError):
+        convert.drop_null_columns(columns, [(1, "a")])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
 from operator import attrgetter
@@ -81,6 +82,30 @@ def component_row(
 
 
 _NO_KEY = (None, None)
+
+# Nullable columns without a server default: leaving one out of the INSERT stores NULL.
+_NULL_BY_DEFAULT = frozenset(
+    c.name for c in Component.__table__.columns if c.nullable and c.server_default is None
+)
+
+
+def drop_null_columns(
+    columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+    """``columns`` and ``rows`` without the columns that are NULL in every row and NULL by
+    default anyway (support notes, parents, scopes...): fewer values for the driver to bind."""
+    if not rows:
+        return tuple(columns), rows
+    by_column = list(zip(*rows, strict=True))
+    n = len(rows)
+    keep = [
+        i
+        for i, (name, values) in enumerate(zip(columns, by_column, strict=True))
+        if name not in _NULL_BY_DEFAULT or values.count(None) < n
+    ]
+    if len(keep) == len(columns):
+        return tuple(columns), rows
+    return tuple(columns[i] for i in keep), list(zip(*(by_column[i] for i in keep), strict=True))
 
 
 def package_key(purl: str | None) -> tuple[str | None, str | None]:

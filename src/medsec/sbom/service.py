@@ -174,7 +174,8 @@ def _store_components(
         prior = manual.get(convert.identity(comp)) if manual else None
         carried += prior is not None
         rows.append(convert.component_row(sbom_id, comp, prior))
-    bulk.insert_rows(session, Component.__table__, convert.COMPONENT_COLUMNS, rows)
+    columns, rows = convert.drop_null_columns(convert.COMPONENT_COLUMNS, rows)
+    bulk.insert_rows(session, Component.__table__, columns, rows)
     return carried
 
 
