@@ -18,7 +18,8 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 64
 
 _STRING_RE = re.compile(rb'"[^"]*"')
-_PAIR_RE = re.compile(rb"\[\]|\{\}")
+# Keep only quotes and brackets, with every bracket folded onto "[" / "]": depth is all we count.
+_FOLD = bytes.maketrans(b"{}", b"[]")
 _NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')
 
 
@@ -43,20 +44,23 @@ def check_json_depth(data: bytes, *, source: str, max_depth: int) -> None:
     """Refuse JSON nested deeper than ``max_depth`` without parsing or recursing.
 
     Strings are blanked out, then matched bracket pairs are peeled one level per pass (C-speed
-    regex passes); needing more than ``max_depth`` passes means the nesting is too deep.
+    byte passes); needing more than ``max_depth`` passes means the nesting is too deep.
     """
     # Drop escaped backslashes and quotes, keep only quotes and brackets, then drop strings.
-    skeleton = data.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_STRUCTURE)
+    if b"\\" in data:
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    skeleton = data.translate(_FOLD, _NOT_STRUCTURE)
     # Removing '""' first is safe: it is an empty string or two strings that now merge.
     brackets = _STRING_RE.sub(b"", skeleton.replace(b'""', b""))
     for _ in range(max_depth):
         if not brackets:
             return
-        peeled = _PAIR_RE.sub(b"", brackets)
+        # bytes.replace does not rescan what it produced: exactly one level goes per pass.
+        peeled = brackets.replace(b"[]", b"")
         if len(peeled) == len(brackets):
             return  # unbalanced (truncated/malformed): the parser reports it
         brackets = peeled
-    if _PAIR_RE.search(brackets):
+    if b"[]" in brackets:
         raise DocumentTooLarge(f"JSON nesting deeper than {max_depth} levels", source=source)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -11,15 +10,9 @@ import jsonschema_rs
 import orjson
 
 from medsec.errors import DocumentError, UnsupportedFormat
-from medsec.ingest._common import (
-    Warnings,
-    cpe_is_valid,
-    hash_error,
-    parse_datetime,
-    purl_error,
-    support_from_properties,
-)
-from medsec.ingest.sbom_model import COMPONENT_TYPES, ParsedComponent, ParsedSbom
+from medsec.ingest._common import parse_datetime
+from medsec.ingest.cyclonedx_mapper import AUTO_PREFIX, Mapper, Step, names, text
+from medsec.ingest.sbom_model import ParsedComponent, ParsedSbom
 
 JSON_VERSIONS = ("1.2", "1.3", "1.4", "1.5", "1.6", "1.7")
 _SHARED_SCHEMAS = (
@@ -27,11 +20,6 @@ _SHARED_SCHEMAS = (
     "jsf-0.82.SNAPSHOT.schema.json",
     "cryptography-defs.SNAPSHOT.schema.json",
 )
-_TYPES = frozenset(COMPONENT_TYPES)
-AUTO_PREFIX = "medsec:auto:"
-
-# step(base, key, index) -> location of item ``index`` (0-based) of list ``key`` under ``base``.
-Step = Callable[[str, str, int | None], str]
 
 
 def json_step(base: str, key: str, index: int | None) -> str:
@@ -106,35 +94,6 @@ def read_cyclonedx_json(
     )
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if value.__class__ is not str:
-        value = str(value)
-    return value.strip() or None
-
-
-def _licenses(items: Any) -> tuple[str, ...]:
-    out: list[str] = []
-    for item in items or ():
-        if not isinstance(item, dict):
-            continue
-        if expr := _text(item.get("expression")):
-            out.append(expr)
-        lic = item.get("license")
-        if isinstance(lic, dict) and (value := _text(lic.get("id")) or _text(lic.get("name"))):
-            out.append(value)
-    return tuple(out)
-
-
-def _names(items: Any) -> list[str]:
-    return [
-        name
-        for item in items or ()
-        if isinstance(item, dict) and (name := _text(item.get("name")) or _text(item.get("email")))
-    ]
-
-
 def _tool_names(tools: Any) -> tuple[str, ...]:
     if isinstance(tools, dict):  # 1.5+: {"components": [...], "services": [...]}
         items = list(tools.get("components") or ()) + list(tools.get("services") or ())
@@ -148,126 +107,10 @@ def _tool_names(tools: Any) -> tuple[str, ...]:
                 or t.get("group")
                 or (t.get("publisher") if "vendor" not in t else None)
             )
-            parts = [_text(vendor), _text(t.get("name")), _text(t.get("version"))]
+            parts = [text(vendor), text(t.get("name")), text(t.get("version"))]
             if label := " ".join(p for p in parts if p):
                 out.append(label)
     return tuple(out)
-
-
-class _Mapper:
-    """Turns CycloneDX component dicts (from JSON, or XML converted to the same shape) into DTOs."""
-
-    def __init__(self, *, source: str, step: Step, strict: bool) -> None:
-        self.source = source
-        self.step = step
-        self.strict = strict
-        self.warnings = Warnings()
-        self.refs: dict[str, str] = {}  # ref -> location
-        self.auto = 0
-
-    def component(self, c: dict[str, Any], loc: str, parent: str | None) -> ParsedComponent:
-        step = self.step
-        ref = _text(c.get("bom-ref"))
-        if ref is None:
-            self.auto += 1
-            ref = f"{AUTO_PREFIX}{self.auto}"
-        elif ref in self.refs:
-            raise DocumentError(
-                f"duplicate bom-ref {ref!r} (also at {self.refs[ref]})",
-                source=self.source,
-                location=loc,
-            )
-        self.refs[ref] = loc
-        ctype = c.get("type") or "library"
-        if ctype not in _TYPES:
-            self.warnings.add(f"type:{ctype}", loc, f"unknown component type {ctype!r} → other")
-            ctype = "other"
-        bad: list[tuple[str, str]] = []
-        purl = _text(c.get("purl"))
-        if purl is not None and (why := purl_error(purl)):
-            self.invalid(f"invalid purl {purl!r}: {why}", step(loc, "purl", None))
-            bad.append(("medsec:invalid-purl", purl))
-            purl = None
-        cpe = _text(c.get("cpe"))
-        if cpe is not None and not cpe_is_valid(cpe):
-            self.invalid(f"invalid CPE {cpe!r}", step(loc, "cpe", None))
-            bad.append(("medsec:invalid-cpe", cpe))
-            cpe = None
-        hashes = []
-        for i, h in enumerate(c.get("hashes") or ()):
-            alg, content = h.get("alg"), h.get("content")
-            if not isinstance(alg, str) or not isinstance(content, str):
-                continue
-            if why := hash_error(alg, content):
-                self.invalid(why, step(loc, "hashes", i))
-                bad.append(("medsec:invalid-hash", f"{alg}:{content}"))
-                continue
-            hashes.append((alg, content.lower()))
-        props = tuple(
-            (str(p.get("name", "")), str(p.get("value", "")))
-            for p in c.get("properties") or ()
-            if isinstance(p, dict)
-        ) + tuple(bad)
-        level, eos = (
-            support_from_properties(props, location=loc, warnings=self.warnings)
-            if props
-            else (None, None)
-        )
-        supplier = c.get("supplier") or c.get("manufacturer")
-        authors = c.get("authors")
-        author = _text(c.get("author")) or (", ".join(_names(authors)) or None if authors else None)
-        name = _text(c.get("name")) or ""
-        if not name:
-            self.warnings.add("noname", loc, "component without a name")
-        version = _text(c.get("version"))
-        if version is None:
-            self.warnings.add("noversion", loc, "component without a version")
-        supplier_name = (
-            _text(supplier.get("name")) if isinstance(supplier, dict) else None
-        ) or _text(c.get("publisher"))
-        if supplier_name is None:
-            self.warnings.add("nosupplier", loc, "component without a supplier (or publisher)")
-        return ParsedComponent(
-            ref=ref,
-            type=ctype,
-            name=name,
-            group=_text(c.get("group")),
-            version=version,
-            supplier=supplier_name,
-            author=author,
-            purl=purl,
-            cpe=cpe,
-            hashes=tuple(hashes),
-            licenses=_licenses(c.get("licenses")),
-            parent_ref=parent,
-            description=_text(c.get("description")),
-            scope=_text(c.get("scope")),
-            support_level=level,
-            end_of_support=eos,
-            properties=props,
-        )
-
-    def invalid(self, message: str, location: str) -> None:
-        """Refuse (strict) or warn about an invalid identifier or hash (lenient: it is dropped)."""
-        if self.strict:
-            raise DocumentError(message, source=self.source, location=location)
-        self.warnings.add(
-            f"invalid:{location}", location, f"{message} (dropped, kept in properties)"
-        )
-
-    def walk(self, items: Any, base: str, parent: str | None, out: list[ParsedComponent]) -> None:
-        """Flatten nested components in document order (explicit stack, no recursion)."""
-        stack: list[tuple[list[Any], int, str, str | None]] = [(list(items or ()), 0, base, parent)]
-        while stack:
-            seq, i, where, par = stack.pop()
-            if i >= len(seq):
-                continue
-            stack.append((seq, i + 1, where, par))
-            loc = self.step(where, "components", i)
-            comp = self.component(seq[i], loc, par)
-            out.append(comp)
-            if children := seq[i].get("components"):
-                stack.append((list(children), 0, loc, comp.ref))
 
 
 def map_cyclonedx(
@@ -279,9 +122,13 @@ def map_cyclonedx(
     root: str,
     step: Step,
     strict: bool = True,
+    fast: bool = True,
 ) -> ParsedSbom:
-    """Map a CycloneDX document (JSON shape) to a ParsedSbom; semantic checks included."""
-    m = _Mapper(source=source, step=step, strict=strict)
+    """Map a CycloneDX document (JSON shape) to a ParsedSbom; semantic checks included.
+
+    ``fast=False`` maps every component through the general path (the reference in the tests).
+    """
+    m = Mapper(source=source, step=step, strict=strict, fast=fast)
     meta = doc.get("metadata") or {}
     meta_loc = step(root, "metadata", None)
     components: list[ParsedComponent] = []
@@ -289,7 +136,7 @@ def map_cyclonedx(
     if isinstance(meta.get("component"), dict):
         ploc = step(meta_loc, "component", None)
         pdict = meta["component"]
-        pref = _text(pdict.get("bom-ref"))
+        pref = text(pdict.get("bom-ref"))
         primary = m.component({**pdict, "bom-ref": pref or f"{AUTO_PREFIX}primary"}, ploc, None)
         m.walk(pdict.get("components"), ploc, primary.ref, components)
     primary_ref = primary.ref if primary else None
@@ -307,23 +154,22 @@ def map_cyclonedx(
     known = set(m.refs)
     if primary_ref:
         known.add(primary_ref)
-    edges: list[tuple[str, str]] = []
-    seen: set[tuple[str, str]] = set()
+    first: dict[tuple[str, str], int] = {}  # each edge once, with its first dependency's index
     for i, dep in enumerate(doc.get("dependencies") or ()):
-        loc = step(root, "dependencies", i)
-        ref = _text(dep.get("ref"))
+        ref = text(dep.get("ref")) or ""
         for target in dep.get("dependsOn") or ():
-            edge = (ref or "", str(target))
-            if edge in seen:
-                continue
-            seen.add(edge)
-            if edge[0] not in known or edge[1] not in known:
-                missing = edge[0] if edge[0] not in known else edge[1]
-                m.warnings.add(
-                    "dangling", loc, f"dependency on unknown bom-ref {missing!r} ignored"
-                )
-                continue
+            first.setdefault((ref, target if target.__class__ is str else str(target)), i)
+    edges: list[tuple[str, str]] = []
+    for edge, i in first.items():
+        if edge[0] in known and edge[1] in known:
             edges.append(edge)
+            continue
+        missing = edge[0] if edge[0] not in known else edge[1]
+        m.warnings.add(
+            "dangling",
+            step(root, "dependencies", i),
+            f"dependency on unknown bom-ref {missing!r} ignored",
+        )
     if not components and not primary:
         m.warnings.add("empty", root, "document declares no components")
     version = doc.get("version")
@@ -331,13 +177,13 @@ def map_cyclonedx(
         format="cyclonedx",
         spec_version=spec_version,
         encoding=encoding,
-        serial_number=_text(doc.get("serialNumber")),
+        serial_number=text(doc.get("serialNumber")),
         document_version=int(version)
         if isinstance(version, int | str) and str(version).isdigit()
         else None,
         name=primary.name if primary else None,
         created=parse_datetime(meta.get("timestamp")),
-        authors=tuple(_names(meta.get("authors"))),
+        authors=tuple(names(meta.get("authors"))),
         tools=_tool_names(meta.get("tools")),
         primary=primary,
         components=tuple(components),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from medsec.core.gcpause import paused_gc
 from medsec.errors import DocumentError, UnsupportedFormat
 from medsec.ingest._common import (
     DEFAULT_MAX_BYTES,
@@ -111,6 +112,11 @@ def parse_sbom(
     ``strict=False`` turns an invalid purl, CPE or hash into a warning (the value is dropped and
     kept as a ``medsec:invalid-*`` property) instead of refusing the document.
     """
+    with paused_gc():
+        return _parse(data, source=source, max_bytes=max_bytes, max_depth=max_depth, strict=strict)
+
+
+def _parse(data: bytes, *, source: str, max_bytes: int, max_depth: int, strict: bool) -> ParsedSbom:
     check_size(data, source=source, max_bytes=max_bytes)
     (fmt, encoding, spec), payload = _detect(data, source=source, max_depth=max_depth)
     if fmt == "cyclonedx" and encoding == "json":

@@ -6,8 +6,9 @@ storage, quality checks, diffs and exports work from it. No I/O, no ORM.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from typing import Any
 
 # Canonical component types: the CycloneDX vocabulary (SPDX purposes are mapped onto it).
 COMPONENT_TYPES = (
@@ -70,6 +71,23 @@ class ParsedComponent:
     support_level: str | None = None  # one of SUPPORT_LEVELS
     end_of_support: date | None = None
     properties: tuple[tuple[str, str], ...] = ()  # name/value pairs kept verbatim
+
+
+_COMPONENT_SETTERS = tuple(
+    getattr(ParsedComponent, f.name).__set__ for f in fields(ParsedComponent)
+)
+
+
+def make_component(values: tuple[Any, ...]) -> ParsedComponent:
+    """A ParsedComponent from all its field values in declaration order, without ``__init__``.
+
+    A frozen dataclass's ``__init__`` costs ~3 µs (keywords and a guarded ``__setattr__`` per
+    field), the slot setters half that: the readers' fast paths build components this way.
+    """
+    obj = object.__new__(ParsedComponent)
+    for setter, value in zip(_COMPONENT_SETTERS, values, strict=True):
+        setter(obj, value)
+    return obj
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -40,6 +42,10 @@ COMPONENT_COLUMNS = (
 )
 
 
+# The DTO fields stored as they are, in COMPONENT_COLUMNS order (one C call instead of ten).
+_VERBATIM = attrgetter(*COMPONENT_COLUMNS[1:11])
+
+
 def component_row(
     sbom_id: int, c: ParsedComponent, manual: Component | None = None
 ) -> tuple[Any, ...]:
@@ -60,28 +66,46 @@ def component_row(
         )
     return (
         sbom_id,
-        c.ref,
-        c.parent_ref,
-        c.type,
-        c.name,
-        c.group,
-        c.version,
-        c.supplier,
-        c.author,
-        c.purl,
-        c.cpe,
-        _json(c.hashes),
-        _json(c.licenses),
+        *_VERBATIM(c),
+        _json(c.hashes) if c.hashes else "[]",
+        _json(c.licenses) if c.licenses else "[]",
         c.description,
         c.scope,
         level,
         eos.isoformat() if eos else None,
         source,
         note,
-        _json(c.properties),
-        *package_key(c.purl),
+        _json(c.properties) if c.properties else "[]",
+        *(package_key(c.purl) if c.purl else _NO_KEY),
         cpe_key(c.cpe) if c.cpe else None,
     )
+
+
+_NO_KEY = (None, None)
+
+# Nullable columns without a server default: leaving one out of the INSERT stores NULL.
+_NULL_BY_DEFAULT = frozenset(
+    c.name for c in Component.__table__.columns if c.nullable and c.server_default is None
+)
+
+
+def drop_null_columns(
+    columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+    """``columns`` and ``rows`` without the columns that are NULL in every row and NULL by
+    default anyway (support notes, parents, scopes...): fewer values for the driver to bind."""
+    if not rows:
+        return tuple(columns), rows
+    by_column = list(zip(*rows, strict=True))
+    n = len(rows)
+    keep = [
+        i
+        for i, (name, values) in enumerate(zip(columns, by_column, strict=True))
+        if name not in _NULL_BY_DEFAULT or values.count(None) < n
+    ]
+    if len(keep) == len(columns):
+        return tuple(columns), rows
+    return tuple(columns[i] for i in keep), list(zip(*(by_column[i] for i in keep), strict=True))
 
 
 def package_key(purl: str | None) -> tuple[str | None, str | None]:

