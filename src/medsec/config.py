@@ -21,6 +21,7 @@ class Settings:
     max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
     actor: str = "cli"
     secret_key: str | None = None  # MEDSEC_SECRET_KEY; else MEDSEC_HOME/secret.key is made
+    public_base_url: str | None = None  # MEDSEC_PUBLIC_BASE_URL: where the CSAF directory is
 
     @property
     def is_embedded(self) -> bool:
@@ -41,4 +42,5 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_document_bytes=max_bytes,
         actor=user,
         secret_key=env.get("MEDSEC_SECRET_KEY") or None,
+        public_base_url=env.get("MEDSEC_PUBLIC_BASE_URL") or None,
     )
