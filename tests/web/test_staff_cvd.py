@@ -124,8 +124,10 @@ def test_pages_list_show_and_move_a_case_with_csrf(client, world, session_factor
     assert receipt not in client.get("/cvd/cases?state=received").text
     page = client.get(f"/cvd/cases/{receipt}")
     assert page.status_code == 200
-    assert "Lucky 13" in page.text and "ICS-CERT" in page.text and "ada@research.example" in page.text
-    assert '<option>disclose</option>' in page.text
+    assert (
+        "Lucky 13" in page.text and "ICS-CERT" in page.text and "ada@research.example" in page.text
+    )
+    assert "<option>disclose</option>" in page.text
     before = case_state(session_factory, receipt)
     form = {"action": "disclose", "reason": "advisory out"}
     refused = client.post(f"/cvd/cases/{receipt}/transition", data={**form, "csrf": "wrong"})
@@ -142,7 +144,11 @@ def test_pages_list_show_and_move_a_case_with_csrf(client, world, session_factor
     assert case_state(session_factory, receipt)[0] == "disclosed"
     msg = client.post(
         f"/cvd/cases/{receipt}/message",
-        data={"text": "<b>note</b> for the file", "direction": "internal", "csrf": csrf_of(page.text)},
+        data={
+            "text": "<b>note</b> for the file",
+            "direction": "internal",
+            "csrf": csrf_of(page.text),
+        },
     )
     assert msg.status_code == 303
     again = client.get(f"/cvd/cases/{receipt}").text
