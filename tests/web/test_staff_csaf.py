@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from _web import ADMIN, HOSTILE, PRODUCT, bearer, login
 
 from medsec.advisories import publish
