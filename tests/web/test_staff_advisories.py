@@ -51,6 +51,11 @@ def test_api_list_show_and_every_export_are_the_cli_bytes(
 ):
     listed = client.get("/api/v1/advisories", headers=bearer(web_world, "vic")).json()
     assert [a["tracking_id"] for a in listed] == [tid]
+    assert (listed[0]["product"], listed[0]["status"], listed[0]["tlp"]) == (
+        PRODUCT,
+        "final",
+        "WHITE",
+    )
     shown = client.get(f"/api/v1/advisories/{tid}", headers=bearer(web_world, "vic")).json()
     code, out, err = as_psirt("advisory", "show", tid, "--format", "json")
     assert code == 0, err

@@ -10,9 +10,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from medsec.advisories import distribution, publish, service
-from medsec.api.deps import ApiPrincipal, SessionDep, require_read
+from medsec.api.deps import ApiPrincipal, Principal, SessionDep, require_read
 from medsec.export.notice_pdf import html_to_pdf
 from medsec.models import SecurityAdvisory
+from medsec.products import service as products
 
 router = APIRouter(prefix="/api/v1/advisories", tags=["advisories"])
 MEDIA = dict.fromkeys(("csaf", "cyclonedx-vex", "openvex"), "application/json")
@@ -33,6 +34,25 @@ def readable(session: SessionDep, who: ApiPrincipal, tracking_id: str) -> Securi
     return adv
 
 
+def listing(session: SessionDep, who: Principal, product: str | None) -> list[dict[str, Any]]:
+    """The advisories (of one product, or all) the account may see, in two queries."""
+    names = {p.id: p.name for p in products.list_products(session)}
+    return [
+        {
+            "tracking_id": a.tracking_id,
+            "title": a.title,
+            "product": names[a.product_id],
+            "profile": a.profile,
+            "tlp": a.tlp,
+            "status": a.status,
+            "version": a.version,
+            "updated": [a.updated_by, service.aware(a.updated_at).isoformat()],
+        }
+        for a in service.list_advisories(session, product=product)
+        if who.sees(names[a.product_id])
+    ]
+
+
 def attachment(name: str, data: bytes, media_type: str) -> Response:
     """Bytes as a download named ``name``."""
     disposition = f'attachment; filename="{name}"'
@@ -45,12 +65,7 @@ def list_advisories(
 ) -> list[dict[str, Any]]:
     """The advisories of the products the account may see (or of one `?product=`)."""
     require_read(session, who, product)
-    out = []
-    for adv in service.list_advisories(session, product=product):
-        data = service.summary(session, adv)
-        if who.sees(data["product"]):
-            out.append({k: v for k, v in data.items() if k != "vulnerabilities"})
-    return out
+    return listing(session, who, product)
 
 
 @router.get("/{tracking_id}")

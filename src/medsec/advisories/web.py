@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from medsec.accounts import credentials
 from medsec.advisories import distribution, publish, service
-from medsec.advisories.api import MEDIA, attachment
+from medsec.advisories.api import MEDIA, attachment, listing
 from medsec.api.deps import SessionDep, require_read
 from medsec.errors import NotFound
 from medsec.export.csaf import csaf_filename
@@ -54,11 +54,7 @@ def advisory_list(
 ) -> HTMLResponse:
     """The advisories of the products the account may see."""
     require_read(session, user.principal, product or None)
-    rows = []
-    for adv in service.list_advisories(session, product=product or None):
-        data = service.summary(session, adv)
-        if user.principal.sees(data["product"]):
-            rows.append(data)
+    rows = listing(session, user.principal, product or None)
     return page(request, "advisories/list.html", {"advisories": rows})
 
 
