@@ -170,6 +170,10 @@ def test_conditional_get_and_the_configured_base_url(app, client, web_world, tid
     assert again.status_code == 304 and again.content == b""
     other = client.get(f"{WELL_KNOWN}/provider-metadata.json", headers={"if-none-match": '"x"'})
     assert other.status_code == 200 and other.content == first.content
+    head = client.head(f"{WELL_KNOWN}/provider-metadata.json")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == str(len(first.content))
+    assert head.headers["etag"] == etag
     app.state.settings = _with_base(app.state.settings, "https://psirt.example.org/")
     meta = client.get(f"{WELL_KNOWN}/provider-metadata.json").json()
     assert meta["distributions"] == [
