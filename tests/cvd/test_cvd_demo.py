@@ -1,11 +1,11 @@
-"""The demo's CVD case: reported, acknowledged, triaged valid, linked, CVE, CERT, remediated."""
+"""The demo's CVD case: from the report to the published advisory that credits the finder."""
 
 from __future__ import annotations
 
 import json
 
 
-def test_demo_case_reaches_remediated(cli, tmp_path, monkeypatch):
+def test_demo_case_goes_from_report_to_published_advisory(cli, tmp_path, monkeypatch):
     home = tmp_path / "demo"
     code, out, err = cli("demo", "--home", str(home))
     assert code == 0, err
@@ -17,7 +17,8 @@ def test_demo_case_reaches_remediated(cli, tmp_path, monkeypatch):
     code, out, err = cli("cvd", "show", receipt, "--format", "json")
     assert code == 0, err
     case = json.loads(out)
-    assert (case["state"], case["outcome"], case["remediated"]) == ("remediated", "valid", True)
+    assert (case["state"], case["outcome"], case["remediated"]) == ("disclosed", "valid", True)
+    assert case["credit"] == "Ada Example"
     assert case["cve_id"] == "CVE-2020-16150" and case["product"] == "InfuGuard 500"
     assert {x["kind"] for x in case["links"]} == {"product", "release", "vulnerability", "finding"}
     assert case["coordination"][0]["organisation"].startswith("Industrial Control Systems CERT")
@@ -28,6 +29,14 @@ def test_demo_case_reaches_remediated(cli, tmp_path, monkeypatch):
         "triaged",
         "remediation_in_progress",
         "remediated",
+        "disclosed",
     ]
     assert all(d["state"] != "overdue" for d in case["deadlines"])
+    disclosed = next(e for e in case["timeline"] if e["kind"] == "state" and e["to"] == "disclosed")
+    tracking = disclosed["reason"].split()[1]
+    csaf = json.loads((home / "advisories" / f"{tracking.lower()}.json").read_bytes())
+    vuln = next(v for v in csaf["vulnerabilities"] if v.get("cve") == "CVE-2020-16150")
+    assert vuln["acknowledgments"][0]["names"] == ["Ada Example"]
+    assert vuln["discovery_date"].startswith(case["milestones"]["received_at"][:10])
+    assert vuln["product_status"]["fixed"] and vuln["product_status"]["known_affected"]
     assert cli("db", "verify-audit")[0] == 0

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from medsec.accounts import credentials
 from medsec.accounts import service as accounts
-from medsec.cvd import intake_service
+from medsec.cvd import intake_service, links
 from medsec.cvd import service as cvd
 from medsec.db.uow import unit_of_work
 from medsec.models import AuditEvent, CvdCase, CvdEvent
@@ -28,7 +28,7 @@ def add_account(sf, world: WebWorld, name: str, roles: list[str], products: list
 
 
 def demo_case(sf) -> str:
-    """The receipt id of the demo's case (remediated, product linked)."""
+    """The receipt id of the demo's case (disclosed, product linked)."""
     with unit_of_work(sf) as s:
         rows = cvd.list_cases(s, actor=f"cli:{ADMIN}")
         return next(r.case.receipt_id for r in rows if r.product)
@@ -48,6 +48,21 @@ def hostile_case(sf, *, days_ago: int = 30) -> str:
     with unit_of_work(sf) as s:
         receipt = intake_service.submit_report(s, fields=fields, source="api", now=when)
         return receipt.receipt_id
+
+
+def product_case(sf, product: str) -> str:
+    """A new report (state received) linked to a product."""
+    fields = {
+        "product": product,
+        "version": "2.0.0",
+        "description": "The alarm gateway accepts unauthenticated configuration writes.",
+        "finder_name": "Bob Finder",
+        "finder_email": "bob@finder.example",
+    }
+    with unit_of_work(sf) as s:
+        receipt = intake_service.submit_report(s, fields=fields, source="api").receipt_id
+        links.link(s, case=receipt, actor=f"cli:{ADMIN}", product=product)
+        return receipt
 
 
 def case_state(sf, receipt: str) -> tuple[str, int, int]:

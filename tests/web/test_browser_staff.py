@@ -1,4 +1,4 @@
-"""The staff pages in a real Chromium: log in, open a CVD case, move it to the next state, open
+"""The staff pages in a real Chromium: log in, open the demo's CVD case, close it, open
 the advisory and its customer notice, and fetch the public provider-metadata.json."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from test_browser import _login, _shoot, browser, live_server, page  # noqa: F40
 pytestmark = pytest.mark.browser
 
 
-def test_case_to_disclosed_then_the_advisory_notice_and_the_directory(
+def test_case_to_closed_then_the_advisory_notice_and_the_directory(
     page,  # noqa: F811
     live_server,  # noqa: F811
     web_world,
@@ -23,17 +23,17 @@ def test_case_to_disclosed_then_the_advisory_notice_and_the_directory(
     page.click("header nav >> text=CVD cases")
     assert page.locator("h1").inner_text().startswith("CVD cases")
     page.click("table.cases tbody a >> nth=0")
-    assert page.locator("#case-state").inner_text() == "remediated"
+    assert page.locator("#case-state").inner_text() == "disclosed"
     assert "Lucky 13" in page.locator("#report").inner_text()
     _shoot(page, tmp_path, "cvd-case")
-    page.select_option("select[name=action]", "disclose")
-    page.fill("textarea[name=reason]", "advisory published (browser test)")
+    page.select_option("select[name=action]", "close")
+    page.fill("textarea[name=reason]", "handling complete (browser test)")
     page.click("text=Apply")
     page.wait_for_load_state()
-    assert page.locator("#case-state").inner_text() == "disclosed"
+    assert page.locator("#case-state").inner_text() == "closed"
     last = page.locator("table.history tr.ev-state").last.inner_text()
-    assert "remediated → disclosed" in last and "web:psirt" in last
-    _shoot(page, tmp_path, "cvd-case-disclosed")
+    assert "disclosed → closed" in last and "web:psirt" in last
+    _shoot(page, tmp_path, "cvd-case-closed")
     page.click("header nav >> text=Advisories")
     page.click("table.advisories tbody a >> nth=0")
     assert page.locator("#advisory-status").inner_text() == "final"

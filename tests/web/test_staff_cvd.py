@@ -4,10 +4,14 @@ transitions and log messages with refusals leaving nothing changed, CSRF, hostil
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 import pytest
-from _staff import add_account, case_state, demo_case, hostile_case
-from _web import ADMIN, HOSTILE, OTHER, bearer, csrf_of, login
+from _staff import add_account, case_state, demo_case, hostile_case, product_case
+from _web import ADMIN, HOSTILE, OTHER, PRODUCT, bearer, csrf_of, login
+
+from medsec.cvd import coordination
+from medsec.db.uow import unit_of_work
 
 PROBLEM = "application/problem+json"
 
@@ -19,89 +23,105 @@ def world(web_world, session_factory):
     return web_world
 
 
+@pytest.fixture
+def fresh(world, session_factory) -> str:
+    """A new, undisclosed report linked to the demo product."""
+    return product_case(session_factory, PRODUCT)
+
+
 def _problem(r, status: int) -> dict:
     assert r.status_code == status, r.text
     assert r.headers["content-type"].startswith(PROBLEM)
     return r.json()
 
 
-def test_api_list_and_show_are_what_the_cli_shows(client, world, cli, monkeypatch, session_factory):
+def _ids(r) -> list[str]:
+    assert r.status_code == 200, r.text
+    return [c["receipt_id"] for c in r.json()]
+
+
+def test_api_list_and_show_are_what_the_cli_shows(
+    client, world, fresh, cli, monkeypatch, session_factory
+):
     receipt = demo_case(session_factory)
     monkeypatch.setenv("MEDSEC_ACTOR", ADMIN)
     api = client.get("/api/v1/cvd/cases", headers=bearer(world, ADMIN))
-    assert api.status_code == 200, api.text
     code, out, err = cli("cvd", "list", "--format", "json")
     assert code == 0, err
     assert api.json() == json.loads(out)
-    assert [c["receipt_id"] for c in api.json()] == [receipt]
+    assert sorted(_ids(api)) == sorted([receipt, fresh])
     shown = client.get(f"/api/v1/cvd/cases/{receipt}", headers=bearer(world, ADMIN)).json()
     code, out, err = cli("cvd", "show", receipt, "--format", "json")
     assert code == 0, err
     assert shown == json.loads(out)
-    assert shown["state"] == "remediated"
+    assert shown["state"] == "disclosed" and shown["credit"] == "Ada Example"
     assert shown["finder"]["email"] == "ada@research.example"
 
 
-def test_access_follows_cvd_access(client, world, session_factory):
-    receipt = demo_case(session_factory)
+def test_access_follows_cvd_access(client, world, fresh):
     # the analyst of the case's product sees it and the finder
-    ana = client.get(f"/api/v1/cvd/cases/{receipt}", headers=bearer(world, "ana"))
-    assert ana.status_code == 200 and ana.json()["finder"] is not None
+    ana = client.get(f"/api/v1/cvd/cases/{fresh}", headers=bearer(world, "ana"))
+    assert ana.status_code == 200 and ana.json()["finder"]["email"] == "bob@finder.example"
     # the analyst of another product: not listed, refused
-    assert client.get("/api/v1/cvd/cases", headers=bearer(world, "oth")).json() == []
-    body = _problem(client.get(f"/api/v1/cvd/cases/{receipt}", headers=bearer(world, "oth")), 403)
+    assert fresh not in _ids(client.get("/api/v1/cvd/cases", headers=bearer(world, "oth")))
+    body = _problem(client.get(f"/api/v1/cvd/cases/{fresh}", headers=bearer(world, "oth")), 403)
     assert "no access to product" in body["detail"]
     # a viewer: an undisclosed case is neither listed nor shown
-    assert client.get("/api/v1/cvd/cases", headers=bearer(world, "vic")).json() == []
-    _problem(client.get(f"/api/v1/cvd/cases/{receipt}", headers=bearer(world, "vic")), 403)
-    # no token
+    assert fresh not in _ids(client.get("/api/v1/cvd/cases", headers=bearer(world, "vic")))
+    _problem(client.get(f"/api/v1/cvd/cases/{fresh}", headers=bearer(world, "vic")), 403)
     _problem(client.get("/api/v1/cvd/cases"), 401)
     _problem(client.get("/api/v1/cvd/cases/VR-NOPE", headers=bearer(world, ADMIN)), 404)
 
 
-def test_after_disclosure_a_viewer_sees_the_case_without_finder_or_messages(
+def test_a_viewer_sees_a_disclosed_case_without_finder_and_nothing_under_embargo(
     client, world, session_factory
 ):
     receipt = demo_case(session_factory)
-    r = client.post(
-        f"/api/v1/cvd/cases/{receipt}/transitions",
-        headers=bearer(world, ADMIN),
-        json={"action": "disclose", "reason": "advisory published"},
-    )
-    assert r.status_code == 200, r.text
-    assert r.json()["state"] == "disclosed" and r.json()["milestones"]["disclosed_at"]
-    listed = client.get("/api/v1/cvd/cases", headers=bearer(world, "vic")).json()
-    assert [c["receipt_id"] for c in listed] == [receipt]
+    assert _ids(client.get("/api/v1/cvd/cases", headers=bearer(world, "vic"))) == [receipt]
     seen = client.get(f"/api/v1/cvd/cases/{receipt}", headers=bearer(world, "vic")).json()
-    assert seen["finder"] is None and seen["attachments"] == []
+    assert seen["finder"] is None and seen["credit"] is None and seen["attachments"] == []
     assert seen["timeline"] and {e["kind"] for e in seen["timeline"]} == {"state"}
     assert "ada@research.example" not in json.dumps(seen)
-    # the viewer of another product still sees nothing
-    assert client.get("/api/v1/cvd/cases", headers=bearer(world, "val")).json() == []
+    assert _ids(client.get("/api/v1/cvd/cases", headers=bearer(world, "val"))) == []
+    with unit_of_work(session_factory) as s:
+        until = date.today() + timedelta(days=30)
+        coordination.set_embargo(s, case=receipt, until=until, actor=f"cli:{ADMIN}")
+    assert _ids(client.get("/api/v1/cvd/cases", headers=bearer(world, "vic"))) == []
+    _problem(client.get(f"/api/v1/cvd/cases/{receipt}", headers=bearer(world, "vic")), 403)
+    login(client, world, "vic")
+    hidden = client.get(f"/cvd/cases/{receipt}")
+    assert hidden.status_code == 403 and "Lucky 13" not in hidden.text
+    assert receipt not in client.get("/cvd/cases").text
 
 
-def test_api_transition_refusals_change_nothing(client, world, session_factory):
-    receipt = demo_case(session_factory)
-    before = case_state(session_factory, receipt)
-    url = f"/api/v1/cvd/cases/{receipt}/transitions"
-    body = _problem(client.post(url, headers=bearer(world, ADMIN), json={"action": "triage"}), 422)
+def test_api_transitions_and_refusals_that_change_nothing(client, world, fresh, session_factory):
+    before = case_state(session_factory, fresh)
+    url = f"/api/v1/cvd/cases/{fresh}/transitions"
+    body = _problem(
+        client.post(url, headers=bearer(world, ADMIN), json={"action": "disclose"}), 422
+    )
     assert "cvd.transition" in body["detail"]
     _problem(client.post(url, headers=bearer(world, ADMIN), json={"action": "fly"}), 422)
-    _problem(client.post(url, headers=bearer(world, "vic"), json={"action": "disclose"}), 403)
-    _problem(client.post(url, headers=bearer(world, "oth"), json={"action": "disclose"}), 403)
-    _problem(client.post(url, json={"action": "disclose"}), 401)
-    assert case_state(session_factory, receipt) == before
+    _problem(client.post(url, headers=bearer(world, "vic"), json={"action": "acknowledge"}), 403)
+    _problem(client.post(url, headers=bearer(world, "oth"), json={"action": "acknowledge"}), 403)
+    _problem(client.post(url, json={"action": "acknowledge"}), 401)
+    assert case_state(session_factory, fresh) == before
+    r = client.post(url, headers=bearer(world, "ana"), json={"action": "acknowledge"})
+    assert r.status_code == 200, r.text
+    assert r.json()["state"] == "acknowledged" and r.json()["milestones"]["acknowledged_at"]
+    state, events, audits = case_state(session_factory, fresh)
+    assert (state, events) == ("acknowledged", before[1] + 1) and audits > before[2]
+    assert r.json()["timeline"][-1]["actor"] == "api:ana"
 
 
-def test_api_log_message_and_its_refusals(client, world, session_factory):
-    receipt = demo_case(session_factory)
-    url = f"/api/v1/cvd/cases/{receipt}/messages"
-    before = case_state(session_factory, receipt)
+def test_api_log_message_and_its_refusals(client, world, fresh, session_factory):
+    url = f"/api/v1/cvd/cases/{fresh}/messages"
+    before = case_state(session_factory, fresh)
     _problem(client.post(url, headers=bearer(world, "ana"), json={"text": "  "}), 422)
     _problem(client.post(url, headers=bearer(world, "vic"), json={"text": "hello"}), 403)
     d = {"text": "x", "direction": "sideways"}
     _problem(client.post(url, headers=bearer(world, "ana"), json=d), 422)
-    assert case_state(session_factory, receipt) == before
+    assert case_state(session_factory, fresh) == before
     r = client.post(
         url,
         headers=bearer(world, "ana"),
@@ -109,41 +129,38 @@ def test_api_log_message_and_its_refusals(client, world, session_factory):
     )
     assert r.status_code == 201, r.text
     assert r.json()["visible_to_finder"] is True
-    state, events, audits = case_state(session_factory, receipt)
+    state, events, audits = case_state(session_factory, fresh)
     assert (state, events) == (before[0], before[1] + 1) and audits > before[2]
-    shown = client.get(f"/api/v1/cvd/cases/{receipt}", headers=bearer(world, "ana")).json()
+    shown = client.get(f"/api/v1/cvd/cases/{fresh}", headers=bearer(world, "ana")).json()
     assert shown["timeline"][-1]["text"] == "We will publish on 1 March."
 
 
-def test_pages_list_show_and_move_a_case_with_csrf(client, world, session_factory):
+def test_pages_list_show_and_move_a_case_with_csrf(client, world, fresh, session_factory):
     receipt = demo_case(session_factory)
     assert client.get("/cvd/cases").status_code == 303  # no login: to the login page
     login(client, world, ADMIN)
     listing = client.get("/cvd/cases")
-    assert listing.status_code == 200 and receipt in listing.text
+    assert listing.status_code == 200 and receipt in listing.text and fresh in listing.text
     assert receipt not in client.get("/cvd/cases?state=received").text
-    page = client.get(f"/cvd/cases/{receipt}")
-    assert page.status_code == 200
-    assert (
-        "Lucky 13" in page.text and "ICS-CERT" in page.text and "ada@research.example" in page.text
-    )
-    assert "<option>disclose</option>" in page.text
-    before = case_state(session_factory, receipt)
-    form = {"action": "disclose", "reason": "advisory out"}
-    refused = client.post(f"/cvd/cases/{receipt}/transition", data={**form, "csrf": "wrong"})
+    demo = client.get(f"/cvd/cases/{receipt}").text
+    assert "Lucky 13" in demo and "ICS-CERT" in demo and "ada@research.example" in demo
+    assert "<option>close</option>" in demo
+    page = client.get(f"/cvd/cases/{fresh}")
+    assert page.status_code == 200 and "<option>acknowledge</option>" in page.text
+    before = case_state(session_factory, fresh)
+    form = {"action": "acknowledge", "reason": ""}
+    refused = client.post(f"/cvd/cases/{fresh}/transition", data={**form, "csrf": "wrong"})
     assert refused.status_code == 403 and "CSRF" in refused.text
     bad = client.post(
-        f"/cvd/cases/{receipt}/transition", data={"action": "triage", "csrf": csrf_of(page.text)}
+        f"/cvd/cases/{fresh}/transition", data={"action": "remediated", "csrf": csrf_of(page.text)}
     )
     assert bad.status_code == 422
-    assert case_state(session_factory, receipt) == before
-    done = client.post(
-        f"/cvd/cases/{receipt}/transition", data={**form, "csrf": csrf_of(page.text)}
-    )
-    assert done.status_code == 303 and done.headers["location"].startswith(f"/cvd/cases/{receipt}")
-    assert case_state(session_factory, receipt)[0] == "disclosed"
+    assert case_state(session_factory, fresh) == before
+    done = client.post(f"/cvd/cases/{fresh}/transition", data={**form, "csrf": csrf_of(page.text)})
+    assert done.status_code == 303 and done.headers["location"].startswith(f"/cvd/cases/{fresh}")
+    assert case_state(session_factory, fresh)[0] == "acknowledged"
     msg = client.post(
-        f"/cvd/cases/{receipt}/message",
+        f"/cvd/cases/{fresh}/message",
         data={
             "text": "<b>note</b> for the file",
             "direction": "internal",
@@ -151,9 +168,9 @@ def test_pages_list_show_and_move_a_case_with_csrf(client, world, session_factor
         },
     )
     assert msg.status_code == 303
-    again = client.get(f"/cvd/cases/{receipt}").text
+    again = client.get(f"/cvd/cases/{fresh}").text
     assert "&lt;b&gt;note&lt;/b&gt; for the file" in again and "<b>note</b>" not in again
-    assert 'id="case-state">disclosed<' in again
+    assert 'id="case-state">acknowledged<' in again and "<option>triage</option>" in again
 
 
 def test_hostile_report_is_escaped_and_overdue_is_highlighted(client, world, session_factory):
@@ -168,11 +185,11 @@ def test_hostile_report_is_escaped_and_overdue_is_highlighted(client, world, ses
     assert "<option>acknowledge</option>" in page
 
 
-def test_viewer_pages_hide_undisclosed_cases(client, world, session_factory):
-    receipt = demo_case(session_factory)
+def test_viewer_and_other_analyst_pages_hide_undisclosed_cases(client, world, fresh):
     login(client, world, "vic")
-    assert receipt not in client.get("/cvd/cases").text
-    hidden = client.get(f"/cvd/cases/{receipt}")
-    assert hidden.status_code == 403 and "Lucky 13" not in hidden.text
+    assert fresh not in client.get("/cvd/cases").text
+    hidden = client.get(f"/cvd/cases/{fresh}")
+    assert hidden.status_code == 403 and "bob@finder.example" not in hidden.text
     login(client, world, "oth")
-    assert client.get(f"/cvd/cases/{receipt}").status_code == 403
+    assert client.get(f"/cvd/cases/{fresh}").status_code == 403
+    assert fresh not in client.get("/cvd/cases").text

@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -186,7 +187,13 @@ def build(
                     tuple(sorted(set(pids))),
                 )
             )
-    out = [vulnerability(vid, vulns[vid], info.get(vid, Info()), profile) for vid in vids]
+    reports: dict[int, list[tuple[str | None, datetime]]] = defaultdict(list)
+    for vid, credit, at in repo.cvd_reports(session, sel.product.id, vids):
+        reports[vid].append((credit, at))
+    out = [
+        vulnerability(vid, vulns[vid], info.get(vid, Info()), profile, reports.get(vid, ()))
+        for vid in vids
+    ]
     kept = [v for v in out if v is not None]
     if not kept:
         raise InvalidInput(

@@ -112,8 +112,21 @@ def vuln_info(session: Session, vids: Sequence[int]) -> dict[int, Info]:
     return out
 
 
-def vulnerability(vid: int, v: VulnParts, i: Info, profile: str) -> m.AdvisoryVulnerability | None:
-    """The advisory's statement about one vulnerability (None: nothing to say in this profile)."""
+CREDIT_SUMMARY = "reporting this vulnerability through coordinated disclosure"
+
+
+def vulnerability(
+    vid: int,
+    v: VulnParts,
+    i: Info,
+    profile: str,
+    reports: Sequence[tuple[str | None, datetime]] = (),
+) -> m.AdvisoryVulnerability | None:
+    """The advisory's statement about one vulnerability (None: nothing to say in this profile).
+
+    ``reports`` are the (credit, received) of the valid CVD cases on it: the finders who asked
+    for credit are acknowledged, and the first report's date is the discovery date.
+    """
     statuses = tuple(sorted(v.statuses.values(), key=lambda s: s.product_id))
     if profile == "csaf_security_advisory" and all(
         s.status is S.UNDER_INVESTIGATION for s in statuses
@@ -170,7 +183,14 @@ def vulnerability(vid: int, v: VulnParts, i: Info, profile: str) -> m.AdvisoryVu
         threats=tuple(threats),
         references=tuple(m.Reference(u, u) for u in dict.fromkeys(refs)),
         release_date=i.published,
+        discovery_date=min((at for _, at in reports), default=None),
+        acknowledgments=_credits(reports),
     )
+
+
+def _credits(reports: Sequence[tuple[str | None, datetime]]) -> tuple[m.Acknowledgment, ...]:
+    names = tuple(dict.fromkeys(credit for credit, _ in reports if credit))
+    return (m.Acknowledgment(names, CREDIT_SUMMARY),) if names else ()
 
 
 def document_notes(

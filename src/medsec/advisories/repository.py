@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -10,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from medsec.models import (
     Component,
+    CvdCase,
+    CvdLink,
     Finding,
     Release,
     Sbom,
@@ -106,3 +109,27 @@ def decided_vulnerabilities(session: Session, product_id: int) -> list[str]:
         .distinct()
     )
     return sorted(session.execute(stmt).scalars())
+
+
+def cvd_reports(
+    session: Session, product_id: int, vids: Sequence[int]
+) -> list[tuple[int, str | None, datetime]]:
+    """(vulnerability id, credit, received) of the product's valid CVD cases on these vulns."""
+    base = (
+        select(CvdCase.id, CvdCase.credit, CvdCase.received_at)
+        .join(CvdLink, CvdLink.case_id == CvdCase.id)
+        .where(CvdCase.product_id == product_id, CvdCase.outcome == "valid")
+    )
+    out: set[tuple[int, int, str | None, datetime]] = set()
+    for part in chunks(list(vids)):
+        direct = base.add_columns(CvdLink.vulnerability_id).where(
+            CvdLink.vulnerability_id.in_(part)
+        )
+        via = (
+            base.add_columns(Finding.vulnerability_id)
+            .join(Finding, Finding.id == CvdLink.finding_id)
+            .where(Finding.vulnerability_id.in_(part))
+        )
+        for query in (direct, via):
+            out.update((vid, cid, credit, at) for cid, credit, at, vid in session.execute(query))
+    return sorted(((vid, credit, at) for vid, _cid, credit, at in out), key=lambda r: (r[0], r[2]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from medsec.api.deps import ApiPrincipal, SessionDep, require_read
 from medsec.findings import decisions, detail, listing, overview
@@ -117,22 +117,31 @@ def _findings(
     return FindingsPage(total=page.total, offset=offset, limit=limit, items=page.items)
 
 
-@router.get("/products/{product}/findings", response_model=FindingsPage, tags=["findings"])
-def product_findings(
-    product: str,
-    session: SessionDep,
-    who: ApiPrincipal,
-    release: str | None = None,
+def finding_filter(
     state: str | None = None,
     severity: str | None = None,
     kev: bool | None = None,
     include_resolved: Annotated[bool, Query(alias="all")] = False,
     sort: str = "release",
+) -> overview.FindingFilter:
+    """The filter query parameters of a findings list."""
+    return overview.FindingFilter(state, severity, kev, include_resolved, sort)
+
+
+FilterDep = Annotated[overview.FindingFilter, Depends(finding_filter)]
+
+
+@router.get("/products/{product}/findings", response_model=FindingsPage, tags=["findings"])
+def product_findings(
+    product: str,
+    session: SessionDep,
+    who: ApiPrincipal,
+    flt: FilterDep,
+    release: str | None = None,
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> FindingsPage:
     """Findings of a product (or `?release=`), as `medsec findings list --format json`."""
-    flt = overview.FindingFilter(state, severity, kev, include_resolved, sort)
     return _findings(session, who, product, release, flt, offset, limit)
 
 
@@ -146,16 +155,11 @@ def release_findings(
     version: str,
     session: SessionDep,
     who: ApiPrincipal,
-    state: str | None = None,
-    severity: str | None = None,
-    kev: bool | None = None,
-    include_resolved: Annotated[bool, Query(alias="all")] = False,
-    sort: str = "release",
+    flt: FilterDep,
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> FindingsPage:
     """Findings of one release, filtered and paged."""
-    flt = overview.FindingFilter(state, severity, kev, include_resolved, sort)
     return _findings(session, who, product, version, flt, offset, limit)
 
 

@@ -79,7 +79,8 @@ def demo(
     if report.cvd_case:
         out.print(
             f"CVD case {report.cvd_case}: researcher report on CVE-2020-16150, remediated in "
-            f"2.1.0, ICS-CERT informed (medsec cvd show {report.cvd_case})",
+            f"2.1.0, ICS-CERT informed, disclosed with advisory {report.advisory} "
+            f"(medsec cvd show {report.cvd_case})",
             highlight=False,
         )
     for path in report.advisory_files:

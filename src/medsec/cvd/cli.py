@@ -279,6 +279,21 @@ def cve(case: str, cve_id: str = typer.Argument(..., metavar="CVE-YYYY-NNNN")) -
     runtime.console.print(shown, highlight=False)
 
 
+@app.command("credit")
+def credit(
+    case: str,
+    name: str | None = typer.Argument(None, help="Credit as the finder asked, e.g. a name."),
+    none: bool = typer.Option(False, "--none", help="Remove the credit."),
+) -> None:
+    """Record how the finder wants to be credited in advisories (or --none)."""
+    if (name is None) == (not none):
+        raise InvalidInput("give a credit or --none, not both or neither")
+    with runtime.uow() as session:
+        row = links.set_credit(session, case=case, credit=name, actor=runtime.actor())
+        shown = f"case {row.receipt_id}: credit {row.credit or '(none)'}"
+    runtime.console.print(escape(shown), highlight=False)
+
+
 @app.command("coordinate")
 def coordinate(
     case: str,

@@ -23,7 +23,8 @@ def print_detail(data: dict[str, Any]) -> None:
     out.print(
         f"reported: {escape(rep['product'])} {escape(rep['version'])} via {data['source']}; "
         f"product {escape(data['product'] or '-')}; risk {data['risk']}; "
-        f"CVE {data['cve_id'] or '-'}; embargo {data['embargo_date'] or '-'}",
+        f"CVE {data['cve_id'] or '-'}; embargo {data['embargo_date'] or '-'}; "
+        f"credit {escape(data['credit'] or '-')}",
         highlight=False,
     )
     if data["held_for_review"]:

@@ -18,6 +18,7 @@ from medsec.products import service as products
 from medsec.vulns import service as vulns
 
 CVE_ID = re.compile(r"CVE-\d{4}-\d{4,}")
+CREDIT_CHARS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,5 +180,28 @@ def set_cve(session: Session, *, case: str, cve_id: str, actor: str) -> CvdCase:
         object_id=row.id,
         product_id=row.product_id,
         details={"receipt_id": row.receipt_id, "cve_id": value},
+    )
+    return row
+
+
+def set_credit(session: Session, *, case: str, credit: str | None, actor: str) -> CvdCase:
+    """Record how the finder asked to be credited in advisories (None: no credit)."""
+    row = resolve(session, case)
+    access.require_write(session, actor, row, rule="cvd credit")
+    value = " ".join(credit.split()) if credit else None
+    if value is not None and not 1 <= len(value) <= CREDIT_CHARS:
+        raise InvalidInput(f"a credit is 1 to {CREDIT_CHARS} characters")
+    if value == row.credit:
+        return row
+    row.credit = value
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="cvd.case.credit",
+        object_type="cvd_case",
+        object_id=row.id,
+        product_id=row.product_id,
+        details={"receipt_id": row.receipt_id, "credited": value is not None},
     )
     return row

@@ -77,6 +77,7 @@ def case_json(d: CaseDetail) -> dict[str, Any]:
         "product": d.product,
         "risk": c.risk,
         "cve_id": c.cve_id,
+        "credit": c.credit if d.finder_visible else None,
         "embargo_date": c.embargo_date.isoformat() if c.embargo_date else None,
         "source": c.source,
         "held_for_review": c.held_for_review,

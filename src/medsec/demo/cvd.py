@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from medsec.cvd import coordination, intake_service, links
 from medsec.cvd import service as cvd
 from medsec.demo import data
-from medsec.findings import listing
+from medsec.findings import decisions, listing
 from medsec.models.base import utcnow
 
 VULN = "CVE-2020-16150"
@@ -63,6 +63,16 @@ def build_cvd_case(session: Session, *, actor: str) -> str:
     links.link(session, case=case, actor=actor, product=data.PRODUCT, release="2.0.0")
     links.link(session, case=case, actor=actor, finding=found[VULN], vuln=VULN)
     links.set_cve(session, case=case, cve_id=VULN, actor=actor)
+    links.set_credit(session, case=case, credit="Ada Example", actor=actor)
+    decisions.decide(
+        session,
+        finding_id=found[VULN],
+        status="affected",
+        action_statement="install release 2.1.0 (Mbed TLS 2.28 LTS); until then keep the "
+        "gateway on the clinical VLAN",
+        reason=f"CVD case {case}: reproduced on 2.0.0 by the PSIRT",
+        actor=actor,
+    )
     cvd.set_risk(session, case=case, risk="uncontrolled", actor=actor)
     coordination.coordinate(
         session,
@@ -85,3 +95,25 @@ def build_cvd_case(session: Session, *, actor: str) -> str:
         now=start + timedelta(days=19),
     )
     return case
+
+
+def disclose_case(session: Session, *, case: str, tracking_id: str, actor: str) -> None:
+    """Disclose the demo case with the published advisory and tell the finder."""
+    at = utcnow().replace(microsecond=0)
+    cvd.transition(
+        session,
+        case=case,
+        action="disclose",
+        reason=f"advisory {tracking_id} published (remediation in 2.1.0)",
+        actor=actor,
+        now=at,
+    )
+    cvd.log_message(
+        session,
+        case=case,
+        text=f"Advisory {tracking_id} is published and credits you. Thank you for the report.",
+        actor=actor,
+        direction="outbound",
+        channel="e-mail",
+        now=at,
+    )

@@ -28,7 +28,7 @@ def build_advisory(
     adv = service.create(
         session,
         product=data.PRODUCT,
-        title=f"{data.PRODUCT}: OpenSSL and web portal vulnerabilities",
+        title=f"{data.PRODUCT}: OpenSSL, Mbed TLS and web portal vulnerabilities",
         actor=actor,
         vulnerabilities=service.decided_vulnerabilities(session, product=data.PRODUCT),
         clinician_note=CLINICIAN_NOTE,

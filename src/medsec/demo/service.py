@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from medsec.advisories import service as advisory_service
 from medsec.demo import advisories, data, documents, publication
 from medsec.demo import assessment as demo_assessment
 from medsec.demo import cvd as demo_cvd
@@ -38,6 +39,7 @@ class DemoReport:
     assessment: demo_assessment.AssessmentReport | None = None
     cvd_case: str | None = None
     advisory_files: list[Path] = field(default_factory=list)
+    advisory: str | None = None
 
 
 def build(session: Session, folder: Path) -> DemoReport:
@@ -104,10 +106,15 @@ def build(session: Session, folder: Path) -> DemoReport:
             for f in rows
         ]
     report.assessment = demo_assessment.assess(session)
-    report.cvd_case = demo_cvd.build_cvd_case(session, actor=demo_assessment.PSIRT)
+    report.cvd_case = case = demo_cvd.build_cvd_case(session, actor=demo_assessment.PSIRT)
     report.advisory_files = publication.build_advisory(
         session, home=folder, actor=demo_assessment.PSIRT
     )
+    (published,) = advisory_service.list_advisories(session, product=data.PRODUCT)
+    demo_cvd.disclose_case(
+        session, case=case, tracking_id=published.tracking_id, actor=demo_assessment.PSIRT
+    )
+    report.advisory = published.tracking_id
     return report
 
 

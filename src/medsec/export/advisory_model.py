@@ -249,6 +249,14 @@ class VulnId:
 
 
 @dataclass(frozen=True, slots=True)
+class Acknowledgment:
+    """Credit for a vulnerability (ISO/IEC 29147 7.4): who reported it, and for what."""
+
+    names: tuple[str, ...]
+    summary: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AdvisoryVulnerability:
     """One vulnerability of the advisory and the decisions for each product."""
 
@@ -264,6 +272,7 @@ class AdvisoryVulnerability:
     references: tuple[Reference, ...] = ()
     discovery_date: datetime | None = None
     release_date: datetime | None = None
+    acknowledgments: tuple[Acknowledgment, ...] = ()
 
     @property
     def name(self) -> str:

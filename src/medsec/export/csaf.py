@@ -266,6 +266,10 @@ def _vulnerability(
             "remediations": remediations,
             "scores": _scores(vuln),
             "references": [_reference(r) for r in vuln.references],
+            "acknowledgments": [
+                _compact({"names": list(a.names), "summary": a.summary})
+                for a in vuln.acknowledgments
+            ],
             "discovery_date": _date(vuln.discovery_date) if vuln.discovery_date else None,
             "release_date": _date(vuln.release_date) if vuln.release_date else None,
         }

@@ -58,6 +58,7 @@ class CvdCase(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     embargo_date: Mapped[date | None] = mapped_column(Date)
     cve_id: Mapped[str | None] = mapped_column(String(30), unique=True)
+    credit: Mapped[str | None] = mapped_column(Text)  # how the finder wants to be credited
     risk: Mapped[str] = mapped_column(String(20), default="unassessed")
     product_id: Mapped[int | None] = mapped_column(
         ForeignKey("product.id", ondelete="SET NULL"), index=True

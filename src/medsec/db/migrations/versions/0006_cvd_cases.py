@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("embargo_date", sa.Date(), nullable=True),
         sa.Column("cve_id", sa.String(length=30), nullable=True),
+        sa.Column("credit", sa.Text(), nullable=True),
         sa.Column("risk", sa.String(length=20), nullable=False),
         sa.Column("product_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
