@@ -144,7 +144,7 @@ def test_pages_list_show_and_move_a_case_with_csrf(client, world, fresh, session
     assert receipt not in client.get("/cvd/cases?state=received").text
     demo = client.get(f"/cvd/cases/{receipt}").text
     assert "Lucky 13" in demo and "ICS-CERT" in demo and "ada@research.example" in demo
-    assert "<option>close</option>" in demo
+    assert "<option>close</option>" in demo and "<dd>Ada Example</dd>" in demo
     page = client.get(f"/cvd/cases/{fresh}")
     assert page.status_code == 200 and "<option>acknowledge</option>" in page.text
     before = case_state(session_factory, fresh)
