@@ -23,6 +23,7 @@ class Settings:
     secret_key: str | None = None  # MEDSEC_SECRET_KEY; else MEDSEC_HOME/secret.key is made
     report_burst: int = 5  # MEDSEC_REPORT_BURST: public reports at once per client address
     report_per_hour: float = 6.0  # MEDSEC_REPORT_PER_HOUR: then this many more per hour
+    public_base_url: str | None = None  # MEDSEC_PUBLIC_BASE_URL: where the CSAF directory is
 
     @property
     def is_embedded(self) -> bool:
@@ -45,4 +46,5 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         secret_key=env.get("MEDSEC_SECRET_KEY") or None,
         report_burst=int(env.get("MEDSEC_REPORT_BURST") or 5),
         report_per_hour=float(env.get("MEDSEC_REPORT_PER_HOUR") or 6.0),
+        public_base_url=env.get("MEDSEC_PUBLIC_BASE_URL") or None,
     )

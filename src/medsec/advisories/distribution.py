@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -19,21 +20,27 @@ def directory(
     base_url: str,
     signer: tuple[Signer, PublicKey] | None = None,
 ) -> dict[str, bytes]:
-    """The provider directory of every TLP:WHITE interim/final advisory (latest revision)."""
+    """The provider directory of every TLP:WHITE interim/final advisory (latest revision);
+    ``last_updated`` is the newest revision's date, so the same advisories give the same bytes."""
     docs = [data for tlp, data in publish.published_documents(session) if tlp == PUBLIC_TLP]
     if not docs:
         raise InvalidInput("no TLP:WHITE advisory is published yet (medsec advisory publish)")
-    first = orjson.loads(docs[0])["document"]["publisher"]
+    parsed = [orjson.loads(d)["document"] for d in docs]
+    first = parsed[0]["publisher"]
     publisher = {k: first[k] for k in ("category", "name", "namespace")}
     sign, key = signer if signer else (None, None)
     return build_directory(
         docs,
         base_url=base_url,
         publisher=publisher,
-        last_updated=service.now(),
+        last_updated=max(_when(d["tracking"]["current_release_date"]) for d in parsed),
         sign=sign,
         public_key=key,
     )
+
+
+def _when(text: str) -> datetime:
+    return service.aware(datetime.fromisoformat(text))
 
 
 def notice_document(session: Session, *, tracking_id: str) -> dict[str, Any]:

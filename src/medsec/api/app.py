@@ -13,14 +13,17 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from medsec import __version__
+from medsec.advisories import api as advisories_api
 from medsec.api import problems, routes
 from medsec.api.deps import Unauthenticated
 from medsec.config import Settings, get_settings
 from medsec.cvd import api as cvd_api
 from medsec.cvd import http as cvd_http
+from medsec.cvd import staff_api as cvd_staff_api
 from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
 from medsec.errors import MedsecError
+from medsec.vulns import csaf_api
 from medsec.web import app as web_app
 from medsec.web.render import error_page
 from medsec.web.signing import secret_key
@@ -56,6 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes.router)
     app.include_router(cvd_api.router)
     cvd_http.install(app)
+    for extra in (cvd_staff_api.router, advisories_api.router, csaf_api.router):
+        app.include_router(extra)
     web_app.install(app)
     app.add_exception_handler(MedsecError, _on_medsec_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _on_validation)  # type: ignore[arg-type]

@@ -5,7 +5,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from medsec.advisories import served
+from medsec.advisories import web as advisory_pages
+from medsec.cvd import staff_web as cvd_pages
 from medsec.cvd import web as cvd_web
+from medsec.vulns import csaf_web as csaf_pages
 from medsec.web import auth, pages
 from medsec.web.ratelimit import RateLimiter
 from medsec.web.render import HERE, make_templates
@@ -23,4 +27,6 @@ def install(app: FastAPI) -> None:
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(cvd_web.router)
+    for extra in (served.router, cvd_pages.router, advisory_pages.router, csaf_pages.router):
+        app.include_router(extra)
     app.add_middleware(SecurityHeaders)

@@ -17,6 +17,7 @@ from medsec.findings import decisions, detail, overview, vex
 from medsec.products import service as products
 from medsec.risk import service as risk
 from medsec.sbom import service as sboms
+from medsec.vulns import csaf_queries
 from medsec.web.render import page
 from medsec.web.session import UserDep
 from medsec.web.svg import heat_map_svg
@@ -90,6 +91,10 @@ def release_page(
         "findings": found.items,
         "findings_total": found.total,
         "today": date.today(),
+        "vendor": [
+            v.to_dict()
+            for v in csaf_queries.product_statements(session, product=product, release=version)
+        ],
     }
     return page(request, "release.html", ctx)
 

@@ -16,6 +16,8 @@ HEADERS = {
     "cross-origin-opener-policy": "same-origin",
 }
 
+_KEEP = ("content-security-policy",)
+
 
 class SecurityHeaders:
     """ASGI middleware: the strict CSP and friends everywhere; no-store except static files."""
@@ -32,12 +34,16 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
+                given = message.get("headers", [])
+                own_csp = any(k.decode().lower() == "content-security-policy" for k, _ in given)
+                keep = _KEEP if own_csp else ()  # a page may set a stricter CSP of its own
                 headers = [
                     (k, v)
-                    for k, v in message.get("headers", [])
-                    if k.decode().lower() not in HEADERS and k.decode().lower() != "cache-control"
+                    for k, v in given
+                    if k.decode().lower() in keep
+                    or (k.decode().lower() not in HEADERS and k.decode().lower() != "cache-control")
                 ]
-                headers += [(k.encode(), v.encode()) for k, v in HEADERS.items()]
+                headers += [(k.encode(), v.encode()) for k, v in HEADERS.items() if k not in keep]
                 cache = "public, max-age=3600" if static else "no-store"
                 headers.append((b"cache-control", cache.encode()))
                 message["headers"] = headers

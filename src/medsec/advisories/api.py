@@ -1,0 +1,112 @@
+"""`/api/v1/advisories`: list, show, the exports, the customer notice and publishing.
+Thin: services only; every read checked with the viewer rule on the advisory's product."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from medsec.advisories import distribution, publish, service
+from medsec.api.deps import ApiPrincipal, Principal, SessionDep, require_read
+from medsec.export.notice_pdf import html_to_pdf
+from medsec.models import SecurityAdvisory
+from medsec.products import service as products
+
+router = APIRouter(prefix="/api/v1/advisories", tags=["advisories"])
+MEDIA = dict.fromkeys(("csaf", "cyclonedx-vex", "openvex"), "application/json")
+
+
+class PublishBody(BaseModel):
+    """A new revision: what it changes and its status."""
+
+    summary: str = Field(min_length=1, max_length=2000)
+    status: str = Field(default="final", max_length=20)
+
+
+def readable(session: SessionDep, who: ApiPrincipal, tracking_id: str) -> SecurityAdvisory:
+    """The advisory, when the account may read its product."""
+    adv = service.get(session, tracking_id)
+    prod, _ = service.product_of(session, adv)
+    require_read(session, who, prod.name)
+    return adv
+
+
+def listing(session: SessionDep, who: Principal, product: str | None) -> list[dict[str, Any]]:
+    """The advisories (of one product, or all) the account may see, in two queries."""
+    names = {p.id: p.name for p in products.list_products(session)}
+    return [
+        {
+            "tracking_id": a.tracking_id,
+            "title": a.title,
+            "product": names[a.product_id],
+            "profile": a.profile,
+            "tlp": a.tlp,
+            "status": a.status,
+            "version": a.version,
+            "updated": [a.updated_by, service.aware(a.updated_at).isoformat()],
+        }
+        for a in service.list_advisories(session, product=product)
+        if who.sees(names[a.product_id])
+    ]
+
+
+def attachment(name: str, data: bytes, media_type: str) -> Response:
+    """Bytes as a download named ``name``."""
+    disposition = f'attachment; filename="{name}"'
+    return Response(data, media_type=media_type, headers={"content-disposition": disposition})
+
+
+@router.get("")
+def list_advisories(
+    session: SessionDep, who: ApiPrincipal, product: str | None = None
+) -> list[dict[str, Any]]:
+    """The advisories of the products the account may see (or of one `?product=`)."""
+    require_read(session, who, product)
+    return listing(session, who, product)
+
+
+@router.get("/{tracking_id}")
+def show_advisory(tracking_id: str, session: SessionDep, who: ApiPrincipal) -> dict[str, Any]:
+    """One advisory as `medsec advisory show --format json`."""
+    return service.summary(session, readable(session, who, tracking_id))
+
+
+@router.get("/{tracking_id}/{fmt}", response_class=Response)
+def export(
+    tracking_id: str,
+    fmt: str,
+    session: SessionDep,
+    who: ApiPrincipal,
+) -> Response:
+    """`csaf`, `cyclonedx-vex` or `openvex` (latest revision, else the draft; the CLI's bytes),
+    or the customer notice as `notice.html` / `notice.pdf`."""
+    readable(session, who, tracking_id)
+    if fmt == "notice.html":
+        html = distribution.notice_html(session, tracking_id=tracking_id)
+        return attachment(f"{tracking_id}-notice.html", html.encode(), "text/html; charset=utf-8")
+    if fmt == "notice.pdf":
+        html = distribution.notice_html(session, tracking_id=tracking_id)
+        return attachment(f"{tracking_id}-notice.pdf", html_to_pdf(html), "application/pdf")
+    name, data = publish.document(session, tracking_id=tracking_id, fmt=fmt)
+    return attachment(name, data, MEDIA[fmt])
+
+
+@router.post("/{tracking_id}/publish", status_code=201)
+def publish_revision(
+    tracking_id: str, body: PublishBody, session: SessionDep, who: ApiPrincipal
+) -> dict[str, Any]:
+    """Publish a new revision validated as CSAF 2.0 (reviewer role), as `advisory publish`."""
+    readable(session, who, tracking_id)
+    rev = publish.publish(
+        session, tracking_id=tracking_id, summary=body.summary, status=body.status, actor=who.actor
+    )
+    return {
+        "tracking_id": tracking_id,
+        "number": rev.number,
+        "status": rev.status,
+        "sha256": rev.sha256,
+        "date": service.aware(rev.date).isoformat(),
+    }
