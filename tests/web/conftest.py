@@ -4,6 +4,7 @@ tokens and passwords, and the app on the test database."""
 from __future__ import annotations
 
 import pytest
+from _browser import browser, live_server, page  # noqa: F401  (fixtures for the browser tests)
 from _web import (
     ADMIN,
     HOSTILE_RELEASE,

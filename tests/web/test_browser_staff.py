@@ -6,26 +6,26 @@ from __future__ import annotations
 import json
 
 import pytest
+from _browser import login, shoot
 from _web import ADMIN
-from test_browser import _login, _shoot, browser, live_server, page  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
 
 def test_case_to_closed_then_the_advisory_notice_and_the_directory(
-    page,  # noqa: F811
-    live_server,  # noqa: F811
+    page,
+    live_server,
     web_world,
     tmp_path,
 ):
     base = live_server
-    _login(page, base, ADMIN, web_world.passwords[ADMIN])
+    login(page, base, ADMIN, web_world.passwords[ADMIN])
     page.click("header nav >> text=CVD cases")
     assert page.locator("h1").inner_text().startswith("CVD cases")
     page.click("table.cases tbody a >> nth=0")
     assert page.locator("#case-state").inner_text() == "disclosed"
     assert "Lucky 13" in page.locator("#report").inner_text()
-    _shoot(page, tmp_path, "cvd-case")
+    shoot(page, tmp_path, "cvd-case")
     page.select_option("select[name=action]", "close")
     page.fill("textarea[name=reason]", "handling complete (browser test)")
     page.click("text=Apply")
@@ -33,7 +33,7 @@ def test_case_to_closed_then_the_advisory_notice_and_the_directory(
     assert page.locator("#case-state").inner_text() == "closed"
     last = page.locator("table.history tr.ev-state").last.inner_text()
     assert "disclosed → closed" in last and "web:psirt" in last
-    _shoot(page, tmp_path, "cvd-case-closed")
+    shoot(page, tmp_path, "cvd-case-closed")
     page.click("header nav >> text=Advisories")
     page.click("table.advisories tbody a >> nth=0")
     assert page.locator("#advisory-status").inner_text() == "final"
@@ -42,7 +42,7 @@ def test_case_to_closed_then_the_advisory_notice_and_the_directory(
     assert page.locator("h2", has_text="What is affected").count() == 1
     border = page.evaluate("getComputedStyle(document.querySelector('h2')).borderBottomStyle")
     assert border == "solid"  # the notice's own stylesheet applies: its CSP names its hash
-    _shoot(page, tmp_path, "notice")
+    shoot(page, tmp_path, "notice")
     response = page.goto(base + "/.well-known/csaf/provider-metadata.json")
     assert response.status == 200
     assert response.headers["content-type"] == "application/json"

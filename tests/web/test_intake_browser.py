@@ -7,7 +7,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from test_browser import _shoot, browser, live_server, page  # noqa: F401  (shared fixtures)
+from _browser import shoot
 from test_intake_web import Clock
 
 pytestmark = pytest.mark.browser
@@ -34,8 +34,8 @@ def _clean(pg) -> None:
 
 
 def test_a_finder_reports_follows_the_private_link_and_replies(
-    page,  # noqa: F811
-    live_server,  # noqa: F811
+    page,
+    live_server,
     intake_app,
     session_factory,
     tmp_path,
@@ -50,7 +50,7 @@ def test_a_finder_reports_follows_the_private_link_and_replies(
     assert page.locator("h1").inner_text() == "Report a vulnerability"
     box = page.locator("input[name=website]").bounding_box()
     assert box is not None and box["x"] + box["width"] <= 0  # the honeypot is off-screen
-    _shoot(page, tmp_path, "report-form")
+    shoot(page, tmp_path, "report-form")
     page.fill("#f-product", "Infusion pump IP-200")
     page.fill("#f-version", "4.1.2")
     page.fill("#f-description", DESCRIPTION)
@@ -76,7 +76,7 @@ def test_a_finder_reports_follows_the_private_link_and_replies(
     token = page.locator("#status-token").inner_text()
     link = page.locator("#status-link").get_attribute("href")
     assert link == f"{base}/report/status/{receipt}#token={token}"
-    _shoot(page, tmp_path, "report-receipt")
+    shoot(page, tmp_path, "report-receipt")
     _clean(page)
 
     status = page.context.new_page()
@@ -94,7 +94,7 @@ def test_a_finder_reports_follows_the_private_link_and_replies(
     assert "Your message was added." in status.locator(".flash.good").inner_text()
     assert status.locator("ol.messages li .text").last.inner_text() == REPLY
     assert status.locator("ol.messages img, ol.messages b").count() == 0
-    _shoot(status, tmp_path, "report-status")
+    shoot(status, tmp_path, "report-status")
     _clean(status)
     for url in page.requests + status.requests:
         assert url.startswith(base), url
@@ -109,7 +109,7 @@ def test_a_finder_reports_follows_the_private_link_and_replies(
         assert s.query(CvdAttachment).one().name == "poc.txt"
 
 
-def test_without_javascript_the_finder_pastes_the_token(browser, live_server, intake_client):  # noqa: F811
+def test_without_javascript_the_finder_pastes_the_token(browser, live_server, intake_client):
     body = intake_client.post(
         "/api/v1/cvd/reports",
         json={"product": "IP-200", "version": "4", "description": "a long enough description"},
