@@ -85,6 +85,24 @@ def findings_of(session: Session, release_id: int) -> list[Finding]:
     return list(session.execute(select(Finding).where(Finding.release_id == release_id)).scalars())
 
 
+FINDING_STATE = (Finding.id, Finding.component_key, Finding.vulnerability_id, Finding.status)
+
+
+def finding_states(session: Session, release_id: int) -> list[Any]:
+    """(id, component_key, vulnerability_id, status) of every finding of a release (light rows)."""
+    stmt = select(Finding.release_id, *FINDING_STATE).where(Finding.release_id == release_id)
+    return list(session.execute(stmt))
+
+
+def finding_states_of_groups(session: Session, vulnerability_ids: Sequence[int]) -> list[Any]:
+    """Light rows (with release_id) of every finding, in any release, of the vulnerabilities."""
+    out: list[Any] = []
+    for part in chunks(sorted(set(vulnerability_ids))):
+        stmt = select(Finding.release_id, *FINDING_STATE).where(Finding.vulnerability_id.in_(part))
+        out.extend(session.execute(stmt))
+    return out
+
+
 def findings_of_groups(session: Session, vulnerability_ids: Sequence[int]) -> list[Finding]:
     """Every finding, in any release, of the given vulnerabilities (their index finds them)."""
     out: list[Finding] = []
