@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -110,6 +113,20 @@ def _form_matcher(rows: list[Any], report: MatchReport) -> tuple[Matcher, dict[s
 FULL_BATCH_COMPONENTS = 250_000  # releases matched with one advisory index (bounds memory)
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a batch is matched: the run allocates millions of
+    acyclic objects that it keeps, which the collector would otherwise walk again and again
+    (about a third of the CPU time at 100k components, more with the heap at 1M)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _full(session: Session, pairs: list[tuple[int, int]], report: MatchReport) -> None:
     """Match every component of the given releases, a batch of releases per advisory index."""
     sizes = repo.component_counts(session, [s for _, s in pairs])
@@ -117,12 +134,14 @@ def _full(session: Session, pairs: list[tuple[int, int]], report: MatchReport) -
     total = 0
     for pair in pairs:
         if batch and total + sizes.get(pair[1], 0) > FULL_BATCH_COMPONENTS:
-            _full_batch(session, batch, report)
+            with _gc_paused():
+                _full_batch(session, batch, report)
             batch, total = [], 0
         batch.append(pair)
         total += sizes.get(pair[1], 0)
     if batch:
-        _full_batch(session, batch, report)
+        with _gc_paused():
+            _full_batch(session, batch, report)
 
 
 def _full_batch(session: Session, pairs: list[tuple[int, int]], report: MatchReport) -> None:
