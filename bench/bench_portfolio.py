@@ -133,10 +133,12 @@ def phase_stored(work: Path, releases: int) -> None:
     gc.collect()
     reset_peak()
     base = rss_mb()
+    cpu = time.process_time()
     with unit_of_work(factory) as s:
         t_full, rep = timed(lambda: findings.match(s, actor="bench", full=True))
+    cpu = time.process_time() - cpu
     print(
-        f"stored: match(full=True) {t_full:.1f} s ({rep.components:,} components, "
+        f"stored: match(full=True) {t_full:.1f} s (CPU {cpu:.1f} s; {rep.components:,} components, "
         f"{rep.advisories:,} advisories, {rep.new:,} new findings), peak RSS "
         f"{peak_mb():,.0f} MB (before: {base:,.0f} MB)"
     )

@@ -161,7 +161,11 @@ def _match(factory, **kw) -> findings.MatchReport:
         return findings.match(s, actor="t", **kw)
 
 
-def test_stored_rematch_equals_the_engine_on_full_records(session_factory, shared_data, tmp_path):
+@pytest.mark.parametrize("join_from", [0, 10**9], ids=["semi-join", "key-lists"])
+def test_stored_rematch_equals_the_engine_on_full_records(
+    session_factory, shared_data, tmp_path, monkeypatch, join_from
+):
+    monkeypatch.setattr(findings, "JOIN_FROM_COMPONENTS", join_from)
     _load(session_factory, shared_data, tmp_path)
     report = _match(session_factory, full=True)
     with unit_of_work(session_factory) as s:

@@ -8,7 +8,7 @@ and one executemany per statement shape.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -38,6 +38,13 @@ RESOLVED_COLUMNS = ("status", "resolved_at")
 RESOLVED_REASON = {"reason": "no longer matches the current SBOM and records"}
 
 
+class Origin(NamedTuple):
+    """Where a matched record comes from: its source and vulnerability (group) id."""
+
+    source: str
+    vulnerability_id: int
+
+
 def component_key(row: Any) -> str:
     """The identity a finding is kept under across SBOM revisions: purl, else group/name@version."""
     if row.purl:
@@ -65,7 +72,7 @@ class Writer:
 
 
 def desired_findings(
-    comps: Sequence[Any], hits: Sequence[Hit], adv_by_source_id: dict[str, Any]
+    comps: Sequence[Any], hits: Sequence[Hit], adv_by_source_id: dict[str, Origin]
 ) -> dict[tuple[str, int], tuple[int, list[dict[str, Any]]]]:
     """(component key, vulnerability id) -> (component id, explanations) of the hits."""
     comp_by_id = {r.id: r for r in comps}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import gc
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,26 +91,30 @@ def _candidates(rows: list[Any]) -> list[Candidate]:
     return [Candidate(r.id, r.purl, r.cpe, r.version) for r in rows if r.purl or r.cpe]
 
 
-def _matcher(rows: list[Any], report: MatchReport) -> tuple[Matcher, dict[str, Any]]:
-    """One index over the advisory rows for the whole run, and rows by record id."""
+def _origins(rows: list[Any], report: MatchReport) -> dict[str, reconcile.Origin]:
+    """Record id -> source and vulnerability of the first advisory row with that id."""
     report.advisories += len(rows)
-    by_record: dict[str, Any] = {}
+    by_record: dict[str, reconcile.Origin] = {}
     for row in rows:
-        by_record.setdefault(row.source_id, row)
-    return Matcher(codec.to_match_record(r) for r in rows), by_record
+        if row.source_id not in by_record:
+            by_record[row.source_id] = reconcile.Origin(row.source, row.vulnerability_id)
+    return by_record
+
+
+def _matcher(rows: list[Any], report: MatchReport) -> tuple[Matcher, dict[str, Any]]:
+    """One index over the advisory rows for the whole run, and their origins by record id."""
+    return Matcher(codec.to_match_record(r) for r in rows), _origins(rows, report)
 
 
 def _form_matcher(rows: list[Any], report: MatchReport) -> tuple[Matcher, dict[str, Any]]:
     """``_matcher`` from the advisories' compact match forms (no full record decoded)."""
-    report.advisories += len(rows)
-    by_record: dict[str, Any] = {}
-    for row in rows:
-        by_record.setdefault(row.source_id, row)
-    packages, cpe_records = codec.match_parts(rows)
-    return Matcher.of(AdvisoryIndex.build_plain(packages), CpeIndex.build(cpe_records)), by_record
+    cpe_records: list[Any] = []
+    advisories = AdvisoryIndex.build_plain(codec.match_parts(rows, cpe_records))
+    return Matcher.of(advisories, CpeIndex.build(cpe_records)), _origins(rows, report)
 
 
-FULL_BATCH_COMPONENTS = 250_000  # releases matched with one advisory index (bounds memory)
+JOIN_FROM_COMPONENTS = 20_000  # above: the database finds the advisories by a semi-join
+FULL_BATCH_COMPONENTS = 1_500_000  # releases matched with one advisory index (bounds memory)
 
 
 @contextmanager
@@ -145,8 +149,12 @@ def _full(session: Session, pairs: list[tuple[int, int]], report: MatchReport) -
 
 
 def _full_batch(session: Session, pairs: list[tuple[int, int]], report: MatchReport) -> None:
-    keys = repo.lookup_keys_of(session, [s for _, s in pairs])
-    rows = vuln_repo.match_forms_for_keys(session, sorted(keys))
+    sbom_ids = [s for _, s in pairs]
+    if sum(repo.component_counts(session, sbom_ids).values()) > JOIN_FROM_COMPONENTS:
+        rows = vuln_repo.match_forms_of_sboms(session, sbom_ids)
+    else:
+        keys = repo.lookup_keys_of(session, sbom_ids)
+        rows = vuln_repo.match_forms_for_keys(session, sorted(keys))
     matcher, by_record = _form_matcher(rows, report)
     del rows
     writer = reconcile.Writer(session)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from sys import intern
 from typing import Any
 
 import orjson
@@ -74,15 +75,21 @@ def match_form(values: Any) -> str:
     return orjson.dumps(form).decode()
 
 
-def match_parts(rows: Iterable[Any]) -> tuple[list[tuple[str, list[Any]]], list[VulnRecord]]:
-    """From rows (source, source_id, match_form): the compact affected packages of every
-    non-withdrawn record, and the records with CPE configurations (only what matching reads)."""
-    packages: list[tuple[str, list[Any]]] = []
-    cpe_records: list[VulnRecord] = []
+def match_parts(
+    rows: Iterable[Any], cpe_records: list[VulnRecord]
+) -> Iterator[tuple[str, list[Any]]]:
+    """From rows (source, source_id, match_form), one at a time: the compact affected packages
+    of every non-withdrawn record; records with CPE configurations are appended to
+    ``cpe_records`` (only what matching reads). Version strings are interned: the same
+    versions recur across records, and the index keeps them."""
     for row in rows:
         withdrawn, affected, configurations = orjson.loads(row.match_form)
         if affected and not withdrawn:
-            packages.append((row.source_id, affected))
+            for package in affected:
+                for rng in package[2]:
+                    rng[1] = [(kind, intern(value)) for kind, value in rng[1]]
+                package[3] = [intern(v) for v in package[3]]
+            yield row.source_id, affected
         if configurations:
             cpe_records.append(
                 VulnRecord(
@@ -91,7 +98,6 @@ def match_parts(rows: Iterable[Any]) -> tuple[list[tuple[str, list[Any]]], list[
                     configurations=tuple(_configuration(c) for c in configurations),
                 )
             )
-    return packages, cpe_records
 
 
 def _plain(items: tuple[Any, ...]) -> list[Any]:

@@ -6,10 +6,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from medsec.models import Advisory, AdvisoryKey, EpssRow, KevEntryRow, VulnAlias, Vulnerability
+from medsec.models import (
+    Advisory,
+    AdvisoryKey,
+    Component,
+    EpssRow,
+    KevEntryRow,
+    VulnAlias,
+    Vulnerability,
+)
 from medsec.vulns import codec
 
 CHUNK = 900
@@ -186,6 +194,37 @@ def match_forms_for_keys(session: Session, keys: Sequence[tuple[str, str, str]])
                 )
             )
             rows.update((row.id, row) for row in session.execute(stmt))
+    return _with_forms(session, rows)
+
+
+def match_forms_of_sboms(session: Session, sbom_ids: Sequence[int]) -> list[Any]:
+    """``match_forms_for_keys`` of every lookup key of the SBOMs' components, found by the
+    database (a semi-join of advisory keys with the component key indexes): for large batches,
+    where sending the keys themselves would take hundreds of thousands of parameters."""
+    rows: dict[int, Any] = {}
+    for part in chunks(sorted(set(sbom_ids))):
+        pkg = exists().where(
+            Component.pkg_space == AdvisoryKey.space,
+            Component.pkg_name == AdvisoryKey.name,
+            Component.sbom_id.in_(part),
+        )
+        cpe = exists().where(Component.cpe_key == AdvisoryKey.name, Component.sbom_id.in_(part))
+        stmt = (
+            select(*FORM_COLUMNS)
+            .join(AdvisoryKey, AdvisoryKey.advisory_id == Advisory.id)
+            .where(
+                or_(
+                    and_(AdvisoryKey.kind == "pkg", pkg),
+                    and_(AdvisoryKey.kind == "cpe", AdvisoryKey.space == "cpe", cpe),
+                )
+            )
+        )
+        rows.update((row.id, row) for row in session.execute(stmt))
+    return _with_forms(session, rows)
+
+
+def _with_forms(session: Session, rows: dict[int, Any]) -> list[Any]:
+    """The rows in id order, the form derived for those stored without one."""
     missing = [i for i, row in rows.items() if row.match_form is None]
     for part in chunks(sorted(missing)):  # rows stored without the form: derived here
         stmt = select(*MATCH_COLUMNS).where(Advisory.id.in_(part))
