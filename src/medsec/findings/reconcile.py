@@ -115,8 +115,13 @@ def reconcile(
     for fid, key in zip(ids, new_keys, strict=True):
         cid, expl = desired[key]
         head = _processed(writer.new_p[:5], (fid, release_id, key[0], cid, key[1]))
-        rows.append((*head, "active", *stamp, None, writer.new_p[9](expl)))
-        events.append((fid, ev_now, "new", _event_details(writer, {"matched_by": expl})))
+        stored = writer.new_p[9](expl)
+        if isinstance(stored, str):  # JSON text: the event's {"matched_by": ...} around it
+            details: Any = '{"matched_by":' + stored + "}"
+        else:
+            details = _event_details(writer, {"matched_by": expl})
+        rows.append((*head, "active", *stamp, None, stored))
+        events.append((fid, ev_now, "new", details))
     bulk.insert_rows(session, FINDINGS, NEW_COLUMNS, rows)
     seen: list[tuple[Any, ...]] = []
     resolved: list[tuple[Any, ...]] = []
