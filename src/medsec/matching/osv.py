@@ -13,7 +13,7 @@ versions never raise: they give a non-affected verdict that says why.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from medsec.core.versions import InvalidVersion, Key, version_key
@@ -60,7 +60,22 @@ class PreparedAffected:
     scheme: str
     ranges: tuple[PreparedRange, ...]
     listed: frozenset[str]
-    listed_keys: dict[Key, str]
+    versions: Sequence[str] = ()  # as listed, in order: ``listed_keys`` is derived from them
+    _keys: list[dict[Key, str]] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def listed_keys(self) -> dict[Key, str]:
+        """Sort key -> listed version (the first one listed with that key); the versions that
+        do not parse are left out. Parsed on first use: most entries never need it."""
+        if not self._keys:
+            keys: dict[Key, str] = {}
+            for v in self.versions:
+                try:
+                    keys.setdefault(version_key(self.scheme, v), v)
+                except InvalidVersion:
+                    continue
+            self._keys.append(keys)
+        return self._keys[0]
 
 
 def range_scheme(range_type: str, scheme: str) -> str | None:
@@ -117,13 +132,7 @@ def prepare_plain(
     prepared = tuple(
         _prepare_range(i, rng_type, events, scheme) for i, (rng_type, events) in enumerate(ranges)
     )
-    keys: dict[Key, str] = {}
-    for v in versions:
-        try:
-            keys.setdefault(version_key(scheme, v), v)
-        except InvalidVersion:
-            continue
-    return PreparedAffected(scheme, prepared, frozenset(versions), keys)
+    return PreparedAffected(scheme, prepared, frozenset(versions), versions)
 
 
 def _walk(rng: PreparedRange, vkey: Key, version: str, scheme: str) -> RangeVerdict | None:
