@@ -42,9 +42,21 @@ def match_states(session: Session) -> dict[int, MatchState]:
     return {m.release_id: m for m in session.execute(select(MatchState)).scalars()}
 
 
+MATCH_COMPONENT_COLS = (
+    Component.id,
+    Component.group,
+    Component.name,
+    Component.version,
+    Component.purl,
+    Component.cpe,
+)
+
+
 def components(session: Session, sbom_id: int) -> list[Any]:
-    """The matching-relevant columns of an SBOM's components."""
-    return list(session.execute(select(*COMPONENT_COLS).where(Component.sbom_id == sbom_id)))
+    """What matching and finding keys read of an SBOM's components (id, group, name,
+    version, purl, cpe)."""
+    stmt = select(*MATCH_COMPONENT_COLS).where(Component.sbom_id == sbom_id)
+    return list(session.execute(stmt))
 
 
 def components_by_keys(
