@@ -225,3 +225,21 @@ def test_migration_backfills_the_form_of_stored_advisories(shared_data, tmp_path
         rows = list(s.execute(select(Advisory)).scalars())
         assert {a.id: a.match_form for a in rows} == stored
         assert all(a.match_form == codec.match_form(a) for a in rows)
+
+
+def test_findings_added_after_a_bulk_match_get_fresh_ids(session_factory, shared_data, tmp_path):
+    _load(session_factory, shared_data, tmp_path)
+    _match(session_factory, full=True)
+    with unit_of_work(session_factory) as s:
+        bulk_ids = set(s.execute(select(Finding.id)).scalars())
+        some = s.execute(select(Finding)).scalars().first()
+        assert some is not None and bulk_ids
+        extra = Finding(
+            release_id=some.release_id,
+            component_key="name:added-later@1",
+            vulnerability_id=some.vulnerability_id,
+            explanations=[],
+        )
+        s.add(extra)
+        s.flush()  # the database's own id (a sequence on PostgreSQL) is above the reserved ones
+        assert extra.id not in bulk_ids and extra.id > max(bulk_ids)
