@@ -243,3 +243,58 @@ def test_findings_added_after_a_bulk_match_get_fresh_ids(session_factory, shared
         s.add(extra)
         s.flush()  # the database's own id (a sequence on PostgreSQL) is above the reserved ones
         assert extra.id not in bulk_ids and extra.id > max(bulk_ids)
+
+
+def _osv_file(path: Path, modified: str, **extra: Any) -> Path:
+    record = {
+        "schema_version": "1.6.0",
+        "id": "TEST-1",
+        "modified": modified,
+        "affected": [
+            {
+                "package": {"ecosystem": "npm", "name": "lib"},
+                "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "2.0.0"}]}],
+            }
+        ],
+        **extra,
+    }
+    path.write_bytes(orjson.dumps(record))
+    return path
+
+
+def test_updated_and_withdrawn_records_change_their_form(session_factory, tmp_path):
+    comps = [
+        {
+            "type": "library",
+            "bom-ref": "a",
+            "name": "lib",
+            "version": "1.0.0",
+            "purl": "pkg:npm/lib@1.0.0",
+        }
+    ]
+    sbom = {"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1, "components": comps}
+    with unit_of_work(session_factory) as s:
+        sboms.import_sbom(
+            s, data=orjson.dumps(sbom), source_name="x.json", product="P", version="1", actor="t"
+        )
+    feed = tmp_path / "a.json"
+    with unit_of_work(session_factory) as s:
+        vulns.import_feed(s, path=_osv_file(feed, "2024-01-01T00:00:00Z"), actor="t")
+    assert _match(session_factory, full=True).new == 1
+    fixed_early = _osv_file(feed, "2024-02-01T00:00:00Z")
+    record = orjson.loads(fixed_early.read_bytes())
+    record["affected"][0]["ranges"][0]["events"][1] = {"fixed": "0.5.0"}
+    fixed_early.write_bytes(orjson.dumps(record))
+    with unit_of_work(session_factory) as s:
+        assert vulns.import_feed(s, path=fixed_early, actor="t").updated == 1
+    assert _match(session_factory, full=True).resolved == 1  # 1.0.0 is no longer affected
+    with unit_of_work(session_factory) as s:
+        vulns.import_feed(s, path=_osv_file(feed, "2024-03-01T00:00:00Z"), actor="t")
+    assert _match(session_factory, full=True).reopened == 1
+    withdrawn = _osv_file(feed, "2024-04-01T00:00:00Z", withdrawn="2024-04-01T00:00:00Z")
+    with unit_of_work(session_factory) as s:
+        vulns.import_feed(s, path=withdrawn, actor="t")
+        form = s.execute(select(Advisory.match_form)).scalar_one()
+        assert orjson.loads(form)[0] is True
+    report = _match(session_factory, full=True)
+    assert (report.resolved, report.active) == (1, 0)
