@@ -75,7 +75,7 @@ def desired_findings(
     comps: Sequence[Any], hits: Sequence[Hit], adv_by_source_id: dict[str, Origin]
 ) -> dict[tuple[str, int], tuple[int, list[dict[str, Any]]]]:
     """(component key, vulnerability id) -> (component id, explanations) of the hits."""
-    comp_by_id = {r.id: r for r in comps}
+    comp_by_id = {r[0]: r for r in comps}  # every component row starts with its id
     keys: dict[int, str] = {}
     desired: dict[tuple[str, int], tuple[int, list[dict[str, Any]]]] = {}
     for h in hits:

@@ -71,7 +71,7 @@ def components_by_keys(
     rather than scanning every component of the SBOMs); the SBOM filter is applied here.
     """
     wanted = set(sbom_ids)
-    cols = (Component.sbom_id, *COMPONENT_COLS)
+    cols = (*COMPONENT_COLS, Component.sbom_id)  # id first, as in every component row
     out: dict[int, Any] = {}
     by_space: dict[str, list[str]] = {}
     for space, name in pkg_keys:

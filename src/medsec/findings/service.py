@@ -91,6 +91,12 @@ def _candidates(rows: list[Any]) -> list[Candidate]:
     return [Candidate(r.id, r.purl, r.cpe, r.version) for r in rows if r.purl or r.cpe]
 
 
+def _match_candidates(rows: list[Any]) -> list[Candidate]:
+    """``_candidates`` of ``repo.components`` rows, unpacked by position (a row's attribute
+    lookup costs more than building the candidate)."""
+    return [Candidate(i, purl, cpe, v) for i, _g, _n, v, purl, cpe in rows if purl or cpe]
+
+
 def _origins(rows: list[Any], report: MatchReport) -> dict[str, reconcile.Origin]:
     """Record id -> source and vulnerability of the first advisory row with that id."""
     report.advisories += len(rows)
@@ -161,8 +167,8 @@ def _full_batch(session: Session, pairs: list[tuple[int, int]], report: MatchRep
     for release_id, sbom_id in pairs:
         comps = repo.components(session, sbom_id)
         report.components += len(comps)
-        cpes = [r.cpe for r in comps if r.cpe]
-        hits, misses = matcher.match(_candidates(comps), cpes)
+        cands = _match_candidates(comps)
+        hits, misses = matcher.match(cands, [c.cpe for c in cands if c.cpe])
         _count_misses(misses, report)
         existing = repo.finding_states(session, release_id)
         _reconcile(writer, release_id, comps, hits, by_record, existing, report)
