@@ -69,6 +69,7 @@ class Writer:
         self.event_p = bulk.bind_processors(session, FINDING_EVENTS, EVENT_COLUMNS)
         self.seen_p = bulk.bind_processors(session, FINDINGS, (*SEEN_COLUMNS, "id"))
         self.resolved_p = bulk.bind_processors(session, FINDINGS, (*RESOLVED_COLUMNS, "id"))
+        self.process_head = any(p is not None for p in self.new_p[:5])  # ids and text
 
 
 def desired_findings(
@@ -114,7 +115,9 @@ def reconcile(
     ev_now = _processed(writer.event_p[1:2], (now,))[0]
     for fid, key in zip(ids, new_keys, strict=True):
         cid, expl = desired[key]
-        head = _processed(writer.new_p[:5], (fid, release_id, key[0], cid, key[1]))
+        head = (fid, release_id, key[0], cid, key[1])
+        if writer.process_head:
+            head = _processed(writer.new_p[:5], head)
         stored = writer.new_p[9](expl)
         if isinstance(stored, str):  # JSON text: the event's {"matched_by": ...} around it
             details: Any = '{"matched_by":' + stored + "}"
