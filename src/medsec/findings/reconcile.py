@@ -127,6 +127,8 @@ def reconcile(
         events.append((fid, ev_now, "new", details))
     bulk.insert_rows(session, FINDINGS, NEW_COLUMNS, rows)
     seen: list[tuple[Any, ...]] = []
+    seen_head = _processed(writer.seen_p[:2], ("active", None))
+    seen_now = _processed(writer.seen_p[3:4], (now,))[0]
     resolved: list[tuple[Any, ...]] = []
     reopened = 0
     for key, f in current.items():
@@ -136,7 +138,10 @@ def reconcile(
                 details = _event_details(writer, {"matched_by": expl})
                 events.append((f.id, ev_now, "reopened", details))
                 reopened += 1
-            seen.append(_processed(writer.seen_p, ("active", None, cid, now, expl, f.id)))
+            if writer.process_head:
+                seen.append(_processed(writer.seen_p, ("active", None, cid, now, expl, f.id)))
+            else:  # only the explanations need binding: the rest is the same for every row
+                seen.append((*seen_head, cid, seen_now, writer.seen_p[4](expl), f.id))
         elif f.status == "active":
             events.append((f.id, ev_now, "resolved", _event_details(writer, RESOLVED_REASON)))
             resolved.append(_processed(writer.resolved_p, ("resolved", now, f.id)))
