@@ -42,9 +42,21 @@ def match_states(session: Session) -> dict[int, MatchState]:
     return {m.release_id: m for m in session.execute(select(MatchState)).scalars()}
 
 
+MATCH_COMPONENT_COLS = (
+    Component.id,
+    Component.group,
+    Component.name,
+    Component.version,
+    Component.purl,
+    Component.cpe,
+)
+
+
 def components(session: Session, sbom_id: int) -> list[Any]:
-    """The matching-relevant columns of an SBOM's components."""
-    return list(session.execute(select(*COMPONENT_COLS).where(Component.sbom_id == sbom_id)))
+    """What matching and finding keys read of an SBOM's components (id, group, name,
+    version, purl, cpe)."""
+    stmt = select(*MATCH_COMPONENT_COLS).where(Component.sbom_id == sbom_id)
+    return list(session.execute(stmt))
 
 
 def components_by_keys(
@@ -59,7 +71,7 @@ def components_by_keys(
     rather than scanning every component of the SBOMs); the SBOM filter is applied here.
     """
     wanted = set(sbom_ids)
-    cols = (Component.sbom_id, *COMPONENT_COLS)
+    cols = (*COMPONENT_COLS, Component.sbom_id)  # id first, as in every component row
     out: dict[int, Any] = {}
     by_space: dict[str, list[str]] = {}
     for space, name in pkg_keys:
@@ -83,6 +95,24 @@ def release_cpes(session: Session, sbom_id: int) -> list[str]:
 def findings_of(session: Session, release_id: int) -> list[Finding]:
     """Every finding of a release."""
     return list(session.execute(select(Finding).where(Finding.release_id == release_id)).scalars())
+
+
+FINDING_STATE = (Finding.id, Finding.component_key, Finding.vulnerability_id, Finding.status)
+
+
+def finding_states(session: Session, release_id: int) -> list[Any]:
+    """(id, component_key, vulnerability_id, status) of every finding of a release (light rows)."""
+    stmt = select(Finding.release_id, *FINDING_STATE).where(Finding.release_id == release_id)
+    return list(session.execute(stmt))
+
+
+def finding_states_of_groups(session: Session, vulnerability_ids: Sequence[int]) -> list[Any]:
+    """Light rows (with release_id) of every finding, in any release, of the vulnerabilities."""
+    out: list[Any] = []
+    for part in chunks(sorted(set(vulnerability_ids))):
+        stmt = select(Finding.release_id, *FINDING_STATE).where(Finding.vulnerability_id.in_(part))
+        out.extend(session.execute(stmt))
+    return out
 
 
 def findings_of_groups(session: Session, vulnerability_ids: Sequence[int]) -> list[Finding]:

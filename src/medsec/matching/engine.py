@@ -53,6 +53,13 @@ class Matcher:
         self.advisories = AdvisoryIndex.build(r for r in records if r.affected)
         self.cpes = CpeIndex.build(r for r in records if r.configurations)
 
+    @classmethod
+    def of(cls, advisories: AdvisoryIndex, cpes: CpeIndex) -> Matcher:
+        """A matcher over indexes built elsewhere (e.g. from compact stored forms)."""
+        matcher = cls.__new__(cls)
+        matcher.advisories, matcher.cpes = advisories, cpes
+        return matcher
+
     def match(
         self, components: Sequence[Candidate], platform_cpes: Sequence[str] = ()
     ) -> tuple[list[Hit], list[Miss]]:

@@ -9,8 +9,9 @@ event once (``prepare``) and every distinct version once (``version_key`` is cac
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from medsec.core.purl import PurlIdentity, normalize_name, purl_identity
 from medsec.core.versions import (
@@ -22,7 +23,13 @@ from medsec.core.versions import (
     version_key,
 )
 from medsec.ingest.vuln_model import VulnRecord
-from medsec.matching.osv import PreparedAffected, RangeVerdict, evaluate_prepared, prepare
+from medsec.matching.osv import (
+    PreparedAffected,
+    RangeVerdict,
+    evaluate_prepared,
+    prepare,
+    prepare_plain,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +156,20 @@ def _entries(record: VulnRecord) -> Iterable[tuple[tuple[str, str], _Entry]]:
         yield key, _Entry(record.id, aff.ecosystem, release, prepare(aff, scheme))
 
 
+def _plain_entries(
+    record_id: str, affected: Sequence[Sequence[Any]]
+) -> Iterable[tuple[tuple[str, str], _Entry]]:
+    """``_entries`` of a compact form: (ecosystem, name, ranges, versions) per package."""
+    for ecosystem, name, ranges, versions in affected:
+        scheme = scheme_for_ecosystem(ecosystem)
+        if scheme is None or not name:
+            continue
+        key = (ecosystem_base(ecosystem), normalize_name(ecosystem, name))
+        release = ecosystem_release(ecosystem)
+        prep = prepare_plain(ranges, versions, scheme)
+        yield key, _Entry(record_id, ecosystem, release, prep)
+
+
 class AdvisoryIndex:
     """Advisories keyed by (ecosystem family, normalized package name)."""
 
@@ -161,6 +182,19 @@ class AdvisoryIndex:
         by_key: dict[tuple[str, str], list[_Entry]] = defaultdict(list)
         for record in records:
             for key, entry in _entries(record):
+                by_key[key].append(entry)
+        return cls(dict(by_key))
+
+    @classmethod
+    def build_plain(cls, items: Iterable[tuple[str, Sequence[Sequence[Any]]]]) -> AdvisoryIndex:
+        """``build`` from (record id, compact affected packages) of non-withdrawn records.
+
+        Each package is ``(ecosystem, name, [(range type, [(kind, value), ...]), ...],
+        versions)``: the same entries as ``build`` gives for the records, with no VulnRecord.
+        """
+        by_key: dict[tuple[str, str], list[_Entry]] = defaultdict(list)
+        for record_id, affected in items:
+            for key, entry in _plain_entries(record_id, affected):
                 by_key[key].append(entry)
         return cls(dict(by_key))
 

@@ -12,7 +12,8 @@ versions never raise: they give a non-affected verdict that says why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from medsec.core.versions import InvalidVersion, Key, version_key
@@ -59,7 +60,22 @@ class PreparedAffected:
     scheme: str
     ranges: tuple[PreparedRange, ...]
     listed: frozenset[str]
-    listed_keys: dict[Key, str]
+    versions: Sequence[str] = ()  # as listed, in order: ``listed_keys`` is derived from them
+    _keys: list[dict[Key, str]] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def listed_keys(self) -> dict[Key, str]:
+        """Sort key -> listed version (the first one listed with that key); the versions that
+        do not parse are left out. Parsed on first use: most entries never need it."""
+        if not self._keys:
+            keys: dict[Key, str] = {}
+            for v in self.versions:
+                try:
+                    keys.setdefault(version_key(self.scheme, v), v)
+                except InvalidVersion:
+                    continue
+            self._keys.append(keys)
+        return self._keys[0]
 
 
 def range_scheme(range_type: str, scheme: str) -> str | None:
@@ -80,16 +96,18 @@ def _event_key(scheme: str, kind: str, value: str) -> tuple:
     return (_MIDDLE, version_key(scheme, value))
 
 
-def _prepare_range(index: int, rng_type: str, events: tuple, scheme: str) -> PreparedRange:
+def _prepare_range(
+    index: int, rng_type: str, events: Iterable[tuple[str, str]], scheme: str
+) -> PreparedRange:
     rs = range_scheme(rng_type, scheme)
     if rs is None:
         return PreparedRange(index, rng_type, "", (), (), f"{rng_type} range not comparable")
     out = []
     try:
-        for ev in events:
-            if ev.kind not in _KIND_ORDER:
+        for kind, value in events:
+            if kind not in _KIND_ORDER:
                 continue
-            out.append((_event_key(rs, ev.kind, ev.value), ev.kind, ev.value))
+            out.append((_event_key(rs, kind, value), kind, value))
     except InvalidVersion as exc:
         return PreparedRange(index, rng_type, rs, (), (), f"unusable event: {exc}")
     out.sort(key=lambda e: (e[0], _KIND_ORDER[e[1]]))
@@ -101,16 +119,20 @@ def _prepare_range(index: int, rng_type: str, events: tuple, scheme: str) -> Pre
 @lru_cache(maxsize=1 << 16)
 def prepare(affected: AffectedPackage, scheme: str) -> PreparedAffected:
     """Parse and sort every event of ``affected`` once for ``scheme`` (cached)."""
-    ranges = tuple(
-        _prepare_range(i, r.type, r.events, scheme) for i, r in enumerate(affected.ranges)
+    ranges = [(r.type, [(e.kind, e.value) for e in r.events]) for r in affected.ranges]
+    return prepare_plain(ranges, affected.versions, scheme)
+
+
+def prepare_plain(
+    ranges: Sequence[tuple[str, Iterable[tuple[str, str]]]],
+    versions: Sequence[str],
+    scheme: str,
+) -> PreparedAffected:
+    """``prepare`` of an entry given as plain data: (range type, (kind, value) events), versions."""
+    prepared = tuple(
+        _prepare_range(i, rng_type, events, scheme) for i, (rng_type, events) in enumerate(ranges)
     )
-    keys: dict[Key, str] = {}
-    for v in affected.versions:
-        try:
-            keys.setdefault(version_key(scheme, v), v)
-        except InvalidVersion:
-            continue
-    return PreparedAffected(scheme, ranges, frozenset(affected.versions), keys)
+    return PreparedAffected(scheme, prepared, frozenset(versions), versions)
 
 
 def _walk(rng: PreparedRange, vkey: Key, version: str, scheme: str) -> RangeVerdict | None:

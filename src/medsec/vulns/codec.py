@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator
+from sys import intern
 from typing import Any
 
 import orjson
@@ -29,7 +31,7 @@ def content_hash(record: VulnRecord) -> str:
 
 def record_values(record: VulnRecord) -> dict[str, Any]:
     """The advisory columns that come from the record itself."""
-    return {
+    values = {
         "source": record.source,
         "source_id": record.id,
         "modified": record.modified,
@@ -45,6 +47,57 @@ def record_values(record: VulnRecord) -> dict[str, Any]:
         "configurations": _plain(record.configurations),
         "content_hash": content_hash(record),
     }
+    values["match_form"] = match_form(values)
+    return values
+
+
+def match_form(values: Any) -> str:
+    """The compact JSON text matching reads instead of the full record (stored per advisory).
+
+    ``[withdrawn?, [[ecosystem, name, [[range type, [[kind, value], ...]], ...], versions],
+    ...], configurations]`` from the plain ``withdrawn``, ``affected`` and ``configurations``
+    values (a mapping or row with those names).
+    """
+    get = values.__getitem__ if isinstance(values, dict) else values.__getattribute__
+    affected = [
+        [
+            a["ecosystem"],
+            a["name"],
+            [
+                [r["type"], [[e["kind"], e["value"]] for e in r["events"]]]
+                for r in a.get("ranges") or ()
+            ],
+            list(a.get("versions") or ()),
+        ]
+        for a in get("affected") or ()
+    ]
+    form = [get("withdrawn") is not None, affected, list(get("configurations") or ())]
+    return orjson.dumps(form).decode()
+
+
+def match_parts(
+    rows: Iterable[Any], cpe_records: list[VulnRecord]
+) -> Iterator[tuple[str, list[Any]]]:
+    """From rows (source, source_id, match_form), one at a time: the compact affected packages
+    of every non-withdrawn record; records with CPE configurations are appended to
+    ``cpe_records`` (only what matching reads). Version strings are interned: the same
+    versions recur across records, and the index keeps them."""
+    for row in rows:
+        withdrawn, affected, configurations = orjson.loads(row.match_form)
+        if affected and not withdrawn:
+            for package in affected:
+                for rng in package[2]:
+                    rng[1] = [(kind, intern(value)) for kind, value in rng[1]]
+                package[3] = [intern(v) for v in package[3]]
+            yield row.source_id, affected
+        if configurations:
+            cpe_records.append(
+                VulnRecord(
+                    source=row.source,
+                    id=row.source_id,
+                    configurations=tuple(_configuration(c) for c in configurations),
+                )
+            )
 
 
 def _plain(items: tuple[Any, ...]) -> list[Any]:

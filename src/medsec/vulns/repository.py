@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from medsec.models import Advisory, AdvisoryKey, EpssRow, KevEntryRow, VulnAlias, Vulnerability
+from medsec.models import (
+    Advisory,
+    AdvisoryKey,
+    Component,
+    EpssRow,
+    KevEntryRow,
+    VulnAlias,
+    Vulnerability,
+)
+from medsec.vulns import codec
 
 CHUNK = 900
 
@@ -156,6 +166,82 @@ def match_rows_for_keys(session: Session, keys: Sequence[tuple[str, str, str]]) 
     for part in chunks(sorted(advisory_ids_for_keys(session, keys))):
         out.extend(session.execute(select(*MATCH_COLUMNS).where(Advisory.id.in_(part))))
     return out
+
+
+FORM_COLUMNS = (
+    Advisory.id,
+    Advisory.source,
+    Advisory.source_id,
+    Advisory.vulnerability_id,
+    Advisory.match_form,
+)
+
+
+def match_forms_for_keys(session: Session, keys: Sequence[tuple[str, str, str]]) -> list[Any]:
+    """(id, source, source_id, vulnerability_id, match_form) of the advisories having any of
+    the keys, in id order; one joined query per chunk of names, no full record decoded."""
+    rows: dict[int, Any] = {}
+    by_kind: dict[tuple[str, str], list[str]] = {}
+    for kind, space, name in keys:
+        by_kind.setdefault((kind, space), []).append(name)
+    for (kind, space), names in by_kind.items():
+        for part in chunks(sorted(set(names))):
+            stmt = (
+                select(*FORM_COLUMNS)
+                .join(AdvisoryKey, AdvisoryKey.advisory_id == Advisory.id)
+                .where(
+                    AdvisoryKey.kind == kind, AdvisoryKey.space == space, AdvisoryKey.name.in_(part)
+                )
+            )
+            rows.update((row.id, row) for row in session.execute(stmt))
+    return _with_forms(session, rows)
+
+
+def match_forms_of_sboms(session: Session, sbom_ids: Sequence[int]) -> list[Any]:
+    """``match_forms_for_keys`` of every lookup key of the SBOMs' components, found by the
+    database (a semi-join of advisory keys with the component key indexes): for large batches,
+    where sending the keys themselves would take hundreds of thousands of parameters."""
+    rows: dict[int, Any] = {}
+    for part in chunks(sorted(set(sbom_ids))):
+        pkg = exists().where(
+            Component.pkg_space == AdvisoryKey.space,
+            Component.pkg_name == AdvisoryKey.name,
+            Component.sbom_id.in_(part),
+        )
+        cpe = exists().where(Component.cpe_key == AdvisoryKey.name, Component.sbom_id.in_(part))
+        stmt = (
+            select(*FORM_COLUMNS)
+            .join(AdvisoryKey, AdvisoryKey.advisory_id == Advisory.id)
+            .where(
+                or_(
+                    and_(AdvisoryKey.kind == "pkg", pkg),
+                    and_(AdvisoryKey.kind == "cpe", AdvisoryKey.space == "cpe", cpe),
+                )
+            )
+        )
+        rows.update((row.id, row) for row in session.execute(stmt))
+    return _with_forms(session, rows)
+
+
+def _with_forms(session: Session, rows: dict[int, Any]) -> list[Any]:
+    """The rows in id order, the form derived for those stored without one."""
+    missing = [i for i, row in rows.items() if row.match_form is None]
+    for part in chunks(sorted(missing)):  # rows stored without the form: derived here
+        stmt = select(*MATCH_COLUMNS).where(Advisory.id.in_(part))
+        for row in session.execute(stmt):
+            rows[row.id] = _FormRow(
+                row.id, row.source, row.source_id, row.vulnerability_id, codec.match_form(row)
+            )
+    return [rows[i] for i in sorted(rows)]
+
+
+@dataclass(frozen=True, slots=True)
+class _FormRow:
+    id: int
+    source: str
+    source_id: str
+    vulnerability_id: int
+    match_form: str
 
 
 def match_rows_of_groups(session: Session, group_ids: Sequence[int]) -> list[Any]:
