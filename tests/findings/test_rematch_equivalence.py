@@ -219,7 +219,7 @@ def test_migration_backfills_the_form_of_stored_advisories(shared_data, tmp_path
     with unit_of_work(factory) as s:
         stored = {a.id: a.match_form for a in s.execute(select(Advisory)).scalars()}
     assert len(stored) > 100 and all(stored.values())
-    command.downgrade(migrate.alembic_config(engine), "0006")
+    command.downgrade(migrate.alembic_config(engine), "0009")
     migrate.upgrade(engine)
     with unit_of_work(factory) as s:
         rows = list(s.execute(select(Advisory)).scalars())
