@@ -75,3 +75,10 @@ class DocumentTooLarge(DocumentError):
 
     status = 413
     code = "document-too-large"
+
+
+class Unavailable(MedsecError):
+    """Something this installation lacks (a system library, a configured key) is needed."""
+
+    status = 503
+    code = "unavailable"

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from sqlalchemy.orm import Session
 
 from medsec.accounts import credentials
@@ -85,6 +86,8 @@ def demo(
         )
     for path in report.advisory_files:
         out.print(f"  advisory file: {path}", highlight=False)
+    for note in report.notes:
+        out.print(f"  note: {escape(note)}", highlight=False)
     out.print(f"database: {db_path}")
     out.print(f"explore: export MEDSEC_HOME={home}")
     out.print(f"  medsec sbom show --product '{report.product}' --release 2.1.0")

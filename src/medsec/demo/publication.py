@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from medsec.advisories import distribution, publish, service
 from medsec.demo import data
+from medsec.errors import Unavailable
 from medsec.export.notice_pdf import html_to_pdf
 
 REVIEWER = "demo:reviewer"
@@ -22,9 +23,18 @@ CLINICIAN_NOTE = (
 
 
 def build_advisory(
-    session: Session, *, home: Path, actor: str, reviewer: str = REVIEWER
+    session: Session,
+    *,
+    home: Path,
+    actor: str,
+    reviewer: str = REVIEWER,
+    notes: list[str] | None = None,
 ) -> list[Path]:
-    """Create and publish the demo advisory and write its documents under home/advisories."""
+    """Create and publish the demo advisory and write its documents under home/advisories.
+
+    Where this machine cannot make a PDF (WeasyPrint's system libraries are missing), the PDF
+    notice is left out and the reason appended to ``notes``.
+    """
     adv = service.create(
         session,
         product=data.PRODUCT,
@@ -39,7 +49,7 @@ def build_advisory(
     )
     folder = home / "advisories"
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    written: list[Path] = []
     for fmt in publish.FORMATS:
         name, content = publish.document(session, tracking_id=adv.tracking_id, fmt=fmt)
         (folder / name).write_bytes(content)
@@ -47,8 +57,13 @@ def build_advisory(
     html = distribution.notice_html(session, tracking_id=adv.tracking_id)
     stem = written[0].name.removesuffix(".json")
     (folder / f"{stem}-notice.html").write_text(html, encoding="utf-8")
-    (folder / f"{stem}-notice.pdf").write_bytes(html_to_pdf(html))
-    written += [folder / f"{stem}-notice.html", folder / f"{stem}-notice.pdf"]
+    written.append(folder / f"{stem}-notice.html")
+    try:
+        (folder / f"{stem}-notice.pdf").write_bytes(html_to_pdf(html))
+        written.append(folder / f"{stem}-notice.pdf")
+    except Unavailable as missing:  # the demo still shows everything else
+        if notes is not None:
+            notes.append(f"notice PDF skipped: {missing}")
     files = distribution.directory(session, base_url=BASE_URL)
     for rel, content in sorted(files.items()):
         path = folder / "provider" / rel

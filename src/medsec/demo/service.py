@@ -40,6 +40,7 @@ class DemoReport:
     cvd_case: str | None = None
     advisory_files: list[Path] = field(default_factory=list)
     advisory: str | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def build(session: Session, folder: Path) -> DemoReport:
@@ -108,7 +109,7 @@ def build(session: Session, folder: Path) -> DemoReport:
     report.assessment = demo_assessment.assess(session)
     report.cvd_case = case = demo_cvd.build_cvd_case(session, actor=demo_assessment.PSIRT)
     report.advisory_files = publication.build_advisory(
-        session, home=folder, actor=demo_assessment.PSIRT
+        session, home=folder, actor=demo_assessment.PSIRT, notes=report.notes
     )
     (published,) = advisory_service.list_advisories(session, product=data.PRODUCT)
     demo_cvd.disclose_case(

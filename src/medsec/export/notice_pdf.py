@@ -9,6 +9,13 @@ from __future__ import annotations
 
 import logging
 
+from medsec.errors import Unavailable
+
+MISSING_LIBS = (
+    "a PDF needs WeasyPrint's system libraries (Debian/Ubuntu: apt-get install libpango-1.0-0 "
+    "libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core): {error}"
+)
+
 
 def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
     raise ValueError(f"the notice loads no external resource ({url})")
@@ -20,8 +27,10 @@ def html_to_pdf(html: str) -> bytes:
     before = log.level
     log.setLevel(logging.WARNING)
     try:
-        from weasyprint import HTML  # see the module docstring: imported when needed
-
+        try:
+            from weasyprint import HTML  # see the module docstring: imported when needed
+        except OSError as error:  # cffi could not load pango/harfbuzz
+            raise Unavailable(MISSING_LIBS.format(error=error)) from None
         pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
     finally:
         log.setLevel(before)
