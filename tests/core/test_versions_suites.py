@@ -11,6 +11,7 @@ import pytest
 
 from medsec.core.versions import InvalidVersion, version_key
 from medsec.core.versions.distro import rpmvercmp_key
+from medsec.core.versions.vers import vers_contains
 
 pytestmark = pytest.mark.shared_data
 
@@ -84,41 +85,6 @@ def test_rpmvercmp_suite(shared_data: Path) -> None:
     assert bad == []
 
 
-_VERS_SCHEME = {"pypi": "pypi", "npm": "semver"}
-
-
-def _vers_contains(vers: str, version: str) -> bool:
-    """Minimal ``vers`` containment (spec algorithm) on top of version_key."""
-    scheme_name, _, body = vers.removeprefix("vers:").partition("/")
-    scheme = _VERS_SCHEME[scheme_name]
-    if body == "*":
-        return True
-    v = version_key(scheme, version)
-    cons = []
-    for c in body.split("|"):
-        m = re.match(r"^(>=|<=|!=|<|>|=)?(.+)$", c)
-        assert m
-        cons.append((m.group(1) or "=", version_key(scheme, m.group(2))))
-    for op, k in cons:
-        if op == "=" and v == k:
-            return True
-        if op == "!=" and v == k:
-            return False
-    ranges = sorted((k, op) for op, k in cons if op not in ("=", "!="))
-    for i, (k, op) in enumerate(ranges):
-        if op in (">", ">="):
-            if not (v > k or (op == ">=" and v == k)):
-                continue
-            if i + 1 == len(ranges):
-                return True
-            k2, op2 = ranges[i + 1]
-            if op2 in ("<", "<=") and (v < k2 or (op2 == "<=" and v == k2)):
-                return True
-        elif i == 0 and (v < k or (op == "<=" and v == k)):
-            return True
-    return False
-
-
 @pytest.mark.parametrize(
     "rel",
     [
@@ -132,7 +98,7 @@ def test_vers_containment(shared_data: Path, rel: str) -> None:
     bad = [
         t
         for t in tests
-        if _vers_contains(t["input"]["vers"], t["input"]["version"]) != t["expected_output"]
+        if vers_contains(t["input"]["vers"], t["input"]["version"]) != t["expected_output"]
     ]
     print(f"{rel}: {len(tests)} cases, {len(bad)} failures")
     assert tests

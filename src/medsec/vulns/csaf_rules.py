@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 
 from medsec.core.cpe import Cpe, InvalidCpe, name_matches, parse_cpe
 from medsec.core.purl import purl_identity
+from medsec.core.versions.vers import vers_contains
 from medsec.findings.vex import Justification
 from medsec.ingest.csaf_model import CsafDocument, CsafProduct, CsafVulnerability
 from medsec.vulns.codec import cpe_key
-from medsec.vulns.csaf_versions import vers_contains
 
 
 def norm(text: str | None) -> str:
