@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from medsec.accounts import credentials
 from medsec.accounts import service as accounts
+from medsec.db.uow import unit_of_work
 from medsec.errors import MedsecError
 from medsec.models import Account
 
@@ -25,15 +26,8 @@ class Unauthenticated(MedsecError):
 
 def get_session(request: Request) -> Iterator[Session]:
     """A session for one request: committed when the endpoint succeeds, else rolled back."""
-    session: Session = request.app.state.session_factory()
-    try:
+    with unit_of_work(request.app.state.session_factory) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 # scope="function": the commit happens before the response is sent, so a failed commit is an error
