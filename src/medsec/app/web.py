@@ -7,10 +7,10 @@ from fastapi.staticfiles import StaticFiles
 
 from medsec.advisories import served
 from medsec.advisories import web as advisory_pages
+from medsec.app import auth, pages
 from medsec.cvd import staff_web as cvd_pages
 from medsec.cvd import web as cvd_web
 from medsec.vulns import csaf_web as csaf_pages
-from medsec.web import auth, pages
 from medsec.web.ratelimit import RateLimiter
 from medsec.web.render import HERE, make_templates
 from medsec.web.security import SecurityHeaders

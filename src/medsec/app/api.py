@@ -16,6 +16,7 @@ from medsec import __version__
 from medsec.advisories import api as advisories_api
 from medsec.api import problems, routes
 from medsec.api.deps import Unauthenticated
+from medsec.app import web as web_app
 from medsec.config import Settings, get_settings
 from medsec.cvd import api as cvd_api
 from medsec.cvd import http as cvd_http
@@ -24,7 +25,6 @@ from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
 from medsec.errors import MedsecError
 from medsec.vulns import csaf_api
-from medsec.web import app as web_app
 from medsec.web.render import error_page
 from medsec.web.signing import secret_key
 

@@ -11,9 +11,7 @@ from rich.markup import escape
 from medsec import __version__
 from medsec.accounts import cli as accounts_cli
 from medsec.advisories import cli as advisories_cli
-from medsec.cli import db as db_cli
-from medsec.cli import demo as demo_cli
-from medsec.cli import serve as serve_cli
+from medsec.app import db_cli, demo_cli, serve_cli
 from medsec.cli.runtime import err_console
 from medsec.cvd import cli as cvd_cli
 from medsec.errors import Conflict, MedsecError, NotFound, PermissionDenied
