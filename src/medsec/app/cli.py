@@ -17,13 +17,13 @@ from medsec.cvd import cli as cvd_cli
 from medsec.errors import Conflict, MedsecError, NotFound, PermissionDenied
 from medsec.findings import assess_cli
 from medsec.findings import cli as findings_cli
+from medsec.imported_csaf import cli as csaf_cli
 from medsec.products import cli as products_cli
 from medsec.risk import cli as risk_cli
 from medsec.risk import cvss_cli
 from medsec.sbom import cli as sbom_cli
 from medsec.updates import cli as updates_cli
 from medsec.vulns import cli as vulns_cli
-from medsec.vulns import csaf_cli
 
 EXIT_OK = 0
 EXIT_REFUSED = 2  # bad input: a document, a value, a rule

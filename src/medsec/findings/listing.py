@@ -8,9 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from medsec.findings import decisions, priority
+from medsec.findings import decisions, display, priority
 from medsec.findings import repository as repo
-from medsec.findings import views as views_mod
 from medsec.findings.signals import Signals, signals_for
 from medsec.ingest.vuln_model import VulnRecord
 from medsec.models import RiskRecord, VexDecision
@@ -59,7 +58,7 @@ def describe(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
     cves = sorted({i for group in ids.values() for i in group if i.startswith("CVE-")})
     kev, epss = vuln_repo.kev_for(session, cves), vuln_repo.epss_for(session, cves)
     views = {
-        vid: views_mod.vulnerability_view(
+        vid: display.vulnerability_view(
             vulns[vid].key, ids.get(vid, []), records.get(vid, []), kev, epss
         )
         for vid in vids
@@ -76,7 +75,7 @@ def describe(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
                 "id": f.id,
                 "product": row.product,
                 "release": row.version,
-                "component": views_mod.component_view(comp)
+                "component": display.component_view(comp)
                 if comp is not None
                 else {"key": f.component_key},
                 "vulnerability": views[f.vulnerability_id],
