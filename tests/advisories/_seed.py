@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
-from medsec.findings.vex import normalize
+from medsec.core.clock import utcnow
+from medsec.core.vex import normalize
 from medsec.models import (
     Advisory,
     FeedSnapshot,
@@ -27,7 +28,6 @@ from medsec.models import (
     VulnAlias,
     Vulnerability,
 )
-from medsec.models.base import utcnow
 
 Decision = tuple[str, str | None]  # canonical status, justification
 

@@ -27,11 +27,11 @@ from hypothesis import strategies as st
 
 from medsec.accounts import service as accounts
 from medsec.advisories import publish, service
+from medsec.core.vex import Justification
 from medsec.db.uow import unit_of_work
 from medsec.demo import service as demo
 from medsec.errors import InvalidInput
 from medsec.export._schemas import validate_cyclonedx
-from medsec.findings.vex import Justification
 from medsec.ingest.csaf import validate_csaf
 from medsec.models import Sbom
 

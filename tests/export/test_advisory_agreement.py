@@ -1,5 +1,5 @@
 """CSAF, CycloneDX VEX and OpenVEX state the same decision for every (product, vulnerability),
-mapped back through medsec.findings.vex; CycloneDX VEX passes the 1.6 schema; OpenVEX has its
+mapped back through medsec.core.vex; CycloneDX VEX passes the 1.6 schema; OpenVEX has its
 required fields."""
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from test_advisory_csaf import advisory_strategy
 from test_advisory_data import PUMP, advisory
 
+from medsec.core.vex import Justification, VexStatus, normalize
 from medsec.errors import InvalidInput
 from medsec.export._schemas import validate_cyclonedx
 from medsec.export.advisory_model import Advisory, Vendor
 from medsec.export.csaf import to_csaf
 from medsec.export.cyclonedx_vex import JUSTIFICATION_PROPERTY, to_cyclonedx_vex
 from medsec.export.openvex import CONTEXT, to_openvex
-from medsec.findings.vex import Justification, VexStatus, normalize
 
 Decision = tuple[VexStatus, Justification | None]
 Decisions = dict[tuple[str, str], Decision]

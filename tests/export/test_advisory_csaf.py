@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 from test_advisory_data import OPENSSL_VULN, advisory, day
 
 from medsec.core import cvss
+from medsec.core.updates import UpdateMethod
+from medsec.core.vex import Justification, VexStatus
 from medsec.errors import InvalidInput
 from medsec.export.advisory_model import (
     Advisory,
@@ -43,8 +45,6 @@ from medsec.export.advisory_model import (
     VulnId,
 )
 from medsec.export.csaf import PROFILES, csaf_filename, to_csaf, to_csaf_bytes
-from medsec.findings.vex import Justification, VexStatus
-from medsec.updates.rules import UpdateMethod
 
 
 def failures(doc: dict[str, Any]) -> dict[str, list[str]]:

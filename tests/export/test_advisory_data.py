@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from medsec.core.updates import UpdateMethod
+from medsec.core.vex import Justification, VexStatus
 from medsec.errors import InvalidInput
 from medsec.export.advisory_model import (
     Advisory,
@@ -36,8 +38,6 @@ from medsec.export.advisory_model import (
     check_advisory,
     check_tracking,
 )
-from medsec.findings.vex import Justification, VexStatus
-from medsec.updates.rules import UpdateMethod
 
 S, J, R = VexStatus, Justification, RemediationCategory
 

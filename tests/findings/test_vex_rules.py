@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from medsec.errors import InvalidInput
-from medsec.findings.vex import (
+from medsec.core.vex import (
     LOSSY_ROUND_TRIPS,
     DecisionScope,
     Justification,
@@ -22,6 +21,7 @@ from medsec.findings.vex import (
     transition_allowed,
     validate_decision,
 )
+from medsec.errors import InvalidInput
 
 CISA_LABELS = {
     "component_not_present",

@@ -12,8 +12,8 @@ from typing import Any
 import orjson
 import pytest
 
+from medsec.core.vex import VexStatus
 from medsec.errors import DocumentError
-from medsec.findings.vex import VexStatus
 from medsec.ingest.csaf import BEYOND_NOTE, check_hash, read_csaf, validate_csaf
 
 pytestmark = pytest.mark.shared_data

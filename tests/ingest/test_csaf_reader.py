@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from medsec.findings.vex import Justification, VexStatus
+from medsec.core.vex import Justification, VexStatus
 from medsec.imported_csaf.cli import app
 from medsec.ingest.csaf import read_csaf, validate_csaf
 

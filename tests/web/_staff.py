@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 
 from medsec.accounts import credentials
 from medsec.accounts import service as accounts
+from medsec.core.clock import utcnow
 from medsec.cvd import intake_service, links
 from medsec.cvd import service as cvd
 from medsec.db.uow import unit_of_work
 from medsec.models import AuditEvent, CvdCase, CvdEvent
-from medsec.models.base import utcnow
 
 
 def add_account(sf, world: WebWorld, name: str, roles: list[str], products: list[str]) -> None:

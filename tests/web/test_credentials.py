@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from medsec.accounts import credentials
 from medsec.accounts import service as accounts
+from medsec.core.clock import utcnow
 from medsec.db.uow import unit_of_work
 from medsec.errors import InvalidInput, NotFound, PermissionDenied
 from medsec.models import AccountPassword, ApiToken, AuditEvent, WebSession
-from medsec.models.base import utcnow
 
 
 @pytest.fixture

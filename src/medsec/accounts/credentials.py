@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
 from medsec.audit import service as audit
+from medsec.core.clock import utcnow
 from medsec.errors import InvalidInput, NotFound, PermissionDenied
 from medsec.models import Account, AccountPassword, ApiToken, WebSession
-from medsec.models.base import utcnow
 
 TOKEN_PREFIX = "msk_"  # noqa: S105 (a prefix that marks medsec tokens, not a secret)
 MIN_PASSWORD = 10

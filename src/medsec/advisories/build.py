@@ -33,11 +33,12 @@ from medsec.advisories.content import (
     vulnerability,
 )
 from medsec.core import cvss
+from medsec.core.updates import UpdateMethod
+from medsec.core.vex import Justification, VexStatus
 from medsec.errors import InvalidInput
 from medsec.export import advisory_model as m
 from medsec.findings import decisions
 from medsec.findings.signals import Signals, signals_for
-from medsec.findings.vex import Justification, VexStatus
 from medsec.models import (
     Component,
     Finding,
@@ -48,7 +49,6 @@ from medsec.models import (
     VexDecision,
 )
 from medsec.risk import service as risk_service
-from medsec.updates.rules import UpdateMethod
 
 S = VexStatus
 _URGENCY = {S.AFFECTED: 0, S.UNDER_INVESTIGATION: 1, S.FIXED: 2, S.NOT_AFFECTED: 3}

@@ -18,8 +18,8 @@ from importlib import resources
 
 from sqlalchemy.orm import Session
 
+from medsec.core.vex import VexStatus
 from medsec.export import advisory_model as m
-from medsec.findings.vex import VexStatus
 from medsec.models import Release
 from medsec.vulns import codec
 from medsec.vulns import repository as vuln_repo

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from medsec.core.batching import chunks
 from medsec.models import (
     Component,
     CvdCase,
@@ -22,7 +23,6 @@ from medsec.models import (
     VexDecision,
     Vulnerability,
 )
-from medsec.vulns.repository import chunks
 
 
 def releases(session: Session, release_ids: Sequence[int]) -> list[Release]:

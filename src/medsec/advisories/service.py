@@ -13,11 +13,11 @@ from medsec.accounts import service as accounts
 from medsec.advisories import build as builder
 from medsec.advisories import repository as repo
 from medsec.audit import service as audit
+from medsec.core.clock import utcnow
 from medsec.errors import Conflict, InvalidInput, NotFound
 from medsec.export import advisory_model as m
 from medsec.export.csaf import Profile, to_csaf
 from medsec.models import Product, SecurityAdvisory, SecurityAdvisoryRevision
-from medsec.models.base import utcnow
 from medsec.products import repository as product_repo
 from medsec.products import service as products
 from medsec.vulns import repository as vuln_repo

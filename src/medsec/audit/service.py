@@ -9,8 +9,8 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from medsec.core.clock import utcnow
 from medsec.models import AuditEvent
-from medsec.models.base import utcnow
 
 GENESIS = "0" * 64
 

@@ -311,3 +311,12 @@ def name_matches(source: Cpe, target: Cpe) -> bool:
     return all(
         compare_attribute(s, t) in ok for s, t in zip(source.values(), target.values(), strict=True)
     )
+
+
+def cpe_key(cpe: str) -> str | None:
+    """``vendor:product`` (lower case, CPE-quoted) of a CPE, or None when it does not parse."""
+    try:
+        parsed = parse_cpe(cpe)
+    except InvalidCpe:
+        return None
+    return f"{parsed.vendor.lower()}:{parsed.product.lower()}"

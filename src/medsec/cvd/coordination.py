@@ -8,12 +8,12 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from medsec.audit import service as audit
+from medsec.core.clock import utcnow
 from medsec.cvd import access, contacts, repository
 from medsec.cvd.sanitize import clean_text
 from medsec.cvd.service import resolve
 from medsec.errors import InvalidInput
 from medsec.models import CvdCase, CvdCoordination
-from medsec.models.base import utcnow
 
 ROLES = ("cert", "regulator", "other")
 

@@ -23,10 +23,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.datastructures import UploadFile
 
+from medsec.core.clock import utcnow
 from medsec.cvd.intake import DEFAULT_LIMITS, IntakeLimits
 from medsec.cvd.intake_service import MAX_REPLY_CHARS
 from medsec.cvd.sanitize import ReportRejected, ReportTooLarge
-from medsec.models.base import utcnow
 from medsec.web.ratelimit import RateLimiter
 from medsec.web.session import client_of
 

@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from medsec.audit import service as audit
+from medsec.core.clock import utcnow
 from medsec.cvd import access, deadlines, intake, policy, repository, spam, tokens
 from medsec.cvd.sanitize import ReportRejected, ReportTooLarge, clean_text
 from medsec.errors import InvalidInput, NotFound
 from medsec.models import CvdAttachment, CvdCase, CvdEvent
-from medsec.models.base import utcnow
 
 SOURCES = ("api", "web", "email", "cli")
 PUBLIC = "public"

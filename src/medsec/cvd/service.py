@@ -15,12 +15,12 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from medsec.audit import service as audit
+from medsec.core.clock import utcnow
 from medsec.cvd import access, deadlines, policy, repository, rules
 from medsec.cvd.rules import CaseState
 from medsec.cvd.sanitize import clean_text
 from medsec.errors import InvalidInput, NotFound
 from medsec.models import CvdAttachment, CvdCase, CvdCoordination, CvdEvent, CvdLink
-from medsec.models.base import utcnow
 
 S = CaseState
 ACTIONS: dict[str, CaseState] = {

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from medsec.core.clock import utcnow
 from medsec.cvd import coordination, intake_service, links
 from medsec.cvd import service as cvd
 from medsec.demo import data
 from medsec.findings import decisions, listing
-from medsec.models.base import utcnow
 
 VULN = "CVE-2020-16150"
 REPORT = {

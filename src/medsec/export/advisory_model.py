@@ -4,7 +4,7 @@ CycloneDX VEX and OpenVEX exports (``medsec.export.csaf``, ``cyclonedx_vex``, ``
 Product ids are the CSAF product ids and are shared by all exports: every device release
 (``ProductVersion``), every component (``Component``) and every "component in release"
 (``Relationship.product_id``) has one. VEX decisions use the canonical terms of
-``medsec.findings.vex``. ``check_advisory`` refuses a model that no export could state
+``medsec.core.vex``. ``check_advisory`` refuses a model that no export could state
 consistently (naming the broken rule, CSAF test ids where one applies).
 """
 
@@ -16,8 +16,8 @@ from datetime import datetime
 from enum import StrEnum
 from itertools import pairwise
 
-from medsec.findings.vex import Justification, VexStatus, refuse, validate_decision
-from medsec.updates.rules import UpdateMethod
+from medsec.core.updates import UpdateMethod
+from medsec.core.vex import Justification, VexStatus, refuse, validate_decision
 
 
 class TrackingStatus(StrEnum):

@@ -3,7 +3,7 @@
 Product tree: branches vendor → product_name → product_version for device releases (and for
 components that name a supplier), other components in ``full_product_names``, and one
 relationship per "component in release". Product status comes from the canonical VEX decision
-(``medsec.findings.vex``); a not_affected product gets a flag (its justification) and an
+(``medsec.core.vex``); a not_affected product gets a flag (its justification) and an
 ``impact`` threat (its impact statement); an affected product that no remediation names gets its
 action statement as a remediation (6.1.27.10). Scores carry ``cvss_v3``/``cvss_v2`` objects
 computed from the vector (6.1.9/6.1.10); CVSS v4.0 vectors cannot be stated in CSAF 2.0 and are
@@ -22,6 +22,8 @@ import orjson
 
 from medsec import __version__
 from medsec.core import cvss
+from medsec.core.updates import UPDATE_METHODS
+from medsec.core.vex import FROM_CANONICAL, VexStatus, Vocabulary, impact_statement_for, refuse
 from medsec.export.advisory_model import (
     Advisory,
     AdvisoryVulnerability,
@@ -32,8 +34,6 @@ from medsec.export.advisory_model import (
     Remediation,
     check_advisory,
 )
-from medsec.findings.vex import FROM_CANONICAL, VexStatus, Vocabulary, impact_statement_for, refuse
-from medsec.updates.rules import UPDATE_METHODS
 
 Profile = Literal["csaf_security_advisory", "csaf_vex"]
 PROFILES: tuple[str, ...] = ("csaf_security_advisory", "csaf_vex")

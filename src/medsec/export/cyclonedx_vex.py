@@ -5,7 +5,7 @@ distinct decision (state, justification, responses, detail) with the products th
 ``affects[]``. Refs are bom-refs of components inlined in this BOM (each release a ``device``,
 its components nested in it), or BOM-Links ``urn:cdx:<serial>/<version>#<bom-ref>`` into the
 release's SBOM when a serial is known (``ProductVersion.sbom_serial`` or ``link_sbom``); linked
-items are not inlined. Terms come from ``medsec.findings.vex``; the one lossy justification
+items are not inlined. Terms come from ``medsec.core.vex``; the one lossy justification
 (component_not_present → ``code_not_present``) keeps its canonical label in the property
 ``medsec:vex:justification``. Responses: vendor_fix → update, mitigation/workaround →
 workaround_available, no_fix_planned → will_not_fix, none_available → can_not_fix.
@@ -20,6 +20,14 @@ from typing import Any
 from urllib.parse import quote
 
 from medsec.core import cvss
+from medsec.core.vex import (
+    FROM_CANONICAL,
+    LOSSY_ROUND_TRIPS,
+    VexStatus,
+    Vocabulary,
+    impact_statement_for,
+    refuse,
+)
 from medsec.export._common import utc_timestamp
 from medsec.export.advisory_model import (
     Advisory,
@@ -28,14 +36,6 @@ from medsec.export.advisory_model import (
     ProductStatus,
     RemediationCategory,
     check_advisory,
-)
-from medsec.findings.vex import (
-    FROM_CANONICAL,
-    LOSSY_ROUND_TRIPS,
-    VexStatus,
-    Vocabulary,
-    impact_statement_for,
-    refuse,
 )
 
 JUSTIFICATION_PROPERTY = "medsec:vex:justification"

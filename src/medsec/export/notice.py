@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from medsec.findings.vex import IMPACT_BY_JUSTIFICATION
+from medsec.core.vex import IMPACT_BY_JUSTIFICATION
 
 _CSS = """
 body{font-family:sans-serif;max-width:46em;margin:2em auto;line-height:1.45;color:#111}

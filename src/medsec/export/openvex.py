@@ -3,7 +3,7 @@
 One statement per vulnerability and distinct decision, naming the products that share it. A
 product is ``{"@id": purl or product id}`` (with ``identifiers`` purl/cpe23 when known); a
 "component in release" is the release with the component in ``subcomponents``. OpenVEX terms are
-the canonical ones (``medsec.findings.vex``); not_affected carries the justification and an impact
+the canonical ones (``medsec.core.vex``); not_affected carries the justification and an impact
 statement, affected an action statement. ``version`` counts the revisions (OpenVEX wants an
 integer, CSAF may use SemVer).
 """
@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from medsec import __version__
+from medsec.core.vex import FROM_CANONICAL, VexStatus, Vocabulary, impact_statement_for
 from medsec.export._common import utc_timestamp
 from medsec.export.advisory_model import (
     Advisory,
@@ -23,7 +24,6 @@ from medsec.export.advisory_model import (
     check_advisory,
 )
 from medsec.export.csaf import csaf_filename
-from medsec.findings.vex import FROM_CANONICAL, VexStatus, Vocabulary, impact_statement_for
 
 CONTEXT = "https://openvex.dev/ns/v0.2.0"
 _STATUS, _JUST = FROM_CANONICAL[Vocabulary.OPENVEX]

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
 from medsec.audit import service as audit
+from medsec.core import vex
+from medsec.core.batching import chunks
+from medsec.core.clock import utcnow
 from medsec.errors import NotFound
-from medsec.findings import vex
 from medsec.models import Finding, Product, Release, VexDecision
-from medsec.models.base import utcnow
-from medsec.vulns.repository import chunks
 
 SCOPES = ("release", "component")
 

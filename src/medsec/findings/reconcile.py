@@ -12,10 +12,10 @@ from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
+from medsec.core.clock import utcnow
 from medsec.db import bulk
 from medsec.matching.engine import Hit
 from medsec.models import Finding, FindingEvent
-from medsec.models.base import utcnow
 
 FINDINGS: Any = Finding.__table__
 FINDING_EVENTS: Any = FindingEvent.__table__

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from medsec.core.batching import chunks
 from medsec.models import Component, Finding, MatchState, Product, Release, Sbom
-from medsec.vulns.repository import chunks
 
 COMPONENT_COLS = (
     Component.id,

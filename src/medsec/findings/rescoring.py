@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 from medsec.accounts import service as accounts
 from medsec.audit import service as audit
 from medsec.core import cvss
+from medsec.core.clock import utcnow
 from medsec.errors import InvalidInput
 from medsec.findings import decisions
 from medsec.findings.signals import signals_for
 from medsec.models import CvssRescore
-from medsec.models.base import utcnow
 from medsec.risk.rubric import rubric_vector
 
 

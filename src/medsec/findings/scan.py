@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from medsec.core.cpe import cpe_key
 from medsec.core.severity import rank
 from medsec.findings import display
 from medsec.ingest.feeds import read_feed
@@ -64,7 +65,7 @@ def load_stored(session: Session, sbom: ParsedSbom) -> Intelligence:
         space, name = package_key(c.purl)
         if space and name:
             keys.add(("pkg", space, name))
-        ck = codec.cpe_key(c.cpe) if c.cpe else None
+        ck = cpe_key(c.cpe) if c.cpe else None
         if ck:
             keys.add(("cpe", "cpe", ck))
     rows = vuln_repo.advisories_for_keys(session, sorted(keys))

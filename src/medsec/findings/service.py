@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from medsec.audit import service as audit
+from medsec.core.clock import utcnow
 from medsec.findings import reconcile
 from medsec.findings import repository as repo
 from medsec.matching.cpe import CpeIndex
 from medsec.matching.engine import Candidate, Hit, Matcher
 from medsec.matching.index import AdvisoryIndex
 from medsec.models import MatchState
-from medsec.models.base import utcnow
 from medsec.vulns import codec
 from medsec.vulns import repository as vuln_repo
 

@@ -12,6 +12,7 @@ from cvss.exceptions import CVSSError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from medsec.core.batching import chunks
 from medsec.core.severity import Scored, overall, score_one
 from medsec.models import CvssRescore, Finding, SsvcDecisionRow
 from medsec.vulns import codec
@@ -105,7 +106,7 @@ def signals_for(session: Session, findings: Sequence[Finding]) -> dict[int, Sign
 
 def _latest(session: Session, model: Any, finding_ids: list[int]) -> dict[int, Any]:
     out: dict[int, Any] = {}
-    for part in vuln_repo.chunks(sorted(set(finding_ids))):
+    for part in chunks(sorted(set(finding_ids))):
         stmt = select(model).where(model.finding_id.in_(part)).order_by(model.id)
         out.update({row.finding_id: row for row in session.execute(stmt).scalars()})
     return out

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
 from medsec.audit import service as audit
+from medsec.core.clock import utcnow
 from medsec.errors import InvalidInput
 from medsec.findings import decisions
 from medsec.findings.signals import signals_for
 from medsec.models import SsvcDecisionRow
-from medsec.models.base import utcnow
 from medsec.risk import service as risk_service
 from medsec.risk import ssvc
 from medsec.risk.ssvc_medical import exploitation_from, exposure_from, safety_impact_from_harm

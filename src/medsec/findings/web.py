@@ -10,8 +10,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from medsec.accounts import credentials
 from medsec.api.deps import SessionDep, require_read
+from medsec.core import vex
 from medsec.errors import InvalidInput
-from medsec.findings import decisions, detail, overview, vex
+from medsec.findings import decisions, detail, overview
 from medsec.products import service as products
 from medsec.web.render import page
 from medsec.web.session import UserDep

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
+from medsec.core.batching import chunks
 from medsec.models import (
     Component,
     ImportedCsaf,
@@ -21,7 +22,6 @@ from medsec.models import (
     Sbom,
     VulnAlias,
 )
-from medsec.vulns.repository import chunks
 
 
 def versions_of(session: Session, namespace: str, tracking_id: str) -> list[ImportedCsaf]:

@@ -21,12 +21,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from medsec.core.cpe import Cpe, InvalidCpe, name_matches, parse_cpe
+from medsec.core.cpe import Cpe, InvalidCpe, cpe_key, name_matches, parse_cpe
 from medsec.core.purl import purl_identity
 from medsec.core.versions.vers import vers_contains
-from medsec.findings.vex import Justification
+from medsec.core.vex import Justification
 from medsec.ingest.csaf_model import CsafDocument, CsafProduct, CsafVulnerability
-from medsec.vulns.codec import cpe_key
 
 
 def norm(text: str | None) -> str:

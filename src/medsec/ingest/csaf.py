@@ -2,7 +2,7 @@
 ``.sha256``/``.sha512`` sidecar check, and a pure reader into frozen DTOs.
 
 Locations are JSON pointers (``/vulnerabilities/0/product_status``), as in CSAF tooling. Product
-statuses are mapped to the canonical VEX statuses of :mod:`medsec.findings.vex` with the original
+statuses are mapped to the canonical VEX statuses of :mod:`medsec.core.vex` with the original
 CSAF term kept; ``recommended`` is not a VEX status and is kept apart.
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from medsec.findings.vex import Justification, VexStatus
+from medsec.core.vex import Justification, VexStatus
 
 
 @dataclass(frozen=True, slots=True)

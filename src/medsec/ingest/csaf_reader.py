@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from medsec.core.vex import Justification, VexStatus, normalize
 from medsec.errors import DocumentError, InvalidInput
-from medsec.findings.vex import Justification, VexStatus, normalize
 from medsec.ingest._common import parse_datetime
 from medsec.ingest.csaf_model import (
     CsafDocument,

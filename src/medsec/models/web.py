@@ -10,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from medsec.models.base import Base, utcnow
+from medsec.core.clock import utcnow
+from medsec.models.base import Base
 
 
 class AccountPassword(Base):

@@ -78,7 +78,7 @@ def product_list(fmt: Fmt = typer.Option(Fmt.table, "--format", "-f")) -> None:
     """List device models."""
     with runtime.uow() as session:
         items = service.list_products(session)
-        releases = _releases_by_product(session, items)
+        releases = service.releases_by_product(session, [p.id for p in items])
         rows = [product_dict(p, releases.get(p.id, [])) for p in items]
     if fmt is Fmt.json:
         runtime.print_json(rows)
@@ -87,15 +87,6 @@ def product_list(fmt: Fmt = typer.Option(Fmt.table, "--format", "-f")) -> None:
     for row in rows:
         table.add_row(row["name"], row["manufacturer"], ", ".join(row["releases"]))
     runtime.console.print(table)
-
-
-def _releases_by_product(session: Any, items: list[Product]) -> dict[int, list[Release]]:
-    from medsec.products import repository
-
-    out: dict[int, list[Release]] = {}
-    for r in repository.releases_of(session, [p.id for p in items]):
-        out.setdefault(r.product_id, []).append(r)
-    return out
 
 
 @product_app.command("show")

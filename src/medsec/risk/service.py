@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
 from medsec.audit import service as audit
+from medsec.core.batching import chunks
+from medsec.core.clock import utcnow
 from medsec.errors import InvalidInput, NotFound
 from medsec.findings import decisions
 from medsec.findings.signals import Signals, signals_for
 from medsec.models import Finding, Release, RiskPolicyRow, RiskRecord
-from medsec.models.base import utcnow
 from medsec.products import service as products
 from medsec.risk import rules
-from medsec.vulns.repository import chunks
 
 
 def policy(session: Session, product_id: int) -> rules.RiskPolicy:

@@ -10,10 +10,10 @@ from typing import Any
 
 import orjson
 
+from medsec.core.cpe import cpe_key
 from medsec.core.purl import purl_identity
 from medsec.ingest.sbom_model import ParsedComponent, ParsedSbom
 from medsec.models import Component, Sbom
-from medsec.vulns.codec import cpe_key
 
 COMPONENT_COLUMNS = (
     "sbom_id",

@@ -5,9 +5,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
+from medsec.core.updates import (
+    UPDATE_METHODS,
+    OversightLevel,
+    UpdateEffect,
+    UpdateMethod,
+    UpdateMethodInfo,
+)
 from medsec.errors import InvalidInput
+
+__all__ = [
+    "UPDATE_METHODS",
+    "AddressedFinding",
+    "OversightDecision",
+    "OversightLevel",
+    "UpdateEffect",
+    "UpdateMethod",
+    "UpdateMethodInfo",
+    "oversight_level",
+    "refuse",
+]
 
 
 def refuse(rule: str, message: str) -> InvalidInput:
@@ -15,82 +33,7 @@ def refuse(rule: str, message: str) -> InvalidInput:
     return InvalidInput(f"[{rule}] {message}")
 
 
-class UpdateMethod(StrEnum):
-    """How an update reaches the device (seed Table 2, after the HSCC Joint Security Plan)."""
-
-    REMOTE = "remote"
-    USER_MANAGED = "user_managed"
-    SERVICE_VISIT = "service_visit"
-
-
-@dataclass(frozen=True, slots=True)
-class UpdateMethodInfo:
-    """Table 2 row: the method's summary and the user's main responsibility (seed, in English)."""
-
-    title: str
-    summary: str
-    user_responsibility: str
-    note: str | None = None
-
-
-UPDATE_METHODS: dict[UpdateMethod, UpdateMethodInfo] = {
-    UpdateMethod.REMOTE: UpdateMethodInfo(
-        title="Remote update",
-        summary=(
-            "Updates applied through a secure, authorized remote service and support platform "
-            "provided by the manufacturer."
-        ),
-        user_responsibility=(
-            "Ensure remote connectivity, following the manufacturer's instructions."
-        ),
-    ),
-    UpdateMethod.USER_MANAGED: UpdateMethodInfo(
-        title="User-managed",
-        summary=(
-            "Approved updates that customers obtain themselves from a source designated by the "
-            "manufacturer and install, including direct download from the third party that "
-            "supplies the product or component."
-        ),
-        user_responsibility=(
-            "Obtain and install the update, following the manufacturer's instructions."
-        ),
-    ),
-    UpdateMethod.SERVICE_VISIT: UpdateMethodInfo(
-        title="Service visit",
-        summary=(
-            "Cybersecurity updates managed by a local service facility (including on-site "
-            "service). Used where applying an update incorrectly could cause serious harm and "
-            "service on site is needed."
-        ),
-        user_responsibility=(
-            "Hand the device to a service facility for the update, receive an on-site service "
-            "visit, or go to a specialist healthcare facility for the update."
-        ),
-        note=(
-            "For a service visit the user is responsible for coordinating with a professional "
-            "qualified to install the update."
-        ),
-    ),
-}
-
-
-class OversightLevel(StrEnum):
-    """Recommended level of regulatory oversight of a software update (seed Table 3)."""
-
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-
-
 _RANK = {OversightLevel.LOW: 0, OversightLevel.MEDIUM: 1, OversightLevel.HIGH: 2}
-
-
-class UpdateEffect(StrEnum):
-    """What the update does for one item it addresses."""
-
-    CYBER_HYGIENE = "cyber_hygiene"  # strengthens security; no known vulnerability involved
-    FIXED = "fixed"  # fixes the vulnerability
-    RISK_REDUCED = "risk_reduced"  # risk reduction for a vulnerability that cannot be fixed
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
 from medsec.audit import service as audit
+from medsec.core.clock import utcnow
 from medsec.errors import InvalidInput
 from medsec.findings import decisions
 from medsec.models import Update
-from medsec.models.base import utcnow
 from medsec.products import service as products
 from medsec.risk import service as risk_service
 from medsec.updates import rules

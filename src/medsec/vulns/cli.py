@@ -17,7 +17,6 @@ from medsec.cli import runtime
 from medsec.findings import display
 from medsec.models import FeedSnapshot
 from medsec.vulns import codec, service, sources, sync
-from medsec.vulns import repository as repo
 
 feeds_app = typer.Typer(
     help="Vulnerability feeds: OSV, NVD, GitHub (OSV form), CISA KEV, EPSS.", no_args_is_help=True
@@ -122,7 +121,7 @@ def show(vuln_id: str, fmt: Fmt = typer.Option(Fmt.table, "--format", "-f")) -> 
         records = [codec.to_record(a) for a in advisories]
         cves = [i for i in ids if i.startswith("CVE-")]
         data = display.vulnerability_view(
-            vuln.key, ids, records, repo.kev_for(session, cves), repo.epss_for(session, cves)
+            vuln.key, ids, records, service.kev_for(session, cves), service.epss_for(session, cves)
         )
     if fmt is Fmt.json:
         runtime.print_json(data)

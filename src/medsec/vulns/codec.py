@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from medsec.core.cpe import InvalidCpe, parse_cpe
+from medsec.core.cpe import cpe_key
 from medsec.core.purl import normalize_name
 from medsec.core.versions import ecosystem_base
 from medsec.ingest.vuln_model import (
@@ -159,15 +159,6 @@ def _configuration(data: dict[str, Any]) -> CpeConfiguration:
             for n in data["nodes"]
         ),
     )
-
-
-def cpe_key(cpe: str) -> str | None:
-    """``vendor:product`` (lower case, CPE-quoted) of a CPE, or None when it does not parse."""
-    try:
-        parsed = parse_cpe(cpe)
-    except InvalidCpe:
-        return None
-    return f"{parsed.vendor.lower()}:{parsed.product.lower()}"
 
 
 def lookup_keys(record: VulnRecord) -> set[tuple[str, str, str]]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from medsec.core.batching import chunks
 from medsec.models import (
     Advisory,
     AdvisoryKey,
@@ -19,14 +20,6 @@ from medsec.models import (
     Vulnerability,
 )
 from medsec.vulns import codec
-
-CHUNK = 900
-
-
-def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    """Split a sequence for IN lists that stay under every driver's parameter limit."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def max_change_seq(session: Session) -> int:

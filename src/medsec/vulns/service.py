@@ -11,6 +11,7 @@ from sqlalchemy import delete, insert, update
 from sqlalchemy.orm import Session
 
 from medsec.audit import service as audit
+from medsec.core.batching import chunks
 from medsec.db import bulk
 from medsec.errors import NotFound
 from medsec.ingest.feed_common import FeedBatch, FeedProblem
@@ -180,7 +181,7 @@ def _upsert_records(
         result.new += len(new_rows)
     if upd_rows:
         session.execute(update(Advisory), upd_rows)
-        for part in repo.chunks([row["id"] for row in upd_rows]):
+        for part in chunks([row["id"] for row in upd_rows]):
             session.execute(delete(AdvisoryKey).where(AdvisoryKey.advisory_id.in_(part)))
         result.updated += len(upd_rows)
     key_rows = [(aid, *key) for aid, r in stored for key in sorted(codec.lookup_keys(r))]
@@ -242,3 +243,13 @@ def get_vulnerability(
         )
     ids = repo.group_ids(session, [vuln.id]).get(vuln.id, [])
     return vuln, ids, repo.advisories_of_groups(session, [vuln.id])
+
+
+def kev_for(session: Session, cves: list[str]) -> dict[str, KevEntryRow]:
+    """KEV entries of the given CVE ids."""
+    return repo.kev_for(session, cves)
+
+
+def epss_for(session: Session, cves: list[str]) -> dict[str, EpssRow]:
+    """EPSS scores of the given CVE ids."""
+    return repo.epss_for(session, cves)

@@ -1,0 +1,210 @@
+"""The import graph of src/medsec keeps the floors of ARCHITECTURE.md: the documented upward
+imports and no others, no import cycles, and the wildcard contracts catch a new file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import grimp
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "medsec"
+
+# Domains, top to bottom (ARCHITECTURE.md); entry points are above all of them.
+DOMAINS = (
+    "advisories",
+    "cvd",
+    "imported_csaf",
+    "updates",
+    "findings",
+    "risk",
+    "sbom",
+    "vulns",
+    "products",
+    "accounts",
+    "audit",
+)
+SIBLINGS = {"vulns": "sbom"}  # independent: the same floor
+ENTRY = {
+    "cli",
+    "api",
+    "web",
+    "http",
+    "served",
+    "staff_api",
+    "staff_web",
+    "cli_output",
+    "assess_cli",
+    "cvss_cli",
+}
+FLOORS = {
+    "__main__": 110,
+    "app": 100,
+    "demo": 95,
+    "cli": 80,
+    "api": 80,
+    "web": 81,  # the web kit uses the API kit's request session
+    "db": 36,
+    "models": 35,
+    "export": 30,
+    "matching": 25,
+    "ingest": 20,
+    "core": 10,
+    "config": 5,
+    "errors": 5,
+}
+STORAGE = ("medsec.models", "medsec.db", "sqlalchemy")
+
+ALLOWED_UPWARD = {
+    ("medsec.risk.service", "medsec.findings.decisions"),
+    ("medsec.risk.service", "medsec.findings.signals"),
+}
+
+
+def floor(graph: grimp.ImportGraph, module: str) -> tuple[int, ...]:
+    """Where a module sits: higher may import lower (ARCHITECTURE.md, "Floors")."""
+    parts = module.split(".")
+    top = parts[1] if len(parts) > 1 else ""
+    if top in DOMAINS:
+        if len(parts) > 2 and parts[-1] in ENTRY:
+            return (90,)
+        rank = len(DOMAINS) - DOMAINS.index(SIBLINGS.get(top, top))
+        if parts[-1] == "repository":
+            kind = 2
+        elif any(
+            m.startswith(STORAGE) or m.endswith((".service", ".repository"))
+            for m in graph.find_modules_directly_imported_by(module)
+        ):
+            kind = 3  # a service or read model
+        else:
+            kind = 1  # pure
+        return (50, rank, kind)
+    return (FLOORS.get(top, 60),)
+
+
+def upward_imports(graph: grimp.ImportGraph) -> set[tuple[str, str]]:
+    """Every direct import from a lower floor to a higher one."""
+    out = set()
+    for imp in graph.find_matching_direct_imports(import_expression="medsec.** -> medsec.**"):
+        a, b = imp["importer"], imp["imported"]
+        if floor(graph, a) < floor(graph, b):
+            out.add((a, b))
+    return out
+
+
+def import_cycles(graph: grimp.ImportGraph) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    counter = 0
+    for root in sorted(graph.modules):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.find_modules_directly_imported_by(root))))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append(
+                        (child, iter(sorted(graph.find_modules_directly_imported_by(child))))
+                    )
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    top = stack.pop()
+                    on_stack.discard(top)
+                    component.append(top)
+                    if top == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+@pytest.fixture(scope="module")
+def graph() -> grimp.ImportGraph:
+    return grimp.build_graph("medsec")
+
+
+def test_upward_imports_are_only_the_documented_ones(graph: grimp.ImportGraph) -> None:
+    up = upward_imports(graph)
+    assert up == ALLOWED_UPWARD
+    assert len(up) <= 5
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    for importer, imported in up:
+        assert f"`{importer} -> {imported}`" in text, "each upward import is written down"
+
+
+def test_the_floor_measure_sees_an_upward_import() -> None:
+    graph = grimp.build_graph("medsec")
+    graph.add_import(importer="medsec.core.cvss", imported="medsec.findings.service")
+    assert ("medsec.core.cvss", "medsec.findings.service") in upward_imports(graph)
+
+
+def test_no_import_cycles(graph: grimp.ImportGraph) -> None:
+    assert import_cycles(graph) == []
+
+
+def test_the_cycle_finder_sees_a_cycle() -> None:
+    graph = grimp.build_graph("medsec")
+    graph.add_import(importer="medsec.errors", imported="medsec.findings.service")
+    cycles = import_cycles(graph)
+    assert any("medsec.errors" in c and "medsec.findings.service" in c for c in cycles)
+
+
+@pytest.mark.slow
+def test_contracts_catch_a_new_module_that_breaks_a_layer(tmp_path: Path) -> None:
+    """A throwaway module nobody listed anywhere is caught by the wildcard contracts."""
+    shutil.copytree(SRC, tmp_path / "src" / "medsec", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    lint = Path(sys.executable).with_name("lint-imports")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "src")}
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(lint), "--no-cache"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    clean = run()
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    (tmp_path / "src" / "medsec" / "core" / "throwaway.py").write_text(
+        '"""Breaks the pure floor on purpose."""\n\nfrom medsec.findings import service\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "src" / "medsec" / "updates" / "rules_of_thumb.py").write_text(
+        '"""Breaks the framework rule on purpose."""\n\nimport typer\n', encoding="utf-8"
+    )
+    broken = run()
+    out = broken.stdout + broken.stderr
+    assert broken.returncode != 0
+    assert "medsec.core.throwaway -> medsec.findings.service" in out
+    assert "medsec.updates.rules_of_thumb" in out
+    assert "medsec.core is not allowed to import medsec.findings" in out
