@@ -1,7 +1,7 @@
 """Severity of a vulnerability from what its sources state: CVSS vectors scored, labels mapped.
 
 The overall severity is the highest among the sources; each source's vector and score stay
-visible. CVSS is scored with the `cvss` library (v2, v3.0, v3.1, v4.0).
+visible. CVSS is scored by `medsec.core.cvss`, the one scorer (v2, v3.0, v3.1, v4.0).
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import cvss
-from cvss.exceptions import CVSSError
+from medsec.errors import InvalidInput
 
 ORDER = ("none", "low", "medium", "high", "critical")
 _LABELS = {
@@ -49,18 +48,18 @@ def rank(severity: str | None) -> int:
 
 @lru_cache(maxsize=65536)
 def score_vector(kind: str, vector: str) -> tuple[str, float]:
-    """(severity, base score) of a CVSS vector; raises ValueError for an invalid one."""
+    """(severity, score in force) of a CVSS vector, by the one scorer `medsec.core.cvss.parse`:
+    the environmental score when environmental metrics are set, else temporal/threat, else base.
+    Raises ValueError for an invalid vector."""
+    from medsec.core.cvss import V4_PREFIX, parse  # the cvss library loads only when scoring
+
+    if kind == "CVSS_V4" and not vector.startswith(V4_PREFIX):
+        vector = V4_PREFIX + vector
     try:
-        if vector.startswith("CVSS:4.0/") or kind == "CVSS_V4":
-            v4 = cvss.CVSS4(vector)
-            return str(v4.severity).lower(), float(v4.base_score)
-        if vector.startswith("CVSS:3") or kind == "CVSS_V3":
-            v3 = cvss.CVSS3(vector)
-            return str(v3.severities()[0]).lower(), float(v3.scores()[0])
-        v2 = cvss.CVSS2(vector)
-        return str(v2.severities()[0]).lower(), float(v2.scores()[0])
-    except CVSSError as exc:
-        raise ValueError(f"invalid CVSS vector {vector!r}: {exc}") from exc
+        result = parse(vector)
+    except InvalidInput as exc:
+        raise ValueError(str(exc)) from exc
+    return result.overall_severity, result.overall_score
 
 
 def score_one(kind: str, value: str, source: str | None = None) -> Scored:
