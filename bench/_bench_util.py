@@ -17,7 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared/data"
+SHARED = Path(
+    os.environ.get("MEDSEC_SHARED_DATA")
+    or Path(__file__).resolve().parents[1].parent / "shared/data"
+)
 
 
 def machine() -> str:

@@ -16,7 +16,7 @@ ROOTS = ["XAVN", "XACL", "XPRL", "XUI", "XS"] + [f"X{m}{c}" for m in "CIA" for c
 
 
 def _mounted() -> bool:
-    return any(g.name == "cvss" for g in cli_main.app.registered_groups)
+    return "cvss" in cli_main.MOUNTED
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str, stdin: str = "") -> tuple[int, str, str]:

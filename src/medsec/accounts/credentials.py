@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -29,8 +30,13 @@ SESSION_LIFETIME = timedelta(hours=8)
 TOKEN_USE_GRANULARITY = timedelta(hours=1)
 
 _hasher = PasswordHasher()
-# verified against when the account does not exist, so both paths take the same time
-_DUMMY_HASH = _hasher.hash("medsec-no-such-account")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the account does not exist, so both paths take the same time;
+    computed on first use, never at import."""
+    return _hasher.hash("medsec-no-such-account")
 
 
 def digest(secret: str) -> str:
@@ -74,7 +80,7 @@ def check_password(session: Session, *, name: str, password: str) -> Account | N
     account = accounts.get(session, name) if len(name) <= 200 else None
     row = session.get(AccountPassword, name) if account is not None else None
     try:
-        _hasher.verify(row.password_hash if row else _DUMMY_HASH, password[:MAX_PASSWORD])
+        _hasher.verify(row.password_hash if row else _dummy_hash(), password[:MAX_PASSWORD])
     except (VerificationError, InvalidHashError):
         return None
     return account if row is not None else None

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import typer
-from click.exceptions import ClickException
-from rich.markup import escape
+from typer import _click as click  # the click typer vendors (>= 0.29); its Command is the base
+from typer.core import TyperCommand, TyperGroup
 
 from medsec import __version__
-from medsec.accounts import cli as accounts_cli
-from medsec.advisories import cli as advisories_cli
-from medsec.app import db_cli, demo_cli, serve_cli
-from medsec.cli.runtime import err_console
-from medsec.cvd import cli as cvd_cli
 from medsec.errors import Conflict, MedsecError, NotFound, PermissionDenied
-from medsec.findings import assess_cli
-from medsec.findings import cli as findings_cli
-from medsec.imported_csaf import cli as csaf_cli
-from medsec.products import cli as products_cli
-from medsec.risk import cli as risk_cli
-from medsec.risk import cvss_cli
-from medsec.sbom import cli as sbom_cli
-from medsec.updates import cli as updates_cli
-from medsec.vulns import cli as vulns_cli
 
 EXIT_OK = 0
 EXIT_REFUSED = 2  # bad input: a document, a value, a rule
@@ -31,38 +20,131 @@ EXIT_NOT_FOUND = 3
 EXIT_CONFLICT = 4
 EXIT_DENIED = 5  # the acting account lacks a role or product access
 
+
+class _Mounted(TyperCommand):
+    """A sub-app or command known by name and help; its module is imported only when it runs
+    (or its own --help is asked), so `medsec --help` and `--version` import no domain."""
+
+    def __init__(self, name: str, target: str | Callable[[], Any], help: str) -> None:
+        super().__init__(name=name, help=help)
+        self.target = target
+        self._loaded: click.Command | None = None
+
+    def load(self) -> click.Command:
+        """The real click command (a Typer sub-app or a single command)."""
+        if self._loaded is None:
+            if callable(self.target):
+                obj = self.target()
+            else:
+                module, _, attr = self.target.partition(":")
+                obj = getattr(importlib.import_module(module), attr)
+            if not isinstance(obj, typer.Typer):
+                single = typer.Typer()
+                single.command(self.name)(obj)
+                obj = single
+            command = typer.main.get_command(obj)
+            command.name = self.name
+            self._loaded = command
+        return self._loaded
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        """Hand the arguments to the real command."""
+        return self.load().make_context(info_name, args, parent=parent, **extra)
+
+
+MOUNTED: dict[str, _Mounted] = {}
+
+
+def mount(name: str, target: str | Callable[[], Any], help: str) -> None:
+    """Mount a domain's Typer sub-app (or one command) as `medsec NAME`: "module:attribute"."""
+    MOUNTED[name] = _Mounted(name, target, help)
+
+
+class _Root(TyperGroup):
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *(n for n in MOUNTED if n not in self.commands)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return super().get_command(ctx, cmd_name) or MOUNTED.get(cmd_name)
+
+
 app = typer.Typer(
     name="medsec",
     help="Medical device cybersecurity across the total product life cycle (IMDRF N60).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=_Root,
 )
-app.add_typer(db_cli.app, name="db")
-app.add_typer(accounts_cli.app, name="account")
-app.add_typer(products_cli.product_app, name="product")
-app.add_typer(products_cli.release_app, name="release")
-app.add_typer(sbom_cli.app, name="sbom")
-app.add_typer(vulns_cli.feeds_app, name="feeds")
-app.add_typer(vulns_cli.vuln_app, name="vuln")
-app.add_typer(findings_cli.findings_app, name="findings")
-for name, command in (
-    ("show", assess_cli.show),
-    ("triage", assess_cli.triage),
-    ("rescore", assess_cli.rescore),
-    ("ssvc", assess_cli.ssvc),
-):
-    findings_cli.findings_app.command(name)(command)
-app.add_typer(risk_cli.app, name="risk")
-app.add_typer(cvss_cli.app, name="cvss")
-app.add_typer(updates_cli.app, name="update")
-app.add_typer(csaf_cli.app, name="csaf")
-app.add_typer(cvd_cli.app, name="cvd")
-app.add_typer(advisories_cli.app, name="advisory")
-app.command("match")(findings_cli.match)
-app.command("scan")(findings_cli.scan)
-app.command("demo")(demo_cli.demo)
-app.command("serve")(serve_cli.serve)
+
+
+def _findings_app() -> typer.Typer:
+    from medsec.findings import assess_cli
+    from medsec.findings import cli as findings_cli
+
+    for name, command in (
+        ("show", assess_cli.show),
+        ("triage", assess_cli.triage),
+        ("rescore", assess_cli.rescore),
+        ("ssvc", assess_cli.ssvc),
+    ):
+        findings_cli.findings_app.command(name)(command)
+    return findings_cli.findings_app
+
+
+# Every domain's CLI, one line each; nothing below is imported until its command runs.
+mount(
+    "match",
+    "medsec.findings.cli:match",
+    "Re-match releases against the stored feeds (only what changed since the last run).",
+)
+mount(
+    "scan",
+    "medsec.findings.cli:scan",
+    "Scan an SBOM file like osv-scanner or grype would: offline, exact, explained.",
+)
+mount(
+    "demo",
+    "medsec.app.demo_cli:demo",
+    "Build a complete example (an infusion pump, two releases, SBOMs) in a fresh workspace.",
+)
+mount(
+    "serve",
+    "medsec.app.serve_cli:serve",
+    "Serve the web UI and the JSON API (/api/v1, OpenAPI at /api/openapi.json).",
+)
+mount("db", "medsec.app.db_cli:app", "Database schema and integrity.")
+mount(
+    "account",
+    "medsec.accounts.cli:app",
+    "Accounts, roles (admin, reviewer, analyst, viewer) and product access.",
+)
+mount("product", "medsec.products.cli:product_app", "Device models (products).")
+mount("release", "medsec.products.cli:release_app", "Releases of a device model.")
+mount("sbom", "medsec.sbom.cli:app", "SBOM inventory of each release.")
+mount(
+    "feeds",
+    "medsec.vulns.cli:feeds_app",
+    "Vulnerability feeds: OSV, NVD, GitHub (OSV form), CISA KEV, EPSS.",
+)
+mount("vuln", "medsec.vulns.cli:vuln_app", "Look up vulnerabilities.")
+mount("findings", _findings_app, "Vulnerability findings of each release.")
+mount("risk", "medsec.risk.cli:app", "Patient-harm risk of findings (ISO 14971 / AAMI TIR57).")
+mount("cvss", "medsec.risk.cvss_cli:app", "CVSS scores and the MITRE medical-device rubric.")
+mount("update", "medsec.updates.cli:app", "Software updates (seed 6.4, Tables 2 and 3).")
+mount("csaf", "medsec.imported_csaf.cli:app", "CSAF 2.0 advisories.")
+mount(
+    "cvd",
+    "medsec.cvd.cli:app",
+    "Vulnerability reports from finders and their handling (CVD, seed 6.3).",
+)
+mount(
+    "advisory",
+    "medsec.advisories.cli:app",
+    "Security advisories: CSAF 2.0, CycloneDX VEX, OpenVEX.",
+)
 
 
 @app.callback(invoke_without_command=True)
@@ -85,26 +167,33 @@ def exit_code(error: MedsecError) -> int:
     return EXIT_REFUSED
 
 
+def _err(markup: str, **kwargs: Any) -> None:
+    from medsec.cli.runtime import err_console  # the runtime loads SQLAlchemy: only on errors
+
+    err_console.print(markup, **kwargs)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; domain errors become one line on stderr and a non-zero exit."""
+    from click.exceptions import ClickException
+    from rich.markup import escape
+
     try:
         code = app(args=argv, standalone_mode=False)  # click returns a typer.Exit code here
         if isinstance(code, int) and code:
             sys.exit(code)
     except MedsecError as error:
-        err_console.print(
-            f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True
-        )
+        _err(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
         sys.exit(exit_code(error))
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except (typer.Abort, KeyboardInterrupt):
-        err_console.print("aborted")
+        _err("aborted")
         sys.exit(130)
     except (ClickException, typer.TyperException) as usage:  # typer >= 0.29 vendors click
         show = getattr(usage, "show", None)
         if callable(show):
             show()
         else:
-            err_console.print(f"error: {escape(str(usage))}")
+            _err(f"error: {escape(str(usage))}")
         sys.exit(int(getattr(usage, "exit_code", 2)))

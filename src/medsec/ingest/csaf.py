@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from csaf.csaf.v20._validator import validate as _package_validate
-
 from medsec.errors import DocumentError, DocumentTooLarge, InvalidInput, UnsupportedFormat
 from medsec.ingest._common import check_size, load_json, strip_bom
 from medsec.ingest.csaf_model import CsafDocument
@@ -112,6 +110,8 @@ def load_csaf(
 
 def _run_package(doc: dict[str, Any], source: str, skip: frozenset[str]) -> Any:
     try:
+        from csaf.csaf.v20._validator import validate as _package_validate
+
         return _package_validate(doc, path=source, preset="full", skip_rules=skip)
     except RecursionError:
         raise DocumentTooLarge("document nested too deeply to validate", source=source) from None
