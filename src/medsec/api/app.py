@@ -21,7 +21,7 @@ from medsec.cvd import api as cvd_api
 from medsec.cvd import http as cvd_http
 from medsec.cvd import staff_api as cvd_staff_api
 from medsec.db import migrate
-from medsec.db.engine import make_engine, make_session_factory
+from medsec.db.engine import BUSY_RETRY_AFTER, is_busy, make_engine, make_session_factory
 from medsec.errors import MedsecError
 from medsec.vulns import csaf_api
 from medsec.web import app as web_app
@@ -102,6 +102,15 @@ async def _on_http(request: Request, exc: StarletteHTTPException) -> Response:
 
 
 async def _on_crash(request: Request, exc: Exception) -> Response:
+    if is_busy(exc):  # every writer waited its turn and this one ran out of time: not a crash
+        detail = "the database is busy; try again shortly"
+        busy = (
+            problems.problem(503, detail, code="busy")
+            if _is_api(request)
+            else error_page(request, 503, detail)
+        )
+        busy.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return busy
     log.error("unhandled error on %s %s: %r", request.method, request.url.path, exc)
     if _is_api(request):
         return problems.problem(500, "internal error; the server log has the details")

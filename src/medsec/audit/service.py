@@ -6,13 +6,14 @@ import hashlib
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from medsec.models import AuditEvent
 from medsec.models.base import utcnow
 
 GENESIS = "0" * 64
+CHAIN_LOCK = 0x6D65647365630001  # PostgreSQL advisory lock key serializing appends ("medsec"+1)
 
 
 def _digest(prev_hash: str, event: AuditEvent) -> str:
@@ -39,7 +40,13 @@ def record(
     product_id: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the audit log, chained to the previous one."""
+    """Append one event to the audit log, chained to the previous one.
+
+    Appends are serialized: on PostgreSQL a transaction-scoped advisory lock is held from the
+    read of the last hash to the commit; on SQLite every transaction starts ``BEGIN IMMEDIATE``
+    (see ``medsec.db.engine``), which holds the single write lock the same way.
+    """
+    _lock_chain(session)
     last = session.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
     prev = last or GENESIS
     event = AuditEvent(
@@ -56,6 +63,12 @@ def record(
     session.add(event)
     session.flush()
     return event
+
+
+def _lock_chain(session: Session) -> None:
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
 
 
 def list_events(

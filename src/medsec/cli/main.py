@@ -16,6 +16,7 @@ from medsec.cli import demo as demo_cli
 from medsec.cli import serve as serve_cli
 from medsec.cli.runtime import err_console
 from medsec.cvd import cli as cvd_cli
+from medsec.db.engine import is_busy
 from medsec.errors import Conflict, MedsecError, NotFound, PermissionDenied
 from medsec.findings import assess_cli
 from medsec.findings import cli as findings_cli
@@ -32,6 +33,7 @@ EXIT_REFUSED = 2  # bad input: a document, a value, a rule
 EXIT_NOT_FOUND = 3
 EXIT_CONFLICT = 4
 EXIT_DENIED = 5  # the acting account lacks a role or product access
+EXIT_BUSY = 6  # the database stayed busy (another writer) past the wait; nothing was stored
 
 app = typer.Typer(
     name="medsec",
@@ -100,6 +102,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exit_code(error))
     except typer.Exit as done:
         sys.exit(done.exit_code)
+    except Exception as error:
+        if not is_busy(error):
+            raise
+        err_console.print(
+            "[red]error:[/red] the database is busy (another writer held it too long); "
+            "nothing was stored, try again"
+        )
+        sys.exit(EXIT_BUSY)
     except (typer.Abort, KeyboardInterrupt):
         err_console.print("aborted")
         sys.exit(130)
