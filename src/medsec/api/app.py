@@ -54,8 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = cfg
-    app.state.session_factory = make_session_factory(engine)
     app.state.secret = secret_key(cfg)
+    app.state.session_factory = make_session_factory(engine, audit_key=app.state.secret)
     app.include_router(routes.router)
     app.include_router(cvd_api.router)
     cvd_http.install(app)

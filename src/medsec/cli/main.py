@@ -102,14 +102,6 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exit_code(error))
     except typer.Exit as done:
         sys.exit(done.exit_code)
-    except Exception as error:
-        if not is_busy(error):
-            raise
-        err_console.print(
-            "[red]error:[/red] the database is busy (another writer held it too long); "
-            "nothing was stored, try again"
-        )
-        sys.exit(EXIT_BUSY)
     except (typer.Abort, KeyboardInterrupt):
         err_console.print("aborted")
         sys.exit(130)
@@ -120,3 +112,11 @@ def main(argv: list[str] | None = None) -> None:
         else:
             err_console.print(f"error: {escape(str(usage))}")
         sys.exit(int(getattr(usage, "exit_code", 2)))
+    except Exception as error:
+        if not is_busy(error):
+            raise
+        err_console.print(
+            "[red]error:[/red] the database is busy (another writer held it too long); "
+            "nothing was stored, try again"
+        )
+        sys.exit(EXIT_BUSY)

@@ -56,9 +56,13 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Session factory bound to ``engine``; objects stay readable after commit."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_session_factory(
+    engine: Engine, *, audit_key: bytes | None = None
+) -> sessionmaker[Session]:
+    """Session factory bound to ``engine``; objects stay readable after commit. With
+    ``audit_key`` (the instance secret) the audit log's anchors are keyed with it."""
+    info = {"audit_key": audit_key} if audit_key is not None else {}
+    return sessionmaker(bind=engine, expire_on_commit=False, info=info)
 
 
 BUSY_MARKERS = ("database is locked", "database table is locked", "deadlock detected")

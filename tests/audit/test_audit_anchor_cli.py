@@ -1,0 +1,25 @@
+"""`medsec db verify-audit` names the check that failed, in a table or in JSON."""
+
+from __future__ import annotations
+
+import orjson
+from sqlalchemy import delete, select
+
+from medsec.db.uow import unit_of_work
+from medsec.models import AuditEvent
+
+
+def test_verify_audit_reports_which_check_failed(cli, session_factory):
+    for n in range(3):
+        assert cli("product", "add", f"P{n}", "--manufacturer", "M")[0] == 0
+    code, out, _ = cli("db", "verify-audit")
+    assert code == 0 and "3 events" in out
+    code, out, _ = cli("db", "verify-audit", "--format", "json")
+    assert code == 0 and orjson.loads(out)["ok"] is True
+    with unit_of_work(session_factory) as s:
+        top = s.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
+        s.execute(delete(AuditEvent).where(AuditEvent.id == top))
+    code, out, err = cli("db", "verify-audit", "--format", "json")
+    assert code == 2 and "truncated" in err
+    body = orjson.loads(out)
+    assert body["ok"] is False and body["failed"] == "truncated" and body["event_id"] == top
