@@ -16,13 +16,14 @@ from medsec import __version__
 from medsec.advisories import api as advisories_api
 from medsec.api import problems, routes
 from medsec.api.deps import Unauthenticated
+from medsec.audit import web as audit_web
 from medsec.config import Settings, get_settings
 from medsec.cvd import api as cvd_api
 from medsec.cvd import http as cvd_http
 from medsec.cvd import staff_api as cvd_staff_api
 from medsec.db import migrate
 from medsec.db.engine import BUSY_RETRY_AFTER, is_busy, make_engine, make_session_factory
-from medsec.errors import MedsecError
+from medsec.errors import Hidden, MedsecError
 from medsec.vulns import csaf_api
 from medsec.web import app as web_app
 from medsec.web.render import error_page
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for extra in (cvd_staff_api.router, advisories_api.router, csaf_api.router):
         app.include_router(extra)
     web_app.install(app)
+    audit_web.install(app)
     app.add_exception_handler(MedsecError, _on_medsec_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _on_validation)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _on_http)  # type: ignore[arg-type]
@@ -74,6 +76,8 @@ def _is_api(request: Request) -> bool:
 
 
 async def _on_medsec_error(request: Request, exc: MedsecError) -> Response:
+    if isinstance(exc, Hidden):
+        request.state.refused = exc.reason  # answered as not found, audited as a refusal
     if _is_api(request):
         return problems.from_error(exc)
     if isinstance(exc, Unauthenticated):

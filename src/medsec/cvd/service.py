@@ -135,6 +135,16 @@ def case_detail(
     account = access.require_read(session, actor, row, today=at.date())
     security = access.is_security(account)
     events = repository.events_of(session, row.id)
+    if security:  # the report, the finder's identity and messages are shown: audited
+        audit.record(
+            session,
+            actor=actor,
+            action="cvd.case.read",
+            object_type="cvd_case",
+            object_id=row.id,
+            product_id=row.product_id,
+            details={"receipt_id": row.receipt_id},
+        )
     return CaseDetail(
         case=row,
         product=repository.product_name(session, row.product_id),
@@ -156,6 +166,15 @@ def attachment_data(
     access.require_write(session, actor, row, rule="cvd attachments")
     for item in repository.attachments_of(session, row.id):
         if item.id == attachment_id:
+            audit.record(
+                session,
+                actor=actor,
+                action="cvd.attachment.read",
+                object_type="cvd_attachment",
+                object_id=item.id,
+                product_id=row.product_id,
+                details={"receipt_id": row.receipt_id},
+            )
             return item, zlib.decompress(item.data)
     raise NotFound(f"case {row.receipt_id} has no attachment {attachment_id}")
 
