@@ -18,6 +18,7 @@ from medsec.accounts import service as accounts
 from medsec.advisories import repository as repo
 from medsec.advisories import service
 from medsec.audit import service as audit
+from medsec.cvd import service as cvd
 from medsec.errors import Conflict, InvalidInput
 from medsec.export import advisory_model as m
 from medsec.export.csaf import Profile, csaf_filename, to_csaf_bytes
@@ -76,6 +77,19 @@ def publish(
         raise InvalidInput(f"status {status!r} is not one of {', '.join(STATUSES)}")
     if not summary.strip():
         raise InvalidInput("a revision needs a summary of what changed")
+    held = cvd.embargoes_on(
+        session,
+        product_id=adv.product_id,
+        vulnerability_ids=adv.vulnerability_ids or None,  # none listed: all of the product's
+        today=service.now().date(),
+    )
+    if held:
+        cases = ", ".join(f"{e.receipt_id} until {e.until.isoformat()}" for e in held)
+        raise Conflict(
+            f"{tracking_id} cannot be published: linked CVD case under embargo ({cases}); "
+            "a reviewer can release an embargo early with a reason "
+            "(medsec cvd release-embargo CASE --reason …)"
+        )
     if adv.status == "final" and status == "interim":
         raise Conflict(f"{tracking_id} is final; a later revision cannot be interim")
     when = service.now()
@@ -151,4 +165,22 @@ def published_documents(session: Session) -> list[tuple[str, bytes]]:
     latest_by: dict[int, SecurityAdvisoryRevision] = {}
     for rev in repo.revisions(session, [a.id for a in advs]):
         latest_by[rev.advisory_id] = rev
-    return [(r.tlp, r.csaf) for r in latest_by.values() if r.status in STATUSES]
+    today = service.now().date()
+    by_id = {a.id: a for a in advs}
+
+    def held(adv: SecurityAdvisory) -> bool:
+        return bool(
+            cvd.embargoes_on(
+                session,
+                product_id=adv.product_id,
+                vulnerability_ids=adv.vulnerability_ids
+                or None,  # none listed: all of the product's
+                today=today,
+            )
+        )
+
+    return [
+        (r.tlp, r.csaf)
+        for r in latest_by.values()
+        if r.status in STATUSES and not held(by_id[r.advisory_id])  # embargoes hold when served
+    ]

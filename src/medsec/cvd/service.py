@@ -9,8 +9,9 @@ see and change cases.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -77,6 +78,26 @@ def resolve(session: Session, ref: str) -> CvdCase:
     if case is None:
         raise NotFound(f"no CVD case {ref!r} (see `medsec cvd list`)")
     return case
+
+
+@dataclass(frozen=True, slots=True)
+class EmbargoRead:
+    """A linked case whose embargo still holds: its receipt id and the agreed date."""
+
+    receipt_id: str
+    until: date
+
+
+def embargoes_on(
+    session: Session, *, product_id: int, vulnerability_ids: Sequence[int] | None, today: date
+) -> list[EmbargoRead]:
+    """The embargoes that hold today on cases of the product linked to these vulnerabilities
+    (None: to any; for publication: nothing goes out while one holds)."""
+    return [
+        EmbargoRead(row.receipt_id, row.embargo_date)  # type: ignore[arg-type]
+        for row in repository.cases_on_vulnerabilities(session, product_id, vulnerability_ids)
+        if access.under_embargo(row, today)
+    ]
 
 
 def case_deadlines(
@@ -224,6 +245,13 @@ def transition(
     if at < received:
         raise InvalidInput(f"case {row.receipt_id}: {at.isoformat()} is before its receipt")
     why = clean_text("reason", reason, multiline=True)
+    if action == "disclose" and access.under_embargo(row, at.date()):
+        raise rules.refuse(
+            "cvd.transition.embargo",
+            f"case {row.receipt_id} is under embargo until {row.embargo_date}; a reviewer "
+            f"can release it early with a reason (medsec cvd release-embargo "
+            f"{row.receipt_id} --reason …)",
+        )
     new = rules.transition(status, target, outcome=outcome, reason=why)
     rule = rules.find_rule(status, target)
     rule_name = rule.name if rule is not None else action

@@ -1,4 +1,4 @@
-"""audit anchor: keyed checkpoints of the audit chain (head and periodic)
+"""audit anchor: keyed checkpoints of the audit chain; a CVD case's early embargo release
 
 Revision ID: 0011
 Revises: 0010
@@ -26,9 +26,17 @@ def upgrade() -> None:
         sa.Column("mac", sa.String(64), nullable=True),
     )
     op.create_index("ix_audit_checkpoint_kind", "audit_checkpoint", ["kind"])
+    with op.batch_alter_table("cvd_case") as batch:
+        batch.add_column(sa.Column("embargo_released_at", sa.DateTime(timezone=True)))
+        batch.add_column(sa.Column("embargo_released_by", sa.String(200)))
+        batch.add_column(sa.Column("embargo_release_reason", sa.Text()))
 
 
 def downgrade() -> None:
-    """Drop the audit checkpoint table."""
+    """Drop the audit checkpoint table and the embargo release columns."""
+    with op.batch_alter_table("cvd_case") as batch:
+        batch.drop_column("embargo_release_reason")
+        batch.drop_column("embargo_released_by")
+        batch.drop_column("embargo_released_at")
     op.drop_index("ix_audit_checkpoint_kind", table_name="audit_checkpoint")
     op.drop_table("audit_checkpoint")
