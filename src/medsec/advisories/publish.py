@@ -8,6 +8,7 @@ is stored; one that fails is refused with the failing test ids and paths and not
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 
@@ -141,8 +142,20 @@ def latest(session: Session, adv: SecurityAdvisory) -> SecurityAdvisoryRevision 
     return revs[-1] if revs else None
 
 
-def document(session: Session, *, tracking_id: str, fmt: str) -> tuple[str, bytes]:
-    """(file name, bytes) of an advisory in a format: the latest revision, else the draft."""
+def without_finder(model: m.Advisory) -> m.Advisory:
+    """The advisory without finder credit and discovery dates (a draft shown to a viewer)."""
+    vulns = tuple(
+        dataclasses.replace(v, acknowledgments=(), discovery_date=None)
+        for v in model.vulnerabilities
+    )
+    return dataclasses.replace(model, vulnerabilities=vulns)
+
+
+def document(
+    session: Session, *, tracking_id: str, fmt: str, finder_data: bool = True
+) -> tuple[str, bytes]:
+    """(file name, bytes) of an advisory in a format: the latest revision, else the draft
+    (without finder credit and discovery dates unless ``finder_data``)."""
     if fmt not in FORMATS:
         raise InvalidInput(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     adv = service.get(session, tracking_id)
@@ -150,7 +163,8 @@ def document(session: Session, *, tracking_id: str, fmt: str) -> tuple[str, byte
     if rev is not None:
         docs = Documents(rev.csaf, rev.cyclonedx_vex, rev.openvex)
     else:
-        docs = render(adv, service.model(session, adv, when=service.now()))
+        draft = service.model(session, adv, when=service.now())
+        docs = render(adv, draft if finder_data else without_finder(draft))
     stem = csaf_filename(adv.tracking_id).removesuffix(".json")
     if fmt == "csaf":
         return stem + ".json", docs.csaf
