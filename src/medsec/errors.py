@@ -24,6 +24,15 @@ class NotFound(MedsecError):
     code = "not-found"
 
 
+class Hidden(NotFound):
+    """An object the caller may not see: answered exactly as if it did not exist (the same
+    status and message), so that a refusal reveals nothing; ``reason`` is for the audit log."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class Conflict(MedsecError):
     """The request conflicts with what is stored (duplicates, stale state)."""
 

@@ -16,6 +16,7 @@ from medsec.models import SecurityAdvisory
 from medsec.products import service as products
 
 router = APIRouter(prefix="/api/v1/advisories", tags=["advisories"])
+SECURITY_ROLES = frozenset({"admin", "reviewer", "analyst"})
 MEDIA = dict.fromkeys(("csaf", "cyclonedx-vex", "openvex"), "application/json")
 
 
@@ -84,13 +85,14 @@ def export(
     """`csaf`, `cyclonedx-vex` or `openvex` (latest revision, else the draft; the CLI's bytes),
     or the customer notice as `notice.html` / `notice.pdf`."""
     readable(session, who, tracking_id)
+    finder = bool(SECURITY_ROLES & set(who.roles))  # viewers never see a draft's finder data
     if fmt == "notice.html":
-        html = distribution.notice_html(session, tracking_id=tracking_id)
+        html = distribution.notice_html(session, tracking_id=tracking_id, finder_data=finder)
         return attachment(f"{tracking_id}-notice.html", html.encode(), "text/html; charset=utf-8")
     if fmt == "notice.pdf":
-        html = distribution.notice_html(session, tracking_id=tracking_id)
+        html = distribution.notice_html(session, tracking_id=tracking_id, finder_data=finder)
         return attachment(f"{tracking_id}-notice.pdf", html_to_pdf(html), "application/pdf")
-    name, data = publish.document(session, tracking_id=tracking_id, fmt=fmt)
+    name, data = publish.document(session, tracking_id=tracking_id, fmt=fmt, finder_data=finder)
     return attachment(name, data, MEDIA[fmt])
 
 

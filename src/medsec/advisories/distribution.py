@@ -43,13 +43,27 @@ def _when(text: str) -> datetime:
     return service.aware(datetime.fromisoformat(text))
 
 
-def notice_document(session: Session, *, tracking_id: str) -> dict[str, Any]:
-    """The CSAF document a notice is made from: the latest revision, else the current draft."""
+def notice_document(
+    session: Session, *, tracking_id: str, finder_data: bool = True
+) -> dict[str, Any]:
+    """The CSAF document a notice is made from: the latest revision, else the current draft
+    (without finder credit and discovery dates unless ``finder_data``)."""
     adv = service.get(session, tracking_id)
     rev = publish.latest(session, adv)
-    return orjson.loads(rev.csaf) if rev is not None else dict(adv.draft)
+    if rev is not None:
+        return dict(orjson.loads(rev.csaf))
+    doc = dict(adv.draft)
+    if not finder_data:
+        doc["vulnerabilities"] = [
+            {k: x for k, x in v.items() if k not in ("acknowledgments", "discovery_date")}
+            for v in doc.get("vulnerabilities", [])
+        ]
+    return doc
 
 
-def notice_html(session: Session, *, tracking_id: str, contact: str | None = None) -> str:
+def notice_html(
+    session: Session, *, tracking_id: str, contact: str | None = None, finder_data: bool = True
+) -> str:
     """The customer notice of an advisory as HTML."""
-    return render_notice(notice_document(session, tracking_id=tracking_id), contact=contact)
+    doc = notice_document(session, tracking_id=tracking_id, finder_data=finder_data)
+    return render_notice(doc, contact=contact)

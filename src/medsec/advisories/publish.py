@@ -8,6 +8,7 @@ is stored; one that fails is refused with the failing test ids and paths and not
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from medsec.accounts import service as accounts
 from medsec.advisories import repository as repo
 from medsec.advisories import service
 from medsec.audit import service as audit
+from medsec.cvd import service as cvd
 from medsec.errors import Conflict, InvalidInput
 from medsec.export import advisory_model as m
 from medsec.export.csaf import Profile, csaf_filename, to_csaf_bytes
@@ -76,6 +78,19 @@ def publish(
         raise InvalidInput(f"status {status!r} is not one of {', '.join(STATUSES)}")
     if not summary.strip():
         raise InvalidInput("a revision needs a summary of what changed")
+    held = cvd.embargoes_on(
+        session,
+        product_id=adv.product_id,
+        vulnerability_ids=adv.vulnerability_ids or None,  # none listed: all of the product's
+        today=service.now().date(),
+    )
+    if held:
+        cases = ", ".join(f"{e.receipt_id} until {e.until.isoformat()}" for e in held)
+        raise Conflict(
+            f"{tracking_id} cannot be published: linked CVD case under embargo ({cases}); "
+            "a reviewer can release an embargo early with a reason "
+            "(medsec cvd release-embargo CASE --reason …)"
+        )
     if adv.status == "final" and status == "interim":
         raise Conflict(f"{tracking_id} is final; a later revision cannot be interim")
     when = service.now()
@@ -127,8 +142,20 @@ def latest(session: Session, adv: SecurityAdvisory) -> SecurityAdvisoryRevision 
     return revs[-1] if revs else None
 
 
-def document(session: Session, *, tracking_id: str, fmt: str) -> tuple[str, bytes]:
-    """(file name, bytes) of an advisory in a format: the latest revision, else the draft."""
+def without_finder(model: m.Advisory) -> m.Advisory:
+    """The advisory without finder credit and discovery dates (a draft shown to a viewer)."""
+    vulns = tuple(
+        dataclasses.replace(v, acknowledgments=(), discovery_date=None)
+        for v in model.vulnerabilities
+    )
+    return dataclasses.replace(model, vulnerabilities=vulns)
+
+
+def document(
+    session: Session, *, tracking_id: str, fmt: str, finder_data: bool = True
+) -> tuple[str, bytes]:
+    """(file name, bytes) of an advisory in a format: the latest revision, else the draft
+    (without finder credit and discovery dates unless ``finder_data``)."""
     if fmt not in FORMATS:
         raise InvalidInput(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     adv = service.get(session, tracking_id)
@@ -136,7 +163,8 @@ def document(session: Session, *, tracking_id: str, fmt: str) -> tuple[str, byte
     if rev is not None:
         docs = Documents(rev.csaf, rev.cyclonedx_vex, rev.openvex)
     else:
-        docs = render(adv, service.model(session, adv, when=service.now()))
+        draft = service.model(session, adv, when=service.now())
+        docs = render(adv, draft if finder_data else without_finder(draft))
     stem = csaf_filename(adv.tracking_id).removesuffix(".json")
     if fmt == "csaf":
         return stem + ".json", docs.csaf
@@ -151,4 +179,22 @@ def published_documents(session: Session) -> list[tuple[str, bytes]]:
     latest_by: dict[int, SecurityAdvisoryRevision] = {}
     for rev in repo.revisions(session, [a.id for a in advs]):
         latest_by[rev.advisory_id] = rev
-    return [(r.tlp, r.csaf) for r in latest_by.values() if r.status in STATUSES]
+    today = service.now().date()
+    by_id = {a.id: a for a in advs}
+
+    def held(adv: SecurityAdvisory) -> bool:
+        return bool(
+            cvd.embargoes_on(
+                session,
+                product_id=adv.product_id,
+                vulnerability_ids=adv.vulnerability_ids
+                or None,  # none listed: all of the product's
+                today=today,
+            )
+        )
+
+    return [
+        (r.tlp, r.csaf)
+        for r in latest_by.values()
+        if r.status in STATUSES and not held(by_id[r.advisory_id])  # embargoes hold when served
+    ]

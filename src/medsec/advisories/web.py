@@ -83,7 +83,8 @@ def advisory_page(
 def notice_page(tracking_id: str, session: SessionDep, user: UserDep) -> HTMLResponse:
     """The customer notice as customers read it (its own page, its own strict CSP)."""
     _readable(session, user, tracking_id)
-    html = distribution.notice_html(session, tracking_id=tracking_id)
+    finder = user.has("reviewer", "analyst")  # viewers never see a draft's finder data
+    html = distribution.notice_html(session, tracking_id=tracking_id, finder_data=finder)
     return HTMLResponse(html, headers={"content-security-policy": notice_csp(html)})
 
 
@@ -93,12 +94,13 @@ def download(tracking_id: str, fmt: str, session: SessionDep, user: UserDep) -> 
     _readable(session, user, tracking_id)
     if fmt not in DOWNLOADS:
         raise NotFound(f"no download {fmt!r} (one of {', '.join(DOWNLOADS)})")
+    finder = user.has("reviewer", "analyst")  # viewers never see a draft's finder data
     if fmt.startswith("notice."):
-        html = distribution.notice_html(session, tracking_id=tracking_id)
+        html = distribution.notice_html(session, tracking_id=tracking_id, finder_data=finder)
         if fmt == "notice.html":
             return attachment(f"{tracking_id}-notice.html", html.encode(), "text/html")
         return attachment(f"{tracking_id}-notice.pdf", html_to_pdf(html), "application/pdf")
-    name, data = publish.document(session, tracking_id=tracking_id, fmt=fmt)
+    name, data = publish.document(session, tracking_id=tracking_id, fmt=fmt, finder_data=finder)
     return attachment(name, data, MEDIA[fmt])
 
 

@@ -57,6 +57,7 @@ _bearer = HTTPBearer(auto_error=False, description="An API token from `medsec ac
 
 
 def api_principal(
+    request: Request,
     session: SessionDep,
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
@@ -66,7 +67,9 @@ def api_principal(
     account = credentials.account_for_token(session, creds.credentials.strip())
     if account is None:
         raise Unauthenticated("the API token is unknown or revoked")
-    return Principal.of(account, "api")
+    who = Principal.of(account, "api")
+    request.state.actor = who.actor  # for the audit of a refusal
+    return who
 
 
 ApiPrincipal = Annotated[Principal, Depends(api_principal)]

@@ -17,13 +17,14 @@ from medsec.advisories import api as advisories_api
 from medsec.api import problems
 from medsec.api.deps import Unauthenticated
 from medsec.app import web as web_app
+from medsec.audit import web as audit_web
 from medsec.config import Settings, get_settings
 from medsec.cvd import api as cvd_api
 from medsec.cvd import http as cvd_http
 from medsec.cvd import staff_api as cvd_staff_api
 from medsec.db import migrate
-from medsec.db.engine import make_engine, make_session_factory
-from medsec.errors import MedsecError
+from medsec.db.engine import BUSY_RETRY_AFTER, is_busy, make_engine, make_session_factory
+from medsec.errors import Hidden, MedsecError
 from medsec.findings import api as findings_api
 from medsec.imported_csaf import api as csaf_api
 from medsec.products import api as products_api
@@ -57,8 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = cfg
-    app.state.session_factory = make_session_factory(engine)
     app.state.secret = secret_key(cfg)
+    app.state.session_factory = make_session_factory(engine, audit_key=app.state.secret)
     for domain in (products_api, sbom_api, findings_api):
         app.include_router(domain.router)
     app.include_router(cvd_api.router)
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for extra in (cvd_staff_api.router, advisories_api.router, csaf_api.router):
         app.include_router(extra)
     web_app.install(app)
+    audit_web.install(app)
     app.add_exception_handler(MedsecError, _on_medsec_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _on_validation)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _on_http)  # type: ignore[arg-type]
@@ -78,6 +80,8 @@ def _is_api(request: Request) -> bool:
 
 
 async def _on_medsec_error(request: Request, exc: MedsecError) -> Response:
+    if isinstance(exc, Hidden):
+        request.state.refused = exc.reason  # answered as not found, audited as a refusal
     if _is_api(request):
         return problems.from_error(exc)
     if isinstance(exc, Unauthenticated):
@@ -106,6 +110,15 @@ async def _on_http(request: Request, exc: StarletteHTTPException) -> Response:
 
 
 async def _on_crash(request: Request, exc: Exception) -> Response:
+    if is_busy(exc):  # every writer waited its turn and this one ran out of time: not a crash
+        detail = "the database is busy; try again shortly"
+        busy = (
+            problems.problem(503, detail, code="busy")
+            if _is_api(request)
+            else error_page(request, 503, detail)
+        )
+        busy.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return busy
     log.error("unhandled error on %s %s: %r", request.method, request.url.path, exc)
     if _is_api(request):
         return problems.problem(500, "internal error; the server log has the details")

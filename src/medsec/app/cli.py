@@ -19,6 +19,7 @@ EXIT_REFUSED = 2  # bad input: a document, a value, a rule
 EXIT_NOT_FOUND = 3
 EXIT_CONFLICT = 4
 EXIT_DENIED = 5  # the acting account lacks a role or product access
+EXIT_BUSY = 6  # the database stayed busy (another writer) past the wait; nothing was stored
 
 
 class _Mounted(TyperCommand):
@@ -197,3 +198,13 @@ def main(argv: list[str] | None = None) -> None:
         else:
             _err(f"error: {escape(str(usage))}")
         sys.exit(int(getattr(usage, "exit_code", 2)))
+    except Exception as error:
+        from medsec.db.engine import is_busy
+
+        if not is_busy(error):
+            raise
+        _err(
+            "[red]error:[/red] the database is busy (another writer held it too long); "
+            "nothing was stored, try again"
+        )
+        sys.exit(EXIT_BUSY)

@@ -8,6 +8,7 @@ from medsec.audit import service as audit
 from medsec.cli import runtime
 from medsec.db import migrate
 from medsec.db.engine import make_engine
+from medsec.errors import InvalidInput
 
 app = typer.Typer(help="Database schema and integrity.", no_args_is_help=True)
 
@@ -23,11 +24,33 @@ def upgrade() -> None:
 
 
 @app.command("verify-audit")
-def verify_audit() -> None:
-    """Check the hash chain of the audit log; exit 2 when it was tampered with."""
+def verify_audit(
+    fmt: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """Check the audit log: its hash chain, then its keyed anchors (tail deleted, log emptied,
+    chain recomputed); exit 2 naming the check that failed."""
+    if fmt not in ("table", "json"):
+        raise InvalidInput(f"--format: {fmt!r} is not table or json")
     with runtime.uow() as session:
-        broken = audit.verify_chain(session)
-    if broken is not None:
-        runtime.err_console.print(f"audit chain broken at event {broken}")
+        check = audit.verify(session, key=runtime.audit_key())
+    if fmt == "json":
+        runtime.print_json(
+            {
+                "ok": check.ok,
+                "events": check.events,
+                "checkpoints": check.checkpoints,
+                "failed": check.failed,
+                "event_id": check.event_id,
+                "detail": check.detail,
+            }
+        )
+    if not check.ok:
+        where = f" at event {check.event_id}" if check.event_id is not None else ""
+        runtime.err_console.print(
+            f"audit log check failed: {check.failed}{where}: {check.detail}", highlight=False
+        )
         raise typer.Exit(2)
-    runtime.console.print("audit chain verified")
+    if fmt == "table":
+        runtime.console.print(
+            f"audit chain verified: {check.events} events, {check.checkpoints} keyed anchors hold"
+        )

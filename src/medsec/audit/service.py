@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import func, literal, select, text
 from sqlalchemy.orm import Session
 
 from medsec.core.clock import utcnow
-from medsec.models import AuditEvent
+from medsec.models import Account, AuditCheckpoint, AuditEvent, Product
 
 GENESIS = "0" * 64
+CHAIN_LOCK = 0x6D65647365630001  # PostgreSQL advisory lock key serializing appends ("medsec"+1)
+CHECKPOINT_EVERY = 100  # a permanent keyed checkpoint every this many events
+KEY_INFO = "audit_key"  # Session.info entry holding the instance secret (bytes)
 
 
 def _digest(prev_hash: str, event: AuditEvent) -> str:
@@ -39,7 +44,13 @@ def record(
     product_id: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the audit log, chained to the previous one."""
+    """Append one event to the audit log, chained to the previous one.
+
+    Appends are serialized: on PostgreSQL a transaction-scoped advisory lock is held from the
+    read of the last hash to the commit; on SQLite every transaction starts ``BEGIN IMMEDIATE``
+    (see ``medsec.db.engine``), which holds the single write lock the same way.
+    """
+    _lock_chain(session)
     last = session.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
     prev = last or GENESIS
     event = AuditEvent(
@@ -55,7 +66,139 @@ def record(
     event.hash = _digest(prev, event)
     session.add(event)
     session.flush()
+    _advance_anchor(session, event)
     return event
+
+
+def _mac(key: bytes | None, last_event_id: int, events: int, head_hash: str) -> str | None:
+    if key is None:
+        return None
+    message = f"medsec-audit-anchor-v1|{last_event_id}|{events}|{head_hash}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _advance_anchor(session: Session, event: AuditEvent) -> None:
+    """Move the head anchor to ``event`` (keyed when the session carries the secret)."""
+    key: bytes | None = session.info.get(KEY_INFO)
+    head = session.execute(
+        select(AuditCheckpoint).where(AuditCheckpoint.kind == "head")
+    ).scalar_one_or_none()
+    if head is None:  # first anchored append (or a log from before anchoring): count them
+        count = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+        head = AuditCheckpoint(kind="head", last_event_id=0, events=0, head_hash=GENESIS)
+        session.add(head)
+    else:
+        count = head.events + 1
+    head.last_event_id, head.events, head.head_hash = event.id, count, event.hash
+    head.mac = _mac(key, event.id, count, event.hash)
+    if count % CHECKPOINT_EVERY == 0:
+        session.add(
+            AuditCheckpoint(
+                kind="periodic",
+                last_event_id=event.id,
+                events=count,
+                head_hash=event.hash,
+                mac=head.mac,
+            )
+        )
+    session.flush()
+
+
+def _holds_audited_rows(session: Session) -> bool:
+    """True when rows exist whose creation is always audited (accounts, products)."""
+    return any(
+        session.execute(select(literal(1)).select_from(model).limit(1)).first() is not None
+        for model in (Account, Product)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditCheck:
+    """The outcome of verifying the audit log: ``failed`` names the check that failed
+    (None when all held), ``event_id`` the event where it failed, ``detail`` says what."""
+
+    events: int
+    checkpoints: int
+    failed: str | None = None
+    event_id: int | None = None
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when every check held."""
+        return self.failed is None
+
+
+def verify(session: Session, *, key: bytes | None) -> AuditCheck:
+    """Verify the chain, then its anchors: keyed with ``key``, the head anchor must name the
+    last event, the event count and its hash (tail deletion, emptying, recomputing), and so
+    must every periodic checkpoint for its part of the log."""
+    broken = verify_chain(session)
+    events = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    anchors = list(session.execute(select(AuditCheckpoint).order_by(AuditCheckpoint.id)).scalars())
+    n = len(anchors)
+    if broken is not None:
+        return AuditCheck(events, n, "chain", broken, "an event's hash or link does not verify")
+    heads = [a for a in anchors if a.kind == "head"]
+    if events and not heads:
+        return AuditCheck(events, n, "anchor-missing", None, "the log has no head anchor")
+    if not events and anchors:
+        return AuditCheck(0, n, "emptied", None, "anchors exist but every event is gone")
+    if not events and _holds_audited_rows(session):
+        return AuditCheck(
+            0, 0, "emptied", None, "accounts or products exist but the audit log is empty"
+        )
+    for anchor in anchors:
+        if key is not None and anchor.mac != _mac(
+            key, anchor.last_event_id, anchor.events, anchor.head_hash
+        ):
+            return AuditCheck(
+                events,
+                n,
+                "anchor-key",
+                anchor.last_event_id,
+                f"the {anchor.kind} anchor is not keyed with this instance's secret "
+                "(forged, recomputed, or written without the secret)",
+            )
+        at = session.get(AuditEvent, anchor.last_event_id)
+        upto = session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.id <= anchor.last_event_id)
+        )
+        if at is None or upto != anchor.events:
+            return AuditCheck(
+                events,
+                n,
+                "truncated",
+                anchor.last_event_id,
+                f"the {anchor.kind} anchor covers {anchor.events} events up to event "
+                f"{anchor.last_event_id}; the log holds {upto} up to there",
+            )
+        if at.hash != anchor.head_hash:
+            return AuditCheck(
+                events,
+                n,
+                "rewritten",
+                anchor.last_event_id,
+                f"event {anchor.last_event_id} no longer has the hash its {anchor.kind} "
+                "anchor recorded (the chain was recomputed)",
+            )
+    if heads and heads[0].events != events:
+        return AuditCheck(
+            events,
+            n,
+            "truncated",
+            heads[0].last_event_id,
+            f"the head anchor counts {heads[0].events} events; the log holds {events}",
+        )
+    return AuditCheck(events, n)
+
+
+def _lock_chain(session: Session) -> None:
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
 
 
 def list_events(

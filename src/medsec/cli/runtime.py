@@ -65,7 +65,15 @@ def engine() -> Engine:
 @cache
 def session_factory() -> sessionmaker[Session]:
     """The session factory for this process."""
-    return make_session_factory(engine())
+    return make_session_factory(engine(), audit_key=audit_key())
+
+
+@cache
+def audit_key() -> bytes:
+    """The instance secret that keys the audit log's anchors."""
+    from medsec.web.signing import secret_key
+
+    return secret_key(settings())
 
 
 @contextmanager
@@ -87,5 +95,5 @@ def print_json(data: Any) -> None:
 
 def reset() -> None:
     """Forget cached settings and engines (tests run several workspaces in one process)."""
-    for fn in (settings, engine, session_factory):
+    for fn in (settings, engine, session_factory, audit_key):
         fn.cache_clear()

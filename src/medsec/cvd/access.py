@@ -42,8 +42,13 @@ def _product_ok(account: Account, product: str | None) -> bool:
 
 def public_now(case: CvdCase, today: date) -> bool:
     """True when the case was disclosed and no embargo date lies ahead."""
-    embargoed = case.embargo_date is not None and case.embargo_date > today
-    return case.disclosed_at is not None and not embargoed
+    return case.disclosed_at is not None and not under_embargo(case, today)
+
+
+def under_embargo(case: CvdCase, today: date) -> bool:
+    """True while the case's embargo date lies ahead and no reviewer released it early."""
+    ahead = case.embargo_date is not None and case.embargo_date > today
+    return ahead and case.embargo_released_at is None
 
 
 def visible(account: Account, case: CvdCase, product: str | None, today: date) -> bool:

@@ -334,6 +334,18 @@ def embargo(case: str, until: str = typer.Argument(..., metavar="DATE|none")) ->
     runtime.console.print(shown, highlight=False)
 
 
+@app.command("release-embargo")
+def release_embargo(
+    case: str,
+    reason: str = typer.Option(..., "--reason", help="Why the embargo ends early (audited)."),
+) -> None:
+    """Release a case's embargo before its date (reviewer): its advisory can then be published."""
+    with runtime.uow() as session:
+        row = coordination.release_embargo(session, case=case, reason=reason, actor=runtime.actor())
+        shown = f"case {row.receipt_id}: embargo until {row.embargo_date} released early"
+    runtime.console.print(escape(shown), highlight=False)
+
+
 @app.command("risk")
 def risk(case: str, level: str = typer.Argument(..., metavar="controlled|uncontrolled")) -> None:
     """Record the risk class that sets the remediation deadline (or `unassessed`)."""

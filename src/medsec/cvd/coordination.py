@@ -12,7 +12,7 @@ from medsec.core.clock import utcnow
 from medsec.cvd import access, contacts, repository
 from medsec.cvd.sanitize import clean_text
 from medsec.cvd.service import resolve
-from medsec.errors import InvalidInput
+from medsec.errors import InvalidInput, PermissionDenied
 from medsec.models import CvdCase, CvdCoordination
 
 ROLES = ("cert", "regulator", "other")
@@ -115,6 +115,8 @@ def set_embargo(session: Session, *, case: str, until: date | None, actor: str) 
     if until is not None and until <= received:
         raise InvalidInput(f"embargo date {until.isoformat()} must be after the receipt date")
     before, row.embargo_date = row.embargo_date, until
+    # a new embargo date supersedes any early release decided for the old one
+    row.embargo_released_at = row.embargo_released_by = row.embargo_release_reason = None
     session.flush()
     audit.record(
         session,
@@ -127,6 +129,42 @@ def set_embargo(session: Session, *, case: str, until: date | None, actor: str) 
             "receipt_id": row.receipt_id,
             "from": before.isoformat() if before else None,
             "to": until.isoformat() if until else None,
+        },
+    )
+    return row
+
+
+def release_embargo(
+    session: Session, *, case: str, reason: str, actor: str, now: datetime | None = None
+) -> CvdCase:
+    """Release a case's embargo before its date (reviewer, with a reason), so that its
+    advisory can be published and the case disclosed; audited."""
+    row = resolve(session, case)
+    account = access.require_write(session, actor, row, rule="cvd embargo release")
+    if "reviewer" not in account.roles and "admin" not in account.roles:
+        raise PermissionDenied(
+            f"cvd embargo release: {account.name!r} does not have the reviewer role"
+        )
+    why = clean_text("reason", reason, multiline=True)
+    if not why:
+        raise InvalidInput("an early embargo release needs a reason")
+    at = now or utcnow()
+    if not access.under_embargo(row, at.date()):
+        raise InvalidInput(f"case {row.receipt_id} is not under embargo")
+    row.embargo_released_at, row.embargo_released_by = at, actor
+    row.embargo_release_reason = why
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="cvd.case.embargo.release",
+        object_type="cvd_case",
+        object_id=row.id,
+        product_id=row.product_id,
+        details={
+            "receipt_id": row.receipt_id,
+            "embargo_date": row.embargo_date.isoformat() if row.embargo_date else None,
+            "reason": why,
         },
     )
     return row

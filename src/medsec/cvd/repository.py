@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, time
 
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from medsec.models import (
     CvdCoordination,
     CvdEvent,
     CvdLink,
+    Finding,
     Product,
     Release,
     Sbom,
@@ -159,4 +161,24 @@ def components_named(
     )
     if version is not None:
         stmt = stmt.where(ComponentRow.version == version)
+    return list(session.execute(stmt).scalars())
+
+
+def cases_on_vulnerabilities(
+    session: Session, product_id: int, vulnerability_ids: Sequence[int] | None
+) -> list[CvdCase]:
+    """The product's cases linked to any of these vulnerabilities (directly or by a finding);
+    None: linked to any vulnerability or finding."""
+    direct = select(CvdLink.case_id).where(CvdLink.vulnerability_id.is_not(None))
+    via = select(CvdLink.case_id).join(Finding, Finding.id == CvdLink.finding_id)
+    if vulnerability_ids is not None:
+        ids = list(vulnerability_ids)
+        direct = direct.where(CvdLink.vulnerability_id.in_(ids))
+        via = via.where(Finding.vulnerability_id.in_(ids))
+    stmt = (
+        select(CvdCase)
+        .where(CvdCase.product_id == product_id)
+        .where(CvdCase.id.in_(direct.union(via).scalar_subquery()))
+        .order_by(CvdCase.id)
+    )
     return list(session.execute(stmt).scalars())

@@ -9,8 +9,9 @@ see and change cases.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -79,6 +80,26 @@ def resolve(session: Session, ref: str) -> CvdCase:
     return case
 
 
+@dataclass(frozen=True, slots=True)
+class EmbargoRead:
+    """A linked case whose embargo still holds: its receipt id and the agreed date."""
+
+    receipt_id: str
+    until: date
+
+
+def embargoes_on(
+    session: Session, *, product_id: int, vulnerability_ids: Sequence[int] | None, today: date
+) -> list[EmbargoRead]:
+    """The embargoes that hold today on cases of the product linked to these vulnerabilities
+    (None: to any; for publication: nothing goes out while one holds)."""
+    return [
+        EmbargoRead(row.receipt_id, row.embargo_date)  # type: ignore[arg-type]
+        for row in repository.cases_on_vulnerabilities(session, product_id, vulnerability_ids)
+        if access.under_embargo(row, today)
+    ]
+
+
 def case_deadlines(
     case: CvdCase, now: datetime, pol: deadlines.DeadlinePolicy | None = None
 ) -> tuple[deadlines.Deadline, ...]:
@@ -135,6 +156,16 @@ def case_detail(
     account = access.require_read(session, actor, row, today=at.date())
     security = access.is_security(account)
     events = repository.events_of(session, row.id)
+    if security:  # the report, the finder's identity and messages are shown: audited
+        audit.record(
+            session,
+            actor=actor,
+            action="cvd.case.read",
+            object_type="cvd_case",
+            object_id=row.id,
+            product_id=row.product_id,
+            details={"receipt_id": row.receipt_id},
+        )
     return CaseDetail(
         case=row,
         product=repository.product_name(session, row.product_id),
@@ -156,6 +187,15 @@ def attachment_data(
     access.require_write(session, actor, row, rule="cvd attachments")
     for item in repository.attachments_of(session, row.id):
         if item.id == attachment_id:
+            audit.record(
+                session,
+                actor=actor,
+                action="cvd.attachment.read",
+                object_type="cvd_attachment",
+                object_id=item.id,
+                product_id=row.product_id,
+                details={"receipt_id": row.receipt_id},
+            )
             return item, zlib.decompress(item.data)
     raise NotFound(f"case {row.receipt_id} has no attachment {attachment_id}")
 
@@ -205,6 +245,13 @@ def transition(
     if at < received:
         raise InvalidInput(f"case {row.receipt_id}: {at.isoformat()} is before its receipt")
     why = clean_text("reason", reason, multiline=True)
+    if action == "disclose" and access.under_embargo(row, at.date()):
+        raise rules.refuse(
+            "cvd.transition.embargo",
+            f"case {row.receipt_id} is under embargo until {row.embargo_date}; a reviewer "
+            f"can release it early with a reason (medsec cvd release-embargo "
+            f"{row.receipt_id} --reason …)",
+        )
     new = rules.transition(status, target, outcome=outcome, reason=why)
     rule = rules.find_rule(status, target)
     rule_name = rule.name if rule is not None else action

@@ -27,19 +27,54 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+BUSY_TIMEOUT_MS = 30_000  # a SQLite writer waits this long for another's transaction to end
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling runs SELECTs outside any transaction, so a read
+    # followed by a write (the audit chain's "last hash, then append") could interleave with
+    # another writer. medsec opens each transaction itself (see ``_sqlite_begin``).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Session factory bound to ``engine``; objects stay readable after commit."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def _sqlite_begin(conn: Any) -> None:
+    # IMMEDIATE: the transaction takes SQLite's single write lock when it starts (waiting up to
+    # the busy timeout), so whatever it reads stays current until it commits. Writers are
+    # serialized, which is what an embedded single-file database does anyway; WAL keeps
+    # readers outside medsec (backups, the sqlite3 shell) unblocked.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_session_factory(
+    engine: Engine, *, audit_key: bytes | None = None
+) -> sessionmaker[Session]:
+    """Session factory bound to ``engine``; objects stay readable after commit. With
+    ``audit_key`` (the instance secret) the audit log's anchors are keyed with it."""
+    info = {"audit_key": audit_key} if audit_key is not None else {}
+    return sessionmaker(bind=engine, expire_on_commit=False, info=info)
+
+
+BUSY_MARKERS = ("database is locked", "database table is locked", "deadlock detected")
+BUSY_RETRY_AFTER = 2  # seconds a client is told to wait when the database is busy
+
+
+def is_busy(error: BaseException) -> bool:
+    """True for a database error that means "busy, try again" (SQLite lock timeout, a
+    PostgreSQL deadlock or serialization failure), not a fault of the request."""
+    from sqlalchemy.exc import OperationalError
+
+    if not isinstance(error, OperationalError):
+        return False
+    code = getattr(error.orig, "sqlstate", None)
+    return code in {"40001", "40P01", "55P03"} or any(m in str(error) for m in BUSY_MARKERS)

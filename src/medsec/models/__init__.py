@@ -9,7 +9,7 @@ from medsec.models.assessment import (
     Update,
     VexDecision,
 )
-from medsec.models.audit import AuditEvent
+from medsec.models.audit import AuditCheckpoint, AuditEvent
 from medsec.models.base import Base
 from medsec.models.cvd import CvdAttachment, CvdCase, CvdCoordination, CvdEvent, CvdLink
 from medsec.models.finding import Finding, FindingEvent, MatchState
@@ -41,6 +41,7 @@ __all__ = [
     "Advisory",
     "AdvisoryKey",
     "ApiToken",
+    "AuditCheckpoint",
     "AuditEvent",
     "Base",
     "Component",

@@ -27,3 +27,20 @@ class AuditEvent(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """An anchor of the audit chain: how many events, the last one's id and hash, keyed with
+    the instance secret (HMAC-SHA256) so that deleting the tail, emptying the log or
+    recomputing the chain after an edit no longer verifies. ``kind`` "head" is the one row
+    moved forward on every append; "periodic" rows stay, one per ``CHECKPOINT_EVERY`` events.
+    """
+
+    __tablename__ = "audit_checkpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    last_event_id: Mapped[int] = mapped_column(Integer)
+    events: Mapped[int] = mapped_column(Integer)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str | None] = mapped_column(String(64))

@@ -58,6 +58,10 @@ class CvdCase(Base):
     disclosed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     embargo_date: Mapped[date | None] = mapped_column(Date)
+    # a reviewer's decision to release before the embargo date (with the reason), audited
+    embargo_released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    embargo_released_by: Mapped[str | None] = mapped_column(String(200))
+    embargo_release_reason: Mapped[str | None] = mapped_column(Text)
     cve_id: Mapped[str | None] = mapped_column(String(30), unique=True)
     credit: Mapped[str | None] = mapped_column(Text)  # how the finder wants to be credited
     risk: Mapped[str] = mapped_column(String(20), default="unassessed")

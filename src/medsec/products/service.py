@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from medsec.audit import service as audit
@@ -18,9 +19,16 @@ def get_or_create_manufacturer(session: Session, name: str) -> Manufacturer:
     found = repo.manufacturer_by_name(session, name)
     if found is not None:
         return found
-    manufacturer = Manufacturer(name=name)
-    session.add(manufacturer)
-    session.flush()
+    try:
+        with session.begin_nested():  # a concurrent writer may insert the same name first
+            manufacturer = Manufacturer(name=name)
+            session.add(manufacturer)
+            session.flush()
+    except IntegrityError:
+        found = repo.manufacturer_by_name(session, name)
+        if found is None:
+            raise
+        return found
     return manufacturer
 
 
@@ -29,9 +37,15 @@ def create_product(session: Session, *, data: ProductCreate, actor: str) -> Prod
     if repo.product_by_name(session, data.name) is not None:
         raise Conflict(f"product {data.name!r} already exists")
     manufacturer = get_or_create_manufacturer(session, data.manufacturer)
-    product = Product(name=data.name, manufacturer=manufacturer, description=data.description)
-    session.add(product)
-    session.flush()
+    try:
+        with session.begin_nested():  # a concurrent `product add` of the same name
+            product = Product(
+                name=data.name, manufacturer=manufacturer, description=data.description
+            )
+            session.add(product)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(f"product {data.name!r} already exists") from None
     audit.record(
         session,
         actor=actor,
@@ -71,8 +85,12 @@ def create_release(session: Session, *, product: str, data: ReleaseCreate, actor
         essential_performance=data.essential_performance,
         interfaces=[i.model_dump(exclude_none=True) for i in data.interfaces],
     )
-    session.add(release)
-    session.flush()
+    try:
+        with session.begin_nested():  # a concurrent `release add` of the same version
+            session.add(release)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(f"release {data.version!r} of {product!r} already exists") from None
     audit.record(
         session,
         actor=actor,

@@ -266,6 +266,10 @@ def export(
     """Export a release's SBOM as CycloneDX 1.6 JSON or SPDX 2.3 JSON."""
     with runtime.uow() as session:
         sbom = service.get_sbom(session, product=product, version=release)
+        form = "original" if original else fmt.value
+        service.record_export(
+            session, sbom=sbom, product=product, version=release, form=form, actor=runtime.actor()
+        )
         if original:
             data = service.original_document(sbom)
         else:

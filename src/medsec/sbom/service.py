@@ -211,6 +211,21 @@ def load_parsed(session: Session, sbom: Sbom) -> ParsedSbom:
     )
 
 
+def record_export(
+    session: Session, *, sbom: Sbom, product: str, version: str, form: str, actor: str
+) -> None:
+    """Audit an export of a release's SBOM (confidential material leaving the system)."""
+    audit.record(
+        session,
+        actor=actor,
+        action="sbom.export",
+        object_type="sbom",
+        object_id=sbom.id,
+        product_id=products.get_product(session, product).id,
+        details={"product": product, "version": version, "format": form},
+    )
+
+
 def original_document(sbom: Sbom) -> bytes:
     """The original bytes of an imported SBOM."""
     return zlib.decompress(sbom.original)

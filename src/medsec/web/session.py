@@ -40,6 +40,7 @@ def web_user(request: Request, session: SessionDep) -> WebUser:
     row, account = found
     user = WebUser(Principal.of(account, "web"), row.csrf_secret)
     request.state.user = user
+    request.state.actor = user.principal.actor  # for the audit of a refusal
     return user
 
 
