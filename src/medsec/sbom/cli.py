@@ -66,6 +66,14 @@ def import_(
     lenient: bool = typer.Option(
         False, help="Import despite invalid purls/CPEs/hashes (dropped, reported as warnings)."
     ),
+    allow_empty: bool = typer.Option(
+        False, "--allow-empty", help="Import an SBOM that lists no components."
+    ),
+    allow_shrink: bool = typer.Option(
+        False,
+        "--allow-shrink",
+        help="Import an SBOM with less than half the components of the current revision.",
+    ),
 ) -> None:
     """Import an SBOM as the new current revision of a release (created when new)."""
     data = read_document(file)
@@ -80,6 +88,8 @@ def import_(
             actor=runtime.actor(),
             max_bytes=runtime.settings().max_document_bytes,
             lenient=lenient,
+            allow_empty=allow_empty,
+            allow_shrink=allow_shrink,
         )
     out = runtime.console
     if res.created_product:
