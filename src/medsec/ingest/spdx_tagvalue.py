@@ -124,7 +124,7 @@ def to_json_shape(text: str, *, source: str, warnings: Warnings) -> dict[str, An
             doc["creationInfo"]["created"] = value
         elif tag in _DOC_TAGS and section is doc:
             doc[_DOC_TAGS[tag]] = value
-        elif "name" in section and "fileName" not in section:  # inside a package
+        elif "_loc" in section:  # inside a package (only packages carry "_loc")
             if tag in _PKG_TAGS:
                 section[_PKG_TAGS[tag]] = value
             elif tag == "PackageChecksum":
