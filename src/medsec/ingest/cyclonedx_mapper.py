@@ -236,7 +236,9 @@ class Mapper:
         if self.strict:
             raise DocumentError(message, source=self.source, location=location)
         self.warnings.add(
-            f"invalid:{location}", location, f"{message} (dropped, kept in properties)"
+            f"invalid:{location}",
+            location,
+            f"{message} (kept verbatim as medsec:invalid-*, flagged invalid, never matched)",
         )
 
     def walk(self, items: Any, base: str, parent: str | None, out: list[ParsedComponent]) -> None:

@@ -111,7 +111,9 @@ class _Spdx:
         if self.strict:
             raise self.fail(message, location)
         self.warnings.add(
-            f"invalid:{location}", location, f"{message} (dropped, kept in properties)"
+            f"invalid:{location}",
+            location,
+            f"{message} (kept verbatim as medsec:invalid-*, flagged invalid, never matched)",
         )
         self.bad.append(prop)
 

@@ -64,7 +64,13 @@ def import_(
         None, "--manufacturer", "-m", help="For a new product."
     ),
     lenient: bool = typer.Option(
-        False, help="Import despite invalid purls/CPEs/hashes (dropped, reported as warnings)."
+        False, "--lenient", help="The default now (kept for scripts): see --strict."
+    ),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Refuse an SBOM with an invalid purl, CPE or hash. By default the component is "
+        "kept and the bad value kept verbatim, flagged invalid (never matched), with a warning.",
     ),
     allow_empty: bool = typer.Option(
         False, "--allow-empty", help="Import an SBOM that lists no components."
@@ -87,7 +93,7 @@ def import_(
             manufacturer=manufacturer,
             actor=runtime.actor(),
             max_bytes=runtime.settings().max_document_bytes,
-            lenient=lenient,
+            strict=strict and not lenient,
             allow_empty=allow_empty,
             allow_shrink=allow_shrink,
         )

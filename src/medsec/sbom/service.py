@@ -50,20 +50,24 @@ def import_sbom(
     actor: str,
     manufacturer: str | None = None,
     max_bytes: int = 64 * 1024 * 1024,
-    lenient: bool = False,
+    lenient: bool = True,
+    strict: bool = False,
     allow_empty: bool = False,
     allow_shrink: bool = False,
 ) -> ImportResult:
     """Parse, validate and store an SBOM as the new current revision of a release.
 
-    ``lenient`` imports documents whose purls, CPEs or hashes are invalid: those values are
-    dropped (kept as ``medsec:invalid-*`` properties) and reported as warnings. An SBOM with no
+    By default a component whose purl, CPE or hash is invalid is kept: the bad value is kept
+    verbatim as a ``medsec:invalid-*`` property (never used for matching) and reported as a
+    warning with its place. ``strict`` (or ``lenient=False``) refuses the document instead.
+    Structure errors (not JSON/XML, schema violations) are refused either way. An SBOM with no
     components, or with fewer than half the components of the current revision, is refused
     (DocumentError) unless ``allow_empty`` / ``allow_shrink``; then a warning says so.
     """
     with paused_gc():
         original = _compressor(data, max_bytes)
-        parsed = parse_sbom(data, source=source_name, max_bytes=max_bytes, strict=not lenient)
+        refuse = strict or not lenient
+        parsed = parse_sbom(data, source=source_name, max_bytes=max_bytes, strict=refuse)
         return _store(
             session,
             data=data,
