@@ -183,14 +183,19 @@ def test_support_command_sets_and_shows(cli, shared_data):
     assert code == 0 and "verified" in out
 
 
-def test_invalid_purl_refused_unless_lenient(cli, shared_data):
+def test_invalid_purl_kept_flagged_by_default_and_refused_with_strict(cli, shared_data):
+    # issue 10, defect 9: one bad identifier no longer refuses a real SBOM (syft's "pkg-:golang")
     path = shared_data / "sboms/sbomqs-samples/sbomqs.syft-cyclone.json"
-    code, _, err = cli("sbom", "import", str(path), "-p", "Syft", "-r", "1")
+    code, _, err = cli("sbom", "import", str(path), "-p", "Syft", "-r", "1", "--strict")
     assert code == 2
     assert "sbomqs.syft-cyclone.json" in err and "$.components[0].purl" in err
-    code, out, err = cli("sbom", "import", str(path), "-p", "Syft", "-r", "1", "--lenient")
-    assert code == 0 and "imported" in out
-    assert "warning:" in err and "purl" in err
+    code, out, err = cli("sbom", "import", str(path), "-p", "Syft", "-r", "1")
+    assert code == 0 and "imported 30 components" in out
+    assert "warning:" in err and "$.components[0].purl" in err and "pkg-:golang" in err
+    code, out, err = cli("scan", str(path), "--strict")
+    assert code == 2 and "$.components[0].purl" in err
+    code, out, err = cli("scan", str(path), "--format", "json")
+    assert code == 0 and "$.components[0].purl" in err
 
 
 def test_support_information_survives_export_and_reimport(cli, tmp_path, monkeypatch):

@@ -116,8 +116,13 @@ def test_triage_show_rescore_ssvc_risk_update_worklist(juice, monkeypatch):
     )
     assert code == 2 and "no risk record" in err
     code, out, _ = cli("findings", "list", "-p", "Juice", "--sort", "priority", "--format", "json")
-    work = [r["id"] for r in json.loads(out)]
-    assert work[0] == braces and lodash not in work
+    rows = json.loads(out)
+    work = [r["id"] for r in rows]
+    assert braces in work and lodash not in work
+    # unassessed high-severity findings rank first (issue 10, 12), then the assessed braces
+    ahead = rows[: work.index(braces)]
+    assert all(r["priority"]["why"][0].startswith("high severity and no risk") for r in ahead)
+    assert rows[work.index(braces)]["priority"]["why"][0].startswith("residual risk level")
     code, out, _ = cli("risk", "heatmap", "-p", "Juice", "--format", "json")
     heat = json.loads(out)
     assert heat["records"] == 1 and sum(c["count"] for c in heat["before"]) == 1

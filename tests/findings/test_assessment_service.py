@@ -323,9 +323,10 @@ def test_work_list_orders_by_residual_risk_then_cvss(world):
             actor="cli:ana",
         )
     work = listing_for(factory, sort="priority")
-    assert [d["id"] for d in work] == [f2, f3, f1]
-    assert work[0]["priority"]["why"][0].startswith("residual risk level")
-    assert work[-1]["priority"]["why"][0].startswith("no risk record")
+    # f1 has no risk record and a high CVSS: it ranks first until assessed (issue 10, 12)
+    assert [d["id"] for d in work] == [f1, f2, f3]
+    assert work[0]["priority"]["why"][0].startswith("high severity and no risk record yet")
+    assert work[1]["priority"]["why"][0].startswith("residual risk level")
 
 
 def test_rescore_from_rubric_answers_keeps_trail_and_rationales(world):

@@ -96,3 +96,39 @@ def test_why_explains_every_criterion() -> None:
     assert "no risk record" in missing[0] and "no SSVC" in missing[1]
     assert "unknown" in missing[2] and "no EPSS" in missing[3] and "no CVSS" in missing[4]
     assert "not in CISA KEV" in why(0, None, False, None, None)[2]
+
+
+def test_unassessed_critical_rises_above_assessed_medium_findings() -> None:
+    # the review's case: PyYAML 9.8 with no risk record sank below assessed mediums
+    rows: list[Row] = [
+        ("assessed-medium-a", 2, "Scheduled", False, 0.01, 5.5),
+        ("assessed-high", 3, "Out-of-Cycle", False, 0.2, 7.5),
+        ("pyyaml-unassessed", None, None, False, 0.02, 9.8),
+        ("unassessed-medium", None, None, False, 0.5, 5.0),
+    ]
+    assert _order(rows) == [
+        "pyyaml-unassessed",
+        "assessed-high",
+        "assessed-medium-a",
+        "unassessed-medium",
+    ]
+    assert why(None, None, False, 0.02, 9.8)[0].startswith("high severity and no risk record yet")
+    assert why(None, None, False, 0.5, 5.0)[0].startswith("no risk record yet")
+
+
+@pytest.mark.parametrize(
+    ("ssvc", "kev", "cvss", "rises"),
+    [
+        (None, True, None, True),
+        (None, None, 7.0, True),
+        (None, None, 6.9, False),
+        ("Immediate", None, None, True),
+        ("Act", None, 3.0, True),
+        ("Scheduled", False, 6.9, False),
+    ],
+)
+def test_what_counts_as_high_severity_when_unassessed(
+    ssvc: str | None, kev: bool | None, cvss: float | None, rises: bool
+) -> None:
+    assessed = ("assessed", 4, "Immediate", True, 0.9, 9.9)
+    assert (_order([assessed, ("new", None, ssvc, kev, None, cvss)])[0] == "new") is rises

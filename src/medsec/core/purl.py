@@ -116,8 +116,23 @@ def _ecosystem(p: PackageURL) -> str | None:
         release = _distro_release(distro, ns)
         return f"{_APK[ns]}:v{release}" if release and ns == "alpine" else _APK[ns]
     if p.type == "rpm" and ns in _RPM:
-        return _RPM[ns]
+        release = _rpm_release(distro, ns) if _RPM[ns] in _RPM_MAJOR_RELEASES else None
+        return f"{_RPM[ns]}:{release}" if release else _RPM[ns]
     return None
+
+
+# RPM distributions whose OSV ecosystems are scoped by major release (``AlmaLinux:8``).
+_RPM_MAJOR_RELEASES = frozenset({"AlmaLinux", "Rocky Linux"})
+_RPM_RELEASE_RE = re.compile(r"^(?:[a-z]+-?)?(\d+)(?:[._]\d+)*$")
+
+
+def _rpm_release(qualifier: str | None, distro: str) -> str | None:
+    """``almalinux-8.6`` / ``el8`` / ``8`` -> ``8``; None when absent or unreadable."""
+    if not qualifier:
+        return None
+    q = qualifier.strip().lower().removeprefix(distro + "-")
+    m = _RPM_RELEASE_RE.match(q)
+    return m.group(1) if m else None
 
 
 def _osv_name(p: PackageURL, ecosystem: str) -> str:

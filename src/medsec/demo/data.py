@@ -81,10 +81,12 @@ PARTS: dict[str, tuple[str, str, str | None, str | None, str | None]] = {
         "cpe:2.3:a:arm:mbed_tls:{u}:*:*:*:*:*:*:*",
         _FW,
     ),
+    # Built from the upstream source into the gateway image (not Debian's package): upstream
+    # version ranges apply to it as they are, so CVE-2021-3711 (fixed in 1.1.1l) is real here.
     "openssl": (
         "library",
-        "Debian",
-        "pkg:deb/debian/openssl@{v}?arch=arm64&distro=debian-11",
+        "OpenSSL Software Foundation",
+        "pkg:generic/openssl@{v}?download_url=https://www.openssl.org/source/openssl-{v}.tar.gz",
         "cpe:2.3:a:openssl:openssl:{u}:*:*:*:*:*:*:*",
         None,
     ),
@@ -128,7 +130,7 @@ _SPECS: dict[str, tuple[str, dict[str, tuple[str, str, str | None]]]] = {
             "FreeRTOS-Kernel": ("10.4.3", _ACTIVE, None),
             "lwip": ("2.1.2", _ACTIVE, None),
             "mbedtls": ("2.16.6", _GONE, "2021-12-31"),
-            "openssl": ("1.1.1k-1+deb11u1", _ACTIVE, "2023-09-11"),
+            "openssl": ("1.1.1k", _ACTIVE, "2023-09-11"),
             "busybox": ("1.30.1-6", _ACTIVE, None),
             "mosquitto": ("2.0.11", _ACTIVE, None),
             "python3.9": ("3.9.2-1", _ACTIVE, "2025-10-31"),
@@ -148,7 +150,7 @@ _SPECS: dict[str, tuple[str, dict[str, tuple[str, str, str | None]]]] = {
             "FreeRTOS-Kernel": ("10.4.6", _ACTIVE, None),
             "lwip": ("2.1.3", _ACTIVE, None),
             "mbedtls": ("2.28.0", _ACTIVE, "2024-12-31"),
-            "openssl": ("1.1.1n-0+deb11u5", _ACTIVE, "2023-09-11"),
+            "openssl": ("1.1.1n", _ACTIVE, "2023-09-11"),
             "busybox": ("1.30.1-6", _ACTIVE, None),
             "mosquitto": ("2.0.18", _ACTIVE, None),
             "python3.9": ("3.9.2-1", _ACTIVE, "2025-10-31"),

@@ -139,7 +139,15 @@ def scan(
     release: str | None = typer.Option(
         None, "--release", "-r", help="... as this release, and match it."
     ),
-    lenient: bool = typer.Option(False, help="Scan despite invalid purls/CPEs (they are skipped)."),
+    lenient: bool = typer.Option(
+        False, "--lenient", help="The default now (kept for scripts): see --strict."
+    ),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Refuse an SBOM with an invalid purl, CPE or hash (by default such values are "
+        "kept, flagged invalid and never matched, with a warning).",
+    ),
 ) -> None:
     """Scan an SBOM file like osv-scanner or grype would: offline, exact, explained.
 
@@ -152,7 +160,10 @@ def scan(
         raise InvalidInput("--product and --release go together")
     limit = runtime.settings().max_document_bytes
     data = read_document(sbom)
-    parsed = scan_mod.parse(data, source=str(sbom), max_bytes=limit, lenient=lenient)
+    refuse = strict and not lenient
+    parsed = scan_mod.parse(data, source=str(sbom), max_bytes=limit, lenient=not refuse)
+    for w in parsed.warnings[:20]:
+        runtime.err_console.print(f"warning: {sbom}: {w.location}: {w.message}", highlight=False)
     if feeds:
         intel = scan_mod.load_feeds(feeds, max_bytes=max(limit, 512 * 1024 * 1024))
     else:
@@ -169,7 +180,7 @@ def scan(
                 version=release,
                 actor=runtime.actor(),
                 max_bytes=limit,
-                lenient=lenient,
+                strict=refuse,
             )
             rel = products.get_release(session, product=product, version=release)
             service.match(session, actor=runtime.actor(), release_ids=[rel.id])

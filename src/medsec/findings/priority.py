@@ -4,6 +4,12 @@ Criteria, most important first: residual risk of patient harm (the policy's risk
 SSVC outcome, listed in CISA KEV, EPSS probability, CVSS base score. A missing value ranks below
 every present value of the same criterion, so the order is total and deterministic; equal keys
 keep their input order (Python's sort is stable), so callers append their own id to break ties.
+
+One exception to "missing ranks below": a finding with no risk record yet that is high-severity
+(CVSS base score 7.0 or more, listed in CISA KEV, or an SSVC outcome of Out-of-Cycle/Immediate
+or Attend/Act) ranks above every assessed finding. Its patient-harm risk is unknown, not low;
+an unassessed critical must not sink below assessed medium findings. Once its risk is assessed
+it takes the place its residual risk gives it.
 """
 
 from __future__ import annotations
@@ -28,6 +34,9 @@ SSVC_RANK = {
     "act": 3,
 }
 MISSING = -1.0
+HIGH_CVSS = 7.0
+# Above any policy's residual-risk rank (policies have a handful of levels); JSON-safe.
+UNASSESSED_URGENT = 1000.0
 
 PriorityKey = tuple[float, float, float, float, float]
 
@@ -63,13 +72,25 @@ def priority_key(
     """
     _check_range("epss", epss, 1.0)
     _check_range("cvss", cvss, 10.0)
+    ssvc = _ssvc_rank(ssvc_outcome)
+    if residual_risk_level is not None:
+        first = float(residual_risk_level)
+    elif unassessed_urgent(ssvc_outcome, kev, cvss):
+        first = UNASSESSED_URGENT
+    else:
+        first = MISSING
     return (
-        float(residual_risk_level) if residual_risk_level is not None else MISSING,
-        float(_ssvc_rank(ssvc_outcome)),
+        first,
+        float(ssvc),
         MISSING if kev is None else float(kev),
         MISSING if epss is None else float(epss),
         MISSING if cvss is None else float(cvss),
     )
+
+
+def unassessed_urgent(ssvc_outcome: str | None, kev: bool | None, cvss: float | None) -> bool:
+    """Whether a finding without a risk record is high-severity enough to rank first."""
+    return bool(kev) or (cvss is not None and cvss >= HIGH_CVSS) or _ssvc_rank(ssvc_outcome) >= 2
 
 
 def why(
@@ -84,7 +105,12 @@ def why(
     """Human-readable reasons for a finding's place in the work list, in criterion order."""
     priority_key(residual_risk_level, ssvc_outcome, kev, epss, cvss)  # same refusals
     out: list[str] = []
-    if residual_risk_level is None:
+    if residual_risk_level is None and unassessed_urgent(ssvc_outcome, kev, cvss):
+        out.append(
+            "high severity and no risk record yet: ranked first until its patient-harm risk"
+            " is assessed"
+        )
+    elif residual_risk_level is None:
         out.append("no risk record yet: residual risk of patient harm unknown")
     else:
         label = f" ({residual_risk_label})" if residual_risk_label else ""

@@ -16,6 +16,11 @@ from medsec.ingest.sbom_model import ParseWarning
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 64
+# JSON objects + arrays in one document. Each costs Python ~60-400 bytes once parsed, so this
+# bounds the parsed size (under 1 GB) whatever the byte limit; real SBOMs have ~10 per component
+# and ~100 bytes per container (airflow: 1,749 components, 1.8 MB, 18,712), so a real 64 MiB
+# SBOM stays under it.
+DEFAULT_MAX_CONTAINERS = 1_000_000
 
 _STRING_RE = re.compile(rb'"[^"]*"')
 # Keep only quotes and brackets, with every bracket folded onto "[" / "]": depth is all we count.
@@ -40,11 +45,15 @@ def strip_bom(data: bytes) -> bytes:
     return data.lstrip()
 
 
-def check_json_depth(data: bytes, *, source: str, max_depth: int) -> None:
-    """Refuse JSON nested deeper than ``max_depth`` without parsing or recursing.
+def check_json_depth(
+    data: bytes, *, source: str, max_depth: int, max_containers: int = DEFAULT_MAX_CONTAINERS
+) -> None:
+    """Refuse JSON nested deeper than ``max_depth`` or with too many objects/arrays, unparsed.
 
     Strings are blanked out, then matched bracket pairs are peeled one level per pass (C-speed
-    byte passes); needing more than ``max_depth`` passes means the nesting is too deep.
+    byte passes); needing more than ``max_depth`` passes means the nesting is too deep. What is
+    left before peeling is two brackets per object or array: more than ``max_containers`` of
+    them would cost more memory to parse than any real document needs.
     """
     # Drop escaped backslashes and quotes, keep only quotes and brackets, then drop strings.
     if b"\\" in data:
@@ -52,6 +61,11 @@ def check_json_depth(data: bytes, *, source: str, max_depth: int) -> None:
     skeleton = data.translate(_FOLD, _NOT_STRUCTURE)
     # Removing '""' first is safe: it is an empty string or two strings that now merge.
     brackets = _STRING_RE.sub(b"", skeleton.replace(b'""', b""))
+    if len(brackets) > 2 * max_containers:
+        raise DocumentTooLarge(
+            f"about {len(brackets) // 2} JSON objects and arrays, limit is {max_containers}",
+            source=source,
+        )
     for _ in range(max_depth):
         if not brackets:
             return

@@ -20,6 +20,10 @@ from medsec.ingest.csaf_reader import read_document
 
 MAX_BYTES = 16 * 1024 * 1024  # advisories are kilobytes (largest CISA ICSMA/VA file: 123 kB)
 MAX_DEPTH = 64
+# The validator's mandatory tests walk every vulnerability against the product tree, so their
+# cost grows with the count; real advisories carry a few to a few hundred (a Linux kernel
+# roll-up ~600). Beyond this the document is refused before validation.
+MAX_VULNERABILITIES = 10_000
 __all__ = [
     "MAX_BYTES",
     "MAX_DEPTH",
@@ -97,6 +101,13 @@ def load_csaf(
     if not isinstance(document, dict):
         raise DocumentError(
             "not a CSAF document: no 'document' object", source=source, location="/document"
+        )
+    vulns = doc.get("vulnerabilities")
+    if isinstance(vulns, list) and len(vulns) > MAX_VULNERABILITIES:
+        raise DocumentTooLarge(
+            f"{len(vulns)} vulnerabilities, limit is {MAX_VULNERABILITIES}",
+            source=source,
+            location="/vulnerabilities",
         )
     version = document.get("csaf_version")
     if version is not None and version != "2.0":

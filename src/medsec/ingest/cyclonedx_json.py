@@ -58,18 +58,30 @@ def _json_path(parts: Any) -> str:
 
 
 def validate_schema(doc: Any, spec_version: str, *, source: str) -> None:
-    """Raise DocumentError naming the first schema errors (with JSON paths)."""
-    errors = []
-    for err in _validator(spec_version).iter_errors(doc):
-        errors.append(err)
-        if len(errors) == 3:
-            break
-    if errors:
-        first = _json_path(errors[0].instance_path)
-        detail = "; ".join(f"{_json_path(e.instance_path)}: {e.message[:200]}" for e in errors)
+    """Raise DocumentError naming the first schema error (with its JSON path).
+
+    ``is_valid`` and ``validate`` stop at the first error; collecting every error of a hostile
+    document (a million ``{}`` components) would cost gigabytes, so only the first is reported.
+    """
+    validator = _validator(spec_version)
+    if validator.is_valid(doc):
+        return
+    try:
+        validator.validate(doc)
+    except jsonschema_rs.ValidationError as err:
+        where = _json_path(err.instance_path)
         raise DocumentError(
-            f"not valid CycloneDX {spec_version} (schema): {detail}", source=source, location=first
-        )
+            f"not valid CycloneDX {spec_version} (schema): {where}: {_clip(err.message)}",
+            source=source,
+            location=where,
+        ) from None
+    raise DocumentError(  # pragma: no cover - is_valid and validate disagree
+        f"not valid CycloneDX {spec_version} (schema)", source=source, location="$"
+    )
+
+
+def _clip(message: str, limit: int = 200) -> str:
+    return message if len(message) <= limit else message[:limit] + "…"
 
 
 def read_cyclonedx_json(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from medsec.errors import DocumentError
+from medsec.errors import DocumentError, DocumentTooLarge
 from medsec.ingest._common import (
     Warnings,
     cpe_is_valid,
@@ -54,6 +54,10 @@ def names(items: Any) -> list[str]:
     ]
 
 
+# Components in one document: bounds the mapped size (real 64 MiB SBOMs hold ~65,000).
+MAX_COMPONENTS = 250_000
+
+
 class Mapper:
     """Turns CycloneDX component dicts (from JSON, or XML converted to the same shape) into DTOs."""
 
@@ -65,6 +69,7 @@ class Mapper:
         self.warnings = Warnings()
         self.refs: dict[str, str] = {}  # ref -> location
         self.auto = 0
+        self.count = 0
 
     def lean(self, c: dict[str, Any], loc: str, parent: str | None) -> ParsedComponent | None:
         """``component`` for the common shape, in fewer steps; None sends ``c`` to ``component``.
@@ -231,7 +236,9 @@ class Mapper:
         if self.strict:
             raise DocumentError(message, source=self.source, location=location)
         self.warnings.add(
-            f"invalid:{location}", location, f"{message} (dropped, kept in properties)"
+            f"invalid:{location}",
+            location,
+            f"{message} (kept verbatim as medsec:invalid-*, flagged invalid, never matched)",
         )
 
     def walk(self, items: Any, base: str, parent: str | None, out: list[ParsedComponent]) -> None:
@@ -247,5 +254,10 @@ class Mapper:
                 seq[i], loc, par
             )
             out.append(comp)
+            self.count += 1
+            if self.count > MAX_COMPONENTS:
+                raise DocumentTooLarge(
+                    f"more than {MAX_COMPONENTS} components", source=self.source, location=loc
+                )
             if children := seq[i].get("components"):
                 stack.append((list(children), 0, loc, comp.ref))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
@@ -21,14 +22,41 @@ _XML_KEYS = {
 }
 
 
+# Encodings expat reads natively. Others (UTF-7, EBCDIC, Shift-JIS...) are refused by name:
+# CycloneDX tools write UTF-8, and an exotic declaration is a way to smuggle or crash.
+_ENCODINGS = frozenset(
+    {"utf-8", "utf8", "utf-16", "utf16", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1"}
+)
+_DECL_RE = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
+# Elements in one document: each costs ~0.5-1 kB once converted, so this keeps a document
+# well under 1 GB whatever the byte limit (a component with purl, hashes and licenses is ~15).
+MAX_ELEMENTS = 1_000_000
+
+
+def check_encoding(data: bytes, *, source: str) -> None:
+    """Refuse an XML declaration naming an encoding expat does not read natively (UTF-7...)."""
+    m = _DECL_RE.match(data[:1024])
+    if m is None:
+        return
+    name = m.group(1).decode("ascii", "replace").strip().lower()
+    if name not in _ENCODINGS:
+        raise DocumentError(
+            f"XML encoding {name!r} is not supported (use UTF-8)", source=source, location="line 1"
+        )
+
+
 def xml_step(base: str, key: str, index: int | None) -> str:
     """XPath-like location of item ``index`` (0-based) of ``key`` under ``base``."""
     seg = _XML_KEYS.get(key, key)
     return f"{base}/{seg}" if index is None else f"{base}/{seg}[{index + 1}]"
 
 
-def _parse(data: bytes, *, source: str, max_depth: int) -> Element:
+def _parse(
+    data: bytes, *, source: str, max_depth: int, max_elements: int = MAX_ELEMENTS
+) -> Element:
+    check_encoding(data, source=source)
     depth = 0
+    count = 0
     root: Element | None = None
     try:
         for event, elem in iterparse(
@@ -40,6 +68,9 @@ def _parse(data: bytes, *, source: str, max_depth: int) -> Element:
         ):
             if event == "start":
                 depth += 1
+                count += 1
+                if count > max_elements:
+                    raise DocumentTooLarge(f"more than {max_elements} XML elements", source=source)
                 if root is None:
                     root = elem
                 if depth > max_depth:
@@ -54,6 +85,8 @@ def _parse(data: bytes, *, source: str, max_depth: int) -> Element:
             source=source,
             location="DOCTYPE",
         ) from None
+    except (ValueError, LookupError) as exc:  # an encoding expat cannot read
+        raise DocumentError(f"unreadable XML: {exc}", source=source, location="line 1") from None
     except ParseError as exc:
         line, col = exc.position
         raise DocumentError(
@@ -66,8 +99,9 @@ def _parse(data: bytes, *, source: str, max_depth: int) -> Element:
 class _Conv:
     """Converts namespaced CycloneDX elements into the dict shape of the JSON format."""
 
-    def __init__(self, ns: str) -> None:
+    def __init__(self, ns: str, source: str = "<xml>") -> None:
         self.ns = "{" + ns + "}"
+        self.source = source
 
     def kids(self, el: Element | None, tag: str) -> list[Element]:
         return [] if el is None else el.findall(self.ns + tag)
@@ -84,7 +118,9 @@ class _Conv:
             None if el is None else {"name": self.text(el, "name"), "email": self.text(el, "email")}
         )
 
-    def component(self, el: Element) -> dict[str, Any]:
+    def component(self, el: Element, loc: str) -> dict[str, Any]:
+        if self.one(el, "name") is None:  # required by every CycloneDX XSD
+            raise DocumentError("component without a <name>", source=self.source, location=loc)
         out: dict[str, Any] = {"type": el.get("type"), "bom-ref": el.get("bom-ref")}
         for tag in (
             "group",
@@ -111,7 +147,8 @@ class _Conv:
             for p in self.kids(self.one(el, "properties"), "property")
         ]
         out["components"] = [
-            self.component(c) for c in self.kids(self.one(el, "components"), "component")
+            self.component(c, f"{loc}/components/component[{i}]")
+            for i, c in enumerate(self.kids(self.one(el, "components"), "component"), start=1)
         ]
         return out
 
@@ -139,7 +176,10 @@ class _Conv:
             }
             for t in self.kids(el, "tool")
         ]
-        modern = [self.component(c) for c in self.kids(self.one(el, "components"), "component")]
+        modern = [
+            self.component(c, f"/bom/metadata/tools/components/component[{i}]")
+            for i, c in enumerate(self.kids(self.one(el, "components"), "component"), start=1)
+        ]
         return legacy + modern
 
     def document(self, root: Element) -> dict[str, Any]:
@@ -154,10 +194,13 @@ class _Conv:
                 "timestamp": self.text(meta, "timestamp"),
                 "authors": [self.entity(a) for a in self.kids(self.one(meta, "authors"), "author")],
                 "tools": self.tools(self.one(meta, "tools")),
-                "component": self.component(pcomp) if pcomp is not None else None,
+                "component": self.component(pcomp, "/bom/metadata/component")
+                if pcomp is not None
+                else None,
             }
         doc["components"] = [
-            self.component(c) for c in self.kids(self.one(root, "components"), "component")
+            self.component(c, f"/bom/components/component[{i}]")
+            for i, c in enumerate(self.kids(self.one(root, "components"), "component"), start=1)
         ]
         doc["dependencies"] = [
             {"ref": d.get("ref"), "dependsOn": [x.get("ref") for x in self.kids(d, "dependency")]}
@@ -180,7 +223,7 @@ def read_cyclonedx_xml(
         raise DocumentError(
             f"root element is {root.tag}, expected bom in {ns}", source=source, location="/"
         )
-    doc = _Conv(ns).document(root)
+    doc = _Conv(ns, source).document(root)
     return map_cyclonedx(
         doc,
         source=source,

@@ -8,6 +8,7 @@ given: then it is reported and skipped.
 
 from __future__ import annotations
 
+import io
 import math
 import zlib
 from collections.abc import Iterator
@@ -26,6 +27,9 @@ from medsec.ingest.vuln_model import EpssScore
 
 GZIP_MAGIC = b"\x1f\x8b"
 HEADER = ("cve", "epss", "percentile")
+# Malformed rows reported before the file is refused as a whole: a real EPSS file has none, and
+# a file of garbage lines must not become millions of problem records.
+MAX_PROBLEMS = 1000
 
 
 def gunzip(data: bytes, *, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -77,7 +81,9 @@ def open_epss(
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DocumentError(f"EPSS CSV is not UTF-8: {exc}", source=source) from None
-    lines = enumerate(text.splitlines(), start=1)
+    del data
+    # Lazily: a list of every line of a 64 MiB file of short lines would cost gigabytes.
+    lines = enumerate((ln.rstrip("\r\n") for ln in io.StringIO(text, newline=None)), start=1)
     metadata: dict[str, Any] = {}
     line_no, line = next(lines, (1, ""))
     while line.startswith("#"):
@@ -110,6 +116,7 @@ def epss_rows(
     model = metadata.get("model_version")
     raw_date = metadata.get("score_date")
     score_date = parse_date(raw_date, "score_date") if raw_date else None
+    bad = 0
     for number, row in lines:
         if not row.strip():
             continue
@@ -119,7 +126,14 @@ def epss_rows(
         elif problems is None:
             raise DocumentError(score, source=source, location=f"line {number}")
         else:
-            problems.append(FeedProblem(source, f"line {number}", row.split(",")[0], score))
+            bad += 1
+            if bad > MAX_PROBLEMS:
+                raise DocumentError(
+                    f"more than {MAX_PROBLEMS} malformed rows; not an EPSS file? last: {score}",
+                    source=source,
+                    location=f"line {number}",
+                )
+            problems.append(FeedProblem(source, f"line {number}", row.split(",")[0][:80], score))
 
 
 def _comment(line: str) -> dict[str, str]:

@@ -12,12 +12,14 @@ import orjson
 import yaml
 
 from medsec.errors import DocumentError, DocumentTooLarge
+from medsec.ingest._common import check_json_depth
 from medsec.ingest.vuln_model import EpssScore, KevEntry, VulnRecord
 
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 BATCH_SIZE = 5000
 CVE_RE = re.compile(r"CVE-[0-9]{4}-[0-9]{4,19}")
 YAML_MAX_DEPTH = 200
+JSON_MAX_DEPTH = 200
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ def load_structured(data: bytes, *, source: str, allow_yaml: bool = True) -> Any
     """Parse JSON (or, failing that and when allowed, YAML) into Python values."""
     head = data.lstrip()[:1]
     if head in (b"{", b"["):
+        check_json_depth(data, source=source, max_depth=JSON_MAX_DEPTH)
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError as exc:

@@ -111,12 +111,25 @@ class _Spdx:
         if self.strict:
             raise self.fail(message, location)
         self.warnings.add(
-            f"invalid:{location}", location, f"{message} (dropped, kept in properties)"
+            f"invalid:{location}",
+            location,
+            f"{message} (kept verbatim as medsec:invalid-*, flagged invalid, never matched)",
         )
         self.bad.append(prop)
 
     def fail(self, message: str, location: str) -> DocumentError:
         return DocumentError(message, source=self.source, location=location)
+
+    def objects(self, value: Any, loc: str) -> list[dict[str, Any]]:
+        """``value`` as a list of objects ([] when absent); anything else is refused."""
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail("expected a list", loc)
+        for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                raise self.fail("expected an object", f"{loc}[{i}]")
+        return value
 
     def package(self, p: Any, loc: str) -> ParsedComponent:
         if not isinstance(p, dict):
@@ -128,7 +141,8 @@ class _Spdx:
             raise self.fail("package without a name", self.field_loc(loc, "name"))
         purl = cpe = None
         self.bad = []
-        for i, ext in enumerate(p.get("externalRefs") or ()):
+        refs = self.objects(p.get("externalRefs"), self.field_loc(loc, "externalRefs"))
+        for i, ext in enumerate(refs):
             rtype, locator = str(ext.get("referenceType", "")), _str(ext.get("referenceLocator"))
             where = self.field_loc(loc, f"externalRefs[{i}]")
             if locator is None:
@@ -150,7 +164,7 @@ class _Spdx:
                 else:
                     cpe = cpe or locator
         hashes = []
-        for i, ck in enumerate(p.get("checksums") or ()):
+        for i, ck in enumerate(self.objects(p.get("checksums"), self.field_loc(loc, "checksums"))):
             alg_raw, value = str(ck.get("algorithm", "")).upper(), _str(ck.get("checksumValue"))
             alg = SPDX_HASH_NAMES.get(alg_raw, alg_raw)
             if value is None:
@@ -250,13 +264,15 @@ def map_spdx2(
     others = {
         str(f.get("SPDXID"))
         for key in ("files", "snippets")
-        for f in doc.get(key) or ()
-        if isinstance(f, dict)
+        for f in s.objects(doc.get(key), f"$.{key}")
     }
-    described = [str(x) for x in doc.get("documentDescribes") or ()]
+    describes = doc.get("documentDescribes") or []
+    if not isinstance(describes, list):
+        raise s.fail("documentDescribes is not a list", "$.documentDescribes")
+    described = [str(x) for x in describes]
     edges: list[tuple[str, str]] = []
     seen: set[tuple[str, str]] = set()
-    for i, rel in enumerate(doc.get("relationships") or ()):
+    for i, rel in enumerate(s.objects(doc.get("relationships"), "$.relationships")):
         loc = rel.get("_loc") or f"$.relationships[{i}]"
         a, kind, b = (
             str(rel.get(k, "")) for k in ("spdxElementId", "relationshipType", "relatedSpdxElement")
@@ -295,7 +311,12 @@ def map_spdx2(
     if not comps and primary is None:
         s.warnings.add("empty", "$", "document declares no packages")
     info = doc.get("creationInfo") or {}
-    creators = [str(c) for c in info.get("creators") or ()]
+    if not isinstance(info, dict):
+        raise s.fail("creationInfo is not an object", "$.creationInfo")
+    raw_creators = info.get("creators") or []
+    if not isinstance(raw_creators, list):
+        raise s.fail("creators is not a list", "$.creationInfo.creators")
+    creators = [str(c) for c in raw_creators]
     return ParsedSbom(
         format="spdx",
         spec_version=version,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from medsec.errors import DocumentError
+from medsec.errors import DocumentError, DocumentTooLarge
 from medsec.ingest._common import Warnings
 from medsec.ingest.sbom_model import ParsedSbom
 from medsec.ingest.spdx_json import map_spdx2
@@ -28,19 +30,22 @@ _PKG_TAGS = {
 }
 
 
+_ITEM_TAGS = frozenset({"PackageName", "FileName", "SnippetSPDXID", "LicenseID", "Relationship"})
+
+
 def _tv_field(base: str, field: str) -> str:
     return f"{base} ({field})"
 
 
-def _lines(text: str, *, source: str, warnings: Warnings) -> list[tuple[int, str, str]]:
-    """Split into (line number, tag, value); ``<text>`` values may span lines."""
-    out: list[tuple[int, str, str]] = []
-    lines = text.splitlines()
-    i = 0
-    while i < len(lines):
-        raw = lines[i]
-        number = i + 1
-        i += 1
+# Packages, files, snippets and relationships in one document: each becomes a small dict, so
+# this bounds memory whatever the byte limit (the 1,749-package airflow SBOM is far below).
+MAX_ITEMS = 500_000
+
+
+def _lines(text: str, *, source: str, warnings: Warnings) -> Iterator[tuple[int, str, str]]:
+    """(line number, tag, value) lazily; ``<text>`` values may span lines."""
+    lines = enumerate(io.StringIO(text, newline=None), start=1)
+    for number, raw in lines:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -59,15 +64,14 @@ def _lines(text: str, *, source: str, warnings: Warnings) -> list[tuple[int, str
         if value.startswith("<text>"):
             parts = [value[len("<text>") :]]
             while "</text>" not in parts[-1]:
-                if i >= len(lines):
+                nxt = next(lines, None)
+                if nxt is None:
                     raise DocumentError(
                         "unterminated <text> block", source=source, location=f"line {number}"
                     )
-                parts.append(lines[i])
-                i += 1
+                parts.append(nxt[1].rstrip("\n"))
             value = "\n".join(parts).split("</text>", 1)[0].strip()
-        out.append((number, tag.strip(), value))
-    return out
+        yield number, tag.strip(), value
 
 
 def to_json_shape(text: str, *, source: str, warnings: Warnings) -> dict[str, Any]:
@@ -79,7 +83,16 @@ def to_json_shape(text: str, *, source: str, warnings: Warnings) -> dict[str, An
         "creationInfo": {"creators": []},
     }
     section: dict[str, Any] = doc
+    items = 0
     for number, tag, value in _lines(text, source=source, warnings=warnings):
+        if tag in _ITEM_TAGS:
+            items += 1
+            if items > MAX_ITEMS:
+                raise DocumentTooLarge(
+                    f"more than {MAX_ITEMS} packages, files and relationships",
+                    source=source,
+                    location=f"line {number}",
+                )
         if tag == "PackageName":
             section = {"name": value, "_loc": f"line {number}", "externalRefs": [], "checksums": []}
             doc["packages"].append(section)
@@ -111,7 +124,7 @@ def to_json_shape(text: str, *, source: str, warnings: Warnings) -> dict[str, An
             doc["creationInfo"]["created"] = value
         elif tag in _DOC_TAGS and section is doc:
             doc[_DOC_TAGS[tag]] = value
-        elif "name" in section and "fileName" not in section:  # inside a package
+        elif "_loc" in section:  # inside a package (only packages carry "_loc")
             if tag in _PKG_TAGS:
                 section[_PKG_TAGS[tag]] = value
             elif tag == "PackageChecksum":

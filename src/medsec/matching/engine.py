@@ -3,6 +3,13 @@
 Pure: components and records in, matches with explanations out. A component with a purl is
 matched by OSV ranges; a component with a CPE by NVD configurations (never by guessing a CPE
 from a name); a component with both may match either way, and each way is explained.
+
+A distribution package (a ``deb``, ``rpm`` or ``apk`` purl) is never matched by upstream CPE
+ranges: distributions backport fixes into their own versions (Debian's ``1.1.1k-1+deb11u1``
+fixes CVE-2021-3711 although upstream 1.1.1k is affected). Its distribution's advisories
+decide, with the distribution's version rules; where none of that distribution are loaded, an
+upstream CPE match is reported as a Miss "upstream only: backports not considered", never as a
+Hit (so it is not counted as affected).
 """
 
 from __future__ import annotations
@@ -10,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from medsec.core.purl import purl_identity
+from medsec.core.versions import ecosystem_base
 from medsec.ingest.vuln_model import VulnRecord
 from medsec.matching.cpe import CpeComponent, CpeIndex
 from medsec.matching.index import AdvisoryIndex, ComponentRef
@@ -81,16 +90,42 @@ class Matcher:
             platform = tuple(sorted(set(platform_cpes)))
             report = self.cpes.match(CpeComponent(str(c.id), c.cpe, platform) for c in by_cpe)
             cpe_of = {c.id: c.cpe or "" for c in by_cpe}
+            distro_of = {c.id: d for c in by_cpe if c.purl and (d := distro_of_purl(c.purl))}
             for h in report.hits:
                 cid = int(h.component_id)
                 reason = "; ".join(v.explanation for v in h.verdicts)
-                hits.append(Hit(cid, h.record_id, "cpe", cpe_of[cid], reason))
+                distro = distro_of.get(cid)
+                if distro is None:
+                    hits.append(Hit(cid, h.record_id, "cpe", cpe_of[cid], reason))
+                elif not self.advisories.has_family(distro):
+                    misses.append(Miss(cid, "cpe", upstream_only(distro, h.record_id, reason)))
             misses += [
                 Miss(int(m.component_id), "cpe", m.reason)
                 for m in report.unmatched
                 if m.reason.startswith("invalid")
             ]
         return hits, misses
+
+
+_DISTRO_TYPES = {"deb": "Debian", "rpm": "RPM", "apk": "Alpine"}
+
+
+def distro_of_purl(purl: str) -> str | None:
+    """The distribution (OSV ecosystem family) of a deb/rpm/apk purl, else None."""
+    kind = purl[4 : purl.find("/")] if purl.startswith("pkg:") and "/" in purl else ""
+    if kind.lower() not in _DISTRO_TYPES:
+        return None
+    ident = purl_identity(purl)
+    return ecosystem_base(ident.ecosystem) if ident else _DISTRO_TYPES[kind.lower()]
+
+
+def upstream_only(distro: str, record_id: str, reason: str) -> str:
+    """The Miss reason of an upstream CPE match on a distribution package."""
+    return (
+        f"upstream only: backports not considered: {record_id} matches the upstream CPE "
+        f"({reason}), but {distro} backports fixes into its own package versions; load "
+        f"{distro} advisories (OSV) to evaluate this package"
+    )
 
 
 def match_components(

@@ -175,6 +175,7 @@ class AdvisoryIndex:
 
     def __init__(self, by_key: dict[tuple[str, str], list[_Entry]]) -> None:
         self._by_key = by_key
+        self._families = {key[0] for key in by_key}
 
     @classmethod
     def build(cls, records: Iterable[VulnRecord]) -> AdvisoryIndex:
@@ -200,6 +201,10 @@ class AdvisoryIndex:
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._by_key.values())
+
+    def has_family(self, family: str) -> bool:
+        """Whether any advisory of this ecosystem family (``Debian``, ``AlmaLinux``) is indexed."""
+        return family in self._families
 
     def match(self, components: Iterable[ComponentRef]) -> MatchResult:
         """Match components against every indexed advisory for their package."""

@@ -64,7 +64,21 @@ def import_(
         None, "--manufacturer", "-m", help="For a new product."
     ),
     lenient: bool = typer.Option(
-        False, help="Import despite invalid purls/CPEs/hashes (dropped, reported as warnings)."
+        False, "--lenient", help="The default now (kept for scripts): see --strict."
+    ),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Refuse an SBOM with an invalid purl, CPE or hash. By default the component is "
+        "kept and the bad value kept verbatim, flagged invalid (never matched), with a warning.",
+    ),
+    allow_empty: bool = typer.Option(
+        False, "--allow-empty", help="Import an SBOM that lists no components."
+    ),
+    allow_shrink: bool = typer.Option(
+        False,
+        "--allow-shrink",
+        help="Import an SBOM with less than half the components of the current revision.",
     ),
 ) -> None:
     """Import an SBOM as the new current revision of a release (created when new)."""
@@ -79,7 +93,9 @@ def import_(
             manufacturer=manufacturer,
             actor=runtime.actor(),
             max_bytes=runtime.settings().max_document_bytes,
-            lenient=lenient,
+            strict=strict and not lenient,
+            allow_empty=allow_empty,
+            allow_shrink=allow_shrink,
         )
     out = runtime.console
     if res.created_product:

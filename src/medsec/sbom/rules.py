@@ -317,3 +317,43 @@ def diff_components(old: Sequence[ParsedComponent], new: Sequence[ParsedComponen
         removed.extend(rest_old[pairs:])
         added.extend(rest_new[pairs:])
     return SbomDiff(tuple(added), tuple(removed), tuple(changed), unchanged)
+
+
+def inventory_refusal(
+    new_count: int,
+    previous_count: int | None,
+    *,
+    allow_empty: bool = False,
+    allow_shrink: bool = False,
+) -> str | None:
+    """Why an SBOM with ``new_count`` components must not replace the current inventory.
+
+    None when it may. An SBOM with no components would make every finding of the release
+    "no longer matching"; one with fewer than half the components of the current revision is
+    most likely truncated or the wrong file. Each is refused unless explicitly allowed.
+    """
+    if new_count == 0 and not allow_empty:
+        return (
+            "the SBOM lists no components; nothing was imported "
+            "(use --allow-empty to replace the inventory with an empty one)"
+        )
+    if previous_count and new_count > 0 and new_count * 2 < previous_count and not allow_shrink:
+        return (
+            f"the SBOM lists {new_count} components, less than half of the {previous_count} of "
+            "the current revision; nothing was imported (use --allow-shrink if that is right)"
+        )
+    return None
+
+
+def inventory_notice(
+    new_count: int, previous_count: int | None, *, allow_empty: bool, allow_shrink: bool
+) -> str | None:
+    """The warning to show when an allowed empty or shrunk SBOM was imported, else None."""
+    if inventory_refusal(new_count, previous_count) is None:
+        return None
+    if new_count == 0:
+        return "imported an SBOM with no components (--allow-empty): the release has none now"
+    return (
+        f"imported {new_count} components, down from {previous_count} (--allow-shrink): "
+        "findings on the missing components will show as no longer matching"
+    )

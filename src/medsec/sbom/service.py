@@ -6,7 +6,7 @@ import hashlib
 import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 
@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 from medsec.audit import service as audit
 from medsec.core.gcpause import paused_gc
 from medsec.db import bulk
-from medsec.errors import InvalidInput, NotFound
+from medsec.errors import DocumentError, InvalidInput, NotFound
 from medsec.ingest.sbom import parse_sbom
 from medsec.ingest.sbom_model import SUPPORT_LEVELS, ParsedSbom, ParseWarning
 from medsec.models import Component, Release, Sbom
 from medsec.products import service as products
-from medsec.sbom import convert
+from medsec.sbom import convert, rules
 from medsec.sbom import repository as repo
 
 _BACKGROUND_BYTES = 1 << 20  # documents from 1 MB up are compressed beside the parse
@@ -50,16 +50,24 @@ def import_sbom(
     actor: str,
     manufacturer: str | None = None,
     max_bytes: int = 64 * 1024 * 1024,
-    lenient: bool = False,
+    lenient: bool = True,
+    strict: bool = False,
+    allow_empty: bool = False,
+    allow_shrink: bool = False,
 ) -> ImportResult:
     """Parse, validate and store an SBOM as the new current revision of a release.
 
-    ``lenient`` imports documents whose purls, CPEs or hashes are invalid: those values are
-    dropped (kept as ``medsec:invalid-*`` properties) and reported as warnings.
+    By default a component whose purl, CPE or hash is invalid is kept: the bad value is kept
+    verbatim as a ``medsec:invalid-*`` property (never used for matching) and reported as a
+    warning with its place. ``strict`` (or ``lenient=False``) refuses the document instead.
+    Structure errors (not JSON/XML, schema violations) are refused either way. An SBOM with no
+    components, or with fewer than half the components of the current revision, is refused
+    (DocumentError) unless ``allow_empty`` / ``allow_shrink``; then a warning says so.
     """
     with paused_gc():
         original = _compressor(data, max_bytes)
-        parsed = parse_sbom(data, source=source_name, max_bytes=max_bytes, strict=not lenient)
+        refuse = strict or not lenient
+        parsed = parse_sbom(data, source=source_name, max_bytes=max_bytes, strict=refuse)
         return _store(
             session,
             data=data,
@@ -70,6 +78,8 @@ def import_sbom(
             version=version,
             manufacturer=manufacturer,
             actor=actor,
+            allow_empty=allow_empty,
+            allow_shrink=allow_shrink,
         )
 
 
@@ -95,12 +105,21 @@ def _store(
     version: str,
     manufacturer: str | None,
     actor: str,
+    allow_empty: bool = False,
+    allow_shrink: bool = False,
 ) -> ImportResult:
     ensured = products.ensure_release(
         session, product=product, version=version, manufacturer=manufacturer, actor=actor
     )
     release = ensured.release
     previous = repo.current_sbom(session, release.id)
+    count, before = len(parsed.components), previous.component_count if previous else None
+    flags = {"allow_empty": allow_empty, "allow_shrink": allow_shrink}
+    if refusal := rules.inventory_refusal(count, before, **flags):
+        raise DocumentError(refusal, source=source_name, location="components")
+    if notice := rules.inventory_notice(count, before, **flags):
+        where = "$" if parsed.encoding != "xml" else "/bom"
+        parsed = replace(parsed, warnings=(ParseWarning(where, notice), *parsed.warnings))
     manual = (
         {convert.identity(c): c for c in repo.manual_support_of(session, previous.id)}
         if previous
