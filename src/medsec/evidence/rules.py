@@ -21,11 +21,13 @@ DEFAULT_TEST_KIND = {
     "pentest": "penetration-test",
 }
 _FUZZ_WORDS = ("fuzz", "afl", "libfuzzer", "honggfuzz", "boofuzz", "peach")
+_SCA_TOOLS = ("medsec", "grype", "trivy", "osv-scanner", "dependency-check", "snyk")
 
 
 def test_kind_of(kind: str, tools: tuple[str, ...] | list[str], given: str | None) -> str:
-    """The seed 5.3 test kind of an import: as given, else guessed from the tool, else the
-    file kind's default (SARIF: static analysis; JUnit: security test; pentest)."""
+    """The seed 5.3 test kind of an import: as given, else guessed from the tool (fuzzers;
+    SCA tools such as medsec's own scan or grype), else the file kind's default (SARIF: static
+    analysis; JUnit: security test; pentest)."""
     if kind not in KINDS:
         raise InvalidInput(f"unknown evidence kind {kind!r} (one of {', '.join(KINDS)})")
     if given:
@@ -34,6 +36,8 @@ def test_kind_of(kind: str, tools: tuple[str, ...] | list[str], given: str | Non
         return given
     if any(w in t.lower() for t in tools for w in _FUZZ_WORDS):
         return "robustness-fuzz"
+    if any(t.lower().startswith(_SCA_TOOLS) for t in tools):
+        return "component-vulnerability-search"
     return DEFAULT_TEST_KIND[kind]
 
 

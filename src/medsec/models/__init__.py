@@ -12,6 +12,14 @@ from medsec.models.assessment import (
 from medsec.models.audit import AuditEvent
 from medsec.models.base import Base
 from medsec.models.cvd import CvdAttachment, CvdCase, CvdCoordination, CvdEvent, CvdLink
+from medsec.models.design import (
+    ControlLink,
+    EvidenceImport,
+    EvidenceResultRow,
+    SecurityControl,
+    SystemModelRow,
+    ThreatRow,
+)
 from medsec.models.finding import Finding, FindingEvent, MatchState
 from medsec.models.imported_csaf import (
     ImportedCsaf,
@@ -44,6 +52,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Component",
+    "ControlLink",
     "CvdAttachment",
     "CvdCase",
     "CvdCoordination",
@@ -51,6 +60,8 @@ __all__ = [
     "CvdLink",
     "CvssRescore",
     "EpssRow",
+    "EvidenceImport",
+    "EvidenceResultRow",
     "FeedCursor",
     "FeedSnapshot",
     "Finding",
@@ -70,7 +81,10 @@ __all__ = [
     "Sbom",
     "SecurityAdvisory",
     "SecurityAdvisoryRevision",
+    "SecurityControl",
     "SsvcDecisionRow",
+    "SystemModelRow",
+    "ThreatRow",
     "Update",
     "VexDecision",
     "VulnAlias",
