@@ -15,14 +15,19 @@ from medsec.cli import db as db_cli
 from medsec.cli import demo as demo_cli
 from medsec.cli import serve as serve_cli
 from medsec.cli.runtime import err_console
+from medsec.controls import cli as controls_cli
 from medsec.cvd import cli as cvd_cli
 from medsec.errors import Conflict, MedsecError, NotFound, PermissionDenied
+from medsec.evidence import cli as evidence_cli
 from medsec.findings import assess_cli
 from medsec.findings import cli as findings_cli
 from medsec.products import cli as products_cli
 from medsec.risk import cli as risk_cli
 from medsec.risk import cvss_cli
 from medsec.sbom import cli as sbom_cli
+from medsec.sysmodel import cli as sysmodel_cli
+from medsec.threats import cli as threats_cli
+from medsec.trace import cli as trace_cli
 from medsec.updates import cli as updates_cli
 from medsec.vulns import cli as vulns_cli
 from medsec.vulns import csaf_cli
@@ -61,6 +66,15 @@ app.add_typer(updates_cli.app, name="update")
 app.add_typer(csaf_cli.app, name="csaf")
 app.add_typer(cvd_cli.app, name="cvd")
 app.add_typer(advisories_cli.app, name="advisory")
+for name, sub in (
+    ("model", sysmodel_cli.app),
+    ("threats", threats_cli.app),
+    ("controls", controls_cli.app),
+    ("evidence", evidence_cli.app),
+    ("trace", trace_cli.app),
+):
+    app.add_typer(sub, name=name)
+vulns_cli.vuln_app.command("where")(trace_cli.vuln_where)
 app.command("match")(findings_cli.match)
 app.command("scan")(findings_cli.scan)
 app.command("demo")(demo_cli.demo)

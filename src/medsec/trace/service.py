@@ -7,12 +7,13 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from medsec.controls import service as controls
+from medsec.errors import InvalidInput, PermissionDenied
 from medsec.evidence import service as evidence
 from medsec.sysmodel import service as sysmodel
 from medsec.threats import rules as threat_rules
 from medsec.threats import service as threats
 from medsec.trace import rules
-from medsec.trace.schemas import MatrixControlRead, MatrixRead, MatrixRowRead
+from medsec.trace.schemas import AffectedRead, MatrixControlRead, MatrixRead, MatrixRowRead
 
 
 def matrix(session: Session, *, product: str, release: str, actor: str) -> MatrixRead:
@@ -152,3 +153,50 @@ def to_matrix_rules(m: MatrixRead) -> rules.Matrix:
             )
         )
     return rules.Matrix(tuple(rows), dict(m.gap_counts))
+
+
+def where(session: Session, *, ident: str, actor: str) -> list[AffectedRead]:
+    """Variation analysis (seed 5.3): every product and release the actor may see with a
+    finding of this vulnerability (any alias) or this component (name or purl), with status."""
+    from medsec.findings import listing
+    from medsec.products import service as products
+
+    needle = ident.strip().lower()
+    if not needle:
+        raise InvalidInput("name a vulnerability id (CVE, GHSA, ...) or a component")
+    out: list[AffectedRead] = []
+    for prod in products.list_products(session):
+        try:
+            sysmodel.require_read(session, actor, prod.name, rule="variation analysis")
+        except PermissionDenied:
+            continue
+        for f in listing.list_findings(session, product=prod.name, include_resolved=True):
+            vuln = f["vulnerability"]
+            comp = f["component"]
+            ids = [str(vuln.get("id", "")), *[str(a) for a in vuln.get("aliases", [])]]
+            names = [
+                str(comp.get("name") or ""),
+                str(comp.get("purl") or ""),
+                str(comp.get("key") or ""),
+            ]
+            hit = needle in (i.lower() for i in ids) or any(
+                n and (n.lower() == needle or n.lower().startswith(needle + "@")) for n in names
+            )
+            if not hit:
+                continue
+            vex = f.get("vex") or {}
+            risk_view = f.get("risk") or {}
+            out.append(
+                AffectedRead(
+                    product=str(f["product"]),
+                    release=str(f["release"]),
+                    component=str(comp.get("name") or comp.get("key") or ""),
+                    version=comp.get("version"),
+                    vulnerability=str(vuln.get("id", "")),
+                    status=str(f["status"]),
+                    vex_status=vex.get("status"),
+                    risk_residual=risk_view.get("residual"),
+                    risk_status=risk_view.get("status"),
+                )
+            )
+    return sorted(out, key=lambda a: (a.product, a.release, a.component, a.vulnerability))
