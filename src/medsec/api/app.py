@@ -17,12 +17,17 @@ from medsec.advisories import api as advisories_api
 from medsec.api import problems, routes
 from medsec.api.deps import Unauthenticated
 from medsec.config import Settings, get_settings
+from medsec.controls import api as controls_api
 from medsec.cvd import api as cvd_api
 from medsec.cvd import http as cvd_http
 from medsec.cvd import staff_api as cvd_staff_api
 from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
 from medsec.errors import MedsecError
+from medsec.evidence import api as evidence_api
+from medsec.sysmodel import api as sysmodel_api
+from medsec.threats import api as threats_api
+from medsec.trace import api as trace_api
 from medsec.vulns import csaf_api
 from medsec.web import app as web_app
 from medsec.web.render import error_page
@@ -61,6 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     cvd_http.install(app)
     for extra in (cvd_staff_api.router, advisories_api.router, csaf_api.router):
         app.include_router(extra)
+    for design in (sysmodel_api, threats_api, controls_api, evidence_api, trace_api):
+        app.include_router(design.router)
     web_app.install(app)
     app.add_exception_handler(MedsecError, _on_medsec_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _on_validation)  # type: ignore[arg-type]

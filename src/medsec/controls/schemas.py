@@ -60,3 +60,14 @@ class ControlRead(BaseModel):
     results: list[ControlResultRead] = Field(default_factory=list)
     updated_by: str
     updated_at: datetime
+
+
+class ControlLinkCreate(BaseModel):
+    """Links to add to a control."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    release: str | None = Field(default=None, max_length=100)
+    threats: list[str] = Field(default_factory=list, max_length=1000)
+    findings: list[int] = Field(default_factory=list, max_length=1000)
+    selectors: list[str] = Field(default_factory=list, max_length=100)

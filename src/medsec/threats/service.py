@@ -363,3 +363,13 @@ def accept_risk(
         rationale=rationale,
     )
     return _read(row, prod, rel, rec)
+
+
+def follow_model(
+    session: Session, *, product: str, release: str, actor: str
+) -> GenerateRead | None:
+    """Regenerate after a model edit when the release already has generated threats."""
+    _, rel = sysmodel.release_of(session, product, release)
+    if not any(t.origin == "generated" for t in repo.of_release(session, rel.id)):
+        return None
+    return generate(session, product=product, release=release, actor=actor)
