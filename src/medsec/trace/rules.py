@@ -1,6 +1,6 @@
 """Pure traceability rules: the matrix threat -> risk -> control -> verification -> result,
 its gaps (threats without controls, controls without evidence, failing evidence, risks not
-accepted), and the flat rows the table, CSV and XLSX outputs share."""
+accepted; counted per threat), and the flat rows the table, CSV and XLSX outputs share."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ GAP_KINDS = (
 )
 GAP_TEXT = {
     "threat-without-control": "threats without a control",
-    "control-without-evidence": "controls without evidence",
-    "failing-evidence": "controls with failing evidence",
-    "risk-not-accepted": "risks not accepted",
+    "control-without-evidence": "threats whose control has no evidence yet",
+    "failing-evidence": "threats whose control failed its tests",
+    "risk-not-accepted": "threats whose risk is not accepted",
 }
 _NEEDS_CONTROL = frozenset({"open", "mitigated"})
 
