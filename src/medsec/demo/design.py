@@ -127,10 +127,14 @@ JUNIT = """<?xml version="1.0" encoding="UTF-8"?>
     <testcase classname="tests.security.test_tls" name="test_replayed_program_refused" time="0.4"/>
     <testcase classname="tests.security.test_update" name="test_unsigned_image_refused" time="2.1"/>
     <testcase classname="tests.security.test_update" name="test_rollback_refused" time="1.9"/>
-    <testcase classname="tests.security.test_auth" name="test_shared_credentials_impossible" time="0.3"/>
-    <testcase classname="tests.security.test_auth" name="test_default_password_forced_change" time="0.2"/>
-    <testcase classname="tests.security.test_failsafe" name="test_network_loss_keeps_infusion" time="5.0"/>
-    <testcase classname="tests.security.test_storage" name="test_program_store_encrypted" time="0.6"/>
+    <testcase classname="tests.security.test_auth"
+              name="test_shared_credentials_impossible" time="0.3"/>
+    <testcase classname="tests.security.test_auth"
+              name="test_default_password_forced_change" time="0.2"/>
+    <testcase classname="tests.security.test_failsafe"
+              name="test_network_loss_keeps_infusion" time="5.0"/>
+    <testcase classname="tests.security.test_storage"
+              name="test_program_store_encrypted" time="0.6"/>
   </testsuite>
 </testsuites>
 """

@@ -31,17 +31,26 @@ class GeneratedThreat:
     principles: tuple[str, ...]
 
 
-def _boundary_of(model: SystemModel) -> dict[str, str | None]:
-    return {e.id: e.boundary for e in model.elements}
+class _Index:
+    """Lookups of one model, built once per generation."""
+
+    def __init__(self, model: SystemModel) -> None:
+        self.model = model
+        self.nodes = {e.id: e for e in model.elements}
+        self.zone_names = {b.id: b.name for b in model.boundaries}
 
 
 def crosses_boundary(model: SystemModel, flow: Flow) -> bool:
     """True when the two ends of the flow sit in different trust boundaries."""
-    zones = _boundary_of(model)
-    return zones.get(flow.source) != zones.get(flow.target)
+    return _crosses(_Index(model), flow)
 
 
-def _element_applies(t: LibraryThreat, e: Element, model: SystemModel) -> bool:
+def _crosses(ix: _Index, flow: Flow) -> bool:
+    a, b = ix.nodes.get(flow.source), ix.nodes.get(flow.target)
+    return (a.boundary if a else None) != (b.boundary if b else None)
+
+
+def _element_applies(t: LibraryThreat, e: Element, ix: _Index) -> bool:
     if t.when == "stride":
         return t.category in PER_ELEMENT.get(e.type, "")
     enabled = [i for i in e.interfaces if i.enabled]
@@ -56,24 +65,24 @@ def _element_applies(t: LibraryThreat, e: Element, model: SystemModel) -> bool:
     if t.when == "cloud":
         return e.type == "cloud"
     if t.when == "home_network":
-        zone = next((b for b in model.boundaries if b.id == e.boundary), None)
+        zone = ix.zone_names.get(e.boundary or "")
         return e.type in ("device", "network") and bool(
-            _HOME_RE.search(e.name) or (zone is not None and _HOME_RE.search(zone.name))
+            _HOME_RE.search(e.name) or (zone is not None and _HOME_RE.search(zone))
         )
     return False
 
 
-def _flow_applies(t: LibraryThreat, f: Flow, model: SystemModel) -> bool:
+def _flow_applies(t: LibraryThreat, f: Flow, ix: _Index) -> bool:
     if t.when == "stride":
         return t.category in PER_ELEMENT["flow"]
     if t.when == "crosses_boundary":
-        return crosses_boundary(model, f)
+        return _crosses(ix, f)
     if t.when == "safety_data":
         return f.classification == "safety-critical"
     if t.when == "health_data":
         return f.classification in ("personal-health", "confidential")
     if t.when == "update_path":
-        ends = [model.element(f.source), model.element(f.target)]
+        ends = [ix.nodes.get(f.source), ix.nodes.get(f.target)]
         return any(e is not None and e.type == "update-server" for e in ends) or bool(
             _UPDATE_RE.search(f.name)
         )
@@ -89,19 +98,20 @@ def generate(
 ) -> list[GeneratedThreat]:
     """Every library threat that applies to an in-scope element, flow or the whole model."""
     out: list[GeneratedThreat] = []
+    ix = _Index(model)
     for e in model.elements:
         if not e.out_of_scope:
             out.extend(
                 _make(t, "element", e.id, e.name)
                 for t in library
-                if t.applies_to == "element" and _element_applies(t, e, model)
+                if t.applies_to == "element" and _element_applies(t, e, ix)
             )
     for f in model.flows:
         if not f.out_of_scope:
             out.extend(
                 _make(t, "flow", f.id, f.name)
                 for t in library
-                if t.applies_to == "flow" and _flow_applies(t, f, model)
+                if t.applies_to == "flow" and _flow_applies(t, f, ix)
             )
     out.extend(_make(t, "model", None, model.name) for t in library if t.applies_to == "model")
     return out

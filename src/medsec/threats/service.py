@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
 from medsec.audit import service as audit
+from medsec.db.bulk import bind_processors, insert_rows
 from medsec.errors import InvalidInput, NotFound
 from medsec.ingest.sysmodel_model import ImportedThreat
 from medsec.models import Product, Release, RiskRecord, ThreatRow
@@ -29,6 +30,24 @@ _STRIDE_WORDS = {
     "denial of service": "D",
     "elevation of privilege": "E",
 }
+_THREAT_COLUMNS = (
+    "release_id",
+    "key",
+    "library_id",
+    "category",
+    "title",
+    "description",
+    "target_kind",
+    "target_id",
+    "status",
+    "origin",
+    "stale",
+    "principles",
+    "created_by",
+    "created_at",
+    "updated_by",
+    "updated_at",
+)
 _IMPORTED_STATUS = {
     "open": "open",
     "mitigated": "mitigated",
@@ -94,43 +113,45 @@ def generate(session: Session, *, product: str, release: str, actor: str) -> Gen
         raise NotFound(f"{prod.name} {rel.version} has no system model (medsec model import)")
     current = sysmodel.get(session, product=product, release=release, actor=actor)
     made = rules.generate(model)
-    existing = {t.key: t for t in repo.of_release(session, rel.id) if t.origin == "generated"}
+    existing = repo.generated_keys(session, rel.id)
     now = utcnow()
-    created = kept = 0
-    seen = set()
-    for g in made:
-        seen.add(g.key)
-        row = existing.get(g.key)
-        if row is not None:
-            kept += 1
-            row.stale = False
-            continue
-        session.add(
-            ThreatRow(
-                release_id=rel.id,
-                key=g.key,
-                library_id=g.library_id,
-                category=g.category,
-                title=g.title,
-                description=g.description,
-                target_kind=g.target_kind,
-                target_id=g.target_id,
-                status="open",
-                origin="generated",
-                stale=False,
-                principles=list(g.principles),
-                created_by=actor,
-                created_at=now,
-                updated_by=actor,
-                updated_at=now,
-            )
+    seen = {g.key for g in made}
+    new_rows = [
+        (
+            rel.id,
+            g.key,
+            g.library_id,
+            g.category,
+            g.title,
+            g.description,
+            g.target_kind,
+            g.target_id,
+            "open",
+            "generated",
+            False,
+            list(g.principles),
+            actor,
+            now,
+            actor,
+            now,
         )
-        created += 1
-    stale = 0
-    for key, row in existing.items():
-        if key not in seen and not row.stale:
-            row.stale = True
-        stale += key not in seen
+        for g in made
+        if g.key not in existing
+    ]
+    kept = len(made) - len(new_rows)
+    repo.set_stale(session, [tid for k, (tid, st) in existing.items() if k in seen and st], False)
+    repo.set_stale(
+        session, [tid for k, (tid, st) in existing.items() if k not in seen and not st], True
+    )
+    procs = bind_processors(session, ThreatRow.__table__, _THREAT_COLUMNS)
+    insert_rows(
+        session,
+        ThreatRow.__table__,
+        _THREAT_COLUMNS,
+        [tuple(p(v) if p else v for p, v in zip(procs, row, strict=True)) for row in new_rows],
+    )
+    created = len(new_rows)
+    stale = sum(1 for k in existing if k not in seen)
     session.flush()
     audit.record(
         session,
@@ -146,7 +167,7 @@ def generate(session: Session, *, product: str, release: str, actor: str) -> Gen
             "stale": stale,
         },
     )
-    total = len(repo.of_release(session, rel.id))
+    total = repo.count(session, rel.id)
     return GenerateRead(
         product=prod.name,
         release=rel.version,
