@@ -227,3 +227,52 @@ def test_bad_evidence_stores_nothing(world) -> None:
         assert s.execute(select(func.count()).select_from(EvidenceResultRow)).scalar() == 0
     with unit_of_work(world) as s, pytest.raises(NotFound):
         controls.link(s, product=P, key="nope", release=R, actor="ana", selectors=["tag:x"])
+
+
+def test_manual_threat_and_triage(world) -> None:
+    from medsec.threats.schemas import ThreatCreate
+
+    with unit_of_work(world) as s:
+        t = threats.add_threat(
+            s,
+            product=P,
+            release=R,
+            actor="ana",
+            data=ThreatCreate(
+                key="HAND-1",
+                title="Dose order replayed from a backup",
+                category="T",
+                target_id="dose",
+                severity="high",
+            ),
+        )
+        assert (t.origin, t.target_kind, t.status) == ("manual", "flow", "open")
+        evidence.import_file(
+            s, product=P, release=R, data=SARIF, source="codeql.sarif", kind="sarif", actor="ana"
+        )
+    with unit_of_work(world) as s, pytest.raises(InvalidInput, match="no element or flow"):
+        threats.add_threat(
+            s,
+            product=P,
+            release=R,
+            actor="ana",
+            data=ThreatCreate(key="HAND-2", title="x", category="S", target_id="ghost"),
+        )
+    with unit_of_work(world) as s:
+        (failing,) = evidence.list_results(s, product=P, release=R, actor="vic", outcome="fail")
+        assert failing.triage == "to-triage"
+        done = evidence.triage(
+            s,
+            product=P,
+            release=R,
+            result_id=failing.id,
+            actor="ana",
+            note="test fixture credentials, not shipped",
+        )
+        assert (done.triage, done.triage_note) == (
+            "triaged",
+            "test fixture credentials, not shipped",
+        )
+        assert evidence.coverage(s, product=P, release=R, actor="vic").to_triage == 0
+    with unit_of_work(world) as s, pytest.raises(PermissionDenied):
+        evidence.triage(s, product=P, release=R, result_id=failing.id, actor="vic", note="x")

@@ -9,7 +9,12 @@ from fastapi import APIRouter, File, UploadFile
 
 from medsec.api.deps import ApiPrincipal, SessionDep
 from medsec.evidence import service
-from medsec.evidence.schemas import CoverageRead, EvidenceImportRead, EvidenceResultRead
+from medsec.evidence.schemas import (
+    CoverageRead,
+    EvidenceImportRead,
+    EvidenceResultRead,
+    TriageCreate,
+)
 from medsec.sysmodel.api import read_upload
 
 router = APIRouter(prefix="/api/v1/products/{product}/releases/{release}", tags=["design"])
@@ -64,6 +69,26 @@ def results(
         actor=who.actor,
         outcome=outcome,
         limit=min(max(limit, 1), 10_000),
+    )
+
+
+@router.post("/evidence/results/{result_id}/triage", response_model=EvidenceResultRead)
+def triage(
+    product: str,
+    release: str,
+    result_id: int,
+    data: TriageCreate,
+    session: SessionDep,
+    who: ApiPrincipal,
+) -> EvidenceResultRead:
+    """Record the triage of a failing result."""
+    return service.triage(
+        session,
+        product=product,
+        release=release,
+        result_id=result_id,
+        note=data.note,
+        actor=who.actor,
     )
 
 

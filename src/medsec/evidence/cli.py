@@ -138,3 +138,23 @@ def list_(
         + f"; {cov.to_triage} results to triage",
         highlight=False,
     )
+
+
+@app.command("triage")
+def triage(
+    result_id: int = typer.Argument(..., help="Result id (medsec evidence list --results)."),
+    product: str = PRODUCT,
+    release: str = RELEASE,
+    note: str = typer.Option(..., "--note", help="What was decided and why."),
+) -> None:
+    """Record the triage of a failing result."""
+    with runtime.uow() as session:
+        r = service.triage(
+            session,
+            product=product,
+            release=release,
+            result_id=result_id,
+            note=note,
+            actor=runtime.actor(),
+        )
+    runtime.console.print(f"result {r.id} ({escape(r.key)}): triaged", highlight=False)

@@ -47,3 +47,14 @@ def count(session: Session, release_id: int) -> int:
     """How many results a release has."""
     stmt = select(func.count()).where(EvidenceResultRow.release_id == release_id)
     return int(session.execute(stmt).scalar() or 0)
+
+
+def result(session: Session, result_id: int) -> tuple[EvidenceResultRow, str] | None:
+    """One result with its file's name."""
+    stmt = (
+        select(EvidenceResultRow, EvidenceImport.source_name)
+        .join(EvidenceImport, EvidenceImport.id == EvidenceResultRow.import_id)
+        .where(EvidenceResultRow.id == result_id)
+    )
+    row = session.execute(stmt).first()
+    return (row[0], row[1]) if row else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class EvidenceImportRead(BaseModel):
@@ -42,6 +42,7 @@ class EvidenceResultRead(BaseModel):
     suite: str | None
     tags: list[str]
     triage: str | None
+    triage_note: str | None = None
 
 
 class CoverageRead(BaseModel):
@@ -53,3 +54,9 @@ class CoverageRead(BaseModel):
     imports: int
     results: int
     to_triage: int
+
+
+class TriageCreate(BaseModel):
+    """The triage of a failing result."""
+
+    note: str = Field(min_length=1, max_length=20_000)

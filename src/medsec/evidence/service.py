@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from medsec.accounts import service as accounts
 from medsec.audit import service as audit
 from medsec.db.bulk import insert_rows
-from medsec.errors import InvalidInput
+from medsec.errors import InvalidInput, NotFound
 from medsec.evidence import repository as repo
 from medsec.evidence import rules
 from medsec.evidence.schemas import CoverageRead, EvidenceImportRead, EvidenceResultRead
@@ -167,6 +167,7 @@ def _result(r: EvidenceResultRow, source: str) -> EvidenceResultRead:
         suite=r.suite,
         tags=list(r.tags or []),
         triage=r.triage,
+        triage_note=r.triage_note,
     )
 
 
@@ -203,3 +204,30 @@ def coverage(session: Session, *, product: str, release: str, actor: str) -> Cov
         results=repo.count(session, rel.id),
         to_triage=repo.to_triage(session, rel.id),
     )
+
+
+def triage(
+    session: Session, *, product: str, release: str, result_id: int, note: str, actor: str
+) -> EvidenceResultRead:
+    """Record the triage of a failing result (analyst role): what was decided and why."""
+    prod, rel = sysmodel.release_of(session, product, release)
+    accounts.require(session, actor, "analyst", rule="triaging evidence", product=prod.name)
+    found = repo.result(session, result_id)
+    if found is None or found[0].release_id != rel.id:
+        raise NotFound(f"{prod.name} {rel.version} has no evidence result {result_id}")
+    if not note.strip():
+        raise InvalidInput("say what was decided about the result (--note)")
+    row, source = found
+    before = row.triage
+    row.triage, row.triage_note = "triaged", note.strip()
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="evidence.triage",
+        object_type="evidence_result",
+        object_id=row.id,
+        product_id=prod.id,
+        details={"release": rel.version, "key": row.key, "before": before, "note": row.triage_note},
+    )
+    return _result(row, source)

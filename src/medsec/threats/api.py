@@ -7,7 +7,13 @@ from fastapi import APIRouter
 
 from medsec.api.deps import ApiPrincipal, SessionDep
 from medsec.threats import service
-from medsec.threats.schemas import FourQuestionsRead, GenerateRead, ThreatEdit, ThreatRead
+from medsec.threats.schemas import (
+    FourQuestionsRead,
+    GenerateRead,
+    ThreatCreate,
+    ThreatEdit,
+    ThreatRead,
+)
 from medsec.trace import service as trace
 
 router = APIRouter(prefix="/api/v1/products/{product}/releases/{release}", tags=["design"])
@@ -21,6 +27,14 @@ def list_threats(
     return service.list_threats(
         session, product=product, release=release, actor=who.actor, status=status
     )
+
+
+@router.post("/threats", response_model=ThreatRead, status_code=201)
+def add_threat(
+    product: str, release: str, data: ThreatCreate, session: SessionDep, who: ApiPrincipal
+) -> ThreatRead:
+    """Add a threat by hand."""
+    return service.add_threat(session, product=product, release=release, data=data, actor=who.actor)
 
 
 @router.post("/threats/generate", response_model=GenerateRead)

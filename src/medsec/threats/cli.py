@@ -11,9 +11,10 @@ from rich.table import Table
 
 from medsec.cli import runtime
 from medsec.controls import service as controls
+from medsec.errors import InvalidInput
 from medsec.risk import rules as risk_rules
 from medsec.threats import service
-from medsec.threats.schemas import ThreatEdit
+from medsec.threats.schemas import ThreatCreate, ThreatEdit
 from medsec.trace import service as trace
 
 app = typer.Typer(
@@ -223,3 +224,33 @@ def questions(
         return
     for q, a in answers.items():
         runtime.console.print(f"{q.replace('_', ' ').capitalize()}? {escape(a)}", highlight=False)
+
+
+@app.command("add")
+def add(
+    key: str,
+    product: str = PRODUCT,
+    release: str = RELEASE,
+    title: str = typer.Option(..., "--title"),
+    category: str = typer.Option(..., "--category", help="STRIDE letter: S, T, R, I, D or E."),
+    target: str | None = typer.Option(None, "--target", help="Element or flow id."),
+    description: str | None = typer.Option(None, "--description"),
+    severity: str | None = typer.Option(None, "--severity"),
+) -> None:
+    """Add a threat by hand (one the library does not give)."""
+    try:
+        data = ThreatCreate(
+            key=key,
+            title=title,
+            category=category.upper(),
+            target_id=target,
+            description=description,
+            severity=severity,
+        )
+    except ValueError as exc:
+        raise InvalidInput(f"threat {key!r}: {exc}") from None
+    with runtime.uow() as session:
+        r = service.add_threat(
+            session, product=product, release=release, data=data, actor=runtime.actor()
+        )
+    runtime.console.print(f"threat {escape(r.key)} added ({r.target_kind})", highlight=False)

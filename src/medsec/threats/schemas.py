@@ -84,3 +84,14 @@ class FourQuestionsRead(BaseModel):
     what_are_we_going_to_do: str
     did_we_do_enough: str
     enough: bool
+
+
+class ThreatCreate(BaseModel):
+    """A threat written by hand (one the library does not give)."""
+
+    key: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9@._:-]*$")
+    title: str = Field(min_length=1, max_length=2000)
+    category: str = Field(pattern=r"^[STRIDE]$", description="a STRIDE letter")
+    description: str | None = Field(default=None, max_length=20_000)
+    target_id: str | None = Field(default=None, max_length=300)
+    severity: str | None = Field(default=None, max_length=20)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from medsec.accounts import service as accounts
 from medsec.audit import service as audit
 from medsec.db.bulk import bind_processors, insert_rows
-from medsec.errors import InvalidInput, NotFound
+from medsec.errors import Conflict, InvalidInput, NotFound
 from medsec.ingest.sysmodel_model import ImportedThreat
 from medsec.models import Product, Release, RiskRecord, ThreatRow
 from medsec.models.base import utcnow
@@ -20,7 +20,13 @@ from medsec.risk import service as risk
 from medsec.sysmodel import service as sysmodel
 from medsec.threats import repository as repo
 from medsec.threats import rules
-from medsec.threats.schemas import GenerateRead, ThreatEdit, ThreatRead, ThreatRiskRead
+from medsec.threats.schemas import (
+    GenerateRead,
+    ThreatCreate,
+    ThreatEdit,
+    ThreatRead,
+    ThreatRiskRead,
+)
 
 _STRIDE_WORDS = {
     "spoofing": "S",
@@ -394,3 +400,61 @@ def follow_model(
     if not any(t.origin == "generated" for t in repo.of_release(session, rel.id)):
         return None
     return generate(session, product=product, release=release, actor=actor)
+
+
+def add_threat(
+    session: Session, *, product: str, release: str, data: ThreatCreate, actor: str
+) -> ThreatRead:
+    """Add a threat by hand (analyst role); its target, when named, must be in the model."""
+    prod, rel = sysmodel.release_of(session, product, release)
+    accounts.require(session, actor, "analyst", rule="adding a threat", product=prod.name)
+    if repo.by_key(session, rel.id, data.key) is not None:
+        raise Conflict(f"release {rel.version!r} already has a threat {data.key!r}")
+    kind = "model"
+    if data.target_id is not None:
+        model = sysmodel.current_model(session, release_id=rel.id)
+        if model is None:
+            raise NotFound(f"{prod.name} {rel.version} has no system model (medsec model import)")
+        if model.element(data.target_id) is not None:
+            kind = "element"
+        elif any(f.id == data.target_id for f in model.flows):
+            kind = "flow"
+        else:
+            raise InvalidInput(f"the model has no element or flow {data.target_id!r}")
+    severity = (data.severity or "").strip().lower() or None
+    if severity is not None and severity not in rules.SEVERITIES:
+        raise InvalidInput(
+            f"unknown severity {data.severity!r} (one of {', '.join(rules.SEVERITIES)})"
+        )
+    now = utcnow()
+    row = ThreatRow(
+        release_id=rel.id,
+        key=data.key,
+        library_id=None,
+        category=data.category,
+        title=data.title.strip(),
+        description=data.description,
+        target_kind=kind,
+        target_id=data.target_id,
+        status="open",
+        severity=severity,
+        origin="manual",
+        stale=False,
+        principles=[],
+        created_by=actor,
+        created_at=now,
+        updated_by=actor,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="threats.add",
+        object_type="threat",
+        object_id=row.id,
+        product_id=prod.id,
+        details={"release": rel.version, "key": row.key, "title": row.title},
+    )
+    return _read(row, prod, rel, None)
