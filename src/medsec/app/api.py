@@ -19,16 +19,21 @@ from medsec.api.deps import Unauthenticated
 from medsec.app import web as web_app
 from medsec.audit import web as audit_web
 from medsec.config import Settings, get_settings
+from medsec.controls import api as controls_api
 from medsec.cvd import api as cvd_api
 from medsec.cvd import http as cvd_http
 from medsec.cvd import staff_api as cvd_staff_api
 from medsec.db import migrate
 from medsec.db.engine import BUSY_RETRY_AFTER, is_busy, make_engine, make_session_factory
 from medsec.errors import Hidden, MedsecError
+from medsec.evidence import api as evidence_api
 from medsec.findings import api as findings_api
 from medsec.imported_csaf import api as csaf_api
 from medsec.products import api as products_api
 from medsec.sbom import api as sbom_api
+from medsec.sysmodel import api as sysmodel_api
+from medsec.threats import api as threats_api
+from medsec.trace import api as trace_api
 from medsec.web.render import error_page
 from medsec.web.signing import secret_key
 
@@ -66,6 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     cvd_http.install(app)
     for extra in (cvd_staff_api.router, advisories_api.router, csaf_api.router):
         app.include_router(extra)
+    for design in (sysmodel_api, threats_api, controls_api, evidence_api, trace_api):
+        app.include_router(design.router)
     web_app.install(app)
     audit_web.install(app)
     app.add_exception_handler(MedsecError, _on_medsec_error)  # type: ignore[arg-type]

@@ -95,6 +95,14 @@ def _findings_app() -> typer.Typer:
     return findings_cli.findings_app
 
 
+def _vuln_app() -> typer.Typer:
+    from medsec.trace import cli as trace_cli
+    from medsec.vulns import cli as vulns_cli
+
+    vulns_cli.vuln_app.command("where")(trace_cli.vuln_where)
+    return vulns_cli.vuln_app
+
+
 # Every domain's CLI, one line each; nothing below is imported until its command runs.
 mount(
     "match",
@@ -130,7 +138,7 @@ mount(
     "medsec.vulns.cli:feeds_app",
     "Vulnerability feeds: OSV, NVD, GitHub (OSV form), CISA KEV, EPSS.",
 )
-mount("vuln", "medsec.vulns.cli:vuln_app", "Look up vulnerabilities.")
+mount("vuln", _vuln_app, "Look up vulnerabilities, and where they affect the products.")
 mount("findings", _findings_app, "Vulnerability findings of each release.")
 mount("risk", "medsec.risk.cli:app", "Patient-harm risk of findings (ISO 14971 / AAMI TIR57).")
 mount("cvss", "medsec.risk.cvss_cli:app", "CVSS scores and the MITRE medical-device rubric.")
@@ -146,6 +154,15 @@ mount(
     "medsec.advisories.cli:app",
     "Security advisories: CSAF 2.0, CycloneDX VEX, OpenVEX.",
 )
+mount(
+    "model",
+    "medsec.sysmodel.cli:app",
+    "System model per release: elements, data flows, trust boundaries, interfaces.",
+)
+mount("threats", "medsec.threats.cli:app", "Threats of a release (STRIDE per element).")
+mount("controls", "medsec.controls.cli:app", "Security controls (seed Table 1 design principles).")
+mount("evidence", "medsec.evidence.cli:app", "Verification evidence (seed 5.3 security testing).")
+mount("trace", "medsec.trace.cli:app", "Traceability: threat, risk, control, verification, result.")
 
 
 @app.callback(invoke_without_command=True)

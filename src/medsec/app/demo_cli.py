@@ -86,6 +86,17 @@ def demo(
         )
     for path in report.advisory_files:
         out.print(f"  advisory file: {path}", highlight=False)
+    if report.design is not None:
+        dz = report.design
+        out.print(
+            f"design record of {report.product} 2.1.0: system model with {dz.elements} elements "
+            f"and {dz.flows} data flows, {dz.threats} threats generated, {dz.controls} controls, "
+            f"{dz.results} verification results ({dz.to_triage} to triage); gaps: "
+            f"{', '.join(dz.gaps) or 'none'}",
+            highlight=False,
+        )
+        for path in dz.files:
+            out.print(f"  design file: {path}", highlight=False)
     for note in report.notes:
         out.print(f"  note: {escape(note)}", highlight=False)
     out.print(f"database: {db_path}")
@@ -93,6 +104,8 @@ def demo(
     out.print(f"  medsec sbom show --product '{report.product}' --release 2.1.0")
     out.print(f"  medsec findings list --product '{report.product}'")
     out.print("  medsec vuln show CVE-2021-3711")
+    out.print(f"  medsec trace matrix --product '{report.product}' --release 2.1.0")
+    out.print("  medsec vuln where CVE-2021-3711")
     if serve:
         for name, password in passwords.items():
             out.print(f"web login: account {name}, password {password}", highlight=False)

@@ -8,12 +8,17 @@ from fastapi.staticfiles import StaticFiles
 from medsec.advisories import served
 from medsec.advisories import web as advisory_pages
 from medsec.app import auth
+from medsec.controls import web as controls_pages
 from medsec.cvd import staff_web as cvd_pages
 from medsec.cvd import web as cvd_web
+from medsec.evidence import web as evidence_pages
 from medsec.findings import web as finding_pages
 from medsec.imported_csaf import web as csaf_pages
 from medsec.products import web as product_pages
 from medsec.risk import web as risk_pages
+from medsec.sysmodel import web as model_pages
+from medsec.threats import web as threat_pages
+from medsec.trace import web as trace_pages
 from medsec.web.ratelimit import RateLimiter
 from medsec.web.render import HERE, make_templates
 from medsec.web.security import SecurityHeaders
@@ -33,4 +38,6 @@ def install(app: FastAPI) -> None:
     app.include_router(cvd_web.router)
     for extra in (served.router, cvd_pages.router, advisory_pages.router, csaf_pages.router):
         app.include_router(extra)
+    for design in (model_pages, threat_pages, controls_pages, evidence_pages, trace_pages):
+        app.include_router(design.router)
     app.add_middleware(SecurityHeaders)

@@ -347,8 +347,11 @@ def release_embargo(
 
 
 @app.command("risk")
-def risk(case: str, level: str = typer.Argument(..., metavar="controlled|uncontrolled")) -> None:
-    """Record the risk class that sets the remediation deadline (or `unassessed`)."""
+def risk(
+    case: str, level: str = typer.Argument(..., metavar="controlled|uncontrolled|derived")
+) -> None:
+    """Record the risk class that sets the remediation deadline (or `unassessed`); where
+    linked findings have risk records it comes from them (`derived`)."""
     with runtime.uow() as session:
         row = service.set_risk(session, case=case, risk=level, actor=runtime.actor())
         shown = f"case {row.receipt_id}: risk {row.risk}"

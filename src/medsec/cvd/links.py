@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from medsec.audit import service as audit
-from medsec.cvd import access, repository
+from medsec.cvd import access, repository, service
 from medsec.cvd.service import resolve
 from medsec.errors import Conflict, InvalidInput, NotFound
 from medsec.findings import decisions
@@ -153,6 +153,9 @@ def link(
         product_id=row.product_id,
         details={"receipt_id": row.receipt_id, "linked": [i.target for i in made]},
     )
+    derived = service.derived_risk(session, row)
+    if derived is not None and derived[0] != row.risk:
+        service.set_risk(session, case=row.receipt_id, risk="derived", actor=actor)
     return made
 
 

@@ -216,3 +216,12 @@ def _forbidden(status: CaseStatus, target: CaseState) -> InvalidInput:
         f"cvd.transition.{rule.name}",
         f"{status.state} → {target} is only allowed {want} a fix was released",
     )
+
+
+def risk_from_records(fda_classes: list[str]) -> str | None:
+    """A case's FDA risk class derived from the current risk records of its linked findings:
+    uncontrolled when any is uncontrolled, controlled when all are controlled, None (nothing to
+    derive from) when no linked finding has a risk record."""
+    if not fda_classes:
+        return None
+    return "uncontrolled" if "uncontrolled" in fda_classes else "controlled"

@@ -336,12 +336,44 @@ def log_message(
     return event
 
 
+def derived_risk(session: Session, row: CvdCase) -> tuple[str, list[int]] | None:
+    """The FDA risk class the case's linked findings' current risk records give, with those
+    findings' ids; None when no linked finding has a risk record (one risk truth)."""
+    from medsec.risk import service as risk_service
+
+    finding_ids = [
+        link.finding_id for link in repository.links_of(session, row.id) if link.finding_id
+    ]
+    records = risk_service.current(session, finding_ids)
+    derived = rules.risk_from_records([r.fda_class for r in records.values()])
+    return (derived, sorted(records)) if derived is not None else None
+
+
 def set_risk(session: Session, *, case: str, risk: str, actor: str) -> CvdCase:
-    """Record the FDA risk class that sets the remediation deadline."""
+    """Record the FDA risk class that sets the remediation deadline. Where linked findings have
+    risk records the class comes from them (``risk="derived"`` refreshes it); typing a class
+    that contradicts them is refused."""
     row = resolve(session, case)
     access.require_write(session, actor, row, rule="cvd risk")
-    if risk not in RISKS:
-        raise InvalidInput(f"risk {risk!r} is not one of {', '.join(RISKS)}")
+    if risk not in (*RISKS, "derived"):
+        raise InvalidInput(f"risk {risk!r} is not one of {', '.join(RISKS)} or derived")
+    found = derived_risk(session, row)
+    source: list[int] = []
+    if risk == "derived":
+        if found is None:
+            raise InvalidInput(
+                f"case {row.receipt_id}: no linked finding has a risk record to derive from "
+                "(medsec cvd link CASE --finding ID, then medsec risk assess ID)"
+            )
+        risk, source = found
+    elif found is not None and found[0] != risk:
+        raise InvalidInput(
+            f"case {row.receipt_id}: the risk records of findings "
+            f"{', '.join(map(str, found[1]))} say {found[0]}; change those records, or use "
+            "`derived`"
+        )
+    elif found is not None:
+        source = found[1]
     before, row.risk = row.risk, risk
     session.flush()
     audit.record(
@@ -351,6 +383,11 @@ def set_risk(session: Session, *, case: str, risk: str, actor: str) -> CvdCase:
         object_type="cvd_case",
         object_id=row.id,
         product_id=row.product_id,
-        details={"receipt_id": row.receipt_id, "from": before, "to": risk},
+        details={
+            "receipt_id": row.receipt_id,
+            "from": before,
+            "to": risk,
+            "derived_from_findings": source,
+        },
     )
     return row

@@ -73,7 +73,7 @@ def build_cvd_case(session: Session, *, actor: str) -> str:
         reason=f"CVD case {case}: reproduced on 2.0.0 by the PSIRT",
         actor=actor,
     )
-    cvd.set_risk(session, case=case, risk="uncontrolled", actor=actor)
+    cvd.set_risk(session, case=case, risk="derived", actor=actor)  # from the risk record
     coordination.coordinate(
         session,
         case=case,

@@ -12,6 +12,7 @@ from medsec.advisories import service as advisory_service
 from medsec.demo import advisories, data, documents, publication
 from medsec.demo import assessment as demo_assessment
 from medsec.demo import cvd as demo_cvd
+from medsec.demo import design as demo_design
 from medsec.findings import listing
 from medsec.findings import service as findings
 from medsec.products import service as products
@@ -40,6 +41,7 @@ class DemoReport:
     cvd_case: str | None = None
     advisory_files: list[Path] = field(default_factory=list)
     advisory: str | None = None
+    design: demo_design.DesignReport | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -116,6 +118,7 @@ def build(session: Session, folder: Path) -> DemoReport:
         session, case=case, tracking_id=published.tracking_id, actor=demo_assessment.PSIRT
     )
     report.advisory = published.tracking_id
+    report.design = demo_design.build(session, folder)
     return report
 
 

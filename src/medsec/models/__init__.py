@@ -12,6 +12,14 @@ from medsec.models.assessment import (
 from medsec.models.audit import AuditCheckpoint, AuditEvent
 from medsec.models.base import Base
 from medsec.models.cvd import CvdAttachment, CvdCase, CvdCoordination, CvdEvent, CvdLink
+from medsec.models.design import (
+    ControlLink,
+    EvidenceImport,
+    EvidenceResultRow,
+    SecurityControl,
+    SystemModelRow,
+    ThreatRow,
+)
 from medsec.models.finding import Finding, FindingEvent, MatchState
 from medsec.models.imported_csaf import (
     ImportedCsaf,
@@ -45,6 +53,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Component",
+    "ControlLink",
     "CvdAttachment",
     "CvdCase",
     "CvdCoordination",
@@ -52,6 +61,8 @@ __all__ = [
     "CvdLink",
     "CvssRescore",
     "EpssRow",
+    "EvidenceImport",
+    "EvidenceResultRow",
     "FeedCursor",
     "FeedSnapshot",
     "Finding",
@@ -71,7 +82,10 @@ __all__ = [
     "Sbom",
     "SecurityAdvisory",
     "SecurityAdvisoryRevision",
+    "SecurityControl",
     "SsvcDecisionRow",
+    "SystemModelRow",
+    "ThreatRow",
     "Update",
     "VexDecision",
     "VulnAlias",

@@ -94,13 +94,17 @@ class SsvcDecisionRow(Base):
 
 
 class RiskRecord(Base):
-    """Patient-harm risk of a finding: every change is a new version row (history kept)."""
+    """Patient-harm risk of a finding or of a threat (or both): every change is a new version
+    row (history kept). A threat's risk has no finding; a finding's risk may name its threat."""
 
     __tablename__ = "risk_record"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    finding_id: Mapped[int] = mapped_column(
+    finding_id: Mapped[int | None] = mapped_column(
         ForeignKey("finding.id", ondelete="CASCADE"), index=True
+    )
+    threat_id: Mapped[int | None] = mapped_column(
+        ForeignKey("threat.id", ondelete="CASCADE"), index=True
     )
     version: Mapped[int] = mapped_column(Integer)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)

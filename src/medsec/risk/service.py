@@ -62,8 +62,137 @@ def current(session: Session, finding_ids: Sequence[int]) -> dict[int, RiskRecor
         stmt = select(RiskRecord).where(
             RiskRecord.finding_id.in_(part), RiskRecord.is_current.is_(True)
         )
-        out.update({r.finding_id: r for r in session.execute(stmt).scalars()})
+        out.update(
+            {r.finding_id: r for r in session.execute(stmt).scalars() if r.finding_id is not None}
+        )
     return out
+
+
+def current_for_threats(session: Session, threat_ids: Sequence[int]) -> dict[int, RiskRecord]:
+    """threat id -> its current risk record (a threat's own record, without a finding)."""
+    out: dict[int, RiskRecord] = {}
+    for part in chunks(sorted(set(threat_ids))):
+        stmt = select(RiskRecord).where(
+            RiskRecord.threat_id.in_(part),
+            RiskRecord.finding_id.is_(None),
+            RiskRecord.is_current.is_(True),
+        )
+        out.update(
+            {r.threat_id: r for r in session.execute(stmt).scalars() if r.threat_id is not None}
+        )
+    return out
+
+
+def assess_threat(
+    session: Session,
+    *,
+    product_id: int,
+    product_name: str,
+    release_version: str,
+    threat_id: int,
+    hazardous_situation: str,
+    harm: str,
+    severity: str,
+    exploitability: str,
+    controls: Sequence[rules.Control],
+    actor: str,
+    rationale: str | None = None,
+) -> RiskRecord:
+    """Record a new version of a threat's patient-harm risk. A threat has no CVSS, EPSS or KEV
+    to derive exploitability from: the analyst states it."""
+    accounts.require(session, actor, "analyst", rule="risk assessment", product=product_name)
+    rules.validate_risk_record(hazardous_situation, harm)
+    pol = policy(session, product_id)
+    if exploitability not in pol.exploitability_levels:
+        raise InvalidInput(
+            f"exploitability {exploitability!r}: one of {', '.join(pol.exploitability_levels)}"
+        )
+    evaluation = rules.evaluate(pol, severity, exploitability, controls)
+    prior = current_for_threats(session, [threat_id]).get(threat_id)
+    if prior is not None:
+        prior.is_current = False
+    record = RiskRecord(
+        finding_id=None,
+        threat_id=threat_id,
+        version=(prior.version + 1) if prior else 1,
+        is_current=True,
+        hazardous_situation=hazardous_situation.strip(),
+        harm=harm.strip(),
+        severity=severity,
+        exploitability=exploitability,
+        exploitability_reasons=["stated by the analyst (a threat has no CVSS, EPSS or KEV)"],
+        exploitability_override=None,
+        controls=[asdict(c) for c in controls],
+        risk_before=evaluation.before.level,
+        residual=evaluation.residual.level,
+        region=str(evaluation.residual.region),
+        acceptable=evaluation.acceptable,
+        fda_class=str(evaluation.fda_class),
+        evaluation=_evaluation_json(evaluation, None),
+        status="draft",
+        rationale=rationale,
+        changed_by=actor,
+        changed_at=utcnow(),
+    )
+    session.add(record)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="risk.assess",
+        object_type="threat",
+        object_id=threat_id,
+        product_id=product_id,
+        details={
+            "release": release_version,
+            "version": record.version,
+            "severity": severity,
+            "exploitability": exploitability,
+            "residual": record.residual,
+            "region": record.region,
+            "fda_class": record.fda_class,
+        },
+    )
+    return record
+
+
+def accept_threat(
+    session: Session,
+    *,
+    product_id: int,
+    product_name: str,
+    threat_id: int,
+    actor: str,
+    rationale: str | None,
+) -> RiskRecord:
+    """Sign off the residual risk of a threat's current risk record (reviewer role only)."""
+    record = current_for_threats(session, [threat_id]).get(threat_id)
+    if record is None:
+        raise NotFound("the threat has no risk record (assess it first)")
+    roles = accounts.roles_of(session, actor)
+    role = "reviewer" if "reviewer" in roles else (sorted(roles)[0] if roles else "none")
+    pol = policy(session, product_id)
+    controls = [rules.Control(**c) for c in record.controls]
+    evaluation = rules.evaluate(pol, record.severity, record.exploitability, controls)
+    rules.check_acceptance(role, evaluation, rationale)
+    accounts.require(
+        session, actor, "reviewer", rule="residual-risk acceptance", product=product_name
+    )
+    record.status = "accepted"
+    record.accepted_by = actor
+    record.accepted_at = utcnow()
+    record.rationale = rationale or record.rationale
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="risk.accept",
+        object_type="threat",
+        object_id=threat_id,
+        product_id=product_id,
+        details={"version": record.version, "region": record.region, "rationale": rationale},
+    )
+    return record
 
 
 def history(session: Session, finding_id: int) -> list[RiskRecord]:
@@ -161,7 +290,7 @@ def assess(
     return record
 
 
-def _evaluation_json(e: rules.RiskEvaluation, sig: Signals) -> dict[str, Any]:
+def _evaluation_json(e: rules.RiskEvaluation, sig: Signals | None) -> dict[str, Any]:
     return {
         "policy": e.policy,
         "before": {
@@ -180,7 +309,7 @@ def _evaluation_json(e: rules.RiskEvaluation, sig: Signals) -> dict[str, Any]:
         "controls_applied": list(e.controls_applied),
         "controls_ignored": list(e.controls_ignored),
         "reasons": list(e.reasons),
-        "inputs": sig.as_dict(),
+        "inputs": sig.as_dict() if sig is not None else {},
     }
 
 

@@ -1,0 +1,1 @@
+"""Verification evidence per release: SARIF, JUnit XML and penetration-test results."""

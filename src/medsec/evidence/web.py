@@ -1,0 +1,64 @@
+"""Design pages: a release's evidence files, failing results to triage, seed 5.3 coverage,
+and the upload form."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from medsec.accounts import credentials
+from medsec.api.deps import SessionDep
+from medsec.evidence import rules, service
+from medsec.sysmodel.api import read_upload
+from medsec.web.render import page, seg
+from medsec.web.session import UserDep
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/design/{product}/{release}/evidence", response_class=HTMLResponse)
+def evidence_page(
+    request: Request, product: str, release: str, session: SessionDep, user: UserDep
+) -> HTMLResponse:
+    """Imports, coverage and the failing results."""
+    actor = user.principal.actor
+    ctx = {
+        "product": product,
+        "release": release,
+        "base": f"/design/{seg(product)}/{seg(release)}",
+        "imports": service.list_imports(session, product=product, release=release, actor=actor),
+        "coverage": service.coverage(session, product=product, release=release, actor=actor),
+        "failing": service.list_results(
+            session, product=product, release=release, actor=actor, outcome="fail", limit=200
+        ),
+        "kinds": rules.KINDS,
+        "can_edit": user.has("analyst"),
+    }
+    return page(request, "design/evidence.html", ctx)
+
+
+@router.post("/design/{product}/{release}/evidence")
+async def upload(
+    product: str,
+    release: str,
+    session: SessionDep,
+    user: UserDep,
+    file: Annotated[UploadFile, File()],
+    csrf: Annotated[str, Form(max_length=200)] = "",
+    kind: Annotated[str, Form(max_length=10)] = "sarif",
+) -> Response:
+    """Import an uploaded evidence file."""
+    credentials.check_csrf(user.csrf, csrf)
+    data = await read_upload(file)
+    service.import_file(
+        session,
+        product=product,
+        release=release,
+        data=data,
+        source=file.filename or "upload",
+        kind=kind,
+        actor=user.principal.actor,
+    )
+    return RedirectResponse(f"/design/{seg(product)}/{seg(release)}/evidence", status_code=303)

@@ -1,0 +1,1 @@
+"""System model per release (elements, flows, trust boundaries, interfaces), as code."""

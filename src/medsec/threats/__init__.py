@@ -1,0 +1,1 @@
+"""Threats of a release: generated per element and flow (STRIDE) from our library, editable."""

@@ -1,0 +1,53 @@
+"""Queries of threats."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from medsec.models import ThreatRow
+
+
+def of_release(session: Session, release_id: int, status: str | None = None) -> list[ThreatRow]:
+    """A release's threats by key."""
+    stmt = select(ThreatRow).where(ThreatRow.release_id == release_id)
+    if status is not None:
+        stmt = stmt.where(ThreatRow.status == status)
+    return list(session.execute(stmt.order_by(ThreatRow.key)).scalars())
+
+
+def by_key(session: Session, release_id: int, key: str) -> ThreatRow | None:
+    """One threat of a release."""
+    stmt = select(ThreatRow).where(ThreatRow.release_id == release_id, ThreatRow.key == key)
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def by_ids(session: Session, ids: Sequence[int]) -> list[ThreatRow]:
+    """Threats by id."""
+    if not ids:
+        return []
+    stmt = select(ThreatRow).where(ThreatRow.id.in_(list(ids))).order_by(ThreatRow.key)
+    return list(session.execute(stmt).scalars())
+
+
+def generated_keys(session: Session, release_id: int) -> dict[str, tuple[int, bool]]:
+    """key -> (id, stale) of a release's generated threats (columns only, no entities)."""
+    stmt = select(ThreatRow.key, ThreatRow.id, ThreatRow.stale).where(
+        ThreatRow.release_id == release_id, ThreatRow.origin == "generated"
+    )
+    return {key: (tid, bool(stale)) for key, tid, stale in session.execute(stmt)}
+
+
+def count(session: Session, release_id: int) -> int:
+    """How many threats a release has."""
+    stmt = select(func.count()).where(ThreatRow.release_id == release_id)
+    return int(session.execute(stmt).scalar() or 0)
+
+
+def set_stale(session: Session, ids: Sequence[int], stale: bool) -> None:
+    """Mark threats stale (their target left the model) or not."""
+    for start in range(0, len(ids), 1000):
+        part = list(ids[start : start + 1000])
+        session.execute(update(ThreatRow).where(ThreatRow.id.in_(part)).values(stale=stale))

@@ -1,0 +1,1 @@
+"""Traceability: threat -> risk -> control -> verification -> result, with the gaps."""

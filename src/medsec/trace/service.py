@@ -1,0 +1,202 @@
+"""Use cases of traceability: the matrix threat -> risk -> control -> verification -> result
+of a release with its gaps, and the four questions answered from it. Reads through the other
+domains' services."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from medsec.controls import service as controls
+from medsec.errors import InvalidInput, PermissionDenied
+from medsec.evidence import service as evidence
+from medsec.sysmodel import service as sysmodel
+from medsec.threats import rules as threat_rules
+from medsec.threats import service as threats
+from medsec.trace import rules
+from medsec.trace.schemas import AffectedRead, MatrixControlRead, MatrixRead, MatrixRowRead
+
+
+def matrix(session: Session, *, product: str, release: str, actor: str) -> MatrixRead:
+    """The release's matrix (every threat, stale ones included and marked)."""
+    prod, rel = sysmodel.release_of(session, product, release)
+    sysmodel.require_read(session, actor, prod.name, rule="reading the traceability matrix")
+    model = sysmodel.current_model(session, release_id=rel.id)
+    versions = sysmodel.versions(session, product=product, release=release, actor=actor)
+    threat_list = threats.list_threats(session, product=product, release=release, actor=actor)
+    ctl = controls.for_release(session, product_id=prod.id, release=rel)
+    by_threat: dict[str, list[MatrixControlRead]] = {}
+    cells: dict[str, list[rules.ControlCell]] = {}
+    for c in ctl:
+        mc = MatrixControlRead(
+            key=c.key,
+            name=c.name,
+            principles=c.principles,
+            owner=c.owner,
+            side_effects=c.side_effects,
+            verification=c.verification or "unverified",
+            results=c.results,
+        )
+        cell = rules.ControlCell(
+            c.key,
+            c.name,
+            mc.verification,
+            tuple(
+                rules.ResultCell(r.kind, r.key, r.name, r.outcome, r.source_name) for r in c.results
+            ),
+        )
+        for key in c.threats:
+            by_threat.setdefault(key, []).append(mc)
+            cells.setdefault(key, []).append(cell)
+    inputs = []
+    for t in threat_list:
+        risks = (
+            [
+                rules.RiskCell(
+                    t.risk.id,
+                    t.risk.harm,
+                    t.risk.residual,
+                    t.risk.region,
+                    t.risk.status,
+                    t.risk.fda_class,
+                )
+            ]
+            if t.risk
+            else []
+        )
+        inputs.append(
+            (
+                rules.ThreatCell(t.key, t.title, t.category, t.status, t.target_id),
+                risks,
+                cells.get(t.key, []),
+            )
+        )
+    built = rules.build(inputs)
+    rows = [
+        MatrixRowRead(
+            threat=t.key,
+            title=t.title,
+            category=t.category,
+            category_name=t.category_name,
+            status=t.status,
+            severity=t.severity,
+            target_kind=t.target_kind,
+            target_id=t.target_id,
+            stale=t.stale,
+            risk=t.risk,
+            controls=by_threat.get(t.key, []),
+            gaps=list(row.gaps),
+        )
+        for t, row in zip(threat_list, built.rows, strict=True)
+    ]
+    cov = evidence.coverage(session, product=product, release=release, actor=actor)
+    with_controls = sum(1 for t in threat_list if t.key in by_threat)
+    q = (
+        threat_rules.four_questions(
+            model, [t.status for t in threat_list], len(ctl), with_controls, built.gaps
+        )
+        if model is not None
+        else None
+    )
+    return MatrixRead(
+        product=prod.name,
+        release=rel.version,
+        model_version=versions[-1].version if versions else None,
+        rows=rows,
+        gap_counts=dict(built.gap_counts),
+        gaps=built.gaps,
+        controls_without_threats=sorted(c.key for c in ctl if not c.threats),
+        coverage=cov.kinds,
+        what_are_we_building=q.what_are_we_building if q else "No system model yet.",
+        what_can_go_wrong=q.what_can_go_wrong if q else f"{len(threat_list)} threats",
+        what_are_we_going_to_do=q.what_are_we_going_to_do if q else f"{len(ctl)} controls",
+        did_we_do_enough=q.did_we_do_enough if q else "Not yet: no system model",
+        enough=q.enough if q else False,
+    )
+
+
+def to_matrix_rules(m: MatrixRead) -> rules.Matrix:
+    """The pure matrix of a read model (for the CSV and XLSX outputs)."""
+    rows = []
+    for r in m.rows:
+        risks = (
+            (
+                rules.RiskCell(
+                    r.risk.id,
+                    r.risk.harm,
+                    r.risk.residual,
+                    r.risk.region,
+                    r.risk.status,
+                    r.risk.fda_class,
+                ),
+            )
+            if r.risk
+            else ()
+        )
+        ctl = tuple(
+            rules.ControlCell(
+                c.key,
+                c.name,
+                c.verification,
+                tuple(
+                    rules.ResultCell(x.kind, x.key, x.name, x.outcome, x.source_name)
+                    for x in c.results
+                ),
+            )
+            for c in r.controls
+        )
+        rows.append(
+            rules.MatrixRow(
+                rules.ThreatCell(r.threat, r.title, r.category, r.status, r.target_id),
+                risks,
+                ctl,
+                tuple(r.gaps),
+            )
+        )
+    return rules.Matrix(tuple(rows), dict(m.gap_counts))
+
+
+def where(session: Session, *, ident: str, actor: str) -> list[AffectedRead]:
+    """Variation analysis (seed 5.3): every product and release the actor may see with a
+    finding of this vulnerability (any alias) or this component (name or purl), with status."""
+    from medsec.findings import listing
+    from medsec.products import service as products
+
+    needle = ident.strip().lower()
+    if not needle:
+        raise InvalidInput("name a vulnerability id (CVE, GHSA, ...) or a component")
+    out: list[AffectedRead] = []
+    for prod in products.list_products(session):
+        try:
+            sysmodel.require_read(session, actor, prod.name, rule="variation analysis")
+        except PermissionDenied:
+            continue
+        for f in listing.list_findings(session, product=prod.name, include_resolved=True):
+            vuln = f["vulnerability"]
+            comp = f["component"]
+            ids = [str(vuln.get("id", "")), *[str(a) for a in vuln.get("aliases", [])]]
+            names = [
+                str(comp.get("name") or ""),
+                str(comp.get("purl") or ""),
+                str(comp.get("key") or ""),
+            ]
+            hit = needle in (i.lower() for i in ids) or any(
+                n and (n.lower() == needle or n.lower().startswith(needle + "@")) for n in names
+            )
+            if not hit:
+                continue
+            vex = f.get("vex") or {}
+            risk_view = f.get("risk") or {}
+            out.append(
+                AffectedRead(
+                    product=str(f["product"]),
+                    release=str(f["release"]),
+                    component=str(comp.get("name") or comp.get("key") or ""),
+                    version=comp.get("version"),
+                    vulnerability=str(vuln.get("id", "")),
+                    status=str(f["status"]),
+                    vex_status=vex.get("status"),
+                    risk_residual=risk_view.get("residual"),
+                    risk_status=risk_view.get("status"),
+                )
+            )
+    return sorted(out, key=lambda a: (a.product, a.release, a.component, a.vulnerability))

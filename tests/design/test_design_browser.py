@@ -1,0 +1,30 @@
+"""In a real Chromium: edit a model element in the web form and see the matrix change."""
+
+from __future__ import annotations
+
+import pytest
+from design_browser import browser, live_server, login, page  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+
+def test_edit_an_element_and_see_the_matrix_change(page, live_server, design_web):  # noqa: F811
+    base = live_server
+    login(page, base, "ana", design_web.passwords["ana"])
+    page.goto(base + "/design/Pump/1.0/matrix")
+    assert page.locator('tr[data-threat="MD-CROSSING@dose"]').count() == 0
+    rows_before = page.locator("table.matrix tbody tr").count()
+    page.goto(base + "/design/Pump/1.0")
+    assert page.locator("h1").inner_text() == "System model of Pump 1.0"
+    form = page.locator('tr[data-element="tablet"] form.edit-element')
+    form.locator("select[name=boundary]").select_option("vendor")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/design/Pump/1.0#elements")
+    assert "Version 2" in page.content()
+    page.goto(base + "/design/Pump/1.0/matrix")
+    row = page.locator('tr[data-threat="MD-CROSSING@dose"]')
+    assert row.count() == 1 and "gap" in (row.get_attribute("class") or "")
+    assert "threats without a control" in row.inner_text()
+    assert page.locator("table.matrix tbody tr").count() == rows_before + 1
+    assert all(u.startswith(base) for u in page.requests), page.requests

@@ -1,0 +1,278 @@
+"""Design-phase services on SQLite and PostgreSQL: model versions and edits, threat
+generation and edits, controls and their verification by evidence, risk on threats, the
+matrix with its gaps, access rules, audit, and nothing half-stored on bad input."""
+
+from __future__ import annotations
+
+import pytest
+from design_world import JUNIT, PUMP_YAML, SARIF, make_world
+from sqlalchemy import func, select
+
+from medsec.audit import service as audit
+from medsec.controls import service as controls
+from medsec.controls.schemas import ControlCreate
+from medsec.db.uow import unit_of_work
+from medsec.errors import DocumentError, InvalidInput, NotFound, PermissionDenied
+from medsec.evidence import service as evidence
+from medsec.models import EvidenceImport, EvidenceResultRow, SystemModelRow
+from medsec.sysmodel import service as sysmodel
+from medsec.sysmodel.schemas import ElementEdit
+from medsec.threats import service as threats
+from medsec.threats.schemas import ThreatEdit
+from medsec.trace import service as trace
+
+P, R = "Pump", "1.0"
+
+
+@pytest.fixture
+def world(session_factory):
+    make_world(session_factory)
+    return session_factory
+
+
+def test_model_versions_edit_and_diff(world) -> None:
+    with unit_of_work(world) as s:
+        read = sysmodel.edit_element(
+            s,
+            product=P,
+            release=R,
+            element_id="pump",
+            edit=ElementEdit(name="Pump <b>v2</b>"),
+            actor="ana",
+        )
+        assert read.version == 2 and read.counts["elements"] == 3
+    with unit_of_work(world) as s:
+        changes = sysmodel.diff(s, product=P, release=R, actor="vic", from_version=1)
+        assert [(c.kind, c.id, c.change, c.fields) for c in changes] == [
+            ("element", "pump", "changed", ["name"])
+        ]
+        assert "Pump <b>v2</b>" in sysmodel.export(s, product=P, release=R, actor="vic")
+        assert [v.is_current for v in sysmodel.versions(s, product=P, release=R, actor="t")] == [
+            False,
+            True,
+        ]
+        actions = [e.action for e in audit.list_events(s)]
+        assert actions.count("model.save") == 2
+
+
+def test_access_rules(world) -> None:
+    with unit_of_work(world) as s, pytest.raises(PermissionDenied, match="analyst role"):
+        sysmodel.edit_element(
+            s, product=P, release=R, element_id="pump", edit=ElementEdit(name="x"), actor="vic"
+        )
+    with unit_of_work(world) as s, pytest.raises(PermissionDenied, match="no access"):
+        threats.list_threats(s, product=P, release=R, actor="other")
+    with unit_of_work(world) as s, pytest.raises(PermissionDenied):
+        sysmodel.get(s, product=P, release=R, actor="nobody")
+
+
+def test_bad_model_import_stores_nothing(world) -> None:
+    bad = PUMP_YAML.replace(b"to: pump, name: Dose order", b"to: ghost, name: Dose order")
+    with pytest.raises(DocumentError, match="/flows/0/to: unknown element 'ghost'"):
+        with unit_of_work(world) as s:
+            sysmodel.import_model(s, product=P, release=R, data=bad, source="bad.yaml", actor="ana")
+    with unit_of_work(world) as s:
+        assert s.execute(select(func.count()).select_from(SystemModelRow)).scalar() == 1
+
+
+def test_generation_keeps_edits_and_marks_stale(world) -> None:
+    with unit_of_work(world) as s:
+        first = threats.generate(s, product=P, release=R, actor="ana")
+        assert first.created == first.total > 20 and first.kept == 0
+        threats.set_threat(
+            s,
+            product=P,
+            release=R,
+            key="MD-WIRELESS@pump",
+            edit=ThreatEdit(status="mitigated", severity="high"),
+            actor="ana",
+        )
+    no_wifi = PUMP_YAML.replace(b"kind: wireless, enabled: true", b"kind: wireless, enabled: false")
+    with unit_of_work(world) as s:
+        sysmodel.import_model(s, product=P, release=R, data=no_wifi, source="v2", actor="ana")
+        again = threats.generate(s, product=P, release=R, actor="ana")
+        assert again.created == 0 and again.stale == 1
+        t = threats.get_threat(s, product=P, release=R, key="MD-WIRELESS@pump", actor="vic")
+        assert (t.status, t.severity, t.stale) == ("mitigated", "high", True)
+    with unit_of_work(world) as s, pytest.raises(InvalidInput, match="rationale"):
+        threats.set_threat(
+            s,
+            product=P,
+            release=R,
+            key="MD-SUPPLY",
+            edit=ThreatEdit(status="accepted"),
+            actor="ana",
+        )
+
+
+def test_controls_unverified_until_evidence_then_matrix_gaps(world) -> None:
+    with unit_of_work(world) as s:
+        threats.generate(s, product=P, release=R, actor="ana")
+        controls.add_control(
+            s,
+            product=P,
+            actor="ana",
+            data=ControlCreate(
+                key="C-TLS",
+                name="Mutual TLS on every flow",
+                principles=["secure-communication"],
+                owner="firmware team",
+                side_effects="adds 40 ms to dose confirmation; within essential performance",
+                selectors=["junit:tests.test_tls::*"],
+            ),
+        )
+        controls.add_control(
+            s,
+            product=P,
+            actor="ana",
+            data=ControlCreate(
+                key="C-SIGN",
+                name="Signed firmware",
+                principles=["software-maintenance"],
+                selectors=["junit:tests.test_update::*"],
+            ),
+        )
+        controls.link(
+            s,
+            product=P,
+            key="C-TLS",
+            release=R,
+            actor="ana",
+            threat_keys=["FLOW-T@dose", "MD-SAFETY-DATA@dose"],
+        )
+        controls.link(
+            s, product=P, key="C-SIGN", release=R, actor="ana", threat_keys=["MD-UPDATE@fw"]
+        )
+        before = controls.get_control(s, product=P, key="C-TLS", release=R, actor="vic")
+        assert before.verification == "unverified" and before.threats == [
+            "FLOW-T@dose",
+            "MD-SAFETY-DATA@dose",
+        ]
+    with unit_of_work(world) as s:
+        imp = evidence.import_file(
+            s, product=P, release=R, data=JUNIT, source="junit.xml", kind="junit", actor="ana"
+        )
+        assert imp.counts == {"pass": 2, "fail": 1, "error": 0, "skipped": 0, "total": 3}
+        evidence.import_file(
+            s, product=P, release=R, data=SARIF, source="codeql.sarif", kind="sarif", actor="ana"
+        )
+    with unit_of_work(world) as s:
+        by_key = {c.key: c for c in controls.list_controls(s, product=P, release=R, actor="vic")}
+        assert by_key["C-TLS"].verification == "verified"
+        assert [r.outcome for r in by_key["C-TLS"].results] == ["pass", "pass"]
+        assert by_key["C-SIGN"].verification == "failing"
+        cov = evidence.coverage(s, product=P, release=R, actor="vic")
+        assert cov.kinds["static-analysis"] and not cov.kinds["penetration-test"]
+        assert (cov.results, cov.to_triage) == (4, 2)  # the failed test and the SARIF error
+        m = trace.matrix(s, product=P, release=R, actor="vic")
+        rows = {r.threat: r for r in m.rows}
+        assert rows["FLOW-T@dose"].gaps == []
+        assert rows["MD-UPDATE@fw"].gaps == ["failing-evidence"]
+        assert rows["MD-SUPPLY"].gaps == ["threat-without-control"]
+        assert m.gap_counts["failing-evidence"] == 1
+        assert m.gap_counts["threat-without-control"] == len(m.rows) - 3
+        assert not m.enough and m.did_we_do_enough.startswith("Not yet")
+
+
+def test_risk_on_a_threat(world) -> None:
+    with unit_of_work(world) as s:
+        threats.generate(s, product=P, release=R, actor="ana")
+        t = threats.assess_risk(
+            s,
+            product=P,
+            release=R,
+            key="MD-SAFETY-DATA@dose",
+            hazardous_situation="pump runs a dose the clinician did not order",
+            harm="overdose",
+            severity="critical",
+            exploitability="low",
+            controls=[],
+            actor="ana",
+        )
+        assert t.risk is not None and t.risk.status == "draft" and t.risk.version == 1
+    with unit_of_work(world) as s:
+        m = trace.matrix(s, product=P, release=R, actor="vic")
+        row = next(r for r in m.rows if r.threat == "MD-SAFETY-DATA@dose")
+        assert "risk-not-accepted" in row.gaps
+    with unit_of_work(world) as s, pytest.raises(InvalidInput, match="'reviewer' role"):
+        threats.accept_risk(
+            s, product=P, release=R, key="MD-SAFETY-DATA@dose", actor="ana", rationale="fine"
+        )
+    with unit_of_work(world) as s:
+        t = threats.accept_risk(
+            s,
+            product=P,
+            release=R,
+            key="MD-SAFETY-DATA@dose",
+            actor="rev",
+            rationale="benefit outweighs residual risk",
+        )
+        assert t.risk is not None and t.risk.status == "accepted"
+
+
+def test_bad_evidence_stores_nothing(world) -> None:
+    with pytest.raises(DocumentError, match=r"junit\.xml: line"):
+        with unit_of_work(world) as s:
+            evidence.import_file(
+                s,
+                product=P,
+                release=R,
+                data=b"<testsuite><testcase>",
+                source="junit.xml",
+                kind="junit",
+                actor="ana",
+            )
+    with unit_of_work(world) as s:
+        assert s.execute(select(func.count()).select_from(EvidenceImport)).scalar() == 0
+        assert s.execute(select(func.count()).select_from(EvidenceResultRow)).scalar() == 0
+    with unit_of_work(world) as s, pytest.raises(NotFound):
+        controls.link(s, product=P, key="nope", release=R, actor="ana", selectors=["tag:x"])
+
+
+def test_manual_threat_and_triage(world) -> None:
+    from medsec.threats.schemas import ThreatCreate
+
+    with unit_of_work(world) as s:
+        t = threats.add_threat(
+            s,
+            product=P,
+            release=R,
+            actor="ana",
+            data=ThreatCreate(
+                key="HAND-1",
+                title="Dose order replayed from a backup",
+                category="T",
+                target_id="dose",
+                severity="high",
+            ),
+        )
+        assert (t.origin, t.target_kind, t.status) == ("manual", "flow", "open")
+        evidence.import_file(
+            s, product=P, release=R, data=SARIF, source="codeql.sarif", kind="sarif", actor="ana"
+        )
+    with unit_of_work(world) as s, pytest.raises(InvalidInput, match="no element or flow"):
+        threats.add_threat(
+            s,
+            product=P,
+            release=R,
+            actor="ana",
+            data=ThreatCreate(key="HAND-2", title="x", category="S", target_id="ghost"),
+        )
+    with unit_of_work(world) as s:
+        (failing,) = evidence.list_results(s, product=P, release=R, actor="vic", outcome="fail")
+        assert failing.triage == "to-triage"
+        done = evidence.triage(
+            s,
+            product=P,
+            release=R,
+            result_id=failing.id,
+            actor="ana",
+            note="test fixture credentials, not shipped",
+        )
+        assert (done.triage, done.triage_note) == (
+            "triaged",
+            "test fixture credentials, not shipped",
+        )
+        assert evidence.coverage(s, product=P, release=R, actor="vic").to_triage == 0
+    with unit_of_work(world) as s, pytest.raises(PermissionDenied):
+        evidence.triage(s, product=P, release=R, result_id=failing.id, actor="vic", note="x")
