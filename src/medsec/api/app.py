@@ -23,6 +23,8 @@ from medsec.cvd import staff_api as cvd_staff_api
 from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
 from medsec.errors import MedsecError
+from medsec.jobs import api as jobs_api
+from medsec.notifications import api as notifications_api
 from medsec.vulns import csaf_api
 from medsec.web import app as web_app
 from medsec.web.render import error_page
@@ -60,6 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cvd_api.router)
     cvd_http.install(app)
     for extra in (cvd_staff_api.router, advisories_api.router, csaf_api.router):
+        app.include_router(extra)
+    for extra in (jobs_api.router, notifications_api.router):
         app.include_router(extra)
     web_app.install(app)
     app.add_exception_handler(MedsecError, _on_medsec_error)  # type: ignore[arg-type]

@@ -19,6 +19,8 @@ from medsec.cvd import cli as cvd_cli
 from medsec.errors import Conflict, MedsecError, NotFound, PermissionDenied
 from medsec.findings import assess_cli
 from medsec.findings import cli as findings_cli
+from medsec.jobs import cli as jobs_cli
+from medsec.notifications import cli as notify_cli
 from medsec.products import cli as products_cli
 from medsec.risk import cli as risk_cli
 from medsec.risk import cvss_cli
@@ -61,6 +63,9 @@ app.add_typer(updates_cli.app, name="update")
 app.add_typer(csaf_cli.app, name="csaf")
 app.add_typer(cvd_cli.app, name="cvd")
 app.add_typer(advisories_cli.app, name="advisory")
+app.add_typer(jobs_cli.app, name="jobs")
+app.add_typer(notify_cli.app, name="notify")
+app.command("worker")(jobs_cli.worker)
 app.command("match")(findings_cli.match)
 app.command("scan")(findings_cli.scan)
 app.command("demo")(demo_cli.demo)

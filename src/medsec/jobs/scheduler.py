@@ -1,0 +1,114 @@
+"""The embedded scheduler: a thread inside `medsec serve` that starts due jobs.
+
+Each due job runs in a child process (`python -m medsec.jobs.runner NAME`), one at a time, so
+the server's own process keeps its garbage collector and its interpreter for requests. When the
+last run is recorded in the database, a restart does not run everything again at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from medsec.config import Settings
+from medsec.jobs import catalog, rules, service
+from medsec.jobs.schemas import JobSpec
+from medsec.models.base import utcnow
+
+log = logging.getLogger("medsec.jobs")
+TICK_SECONDS = 15.0
+STOP_GRACE_SECONDS = 10.0
+
+
+class Scheduler:
+    """Start due jobs every ``tick`` seconds until ``stop()``."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        factory: sessionmaker[Session],
+        *,
+        jobs: Sequence[JobSpec] | None = None,
+        tick: float = TICK_SECONDS,
+        command: Callable[[str], list[str]] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.factory = factory
+        self.jobs = list(jobs) if jobs is not None else catalog.specs()
+        self.tick = tick
+        self.command = command or (lambda name: [sys.executable, "-m", "medsec.jobs.runner", name])
+        self._stop = threading.Event()
+        self._child: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+        self.thread = threading.Thread(target=self._loop, name="medsec-scheduler", daemon=True)
+
+    def start(self) -> Scheduler:
+        """Start the thread."""
+        self.thread.start()
+        log.info("scheduler started: %s", ", ".join(j.name for j in self.jobs))
+        return self
+
+    def stop(self) -> None:
+        """Stop the thread: a running job gets SIGTERM after a grace period."""
+        self._stop.set()
+        with self._lock:
+            child = self._child
+        if child is not None:
+            try:
+                child.wait(STOP_GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                child.terminate()
+                child.wait(STOP_GRACE_SECONDS)
+        self.thread.join(STOP_GRACE_SECONDS + self.tick)
+
+    def due(self) -> list[JobSpec]:
+        """The jobs due now, by their last recorded run."""
+        with self.factory() as session:
+            last = service.last_started(session)
+        now = utcnow()
+        out = []
+        for spec in self.jobs:
+            started = last[spec.name].started_at if spec.name in last else None
+            if started is not None and started.tzinfo is None:  # SQLite: naive UTC
+                started = started.replace(tzinfo=now.tzinfo)
+            if rules.is_due(started, spec.every_seconds, now):
+                out.append(spec)
+        return out
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                for spec in self.due():
+                    if self._stop.is_set():
+                        break
+                    self._run(spec.name)
+            except Exception:
+                log.exception("scheduler tick failed")
+            self._stop.wait(self.tick)
+
+    def _run(self, name: str) -> None:
+        env = dict(os.environ)
+        env["MEDSEC_HOME"] = str(self.settings.home)
+        env["MEDSEC_DATABASE_URL"] = self.settings.database_url
+        with self._lock:
+            self._child = subprocess.Popen(self.command(name), env=env)
+        code = self._child.wait()
+        with self._lock:
+            self._child = None
+        if code:
+            log.warning("scheduled job %s ended with exit code %s", name, code)
+
+
+def start_if_embedded(settings: Settings) -> Scheduler | None:
+    """The scheduler for `medsec serve` on the embedded database (MEDSEC_SCHEDULER=0: none)."""
+    if not settings.is_embedded or not settings.scheduler:
+        return None
+    from medsec.db.engine import make_engine, make_session_factory
+
+    return Scheduler(settings, make_session_factory(make_engine(settings.database_url))).start()
