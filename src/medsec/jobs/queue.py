@@ -94,7 +94,11 @@ async def recover_stalled(app: Any, factory: sessionmaker[Session], stalled_afte
     """Put the jobs of workers silent for ``stalled_after`` seconds back in the queue."""
     recovered = 0
     for job in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after):
-        await app.job_manager.retry_job(job)
+        try:
+            await app.job_manager.retry_job(job)
+        except Exception as exc:  # another worker recovered it first
+            log.info("job %s was not requeued here: %s", job.id, exc)
+            continue
         await asyncio.to_thread(_abandon, factory, job.id)
         log.warning("job %s (%s) of a stalled worker is queued again", job.id, job.task_name)
         recovered += 1

@@ -23,7 +23,8 @@ from medsec.models.base import utcnow
 
 log = logging.getLogger("medsec.jobs")
 TICK_SECONDS = 15.0
-STOP_GRACE_SECONDS = 10.0
+STOP_GRACE_SECONDS = 10.0  # a running job may finish within this when the server stops
+TERM_GRACE_SECONDS = 10.0  # then, after SIGTERM, it records its run as stopped within this
 
 
 class Scheduler:
@@ -64,8 +65,12 @@ class Scheduler:
                 child.wait(STOP_GRACE_SECONDS)
             except subprocess.TimeoutExpired:
                 child.terminate()
-                child.wait(STOP_GRACE_SECONDS)
-        self.thread.join(STOP_GRACE_SECONDS + self.tick)
+                try:
+                    child.wait(TERM_GRACE_SECONDS)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+                    child.wait()
+        self.thread.join(TERM_GRACE_SECONDS + self.tick)
 
     def due(self) -> list[JobSpec]:
         """The jobs due now, by their last recorded run."""
@@ -97,8 +102,10 @@ class Scheduler:
         env["MEDSEC_HOME"] = str(self.settings.home)
         env["MEDSEC_DATABASE_URL"] = self.settings.database_url
         with self._lock:
-            self._child = subprocess.Popen(self.command(name), env=env)
-        code = self._child.wait()
+            if self._stop.is_set():  # stop() came first: start nothing it would not wait for
+                return
+            child = self._child = subprocess.Popen(self.command(name), env=env)
+        code = child.wait()
         with self._lock:
             self._child = None
         if code:
