@@ -36,7 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     if settings.is_embedded:
         migrate.ensure_current(engine)
     factory = make_session_factory(engine)
-    result = service.run(lambda: unit_of_work(factory), settings, name=args[0], trigger="schedule")
+    trigger, actor = (args[1], args[2]) if len(args) >= 3 else ("schedule", None)
+    result = service.run(
+        lambda: unit_of_work(factory), settings, name=args[0], trigger=trigger, actor=actor
+    )
     engine.dispose()
     return 0 if result.status == "succeeded" else 1
 

@@ -73,4 +73,4 @@ def deliveries(
             NotificationPreference,
             NotificationPreference.id == NotificationDelivery.preference_id,
         ).where(NotificationPreference.account.in_(accounts))
-    return [(d, e) for d, e in session.execute(stmt).tuples()]
+    return [(row[0], row[1]) for row in session.execute(stmt)]
