@@ -108,7 +108,8 @@ def test_the_embedded_scheduler_runs_due_jobs_in_child_processes_and_stops_clean
     factory, settings = jobs_world
     jobs = [s for s in catalog.specs() if s.name in ("cvd-deadlines", "notifications-deliver")]
     gc_was = gc.isenabled()
-    sched = scheduler.Scheduler(settings, factory, jobs=jobs, tick=0.2)
+    assert scheduler.Scheduler(settings, factory, jobs=jobs).due() == []  # not at once
+    sched = scheduler.Scheduler(settings, factory, jobs=jobs, tick=0.2, first_run_delay=0)
     assert [j.name for j in sched.due()] == ["cvd-deadlines", "notifications-deliver"]
     sched.start()
     try:
@@ -145,7 +146,12 @@ def test_stopping_the_scheduler_ends_a_running_job_and_records_it(jobs_world, mo
         "sys.exit(runner.main(['slow']))"
     )
     sched = scheduler.Scheduler(
-        settings, factory, jobs=[slow], tick=0.2, command=lambda _n: [sys.executable, "-c", code]
+        settings,
+        factory,
+        jobs=[slow],
+        tick=0.2,
+        command=lambda _n: [sys.executable, "-c", code],
+        first_run_delay=0,
     )
     sched.start()
     try:

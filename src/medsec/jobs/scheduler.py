@@ -1,8 +1,10 @@
 """The embedded scheduler: a thread inside `medsec serve` that starts due jobs.
 
 Each due job runs in a child process (`python -m medsec.jobs.runner NAME`), one at a time, so
-the server's own process keeps its garbage collector and its interpreter for requests. When the
-last run is recorded in the database, a restart does not run everything again at once.
+the server's own process keeps its garbage collector and its interpreter for requests. The last
+run of each job is read from the database, so a restart does not run everything again at once,
+and a job that never ran waits FIRST_RUN_DELAY_SECONDS after the start (a first `medsec serve`
+does not begin by downloading every feed while someone is still looking around).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from medsec.models.base import utcnow
 
 log = logging.getLogger("medsec.jobs")
 TICK_SECONDS = 15.0
+FIRST_RUN_DELAY_SECONDS = 300.0  # a job never run before waits this long after the start
 STOP_GRACE_SECONDS = 10.0  # a running job may finish within this when the server stops
 TERM_GRACE_SECONDS = 10.0  # then, after SIGTERM, it records its run as stopped within this
 
@@ -38,12 +41,15 @@ class Scheduler:
         jobs: Sequence[JobSpec] | None = None,
         tick: float = TICK_SECONDS,
         command: Callable[[str], list[str]] | None = None,
+        first_run_delay: float = FIRST_RUN_DELAY_SECONDS,
     ) -> None:
         self.settings = settings
         self.factory = factory
         self.jobs = list(jobs) if jobs is not None else catalog.specs()
         self.tick = tick
         self.command = command or (lambda name: [sys.executable, "-m", "medsec.jobs.runner", name])
+        self.started_at = utcnow()
+        self.first_run_delay = first_run_delay
         self._stop = threading.Event()
         self._child: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
@@ -82,7 +88,10 @@ class Scheduler:
             started = last[spec.name].started_at if spec.name in last else None
             if started is not None and started.tzinfo is None:  # SQLite: naive UTC
                 started = started.replace(tzinfo=now.tzinfo)
-            if rules.is_due(started, spec.every_seconds, now):
+            if started is None:  # never run here: not at once (a short serve syncs nothing)
+                if (now - self.started_at).total_seconds() >= self.first_run_delay:
+                    out.append(spec)
+            elif rules.is_due(started, spec.every_seconds, now):
                 out.append(spec)
         return out
 
