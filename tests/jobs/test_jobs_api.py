@@ -100,6 +100,7 @@ def test_the_admin_page_shows_jobs_and_runs_one_with_the_csrf_token(api):
     page = client.get("/admin/jobs")
     assert page.status_code == 200
     assert "Tell the security roles of CVD deadlines near or passed" in page.text
+    assert '<a href="/admin/jobs">Jobs</a>' in page.text  # in the admin's menu
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
     assert client.post("/admin/jobs/rematch/run", data={"csrf": "forged"}).status_code == 403
     ran = client.post("/admin/jobs/rematch/run", data={"csrf": csrf})
@@ -111,3 +112,4 @@ def test_the_admin_page_is_for_admins_only(api):
     client, _auth = api
     _login(client, "vic")
     assert client.get("/admin/jobs").status_code == 403
+    assert "/admin/jobs" not in client.get("/advisories").text  # not in a viewer's menu
