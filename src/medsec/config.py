@@ -24,6 +24,16 @@ class Settings:
     report_burst: int = 5  # MEDSEC_REPORT_BURST: public reports at once per client address
     report_per_hour: float = 6.0  # MEDSEC_REPORT_PER_HOUR: then this many more per hour
     public_base_url: str | None = None  # MEDSEC_PUBLIC_BASE_URL: where the CSAF directory is
+    smtp_host: str | None = None  # MEDSEC_SMTP_HOST: e-mail notifications go out through it
+    smtp_port: int = 25  # MEDSEC_SMTP_PORT
+    smtp_user: str | None = None  # MEDSEC_SMTP_USER (with MEDSEC_SMTP_PASSWORD)
+    smtp_password: str | None = None  # MEDSEC_SMTP_PASSWORD: never printed or stored
+    smtp_starttls: bool = False  # MEDSEC_SMTP_STARTTLS=1
+    mail_from: str = "medsec@localhost"  # MEDSEC_MAIL_FROM
+    scheduler: bool = True  # MEDSEC_SCHEDULER=0: `medsec serve` runs no background jobs
+    worker_heartbeat: float = 10.0  # MEDSEC_WORKER_HEARTBEAT: seconds between a worker's beats
+    worker_stalled_after: float = 60.0  # MEDSEC_WORKER_STALLED_AFTER: then its jobs are retried
+    job_feeds: tuple[str, ...] = ()  # MEDSEC_JOB_FEEDS: feeds the scheduled sync takes (all)
 
     @property
     def is_embedded(self) -> bool:
@@ -47,4 +57,23 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         report_burst=int(env.get("MEDSEC_REPORT_BURST") or 5),
         report_per_hour=float(env.get("MEDSEC_REPORT_PER_HOUR") or 6.0),
         public_base_url=env.get("MEDSEC_PUBLIC_BASE_URL") or None,
+        smtp_host=env.get("MEDSEC_SMTP_HOST") or None,
+        smtp_port=int(env.get("MEDSEC_SMTP_PORT") or 25),
+        smtp_user=env.get("MEDSEC_SMTP_USER") or None,
+        smtp_password=env.get("MEDSEC_SMTP_PASSWORD") or None,
+        smtp_starttls=_flag(env.get("MEDSEC_SMTP_STARTTLS"), default=False),
+        mail_from=env.get("MEDSEC_MAIL_FROM") or "medsec@localhost",
+        scheduler=_flag(env.get("MEDSEC_SCHEDULER"), default=True),
+        worker_heartbeat=float(env.get("MEDSEC_WORKER_HEARTBEAT") or 10.0),
+        worker_stalled_after=float(env.get("MEDSEC_WORKER_STALLED_AFTER") or 60.0),
+        job_feeds=tuple(
+            f.strip() for f in (env.get("MEDSEC_JOB_FEEDS") or "").split(",") if f.strip()
+        ),
     )
+
+
+def _flag(value: str | None, *, default: bool) -> bool:
+    """An on/off environment value (1/true/yes/on or 0/false/no/off)."""
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}

@@ -27,6 +27,8 @@ from medsec.export.cyclonedx_vex import to_cyclonedx_vex
 from medsec.export.openvex import to_openvex
 from medsec.ingest.csaf import validate_csaf
 from medsec.models import SecurityAdvisory, SecurityAdvisoryRevision
+from medsec.notifications import events
+from medsec.notifications import service as notifications
 
 STATUSES = ("interim", "final")
 FORMATS = ("csaf", "cyclonedx-vex", "openvex")
@@ -133,6 +135,7 @@ def publish(
             "summary": rev.summary,
         },
     )
+    notifications.emit(session, events.advisory_published(tracking_id, rev, prod.name, adv.title))
     return rev
 
 

@@ -29,6 +29,8 @@ from medsec.errors import Hidden, MedsecError
 from medsec.evidence import api as evidence_api
 from medsec.findings import api as findings_api
 from medsec.imported_csaf import api as csaf_api
+from medsec.jobs import api as jobs_api
+from medsec.notifications import api as notifications_api
 from medsec.products import api as products_api
 from medsec.sbom import api as sbom_api
 from medsec.sysmodel import api as sysmodel_api
@@ -73,6 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(extra)
     for design in (sysmodel_api, threats_api, controls_api, evidence_api, trace_api):
         app.include_router(design.router)
+    for extra in (jobs_api.router, notifications_api.router):
+        app.include_router(extra)
     web_app.install(app)
     audit_web.install(app)
     app.add_exception_handler(MedsecError, _on_medsec_error)  # type: ignore[arg-type]

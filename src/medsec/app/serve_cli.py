@@ -6,6 +6,7 @@ import typer
 
 from medsec.cli import runtime
 from medsec.config import Settings
+from medsec.jobs import scheduler
 
 
 def run_server(settings: Settings, *, host: str, port: int) -> None:
@@ -15,7 +16,14 @@ def run_server(settings: Settings, *, host: str, port: int) -> None:
     from medsec.app.api import create_app
 
     runtime.console.print(f"medsec web UI and API at http://{host}:{port}/ (Ctrl+C stops)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=True)
+    jobs = scheduler.start_if_embedded(settings)  # background jobs
+    try:
+        uvicorn.run(
+            create_app(settings), host=host, port=port, log_level="info", proxy_headers=True
+        )
+    finally:
+        if jobs is not None:
+            jobs.stop()
 
 
 def serve(

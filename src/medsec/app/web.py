@@ -14,6 +14,7 @@ from medsec.cvd import web as cvd_web
 from medsec.evidence import web as evidence_pages
 from medsec.findings import web as finding_pages
 from medsec.imported_csaf import web as csaf_pages
+from medsec.jobs import web as jobs_pages
 from medsec.products import web as product_pages
 from medsec.risk import web as risk_pages
 from medsec.sysmodel import web as model_pages
@@ -40,4 +41,5 @@ def install(app: FastAPI) -> None:
         app.include_router(extra)
     for design in (model_pages, threat_pages, controls_pages, evidence_pages, trace_pages):
         app.include_router(design.router)
+    app.include_router(jobs_pages.router)
     app.add_middleware(SecurityHeaders)

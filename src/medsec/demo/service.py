@@ -13,6 +13,7 @@ from medsec.demo import advisories, data, documents, publication
 from medsec.demo import assessment as demo_assessment
 from medsec.demo import cvd as demo_cvd
 from medsec.demo import design as demo_design
+from medsec.demo import jobs as demo_jobs
 from medsec.findings import listing
 from medsec.findings import service as findings
 from medsec.products import service as products
@@ -119,6 +120,7 @@ def build(session: Session, folder: Path) -> DemoReport:
     )
     report.advisory = published.tracking_id
     report.design = demo_design.build(session, folder)
+    report.notes += demo_jobs.notifications_queued(session)
     return report
 
 

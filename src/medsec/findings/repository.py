@@ -167,3 +167,39 @@ def component_counts(session: Session, sbom_ids: Sequence[int]) -> dict[int, int
         stmt = select(Sbom.id, Sbom.component_count).where(Sbom.id.in_(part))
         out.update((i, n) for i, n in session.execute(stmt))
     return out
+
+
+def findings_first_seen_since(session: Session, since: Any) -> list[Any]:
+    """Active findings first seen at or after ``since``, shaped like ``findings_listing``."""
+    stmt = (
+        select(Finding, Component, Release.version, Product.name.label("product"))
+        .join(Release, Release.id == Finding.release_id)
+        .join(Product, Product.id == Release.product_id)
+        .outerjoin(Component, Component.id == Finding.component_id)
+        .where(Finding.first_seen >= since, Finding.status == "active")
+        .order_by(Finding.id)
+    )
+    return list(session.execute(stmt))
+
+
+def kev_hits(session: Session) -> list[Any]:
+    """Active findings whose vulnerability has a CVE id listed in CISA KEV."""
+    from medsec.models import KevEntryRow, VulnAlias
+
+    stmt = (
+        select(
+            Finding.id,
+            Finding.component_key,
+            Release.version,
+            Product.name.label("product"),
+            KevEntryRow.cve_id,
+            KevEntryRow.date_added,
+        )
+        .join(Release, Release.id == Finding.release_id)
+        .join(Product, Product.id == Release.product_id)
+        .join(VulnAlias, VulnAlias.vulnerability_id == Finding.vulnerability_id)
+        .join(KevEntryRow, KevEntryRow.cve_id == VulnAlias.alias)
+        .where(Finding.status == "active")
+        .order_by(Finding.id)
+    )
+    return list(session.execute(stmt))

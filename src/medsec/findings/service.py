@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from medsec.audit import service as audit
 from medsec.core.clock import utcnow
-from medsec.findings import reconcile
+from medsec.findings import notices, reconcile
 from medsec.findings import repository as repo
 from medsec.matching.cpe import CpeIndex
 from medsec.matching.engine import Candidate, Hit, Matcher
@@ -44,7 +44,7 @@ def match(
     session: Session, *, actor: str, release_ids: list[int] | None = None, full: bool = False
 ) -> MatchReport:
     """Re-match releases: fully where the SBOM changed, else only against changed records."""
-    started = time.perf_counter()
+    started, begun = time.perf_counter(), utcnow()
     report = MatchReport()
     head = vuln_repo.max_change_seq(session)
     states = repo.match_states(session)
@@ -69,6 +69,7 @@ def match(
             session.add(state)
         state.sbom_id, state.advisory_seq, state.matched_at = sbom_id, head, utcnow()
     session.flush()
+    notices.emit_after_match(session, since=begun)  # new findings and KEV hits, told once
     report.seconds = time.perf_counter() - started
     if report.releases_full or report.releases_incremental:
         audit.record(

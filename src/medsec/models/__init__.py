@@ -28,6 +28,12 @@ from medsec.models.imported_csaf import (
     ImportedCsafStatement,
     ImportedCsafVulnerability,
 )
+from medsec.models.jobs import JobRun
+from medsec.models.notifications import (
+    NotificationDelivery,
+    NotificationEvent,
+    NotificationPreference,
+)
 from medsec.models.product import Manufacturer, Product, Release
 from medsec.models.publication import SecurityAdvisory, SecurityAdvisoryRevision
 from medsec.models.sbom import Component, Sbom
@@ -72,9 +78,13 @@ __all__ = [
     "ImportedCsafProduct",
     "ImportedCsafStatement",
     "ImportedCsafVulnerability",
+    "JobRun",
     "KevEntryRow",
     "Manufacturer",
     "MatchState",
+    "NotificationDelivery",
+    "NotificationEvent",
+    "NotificationPreference",
     "Product",
     "Release",
     "RiskPolicyRow",

@@ -1,0 +1,1 @@
+"""Background jobs: scheduled in-process (embedded) or run by `medsec worker` processes."""

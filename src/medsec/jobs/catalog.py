@@ -1,0 +1,106 @@
+"""The jobs medsec knows: the built-in ones and those other domains register (the hook)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from medsec.errors import NotFound
+from medsec.jobs.schemas import JobContext, JobSpec
+
+HOUR = 3600
+DAY = 24 * HOUR
+
+_registered: dict[str, JobSpec] = {}
+
+
+def register(spec: JobSpec) -> JobSpec:
+    """Add a scheduled job (for example the lifecycle domain's end-of-support notices)."""
+    _registered[spec.name] = spec
+    return spec
+
+
+def _feed_sync(ctx: JobContext) -> dict[str, Any]:
+    from medsec.vulns import sources, sync
+
+    results = sync.sync_feeds(
+        ctx.uow,
+        config=sources.load_config(os.environ),
+        work_dir=ctx.settings.home / "tmp" / "feed-sync",
+        actor=ctx.actor,
+        kinds=ctx.settings.job_feeds or None,
+        import_max_bytes=max(ctx.settings.max_document_bytes, 512 * 1024 * 1024),
+    )
+    failed = {r.name: r.error for r in results if r.error}
+    if failed and len(failed) == len(results):
+        raise RuntimeError(
+            "every feed failed: " + "; ".join(f"{k}: {v}" for k, v in failed.items())
+        )
+    return {
+        "feeds": {r.name: r.status for r in results},
+        "failed": failed,
+        "records": sum(r.totals.get("records", 0) for r in results),
+    }
+
+
+def _rematch(ctx: JobContext) -> dict[str, Any]:
+    from medsec.findings import service as findings
+
+    with ctx.uow() as session:
+        report = findings.match(session, actor=ctx.actor)
+    return {
+        "releases_full": report.releases_full,
+        "releases_incremental": report.releases_incremental,
+        "new": report.new,
+        "resolved": report.resolved,
+        "reopened": report.reopened,
+    }
+
+
+def _cvd_deadlines(ctx: JobContext) -> dict[str, Any]:
+    from medsec.cvd import tasks
+    from medsec.models.base import utcnow
+
+    with ctx.uow() as session:
+        queued = tasks.check_deadlines(session, now=utcnow())
+    return {"deliveries_queued": queued}
+
+
+def _deliver(ctx: JobContext) -> dict[str, Any]:
+    from medsec.notifications import service as notifications
+
+    return notifications.deliver_due(ctx.uow, ctx.settings).model_dump()
+
+
+BUILTIN = (
+    JobSpec(
+        "feed-sync", "Download the public feeds (or their mirrors) and import", DAY, _feed_sync
+    ),
+    JobSpec(
+        "rematch", "Re-match releases against changed records; tell new findings", HOUR, _rematch
+    ),
+    JobSpec(
+        "cvd-deadlines",
+        "Tell the security roles of CVD deadlines near or passed",
+        HOUR,
+        _cvd_deadlines,
+    ),
+    JobSpec(
+        "notifications-deliver", "Send the notifications due (retries with backoff)", 60, _deliver
+    ),
+)
+
+
+def specs() -> list[JobSpec]:
+    """Every job: the built-in ones, then the registered ones."""
+    out = {s.name: s for s in BUILTIN}
+    out.update(_registered)
+    return list(out.values())
+
+
+def spec(name: str) -> JobSpec:
+    """One job by name; NotFound naming the known ones."""
+    for s in specs():
+        if s.name == name:
+            return s
+    raise NotFound(f"no job {name!r}; one of: {', '.join(s.name for s in specs())}")

@@ -1,0 +1,1 @@
+"""Notifications: e-mail and signed webhooks on findings, KEV hits, CVD deadlines, advisories."""
