@@ -23,6 +23,7 @@ from medsec.cvd import staff_api as cvd_staff_api
 from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
 from medsec.errors import MedsecError
+from medsec.lifecycle import api as lifecycle_api
 from medsec.vulns import csaf_api
 from medsec.web import app as web_app
 from medsec.web.render import error_page
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.secret = secret_key(cfg)
     app.include_router(routes.router)
     app.include_router(cvd_api.router)
+    app.include_router(lifecycle_api.router)
     cvd_http.install(app)
     for extra in (cvd_staff_api.router, advisories_api.router, csaf_api.router):
         app.include_router(extra)

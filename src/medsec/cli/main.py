@@ -19,6 +19,7 @@ from medsec.cvd import cli as cvd_cli
 from medsec.errors import Conflict, MedsecError, NotFound, PermissionDenied
 from medsec.findings import assess_cli
 from medsec.findings import cli as findings_cli
+from medsec.lifecycle import cli as lifecycle_cli
 from medsec.products import cli as products_cli
 from medsec.risk import cli as risk_cli
 from medsec.risk import cvss_cli
@@ -61,6 +62,7 @@ app.add_typer(updates_cli.app, name="update")
 app.add_typer(csaf_cli.app, name="csaf")
 app.add_typer(cvd_cli.app, name="cvd")
 app.add_typer(advisories_cli.app, name="advisory")
+app.add_typer(lifecycle_cli.app, name="lifecycle")
 app.command("match")(findings_cli.match)
 app.command("scan")(findings_cli.scan)
 app.command("demo")(demo_cli.demo)

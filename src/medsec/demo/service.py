@@ -12,6 +12,7 @@ from medsec.advisories import service as advisory_service
 from medsec.demo import advisories, data, documents, publication
 from medsec.demo import assessment as demo_assessment
 from medsec.demo import cvd as demo_cvd
+from medsec.demo import lifecycle as demo_lifecycle
 from medsec.findings import listing
 from medsec.findings import service as findings
 from medsec.products import service as products
@@ -41,6 +42,7 @@ class DemoReport:
     advisory_files: list[Path] = field(default_factory=list)
     advisory: str | None = None
     notes: list[str] = field(default_factory=list)
+    lifecycle: list[str] = field(default_factory=list)
 
 
 def build(session: Session, folder: Path) -> DemoReport:
@@ -107,6 +109,13 @@ def build(session: Session, folder: Path) -> DemoReport:
             for f in rows
         ]
     report.assessment = demo_assessment.assess(session)
+    report.lifecycle = demo_lifecycle.build(
+        session,
+        folder=folder,
+        product=data.PRODUCT,
+        actor=demo_assessment.PSIRT,
+        notes=report.notes,
+    )
     report.cvd_case = case = demo_cvd.build_cvd_case(session, actor=demo_assessment.PSIRT)
     report.advisory_files = publication.build_advisory(
         session, home=folder, actor=demo_assessment.PSIRT, notes=report.notes

@@ -20,6 +20,7 @@ from medsec.models.imported_csaf import (
     ImportedCsafStatement,
     ImportedCsafVulnerability,
 )
+from medsec.models.lifecycle import LifecycleMappingRow, LifecycleProductRow, ReleaseLifecycleRow
 from medsec.models.product import Manufacturer, Product, Release
 from medsec.models.publication import SecurityAdvisory, SecurityAdvisoryRevision
 from medsec.models.sbom import Component, Sbom
@@ -61,10 +62,13 @@ __all__ = [
     "ImportedCsafStatement",
     "ImportedCsafVulnerability",
     "KevEntryRow",
+    "LifecycleMappingRow",
+    "LifecycleProductRow",
     "Manufacturer",
     "MatchState",
     "Product",
     "Release",
+    "ReleaseLifecycleRow",
     "RiskPolicyRow",
     "RiskRecord",
     "Sbom",

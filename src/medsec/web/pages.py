@@ -14,6 +14,7 @@ from medsec.accounts import credentials
 from medsec.api.deps import SessionDep, require_read
 from medsec.errors import InvalidInput
 from medsec.findings import decisions, detail, overview, vex
+from medsec.lifecycle import service as lifecycle
 from medsec.products import service as products
 from medsec.risk import service as risk
 from medsec.sbom import service as sboms
@@ -91,6 +92,9 @@ def release_page(
         "findings": found.items,
         "findings_total": found.total,
         "today": date.today(),
+        "lifecycle": lifecycle.release_summary(
+            session, product=product, version=version, on=date.today()
+        ),
         "vendor": [
             v.to_dict()
             for v in csaf_queries.product_statements(session, product=product, release=version)
