@@ -153,6 +153,18 @@ def parse_product(
     for i, entry in enumerate(releases):
         where = f"/releases/{i}"
         cycle, issues = _cycle(entry, where)
+        released = cycle.release_date if cycle is not None else None
+        if released and previous and released > previous:
+            problems.append(
+                LifecycleProblem(
+                    source,
+                    f"{where}/releaseDate",
+                    f"cycle {cycle.cycle!r} ({released}) is out of order: it is newer "  # type: ignore[union-attr]
+                    f"than the cycle listed before it ({previous})",
+                    kept=True,
+                )
+            )
+        previous = released or previous
         if cycle is None or issues:
             problems.extend(LifecycleProblem(source, w, m) for w, m in _split(issues, where))
             continue
@@ -172,17 +184,6 @@ def parse_product(
                     kept=True,
                 )
             )
-        if cycle.release_date and previous and cycle.release_date > previous:
-            problems.append(
-                LifecycleProblem(
-                    source,
-                    f"{where}/releaseDate",
-                    f"cycle {cycle.cycle!r} ({cycle.release_date}) is out of order: it is newer "
-                    f"than the cycle listed before it ({previous}); kept",
-                    kept=True,
-                )
-            )
-        previous = cycle.release_date or previous
         cycles.append(cycle)
     purls, cpes, repology = _identifiers(doc.get("identifiers"))
     product = LifecycleProduct(
