@@ -103,6 +103,8 @@ def check_dates(d: ReleaseDates) -> list[str]:
     ):
         if eol and eos and eos < eol:
             bad.append(f"the {label} end of support {eos} is before the end of life {eol}")
+    if not bad and d.eol and d.eos and d.eos < d.eol:
+        bad.append(f"the end of support {d.eos} is before the end of life {d.eol}")
     if d.release_date:
         for label, value in (("end of life", d.eol), ("end of support", d.eos)):
             if value and value < d.release_date:
