@@ -132,8 +132,10 @@ def build(
     lines = [f"lifecycle as of {AS_OF} (medsec lifecycle status --product '{product}' --on ...):"]
     for s in service.status(session, product=product, on=AS_OF, actor=actor):
         by = f" set by {', '.join(s.horizon_set_by)}" if s.horizon_set_by else ""
+        eol = s.lifecycle.eol
+        soon = f", end of life in {(eol - AS_OF).days} days" if eol and eol > AS_OF else ""
         lines.append(
-            f"  {s.release}: {s.phase_words} (end of life {s.lifecycle.eol}, end of support "
+            f"  {s.release}: {s.phase_words}{soon} (end of life {eol}, end of support "
             f"{s.lifecycle.eos}); horizon {s.horizon}{by}; {s.legacy.status.replace('_', ' ')}"
         )
         lines.extend(f"    warning: {w}" for w in s.warnings[:3])

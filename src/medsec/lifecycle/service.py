@@ -628,7 +628,7 @@ def plan(session: Session, *, product: str, on: date, actor: str, years: int = 3
             b.end_of_support.append(f"{v.release.version} ({v.dates.eos})")
         for s in v.supports:
             if s.end_of_support and bucket(s.end_of_support):
-                label = f"{s.name} {s.version or ''} ({s.end_of_support})".replace(" (", " (", 1)
+                label = f"{s.name} {s.version or ''}".strip() + f" ({s.end_of_support})"
                 comps[_quarter(s.end_of_support)].add(f"{label} in {v.release.version}")
     for q, names in comps.items():
         buckets.setdefault(q, QuarterRead(quarter=q)).component_end_of_support.extend(sorted(names))
