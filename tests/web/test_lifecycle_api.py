@@ -76,6 +76,8 @@ def test_timeline_svg_and_pages(client, web_world):
     assert "<script>window.__pwned" not in page.text
     release = client.get(f"/products/{P}/releases/2.1.0")
     assert 'id="lifecycle"' in release.text and "2023-09-11" in release.text
+    assert "level of support (today)" in release.text
+    assert release.text.count(">support ended</span>") >= 2  # openssl and Django, by date
     notice = client.get(
         f"/products/{P}/lifecycle/notices/2.1.0/component_eos-0m-python3.9@3.9.2-1"
         "?lang=en&on=2025-11-14"

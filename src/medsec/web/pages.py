@@ -15,6 +15,7 @@ from medsec.api.deps import SessionDep, require_read
 from medsec.errors import InvalidInput
 from medsec.findings import decisions, detail, overview, vex
 from medsec.lifecycle import service as lifecycle
+from medsec.lifecycle.rules import LEVEL_WORDS
 from medsec.products import service as products
 from medsec.risk import service as risk
 from medsec.sbom import service as sboms
@@ -95,6 +96,19 @@ def release_page(
         "lifecycle": lifecycle.release_summary(
             session, product=product, version=version, on=date.today()
         ),
+        "support": {
+            s.ref: s
+            for s in lifecycle.component_support(
+                session,
+                product=product,
+                version=version,
+                on=date.today(),
+                actor=user.principal.actor,
+            )
+        }
+        if sbom is not None
+        else {},
+        "level_words": LEVEL_WORDS,
         "vendor": [
             v.to_dict()
             for v in csaf_queries.product_statements(session, product=product, release=version)
