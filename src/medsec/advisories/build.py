@@ -18,7 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -39,6 +39,7 @@ from medsec.errors import InvalidInput
 from medsec.export import advisory_model as m
 from medsec.findings import decisions
 from medsec.findings.signals import Signals, signals_for
+from medsec.lifecycle import service as lifecycle
 from medsec.models import (
     Component,
     Finding,
@@ -221,9 +222,23 @@ def build(
             kept,
             clinician_note,
             set(release_pid.values()),
-        ),
+        )
+        + lifecycle_notes(session, sel.product.name, sel.releases),
         references=(m.Reference(namespace, f"{sel.manufacturer} product security"),),
         tlp=m.TlpLabel(tlp) if tlp else None,
+    )
+
+
+def lifecycle_notes(
+    session: Session, product: str, releases: Sequence[Release]
+) -> tuple[m.Note, ...]:
+    """The support lifecycle of each release (EOL, EOS, horizon, legacy) as CSAF notes."""
+    today = datetime.now(UTC).date()
+    return tuple(
+        m.Note(m.NoteCategory.OTHER, text, title=title, audience="healthcare providers")
+        for title, text in lifecycle.csaf_notes(
+            session, product=product, releases=releases, on=today
+        )
     )
 
 

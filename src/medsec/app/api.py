@@ -30,6 +30,7 @@ from medsec.evidence import api as evidence_api
 from medsec.findings import api as findings_api
 from medsec.imported_csaf import api as csaf_api
 from medsec.jobs import api as jobs_api
+from medsec.lifecycle import api as lifecycle_api
 from medsec.notifications import api as notifications_api
 from medsec.products import api as products_api
 from medsec.sbom import api as sbom_api
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for domain in (products_api, sbom_api, findings_api):
         app.include_router(domain.router)
     app.include_router(cvd_api.router)
+    app.include_router(lifecycle_api.router)
     cvd_http.install(app)
     for extra in (cvd_staff_api.router, advisories_api.router, csaf_api.router):
         app.include_router(extra)

@@ -162,6 +162,7 @@ mount(
 mount("threats", "medsec.threats.cli:app", "Threats of a release (STRIDE per element).")
 mount("controls", "medsec.controls.cli:app", "Security controls (seed Table 1 design principles).")
 mount("evidence", "medsec.evidence.cli:app", "Verification evidence (seed 5.3 security testing).")
+mount("lifecycle", "medsec.lifecycle.cli:app", "End of life, end of support and legacy (seed 6.6).")
 mount("jobs", "medsec.jobs.cli:app", "Background jobs: feed sync, re-match, CVD deadlines, notices.")
 mount("notify", "medsec.notifications.cli:app", "Notifications by e-mail and webhooks.")
 mount("worker", "medsec.jobs.cli:worker", "Run background jobs from the PostgreSQL queue.")

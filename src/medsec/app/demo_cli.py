@@ -97,6 +97,8 @@ def demo(
         )
         for path in dz.files:
             out.print(f"  design file: {path}", highlight=False)
+    for line in report.lifecycle:
+        out.print(escape(line), highlight=False)
     for note in report.notes:
         out.print(f"  note: {escape(note)}", highlight=False)
     out.print(f"database: {db_path}")

@@ -15,6 +15,7 @@ from medsec.evidence import web as evidence_pages
 from medsec.findings import web as finding_pages
 from medsec.imported_csaf import web as csaf_pages
 from medsec.jobs import web as jobs_pages
+from medsec.lifecycle import web as lifecycle_pages
 from medsec.products import web as product_pages
 from medsec.risk import web as risk_pages
 from medsec.sysmodel import web as model_pages
@@ -42,4 +43,5 @@ def install(app: FastAPI) -> None:
     for design in (model_pages, threat_pages, controls_pages, evidence_pages, trace_pages):
         app.include_router(design.router)
     app.include_router(jobs_pages.router)
+    app.include_router(lifecycle_pages.router)
     app.add_middleware(SecurityHeaders)

@@ -14,6 +14,7 @@ from medsec.demo import assessment as demo_assessment
 from medsec.demo import cvd as demo_cvd
 from medsec.demo import design as demo_design
 from medsec.demo import jobs as demo_jobs
+from medsec.demo import lifecycle as demo_lifecycle
 from medsec.findings import listing
 from medsec.findings import service as findings
 from medsec.products import service as products
@@ -44,6 +45,7 @@ class DemoReport:
     advisory: str | None = None
     design: demo_design.DesignReport | None = None
     notes: list[str] = field(default_factory=list)
+    lifecycle: list[str] = field(default_factory=list)
 
 
 def build(session: Session, folder: Path) -> DemoReport:
@@ -110,6 +112,13 @@ def build(session: Session, folder: Path) -> DemoReport:
             for f in rows
         ]
     report.assessment = demo_assessment.assess(session)
+    report.lifecycle = demo_lifecycle.build(
+        session,
+        folder=folder,
+        product=data.PRODUCT,
+        actor=demo_assessment.PSIRT,
+        notes=report.notes,
+    )
     report.cvd_case = case = demo_cvd.build_cvd_case(session, actor=demo_assessment.PSIRT)
     report.advisory_files = publication.build_advisory(
         session, home=folder, actor=demo_assessment.PSIRT, notes=report.notes

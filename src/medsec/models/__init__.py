@@ -34,6 +34,7 @@ from medsec.models.notifications import (
     NotificationEvent,
     NotificationPreference,
 )
+from medsec.models.lifecycle import LifecycleMappingRow, LifecycleProductRow, ReleaseLifecycleRow
 from medsec.models.product import Manufacturer, Product, Release
 from medsec.models.publication import SecurityAdvisory, SecurityAdvisoryRevision
 from medsec.models.sbom import Component, Sbom
@@ -80,6 +81,8 @@ __all__ = [
     "ImportedCsafVulnerability",
     "JobRun",
     "KevEntryRow",
+    "LifecycleMappingRow",
+    "LifecycleProductRow",
     "Manufacturer",
     "MatchState",
     "NotificationDelivery",
@@ -87,6 +90,7 @@ __all__ = [
     "NotificationPreference",
     "Product",
     "Release",
+    "ReleaseLifecycleRow",
     "RiskPolicyRow",
     "RiskRecord",
     "Sbom",

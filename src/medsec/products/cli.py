@@ -12,6 +12,7 @@ from rich.table import Table
 
 from medsec.cli import runtime
 from medsec.errors import InvalidInput
+from medsec.lifecycle import service as lifecycle_service
 from medsec.models import Product, Release
 from medsec.products import service
 from medsec.products.schemas import NetworkInterface, ProductCreate, ReleaseCreate
@@ -188,6 +189,9 @@ def release_show(
             }
             for s in sbom_service.list_revisions(session, product=product, version=version)
         ]
+        data["lifecycle"] = lifecycle_service.release_summary(
+            session, product=product, version=version, on=date.today()
+        ).model_dump(mode="json", exclude={"product", "release"})
     if fmt is Fmt.json:
         runtime.print_json(data)
         return
@@ -202,3 +206,14 @@ def release_show(
         runtime.console.print(
             f"{mark} SBOM revision {s['revision']}: {s['components']} components ({s['source']})"
         )
+    lc = data["lifecycle"]
+    runtime.console.print(
+        f"support today: {lc['phase_words']}; end of life {lc['lifecycle']['eol'] or 'not set'}, "
+        f"end of support {lc['lifecycle']['eos'] or 'not set'}; horizon "
+        f"{lc['horizon'] or 'unknown'} {', '.join(lc['horizon_set_by'])}; "
+        f"{lc['legacy']['status'].replace('_', ' ')}",
+        highlight=False,
+        markup=False,
+    )
+    for w in lc["warnings"]:
+        runtime.console.print(f"warning: {w}", highlight=False, markup=False)

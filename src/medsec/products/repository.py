@@ -39,3 +39,9 @@ def releases_of(session: Session, product_ids: list[int]) -> list[Release]:
         .order_by(Release.product_id, Release.id)
     )
     return list(session.execute(stmt).scalars())
+
+
+def release_by_id(session: Session, release_id: int) -> Release | None:
+    """One release by id with its product loaded."""
+    stmt = select(Release).options(joinedload(Release.product)).where(Release.id == release_id)
+    return session.execute(stmt).scalar()

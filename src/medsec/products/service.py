@@ -153,3 +153,11 @@ def releases_by_product(session: Session, product_ids: list[int]) -> dict[int, l
     for r in repo.releases_of(session, product_ids):
         out.setdefault(r.product_id, []).append(r)
     return out
+
+
+def release_by_id(session: Session, release_id: int) -> Release:
+    """One release by id, its product loaded; NotFound otherwise."""
+    release = repo.release_by_id(session, release_id)
+    if release is None:
+        raise NotFound(f"no release with id {release_id}")
+    return release

@@ -12,6 +12,8 @@ from fastapi.responses import HTMLResponse
 from medsec.api.deps import SessionDep, require_read
 from medsec.findings import overview
 from medsec.imported_csaf import queries as csaf_queries
+from medsec.lifecycle import service as lifecycle
+from medsec.lifecycle.rules import LEVEL_WORDS
 from medsec.products import service as products
 from medsec.sbom import service as sboms
 from medsec.web.render import page
@@ -74,6 +76,22 @@ def release_page(
         "findings": found.items,
         "findings_total": found.total,
         "today": date.today(),
+        "lifecycle": lifecycle.release_summary(
+            session, product=product, version=version, on=date.today()
+        ),
+        "support": {
+            s.ref: s
+            for s in lifecycle.component_support(
+                session,
+                product=product,
+                version=version,
+                on=date.today(),
+                actor=user.principal.actor,
+            )
+        }
+        if sbom is not None
+        else {},
+        "level_words": LEVEL_WORDS,
         "vendor": [
             v.to_dict()
             for v in csaf_queries.product_statements(session, product=product, release=version)
