@@ -20,9 +20,24 @@ from medsec.models.imported_csaf import (
     ImportedCsafStatement,
     ImportedCsafVulnerability,
 )
+from medsec.models.incidents import (
+    Incident,
+    IncidentAction,
+    IncidentContact,
+    IncidentCustody,
+    IncidentEvent,
+    IncidentEvidence,
+    IncidentExercise,
+    IncidentIndicator,
+    IncidentLink,
+    IncidentNotification,
+    IncidentPlan,
+    IncidentTeamMember,
+)
 from medsec.models.product import Manufacturer, Product, Release
 from medsec.models.publication import SecurityAdvisory, SecurityAdvisoryRevision
 from medsec.models.sbom import Component, Sbom
+from medsec.models.sharing import SharedImport, SharedObject, SharingAgreement
 from medsec.models.vulnerability import (
     Advisory,
     AdvisoryKey,
@@ -60,6 +75,18 @@ __all__ = [
     "ImportedCsafProduct",
     "ImportedCsafStatement",
     "ImportedCsafVulnerability",
+    "Incident",
+    "IncidentAction",
+    "IncidentContact",
+    "IncidentCustody",
+    "IncidentEvent",
+    "IncidentEvidence",
+    "IncidentExercise",
+    "IncidentIndicator",
+    "IncidentLink",
+    "IncidentNotification",
+    "IncidentPlan",
+    "IncidentTeamMember",
     "KevEntryRow",
     "Manufacturer",
     "MatchState",
@@ -70,6 +97,9 @@ __all__ = [
     "Sbom",
     "SecurityAdvisory",
     "SecurityAdvisoryRevision",
+    "SharedImport",
+    "SharedObject",
+    "SharingAgreement",
     "SsvcDecisionRow",
     "Update",
     "VexDecision",
