@@ -19,10 +19,12 @@ from medsec.cvd import cli as cvd_cli
 from medsec.errors import Conflict, MedsecError, NotFound, PermissionDenied
 from medsec.findings import assess_cli
 from medsec.findings import cli as findings_cli
+from medsec.incidents import cli as incidents_cli
 from medsec.products import cli as products_cli
 from medsec.risk import cli as risk_cli
 from medsec.risk import cvss_cli
 from medsec.sbom import cli as sbom_cli
+from medsec.sharing import cli as sharing_cli
 from medsec.updates import cli as updates_cli
 from medsec.vulns import cli as vulns_cli
 from medsec.vulns import csaf_cli
@@ -61,6 +63,8 @@ app.add_typer(updates_cli.app, name="update")
 app.add_typer(csaf_cli.app, name="csaf")
 app.add_typer(cvd_cli.app, name="cvd")
 app.add_typer(advisories_cli.app, name="advisory")
+app.add_typer(incidents_cli.app, name="incident")
+app.add_typer(sharing_cli.app, name="share")
 app.command("match")(findings_cli.match)
 app.command("scan")(findings_cli.scan)
 app.command("demo")(demo_cli.demo)
