@@ -12,6 +12,7 @@ from medsec.advisories import service as advisory_service
 from medsec.demo import advisories, data, documents, publication
 from medsec.demo import assessment as demo_assessment
 from medsec.demo import cvd as demo_cvd
+from medsec.demo import incidents as demo_incidents
 from medsec.findings import listing
 from medsec.findings import service as findings
 from medsec.products import service as products
@@ -116,6 +117,9 @@ def build(session: Session, folder: Path) -> DemoReport:
         session, case=case, tracking_id=published.tracking_id, actor=demo_assessment.PSIRT
     )
     report.advisory = published.tracking_id
+    report.notes += demo_incidents.build(
+        session, folder=folder, actor=demo_assessment.PSIRT, tracking_id=report.advisory
+    )
     return report
 
 

@@ -15,7 +15,7 @@ from rich.table import Table
 from medsec.cli import runtime
 from medsec.errors import InvalidInput, NotFound
 from medsec.incidents import evidence as evidence_mod
-from medsec.incidents import notices, obligations, plans, rules, service
+from medsec.incidents import notices, obligations, plans, rules, service, views
 from medsec.incidents.schemas import IncidentRead, NotificationRead
 
 app = typer.Typer(
@@ -153,7 +153,7 @@ def list_(
 ) -> None:
     """The incidents you may see, with phase and overdue notifications."""
     with runtime.uow() as session:
-        rows = service.list_incidents(session, actor=runtime.actor(), phase=phase, overdue=overdue)
+        rows = views.list_incidents(session, actor=runtime.actor(), phase=phase, overdue=overdue)
     if fmt is Fmt.json:
         runtime.print_json([r.model_dump(mode="json") for r in rows])
         return
@@ -251,7 +251,7 @@ def show(
 ) -> None:
     """One incident: phase, severity, notifications with deadlines, timeline, evidence, links."""
     with runtime.uow() as session:
-        detail = service.detail(session, ref=incident, actor=runtime.actor())
+        detail = views.detail(session, ref=incident, actor=runtime.actor())
     if fmt is Fmt.json:
         runtime.print_json(detail.model_dump(mode="json"))
         return

@@ -18,10 +18,6 @@ from medsec.errors import InvalidInput, NotFound
 from medsec.incidents import access, obligations, repository, rules
 from medsec.incidents.rules import Phase, PrivacyImpact, SafetyImpact
 from medsec.incidents.schemas import (
-    ActionRead,
-    EventRead,
-    IncidentRead,
-    IncidentSummary,
     IndicatorRead,
     LinkRead,
 )
@@ -482,7 +478,7 @@ def link(
     session.flush()
     _event(session, row, actor, at, "change", text=f"linked {label}")
     _audit(session, row, actor, "link", target=canonical)
-    return _link_read(item)
+    return link_read(item)
 
 
 def add_indicator(
@@ -562,7 +558,7 @@ def close(
 # --- read models ------------------------------------------------------------------------------
 
 
-def _link_read(item: object) -> LinkRead:
+def link_read(item: object) -> LinkRead:
     from medsec.models import IncidentLink
 
     assert isinstance(item, IncidentLink)
@@ -572,119 +568,6 @@ def _link_read(item: object) -> LinkRead:
         label=item.label,
         linked_by=item.linked_by,
         linked_at=repository.aware(item.linked_at) or item.linked_at,
-    )
-
-
-def summary(session: Session, row: Incident, product: str | None, at: datetime) -> IncidentSummary:
-    """One incident as a list shows it, with its overdue notifications at ``at``."""
-    from medsec.incidents import notices
-
-    found = notices.for_incident(session, row, at)
-    pending = [n for n in found if n.applies and n.sent_at is None and n.due_at is not None]
-    return IncidentSummary(
-        ref=row.ref,
-        title=row.title,
-        phase=row.phase,
-        iso_phase=rules.ISO_PHASE[Phase(row.phase)],
-        product=product,
-        releases=list(row.releases),
-        safety_impact=row.safety_impact,
-        privacy_impact=row.privacy_impact,
-        jurisdictions=list(row.jurisdictions),
-        detected_at=repository.aware(row.detected_at) or row.detected_at,
-        closed_at=repository.aware(row.closed_at),
-        overdue=[n.obligation for n in found if n.overdue],
-        next_due=min((n.due_at for n in pending if n.due_at), default=None),
-    )
-
-
-def list_incidents(
-    session: Session,
-    *,
-    actor: str,
-    phase: str | None = None,
-    overdue: bool = False,
-    now: datetime | None = None,
-) -> list[IncidentSummary]:
-    """The incidents the actor may see (optionally one phase, or only with overdue notices)."""
-    at = now_or(now)
-    account = access.account_of(session, actor, rule="incidents")
-    if phase is not None and phase not in set(Phase):
-        raise InvalidInput(f"unknown phase {phase!r} (one of: {', '.join(Phase)})")
-    names = {p.id: p.name for p in products.list_products(session)}
-    out = []
-    for row in repository.incidents(session, phase=phase):
-        product = names.get(row.product_id) if row.product_id is not None else None
-        if not access.visible(account, product):
-            continue
-        item = summary(session, row, product, at)
-        if not overdue or item.overdue:
-            out.append(item)
-    return out
-
-
-def detail(session: Session, *, ref: str, actor: str, now: datetime | None = None) -> IncidentRead:
-    """Everything about one incident: timeline, evidence (metadata), links, notifications."""
-    from medsec.incidents import evidence, notices
-
-    at = now_or(now)
-    row, product = load(session, ref, actor, rule="incidents")
-    st = status(row)
-    return IncidentRead(
-        ref=row.ref,
-        title=row.title,
-        description=row.description,
-        share_summary=row.share_summary,
-        source=row.source,
-        source_ref=row.source_ref,
-        reporter=row.reporter,
-        reporter_org=row.reporter_org,
-        phase=row.phase,
-        phase_label=rules.PHASE_LABEL[st.phase],
-        iso_phase=rules.ISO_PHASE[st.phase],
-        dismissed=row.dismissed,
-        reviewed=row.reviewed,
-        allowed_actions=list(rules.allowed_actions(st)),
-        safety_impact=row.safety_impact,
-        privacy_impact=row.privacy_impact,
-        flags=list(row.flags),
-        product=product,
-        releases=list(row.releases),
-        assets=list(row.assets),
-        jurisdictions=list(row.jurisdictions),
-        tlp=row.tlp,
-        detected_at=repository.aware(row.detected_at) or row.detected_at,
-        opened_at=repository.aware(row.opened_at) or row.opened_at,
-        closed_at=repository.aware(row.closed_at),
-        opened_by=row.opened_by,
-        review=row.review,
-        events=[
-            EventRead(
-                id=e.id,
-                at=repository.aware(e.at) or e.at,
-                kind=e.kind,
-                actor=e.actor,
-                from_phase=e.from_phase,
-                to_phase=e.to_phase,
-                text=e.text,
-                reason=e.reason,
-                direction=e.direction,
-                counterpart=e.counterpart,
-                channel=e.channel,
-            )
-            for e in repository.events_of(session, row.id)
-        ],
-        evidence=evidence.reads(session, row),
-        links=[_link_read(x) for x in repository.links_of(session, row.id)],
-        indicators=[
-            IndicatorRead(id=i.id, name=i.name, pattern=i.pattern, shareable=i.shareable)
-            for i in repository.indicators_of(session, row.id)
-        ],
-        notifications=notices.for_incident(session, row, at),
-        actions=[
-            ActionRead(id=a.id, kind=a.kind, text=a.text, owner=a.owner, due_on=a.due_on)
-            for a in repository.actions_of(session, row.id)
-        ],
     )
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from medsec.audit import service as audit
 from medsec.errors import Conflict, InvalidInput
-from medsec.incidents import access, plans
+from medsec.incidents import access, plans, views
 from medsec.incidents import service as incidents
 from medsec.incidents.schemas import IncidentRead
 from medsec.models import SharedImport, SharedObject, SharingAgreement
@@ -105,10 +105,10 @@ def export_stix(
         assert since is not None
         refs = [
             s.ref
-            for s in incidents.list_incidents(session, actor=actor, now=at)
+            for s in views.list_incidents(session, actor=actor, now=at)
             if s.detected_at.date() >= since
         ]
-    reads = [incidents.detail(session, ref=r, actor=actor, now=at) for r in refs]
+    reads = [views.detail(session, ref=r, actor=actor, now=at) for r in refs]
     chosen = [r for r in reads if not r.dismissed]
     if not chosen:
         raise InvalidInput("share export: no incident to share (dismissed ones are never shared)")

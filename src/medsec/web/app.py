@@ -9,6 +9,7 @@ from medsec.advisories import served
 from medsec.advisories import web as advisory_pages
 from medsec.cvd import staff_web as cvd_pages
 from medsec.cvd import web as cvd_web
+from medsec.incidents import web as incident_pages
 from medsec.vulns import csaf_web as csaf_pages
 from medsec.web import auth, pages
 from medsec.web.ratelimit import RateLimiter
@@ -29,4 +30,5 @@ def install(app: FastAPI) -> None:
     app.include_router(cvd_web.router)
     for extra in (served.router, cvd_pages.router, advisory_pages.router, csaf_pages.router):
         app.include_router(extra)
+    app.include_router(incident_pages.router)
     app.add_middleware(SecurityHeaders)
