@@ -225,10 +225,11 @@ def open_from_finding(
             "exploitation not active); open the incident by hand if it was exploited"
         )
     vuln = data["vulnerability"]
-    ids = vuln.get("ids") or [vuln.get("key")]
+    ids = [vuln["id"], *vuln.get("aliases", [])]
+    name = next((i for i in ids if str(i).startswith("CVE-")), ids[0])
     row = open_incident(
         session,
-        title=f"Exploitation of {ids[0]} in {data['product']} {data['release']}",
+        title=f"Exploitation of {name} in {data['product']} {data['release']}",
         actor=actor,
         product=data["product"],
         releases=[data["release"]],

@@ -41,7 +41,8 @@ def _cves_and_people(
         kind, _, key = link.target.partition(":")
         if kind == "finding":
             vuln = detail.finding_detail(session, int(key))["vulnerability"]
-            cves.update(i for i in vuln.get("ids", []) if str(i).startswith("CVE-"))
+            ids = [vuln["id"], *vuln.get("aliases", [])]
+            cves.update(i for i in ids if str(i).startswith("CVE-"))
         elif kind == "cvd":
             case = cvd.get_case(session, case=key, actor=actor)
             if case.cve_id:
@@ -150,7 +151,7 @@ def _finding_links(session: Session, product: str, cves: tuple[str, ...]) -> lis
     return [
         f["id"]
         for f in listing.list_findings(session, product=product, include_resolved=True)
-        if wanted & set(f["vulnerability"].get("ids", []))
+        if wanted & {f["vulnerability"]["id"], *f["vulnerability"].get("aliases", [])}
     ]
 
 
