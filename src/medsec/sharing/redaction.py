@@ -29,8 +29,11 @@ from collections.abc import Iterable
 REDACTED = "[redacted]"
 MIN_VALUE_CHARS = 3
 
-_IPV4 = r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])"
-_IPV6 = r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])"
+_IPV4 = r"(?<!\d)(?<!\d\.)(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)"
+_IPV6 = (  # hex and colons with at least two colons and one hex digit
+    r"(?<![\w:])(?=[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:)(?=[0-9A-Fa-f:]*[0-9A-Fa-f])"
+    r"[0-9A-Fa-f:]{3,39}(?![\w:])"
+)
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _MAC = r"(?<![\w:-])(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}(?![\w:-])"
 PATTERNS = re.compile("|".join(f"(?:{p})" for p in (_EMAIL, _MAC, _IPV4, _IPV6)))

@@ -85,29 +85,30 @@ def _bundle_errors(
         return [
             f"{_pointer(e.instance_path)}: {e.message[:300]}" for e in bundle.iter_errors(document)
         ]
+    # each object against its own type schema first: precise JSON pointers
+    out = []
+    for i, obj in enumerate(objects):
+        validator = by_type.get(str(obj.get("type"))) if isinstance(obj, dict) else None
+        if validator is not None:
+            out += [
+                f"/objects/{i}{_pointer(e.instance_path).rstrip('/')}: {e.message[:300]}"
+                for e in validator.iter_errors(obj)
+            ]
     own = [i for i, o in enumerate(objects) if isinstance(o, dict) and o.get("type") in gap]
     rest = [i for i in range(len(objects)) if i not in set(own)]
-    out = []
-    if rest or not own:
-        envelope = {**document, "objects": [objects[i] for i in rest]}
-        for err in bundle.iter_errors(envelope):
-            path = list(err.instance_path)
-            if len(path) >= 2 and path[0] == "objects" and isinstance(path[1], int):
-                path[1] = rest[path[1]]
-            out.append(f"{_pointer(path)}: {err.message[:300]}")
-    else:
-        envelope = {**document, "objects": [{"type": "x-placeholder"}]}
-        out += [
-            f"{_pointer(e.instance_path)}: {e.message[:300]}"
-            for e in bundle.iter_errors(envelope)
-            if not e.instance_path or e.instance_path[0] != "objects"
-        ]
-    for i in own:
-        validator = by_type[objects[i]["type"]]
-        out += [
-            f"/objects/{i}{_pointer(e.instance_path).rstrip('/')}: {e.message[:300]}"
-            for e in validator.iter_errors(objects[i])
-        ]
+    envelope = {**document, "objects": [objects[i] for i in rest] or [{"type": "x-placeholder"}]}
+    for err in bundle.iter_errors(envelope):
+        path = list(err.instance_path)
+        if len(path) >= 2 and path[0] == "objects" and isinstance(path[1], int):
+            if not rest:
+                continue
+            path[1] = rest[path[1]]
+            if any(
+                o.startswith(f"/objects/{path[1]}/") or o.startswith(f"/objects/{path[1]}:")
+                for o in out
+            ):
+                continue  # already reported precisely
+        out.append(f"{_pointer(path)}: {err.message[:300]}")
     return out
 
 
