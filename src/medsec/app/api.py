@@ -29,6 +29,7 @@ from medsec.errors import Hidden, MedsecError
 from medsec.evidence import api as evidence_api
 from medsec.findings import api as findings_api
 from medsec.imported_csaf import api as csaf_api
+from medsec.incidents import api as incidents_api
 from medsec.jobs import api as jobs_api
 from medsec.lifecycle import api as lifecycle_api
 from medsec.notifications import api as notifications_api
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(design.router)
     for extra in (jobs_api.router, notifications_api.router):
         app.include_router(extra)
+    app.include_router(incidents_api.router)
     web_app.install(app)
     audit_web.install(app)
     app.add_exception_handler(MedsecError, _on_medsec_error)  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from medsec.cvd import web as cvd_web
 from medsec.evidence import web as evidence_pages
 from medsec.findings import web as finding_pages
 from medsec.imported_csaf import web as csaf_pages
+from medsec.incidents import web as incident_pages
 from medsec.jobs import web as jobs_pages
 from medsec.lifecycle import web as lifecycle_pages
 from medsec.products import web as product_pages
@@ -44,4 +45,5 @@ def install(app: FastAPI) -> None:
         app.include_router(design.router)
     app.include_router(jobs_pages.router)
     app.include_router(lifecycle_pages.router)
+    app.include_router(incident_pages.router)
     app.add_middleware(SecurityHeaders)

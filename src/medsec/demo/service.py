@@ -15,6 +15,7 @@ from medsec.demo import cvd as demo_cvd
 from medsec.demo import design as demo_design
 from medsec.demo import jobs as demo_jobs
 from medsec.demo import lifecycle as demo_lifecycle
+from medsec.demo import incidents as demo_incidents
 from medsec.findings import listing
 from medsec.findings import service as findings
 from medsec.products import service as products
@@ -130,6 +131,9 @@ def build(session: Session, folder: Path) -> DemoReport:
     report.advisory = published.tracking_id
     report.design = demo_design.build(session, folder)
     report.notes += demo_jobs.notifications_queued(session)
+    report.notes += demo_incidents.build(
+        session, folder=folder, actor=demo_assessment.PSIRT, tracking_id=report.advisory
+    )
     return report
 
 

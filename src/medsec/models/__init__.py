@@ -35,9 +35,24 @@ from medsec.models.notifications import (
     NotificationPreference,
 )
 from medsec.models.lifecycle import LifecycleMappingRow, LifecycleProductRow, ReleaseLifecycleRow
+from medsec.models.incidents import (
+    Incident,
+    IncidentAction,
+    IncidentContact,
+    IncidentCustody,
+    IncidentEvent,
+    IncidentEvidence,
+    IncidentExercise,
+    IncidentIndicator,
+    IncidentLink,
+    IncidentNotification,
+    IncidentPlan,
+    IncidentTeamMember,
+)
 from medsec.models.product import Manufacturer, Product, Release
 from medsec.models.publication import SecurityAdvisory, SecurityAdvisoryRevision
 from medsec.models.sbom import Component, Sbom
+from medsec.models.sharing import SharedImport, SharedObject, SharingAgreement
 from medsec.models.vulnerability import (
     Advisory,
     AdvisoryKey,
@@ -79,6 +94,18 @@ __all__ = [
     "ImportedCsafProduct",
     "ImportedCsafStatement",
     "ImportedCsafVulnerability",
+    "Incident",
+    "IncidentAction",
+    "IncidentContact",
+    "IncidentCustody",
+    "IncidentEvent",
+    "IncidentEvidence",
+    "IncidentExercise",
+    "IncidentIndicator",
+    "IncidentLink",
+    "IncidentNotification",
+    "IncidentPlan",
+    "IncidentTeamMember",
     "JobRun",
     "KevEntryRow",
     "LifecycleMappingRow",
@@ -97,6 +124,9 @@ __all__ = [
     "SecurityAdvisory",
     "SecurityAdvisoryRevision",
     "SecurityControl",
+    "SharedImport",
+    "SharedObject",
+    "SharingAgreement",
     "SsvcDecisionRow",
     "SystemModelRow",
     "ThreatRow",

@@ -1,0 +1,174 @@
+"""`/api/v1/incidents`: incidents for the PSIRT (list with overdue notifications, show, open,
+phase moves, severity, timeline entries, links, notifications) and `/api/v1/share/stix`
+export. Confidential: security roles and product access (``incidents.access``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from medsec.api.deps import ApiPrincipal, SessionDep, require_read
+from medsec.incidents import notices, views
+from medsec.incidents import service as incidents
+from medsec.incidents.schemas import (
+    EventRead,
+    IncidentRead,
+    IncidentSummary,
+    LinkRead,
+    NotificationRead,
+    OverdueNotification,
+)
+
+router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
+
+
+class OpenBody(BaseModel):
+    """A new incident."""
+
+    title: str = Field(max_length=500)
+    product: str | None = Field(default=None, max_length=200)
+    releases: list[str] = Field(default_factory=list, max_length=50)
+    jurisdictions: list[str] = Field(default_factory=list, max_length=10)
+    detected_at: datetime | None = None
+    source: str = Field(default="manual", max_length=20)
+    reporter: str | None = Field(default=None, max_length=500)
+    reporter_org: str | None = Field(default=None, max_length=500)
+    assets: list[str] = Field(default_factory=list, max_length=200)
+    description: str = Field(default="", max_length=20_000)
+    share_summary: str = Field(default="", max_length=5_000)
+    tlp: str = Field(default="amber", max_length=20)
+
+
+class PhaseBody(BaseModel):
+    """One move through the ISO/IEC 27035 phases."""
+
+    action: str = Field(max_length=20)
+    reason: str = Field(default="", max_length=10_000)
+
+
+class SeverityBody(BaseModel):
+    """Patient-safety and privacy impact, and the facts notifications read."""
+
+    safety: str = Field(max_length=20)
+    privacy: str = Field(max_length=20)
+    flags: list[str] = Field(default_factory=list, max_length=10)
+    reason: str = Field(default="", max_length=10_000)
+
+
+class LogBody(BaseModel):
+    """A timeline entry: note, message (with direction) or decision (with why)."""
+
+    text: str = Field(max_length=20_000)
+    kind: str = Field(default="note", max_length=20)
+    why: str = Field(default="", max_length=10_000)
+    direction: str | None = Field(default=None, max_length=10)
+    counterpart: str | None = Field(default=None, max_length=500)
+    channel: str | None = Field(default=None, max_length=40)
+
+
+class LinkBody(BaseModel):
+    """What to link: ``finding:ID``, ``cvd:VR-…``, ``advisory:ID`` or ``update:NAME``."""
+
+    target: str = Field(max_length=200)
+
+
+class NotifyBody(BaseModel):
+    """A draft, the sending or the acknowledgement of one obligation's notification."""
+
+    obligation: str = Field(max_length=60)
+    draft: str | None = Field(default=None, max_length=20_000)
+    sent: bool = False
+    reference: str | None = Field(default=None, max_length=500)
+    acknowledged: bool = False
+
+
+@router.get("", response_model=list[IncidentSummary])
+def list_incidents(
+    session: SessionDep, who: ApiPrincipal, phase: str | None = None, overdue: bool = False
+) -> list[IncidentSummary]:
+    """The incidents the account may see, with overdue notifications."""
+    require_read(session, who)
+    return views.list_incidents(session, actor=who.actor, phase=phase, overdue=overdue)
+
+
+@router.get("/overdue", response_model=list[OverdueNotification])
+def overdue(session: SessionDep, who: ApiPrincipal) -> list[OverdueNotification]:
+    """Every overdue notification of the incidents the account may see."""
+    require_read(session, who)
+    visible = {s.ref for s in views.list_incidents(session, actor=who.actor)}
+    return [o for o in notices.overdue_all(session) if o.ref in visible]
+
+
+@router.post("", response_model=IncidentRead, status_code=201)
+def open_incident(body: OpenBody, session: SessionDep, who: ApiPrincipal) -> IncidentRead:
+    """Open an incident (analyst role)."""
+    require_read(session, who)
+    row = incidents.open_incident(session, actor=who.actor, **body.model_dump())
+    return views.detail(session, ref=row.ref, actor=who.actor)
+
+
+@router.get("/{ref}", response_model=IncidentRead)
+def show(ref: str, session: SessionDep, who: ApiPrincipal) -> IncidentRead:
+    """One incident with timeline, evidence metadata, links and notifications."""
+    require_read(session, who)
+    return views.detail(session, ref=ref, actor=who.actor)
+
+
+@router.post("/{ref}/phase", response_model=IncidentRead)
+def phase(ref: str, body: PhaseBody, session: SessionDep, who: ApiPrincipal) -> IncidentRead:
+    """Apply one phase move; 422 naming the rule when refused."""
+    require_read(session, who)
+    incidents.transition(session, ref=ref, action=body.action, reason=body.reason, actor=who.actor)
+    return views.detail(session, ref=ref, actor=who.actor)
+
+
+@router.post("/{ref}/severity", response_model=IncidentRead)
+def severity(ref: str, body: SeverityBody, session: SessionDep, who: ApiPrincipal) -> IncidentRead:
+    """Record the patient-safety and privacy impact."""
+    require_read(session, who)
+    incidents.assess(session, ref=ref, actor=who.actor, **body.model_dump())
+    return views.detail(session, ref=ref, actor=who.actor)
+
+
+@router.post("/{ref}/events", response_model=EventRead, status_code=201)
+def log(ref: str, body: LogBody, session: SessionDep, who: ApiPrincipal) -> EventRead:
+    """Add a note, message or decision to the timeline."""
+    require_read(session, who)
+    event = incidents.log(
+        session,
+        ref=ref,
+        actor=who.actor,
+        message=body.text,
+        kind=body.kind,
+        why=body.why,
+        direction=body.direction,
+        counterpart=body.counterpart,
+        channel=body.channel,
+    )
+    (found,) = [
+        e for e in views.detail(session, ref=ref, actor=who.actor).events if e.id == event.id
+    ]
+    return found
+
+
+@router.post("/{ref}/links", response_model=LinkRead, status_code=201)
+def link(ref: str, body: LinkBody, session: SessionDep, who: ApiPrincipal) -> LinkRead:
+    """Link a finding, CVD case, advisory or update."""
+    require_read(session, who)
+    return incidents.link(session, ref=ref, target=body.target, actor=who.actor)
+
+
+@router.get("/{ref}/notifications", response_model=list[NotificationRead])
+def notifications(ref: str, session: SessionDep, who: ApiPrincipal) -> list[NotificationRead]:
+    """The incident's notifications with deadlines (overdue flagged)."""
+    require_read(session, who)
+    return views.detail(session, ref=ref, actor=who.actor).notifications
+
+
+@router.post("/{ref}/notifications", response_model=NotificationRead)
+def notify(ref: str, body: NotifyBody, session: SessionDep, who: ApiPrincipal) -> NotificationRead:
+    """Record a draft, the sending or the acknowledgement of a notification."""
+    require_read(session, who)
+    return notices.record(session, ref=ref, actor=who.actor, **body.model_dump())

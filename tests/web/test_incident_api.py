@@ -1,0 +1,130 @@
+"""`/api/v1/incidents`: the demo's incident as the CLI shows it, typed responses, opening and
+moving incidents, RFC 9457 problems for refused input (422), missing rights (403) and unknown
+incidents (404), and nothing stored by a refused request."""
+
+from __future__ import annotations
+
+import pytest
+from _staff import add_account
+from _web import ADMIN, HOSTILE, OTHER, PRODUCT, bearer
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def world(web_world, session_factory):
+    """The web world plus 'oth', an analyst of the other product only."""
+    add_account(session_factory, web_world, "oth", ["analyst"], [OTHER])
+    return web_world
+
+
+def _problem(r, status: int) -> dict:
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith(PROBLEM)
+    return r.json()
+
+
+def test_demo_incident_list_and_show(client, world, cli, monkeypatch):
+    r = client.get("/api/v1/incidents", headers=bearer(world, ADMIN))
+    assert r.status_code == 200, r.text
+    (summary,) = r.json()
+    assert summary["phase"] == "closed" and summary["product"] == PRODUCT
+    assert summary["overdue"] == []
+    ref = summary["ref"]
+    monkeypatch.setenv("MEDSEC_ACTOR", ADMIN)
+    code, out, err = cli("incident", "list", "--format", "json")
+    assert code == 0, err
+    import json
+
+    assert json.loads(out) == r.json()
+    d = client.get(f"/api/v1/incidents/{ref}", headers=bearer(world, ADMIN)).json()
+    assert [e["to_phase"] for e in d["events"] if e["kind"] == "phase"] == [
+        "reported",
+        "assessing",
+        "containing",
+        "eradicating",
+        "recovering",
+        "lessons_learned",
+        "closed",
+    ]
+    assert all(n["sent_at"] for n in d["notifications"])
+    assert d["evidence"][0]["custody_intact"] and "data" not in d["evidence"][0]
+    schema = client.get("/api/openapi.json").json()
+    ok = schema["paths"]["/api/v1/incidents/{ref}"]["get"]["responses"]["200"]
+    assert ok["content"]["application/json"]["schema"]["$ref"].endswith("/IncidentRead")
+
+
+def test_open_move_log_notify_over_the_api(client, world):
+    h = bearer(world, ADMIN)
+    r = client.post(
+        "/api/v1/incidents",
+        headers=h,
+        json={
+            "title": HOSTILE,
+            "product": PRODUCT,
+            "releases": ["2.0.0"],
+            "jurisdictions": ["EU"],
+            "detected_at": "2026-03-02T09:00:00Z",
+        },
+    )
+    assert r.status_code == 201, r.text
+    ref = r.json()["ref"]
+    assert r.json()["title"] == HOSTILE
+    body = _problem(
+        client.post(f"/api/v1/incidents/{ref}/phase", headers=h, json={"action": "confirm"}), 422
+    )
+    assert "[incident.phase.forbidden]" in body["detail"]
+    client.post(f"/api/v1/incidents/{ref}/phase", headers=h, json={"action": "assess"})
+    r = client.post(
+        f"/api/v1/incidents/{ref}/severity",
+        headers=h,
+        json={"safety": "death", "privacy": "none", "flags": []},
+    )
+    assert r.status_code == 200, r.text
+    notes = {n["obligation"]: n for n in r.json()["notifications"]}
+    assert notes["eu.mdr.death-10"]["overdue"] is True  # detected in March
+    r = client.post(
+        f"/api/v1/incidents/{ref}/notifications",
+        headers=h,
+        json={"obligation": "eu.mdr.death-10", "sent": True, "reference": "CA-1"},
+    )
+    assert r.status_code == 200 and r.json()["overdue"] is False
+    r = client.post(
+        f"/api/v1/incidents/{ref}/events",
+        headers=h,
+        json={"text": "keep pumps", "kind": "decision", "why": "file refused"},
+    )
+    assert r.status_code == 201 and r.json()["reason"] == "file refused"
+    _problem(
+        client.post(
+            f"/api/v1/incidents/{ref}/events", headers=h, json={"text": "x", "kind": "decision"}
+        ),
+        422,
+    )
+    _problem(
+        client.post(f"/api/v1/incidents/{ref}/links", headers=h, json={"target": "finding:0"}), 404
+    )
+    overdue = client.get("/api/v1/incidents/overdue", headers=h).json()
+    assert overdue == []
+
+
+def test_refusals_are_problems_and_store_nothing(client, world):
+    before = client.get("/api/v1/incidents", headers=bearer(world, ADMIN)).json()
+    _problem(
+        client.post(
+            "/api/v1/incidents", headers=bearer(world, ADMIN), json={"title": "x", "tlp": "purple"}
+        ),
+        422,
+    )
+    _problem(client.post("/api/v1/incidents", headers=bearer(world, ADMIN), json={}), 422)
+    _problem(
+        client.post("/api/v1/incidents", headers=bearer(world, "vic"), json={"title": "x"}), 403
+    )
+    assert client.get("/api/v1/incidents", headers=bearer(world, ADMIN)).json() == before
+    ref = before[0]["ref"]
+    _problem(client.get(f"/api/v1/incidents/{ref}", headers=bearer(world, "vic")), 403)
+    _problem(client.get(f"/api/v1/incidents/{ref}", headers=bearer(world, "oth")), 403)
+    assert client.get("/api/v1/incidents", headers=bearer(world, "vic")).json() == []
+    assert client.get("/api/v1/incidents", headers=bearer(world, "oth")).json() == []
+    _problem(client.get("/api/v1/incidents/INC-1999-0001", headers=bearer(world, ADMIN)), 404)
+    _problem(client.get("/api/v1/incidents"), 401)
