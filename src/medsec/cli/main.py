@@ -11,6 +11,7 @@ from rich.markup import escape
 from medsec import __version__
 from medsec.accounts import cli as accounts_cli
 from medsec.advisories import cli as advisories_cli
+from medsec.assets import cli as assets_cli
 from medsec.cli import db as db_cli
 from medsec.cli import demo as demo_cli
 from medsec.cli import serve as serve_cli
@@ -61,6 +62,7 @@ app.add_typer(updates_cli.app, name="update")
 app.add_typer(csaf_cli.app, name="csaf")
 app.add_typer(cvd_cli.app, name="cvd")
 app.add_typer(advisories_cli.app, name="advisory")
+app.add_typer(assets_cli.app, name="assets")
 app.command("match")(findings_cli.match)
 app.command("scan")(findings_cli.scan)
 app.command("demo")(demo_cli.demo)

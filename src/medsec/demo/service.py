@@ -12,6 +12,7 @@ from medsec.advisories import service as advisory_service
 from medsec.demo import advisories, data, documents, publication
 from medsec.demo import assessment as demo_assessment
 from medsec.demo import cvd as demo_cvd
+from medsec.demo import hospital as demo_hospital
 from medsec.findings import listing
 from medsec.findings import service as findings
 from medsec.products import service as products
@@ -41,6 +42,7 @@ class DemoReport:
     advisory_files: list[Path] = field(default_factory=list)
     advisory: str | None = None
     notes: list[str] = field(default_factory=list)
+    hospital: demo_hospital.HospitalReport | None = None
 
 
 def build(session: Session, folder: Path) -> DemoReport:
@@ -116,6 +118,7 @@ def build(session: Session, folder: Path) -> DemoReport:
         session, case=case, tracking_id=published.tracking_id, actor=demo_assessment.PSIRT
     )
     report.advisory = published.tracking_id
+    report.hospital = demo_hospital.build_hospital(session, folder, admin=demo_assessment.PSIRT)
     return report
 
 
