@@ -196,12 +196,7 @@ def _portfolio(rows: Sequence[AssetExposure], group: Any) -> list[PortfolioCell]
 def _per_target(session: Session, keys: set[str]) -> dict[str, tuple[_Vuln, ...]]:
     release_ids = {int(k.split(":", 1)[1]): k for k in keys if k.startswith("release:")}
     out = dict(_release_targets(session, release_ids))
-    named: dict[str, tuple[str, str, str]] = {}
-    for k in keys:
-        if k.startswith("csaf:"):
-            parts = k.split(":", 1)[1].split("|")
-            if len(parts) == 3:
-                named[k] = (parts[0], parts[1], parts[2])
+    named = {k: n for k in keys if (n := rules.csaf_names(k)) is not None}
     statements = csaf_queries.named_statements(session, set(named.values()))
     signals = vulns.exploitation_signals(
         session, sorted({s.cve for ss in statements.values() for s in ss if s.cve})

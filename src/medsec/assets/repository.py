@@ -138,7 +138,7 @@ def rollout_items(session: Session, rollout_id: int) -> list[tuple[RolloutAsset,
         .where(RolloutAsset.rollout_id == rollout_id)
         .order_by(Asset.asset_tag)
     )
-    return [(r, a) for r, a in session.execute(stmt).tuples()]
+    return [(r, a) for r, a in session.execute(stmt)]
 
 
 def rollouts_of_asset(session: Session, asset_id: int) -> list[tuple[RolloutAsset, Rollout]]:
@@ -149,7 +149,7 @@ def rollouts_of_asset(session: Session, asset_id: int) -> list[tuple[RolloutAsse
         .where(RolloutAsset.asset_id == asset_id)
         .order_by(Rollout.id)
     )
-    return [(r, ro) for r, ro in session.execute(stmt).tuples()]
+    return [(r, ro) for r, ro in session.execute(stmt)]
 
 
 def validations(session: Session, rollout_id: int) -> list[RolloutValidation]:

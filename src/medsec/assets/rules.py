@@ -18,6 +18,7 @@ segment) makes the finding ``mitigated`` on that asset; it is still listed, neve
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -52,7 +53,18 @@ def release_key(release_id: int) -> str:
 
 def csaf_key(vendor: str, product: str, version: str) -> str:
     """The target key of a product named in an imported CSAF product tree."""
-    return "csaf:" + "|".join(x.replace("|", "/") for x in (vendor, product, version))
+    return "csaf:" + json.dumps([vendor, product, version], ensure_ascii=False)
+
+
+def csaf_names(key: str) -> tuple[str, str, str] | None:
+    """The (vendor, product, version) a CSAF target key names; None for other keys."""
+    if not key.startswith("csaf:"):
+        return None
+    try:
+        vendor, product, version = json.loads(key[5:])
+    except (ValueError, TypeError):
+        return None
+    return str(vendor), str(product), str(version)
 
 
 def parse_key(key: str) -> tuple[str, str]:

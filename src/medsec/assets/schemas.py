@@ -29,7 +29,9 @@ class AssetRead(_Read):
     home_use: bool
     implant: bool
     install_date: date | None
-    target: str | None = Field(description="release:<id> or csaf:<vendor>|<product>|<version>")
+    target: str | None = Field(
+        description="release:<id>, or csaf: and a JSON [vendor, product, version]"
+    )
     target_label: str | None
     mapped_by: str | None
     updated_at: datetime

@@ -57,7 +57,7 @@ class Asset(Base):
     home_use: Mapped[bool] = mapped_column(Boolean, default=False)
     implant: Mapped[bool] = mapped_column(Boolean, default=False)
     install_date: Mapped[date | None] = mapped_column(Date)
-    # what the asset runs: "release:<id>" or "csaf:<vendor>|<product>|<version>"; None: unmapped
+    # what the asset runs: "release:<id>" or "csaf:[vendor, product, version]"; None: unmapped
     target_key: Mapped[str | None] = mapped_column(Text)
     mapped_by: Mapped[str | None] = mapped_column(String(20))  # exact | confirmed
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -225,4 +225,4 @@ def named_products(session: Session) -> list[tuple[ImportedCsafProduct, Imported
         )
         .order_by(ImportedCsaf.tracking_id, ImportedCsafProduct.id)
     )
-    return [(p, d) for p, d in session.execute(stmt).tuples()]
+    return [(p, d) for p, d in session.execute(stmt)]
