@@ -16,6 +16,7 @@ from medsec import __version__
 from medsec.advisories import api as advisories_api
 from medsec.api import problems, routes
 from medsec.api.deps import Unauthenticated
+from medsec.assets import api as assets_api
 from medsec.config import Settings, get_settings
 from medsec.cvd import api as cvd_api
 from medsec.cvd import http as cvd_http
@@ -59,7 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes.router)
     app.include_router(cvd_api.router)
     cvd_http.install(app)
-    for extra in (cvd_staff_api.router, advisories_api.router, csaf_api.router):
+    for extra in (cvd_staff_api.router, advisories_api.router, csaf_api.router, assets_api.router):
         app.include_router(extra)
     web_app.install(app)
     app.add_exception_handler(MedsecError, _on_medsec_error)  # type: ignore[arg-type]

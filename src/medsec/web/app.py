@@ -7,6 +7,7 @@ from fastapi.staticfiles import StaticFiles
 
 from medsec.advisories import served
 from medsec.advisories import web as advisory_pages
+from medsec.assets import web as asset_pages
 from medsec.cvd import staff_web as cvd_pages
 from medsec.cvd import web as cvd_web
 from medsec.vulns import csaf_web as csaf_pages
@@ -27,6 +28,12 @@ def install(app: FastAPI) -> None:
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(cvd_web.router)
-    for extra in (served.router, cvd_pages.router, advisory_pages.router, csaf_pages.router):
+    for extra in (
+        served.router,
+        cvd_pages.router,
+        advisory_pages.router,
+        csaf_pages.router,
+        asset_pages.router,
+    ):
         app.include_router(extra)
     app.add_middleware(SecurityHeaders)

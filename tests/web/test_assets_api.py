@@ -1,0 +1,114 @@
+"""The hospital workspace over HTTP on the demo data: the API (typed, problem details, roles,
+product access) and the pages (dashboard SVG, import preview before anything is stored)."""
+
+from __future__ import annotations
+
+import io
+
+from _web import ADMIN, bearer, csrf_of, login
+from sqlalchemy import func, select
+
+from medsec.models import Asset
+
+PROBLEM = "application/problem+json"
+
+
+def _count(session_factory) -> int:
+    with session_factory() as s:
+        return int(s.execute(select(func.count(Asset.id))).scalar_one())
+
+
+def test_the_api_lists_shows_and_explains_exposure(client, web_world):
+    h = bearer(web_world, "vic")  # a viewer reads the workspace
+    assets = client.get("/api/v1/assets", headers=h).json()
+    assert len(assets) == 24 and {a["asset_tag"] for a in assets} >= {"PUMP-001", "DEV-001"}
+    one = client.get("/api/v1/assets/PUMP-001", headers=h).json()
+    assert one["target_label"].endswith("InfuGuard 500 2.0.0")
+    rep = client.get("/api/v1/assets/PUMP-002/exposure", headers=h).json()
+    (e,) = rep["assets"]
+    states = {i["vulnerability"]: i["state"] for i in e["items"]}
+    assert states["CVE-2021-35042"] == "cleared"  # the manufacturer's not_affected
+    assert e["exposed"] == sum(1 for s in states.values() if s == "exposed")
+    hist = client.get("/api/v1/assets/PUMP-009/history", headers=h).json()
+    assert [x["action"] for x in hist][:2] == ["created", "mapped"]  # confirmed in the demo
+    assert client.get("/api/v1/assets/rollouts/InfuGuard%202.1.0%20ICU/feedback", headers=h).json()[
+        "failed_installations"
+    ]
+
+
+def test_the_api_refuses_with_problems_and_keeps_other_products_hidden(client, web_world):
+    r = client.post(
+        "/api/v1/assets/controls",
+        headers=bearer(web_world, "vic"),
+        json={"kind": "monitoring", "description": "d", "owner": "o", "segment": "icu-clinical"},
+    )
+    assert r.status_code == 403 and r.headers["content-type"].startswith(PROBLEM)
+    r = client.post(
+        "/api/v1/assets/controls",
+        headers=bearer(web_world, "ana"),
+        json={"kind": "laser", "description": "d", "owner": "o", "segment": "icu-clinical"},
+    )
+    assert r.status_code == 422 and "kind 'laser'" in r.json()["detail"]
+    # val may only see product "Other Monitor": the pumps' assets are not shown, and a pump's
+    # asset answers exactly like one that does not exist
+    val = bearer(web_world, "val")
+    visible = {a["asset_tag"] for a in client.get("/api/v1/assets", headers=val).json()}
+    assert visible and not any(t.startswith("PUMP-") for t in visible)
+    hidden = client.get("/api/v1/assets/PUMP-001", headers=val)
+    missing = client.get("/api/v1/assets/NOPE-1", headers=val)
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json()["detail"].replace("PUMP-001", "X") == missing.json()["detail"].replace(
+        "NOPE-1", "X"
+    )
+
+
+def test_an_api_import_lands_whole_or_not_at_all(client, web_world, session_factory):
+    before = _count(session_factory)
+    bad = b"asset_tag,manufacturer,model\nN-1,Acme,Vent\nN-2,,Vent\n"
+    h = bearer(web_world, ADMIN)
+    r = client.post("/api/v1/assets/imports", headers=h, files={"file": ("inv.csv", bad)})
+    assert r.status_code == 422 and "row 3" in r.json()["detail"]
+    assert _count(session_factory) == before
+    r = client.post(
+        "/api/v1/assets/imports",
+        headers=h,
+        files={"file": ("inv.csv", bad)},
+        data={"skip_bad_rows": "true"},
+    )
+    assert r.status_code == 201 and r.json()["created"] == 1
+    assert [s["row"] for s in r.json()["skipped"]] == [3]
+    assert _count(session_factory) == before + 1
+
+
+def test_pages_dashboard_and_import_preview(client, web_world, session_factory):
+    login(client, web_world, ADMIN)
+    dash = client.get("/assets/exposure")
+    assert dash.status_code == 200 and "<svg" in dash.text and "data-outcome=" in dash.text
+    page = client.get("/assets/PUMP-001")
+    assert "the manufacturer says" in page.text and "not_affected" not in page.text
+    form = client.get("/assets/import")
+    before = _count(session_factory)
+    hostile = b"asset_tag,manufacturer,model\nH-1,<script>alert(1)</script>,Vent\nH-2,,Vent\n"
+    preview = client.post(
+        "/assets/import",
+        data={"csrf": csrf_of(form.text)},
+        files={"file": ("inv.csv", io.BytesIO(hostile))},
+    )
+    assert preview.status_code == 200 and "Rows with errors (1)" in preview.text
+    assert _count(session_factory) == before  # a preview stores nothing
+    content = preview.text.split('name="content" value="')[1].split('"')[0]
+    done = client.post(
+        "/assets/import",
+        data={
+            "csrf": csrf_of(preview.text),
+            "content": content,
+            "filename": "inv.csv",
+            "commit": "yes",
+            "skip_bad_rows": "yes",
+        },
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert _count(session_factory) == before + 1
+    shown = client.get("/assets/H-1").text
+    assert "<script>alert(1)</script>" not in shown and "&lt;script&gt;" in shown
