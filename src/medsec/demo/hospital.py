@@ -1,6 +1,8 @@
-"""The demo's hospital: a small installed base on three network segments, the manufacturer's
-advisory read back as a vendor document, exposure after its VEX, two compensating controls and
-one update rollout with its validation and a failed installation reported back."""
+"""The demo's hospital: a small installed base on three network segments, its exposure after the
+manufacturer's VEX decisions, two compensating controls and one update rollout with its
+validation and a failed installation reported back. (The demo is one workspace, so the hospital
+reads the manufacturer's decisions directly; a separate hospital workspace imports the CSAF
+advisory instead, as `tests/assets/test_assets_exposure_data.py` shows.)"""
 
 from __future__ import annotations
 
@@ -18,7 +20,6 @@ from medsec.assets import exposure, operations, rollouts
 from medsec.assets import service as inventory
 from medsec.demo import data
 from medsec.ingest.assets_table import COLUMNS, read_csv
-from medsec.vulns import csaf_import
 
 BIOMED = "biomed"  # the hospital's clinical engineer (analyst)
 SEGMENTS = (
@@ -91,11 +92,6 @@ def build_hospital(session: Session, folder: Path, *, admin: str) -> HospitalRep
         operations.set_segment(
             session, name=name, exposure=level, description=description, actor=actor
         )
-    for advisory in sorted((folder / "advisories").glob("*-sa-*.json")):
-        if advisory.name.count(".") == 1:  # the CSAF file, not the CycloneDX/OpenVEX ones
-            csaf_import.import_csaf(
-                session, data=advisory.read_bytes(), source=advisory.name, force=False, actor=actor
-            )
     path = folder / "hospital-inventory.csv"
     path.write_bytes(inventory_csv())
     report.files.append(path)
