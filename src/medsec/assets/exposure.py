@@ -23,7 +23,7 @@ from medsec.assets import service as inventory
 from medsec.assets.schemas import AssetExposure, ExposureItem, ExposureReport, PortfolioCell
 from medsec.errors import NotFound
 from medsec.findings import listing
-from medsec.models import Asset, CompensatingControl
+from medsec.models import CompensatingControl
 from medsec.products import service as products
 from medsec.risk import ssvc
 from medsec.vulns import csaf_queries
@@ -71,12 +71,15 @@ def report(
     controls = _controls_by_scope(repo.controls(session), today)
     out: list[AssetExposure] = []
     unmapped: list[str] = []
+    memo: dict[tuple[Any, ...], _Computed] = {}
     for a in assets:
         if a.target_key is None:
             unmapped.append(a.asset_tag)
             continue
-        out.append(_asset_exposure(a, per_target.get(a.target_key, ()), segments, controls, cat))
-    return ExposureReport(
+        out.append(
+            _asset_exposure(a, per_target.get(a.target_key, ()), segments, controls, cat, memo)
+        )
+    return ExposureReport.model_construct(
         on=today,
         assets=out,
         unmapped=unmapped,
@@ -109,18 +112,43 @@ def _decide(exploitation: str, exposure: str, automatable: str, human: str) -> t
     return d.priority, d.vector, d.rank
 
 
+_Computed = tuple[tuple[ExposureItem, ...], Counter[str], str | None]
+
+
 def _asset_exposure(
-    asset: Asset,
-    vulns_on_target: Iterable[_Vuln],
+    asset: Any,
+    vulns_on_target: Sequence[_Vuln],
     segments: dict[str, str],
     controls: dict[tuple[str, Any], list[CompensatingControl]],
     cat: inventory.Catalog,
+    memo: dict[tuple[Any, ...], _Computed],
 ) -> AssetExposure:
     mine = controls.get(("asset", asset.id), []) + controls.get(
         ("segment", asset.network_segment), []
     )
     exposure = rules.exposure(segments.get(asset.network_segment or ""), asset.home_use)
     human = rules.human_impact(asset.clinical_criticality, asset.implant)
+    key = (asset.target_key, exposure, human, tuple(c.id for c in mine))
+    computed = memo.get(key)
+    if computed is None:  # assets alike in what decides their exposure share one computation
+        computed = memo[key] = _items(vulns_on_target, exposure, human, mine)
+    items, counts, worst = computed
+    return AssetExposure.model_construct(  # trusted values built here: no re-validation
+        asset_tag=asset.asset_tag,
+        department=asset.department,
+        network_segment=asset.network_segment,
+        target_label=cat.labels.get(asset.target_key or ""),
+        worst=worst,
+        exposed=counts["exposed"],
+        mitigated=counts["mitigated"],
+        cleared=counts["cleared"],
+        items=list(items),
+    )
+
+
+def _items(
+    vulns_on_target: Sequence[_Vuln], exposure: str, human: str, mine: list[CompensatingControl]
+) -> _Computed:
     items: list[ExposureItem] = []
     worst: tuple[int, str] | None = None
     counts: Counter[str] = Counter()
@@ -157,17 +185,7 @@ def _asset_exposure(
             )
         )
     items.sort(key=lambda i: (("exposed", "mitigated", "cleared").index(i.state), _rank(i.ssvc)))
-    return AssetExposure(
-        asset_tag=asset.asset_tag,
-        department=asset.department,
-        network_segment=asset.network_segment,
-        target_label=cat.labels.get(asset.target_key or ""),
-        worst=worst[1] if worst else None,
-        exposed=counts["exposed"],
-        mitigated=counts["mitigated"],
-        cleared=counts["cleared"],
-        items=items,
-    )
+    return tuple(items), counts, worst[1] if worst else None
 
 
 def _rank(outcome: str | None) -> int:

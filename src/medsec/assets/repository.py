@@ -4,6 +4,7 @@ training), and only of its own tables."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,19 +23,31 @@ from medsec.models import (
 )
 
 
-def assets_by_tag(session: Session, tags: Sequence[str] | None = None) -> dict[str, Asset]:
-    """Assets keyed by tag (all of them, or those tags)."""
-    stmt = select(Asset)
-    if tags is not None:
-        out: dict[str, Asset] = {}
-        for i in range(0, len(tags), 900):
-            chunk = list(tags[i : i + 900])
-            out.update(
-                (a.asset_tag, a)
-                for a in session.execute(stmt.where(Asset.asset_tag.in_(chunk))).scalars()
-            )
-        return out
-    return {a.asset_tag: a for a in session.execute(stmt).scalars()}
+def asset_rows_by_tag(session: Session, tags: Sequence[str]) -> dict[str, Any]:
+    """Stored asset rows (plain rows, not objects) of these tags, keyed by tag."""
+    table = Asset.__table__
+    if len(tags) > 5000:  # one scan beats many IN lists
+        wanted = set(tags)
+        rows = session.execute(select(table))
+        return {r.asset_tag: r for r in rows if r.asset_tag in wanted}
+    out: dict[str, Any] = {}
+    for i in range(0, len(tags), 900):
+        stmt = select(table).where(table.c.asset_tag.in_(list(tags[i : i + 900])))
+        out.update((r.asset_tag, r) for r in session.execute(stmt))
+    return out
+
+
+def ids_by_tag(session: Session, tags: Sequence[str]) -> dict[str, int]:
+    """Asset ids of these tags."""
+    if len(tags) > 5000:
+        wanted = set(tags)
+        rows = session.execute(select(Asset.asset_tag, Asset.id))
+        return {t: i for t, i in rows if t in wanted}
+    out: dict[str, int] = {}
+    for i in range(0, len(tags), 900):
+        stmt = select(Asset.asset_tag, Asset.id).where(Asset.asset_tag.in_(list(tags[i : i + 900])))
+        out.update((t, n) for t, n in session.execute(stmt))
+    return out
 
 
 def asset(session: Session, tag: str) -> Asset | None:
@@ -61,6 +74,15 @@ def assets(
     if tags is not None:
         stmt = stmt.where(Asset.asset_tag.in_(list(tags)))
     return list(session.execute(stmt).scalars())
+
+
+def asset_rows(session: Session, *, tags: Sequence[str] | None = None) -> list[Any]:
+    """Assets as plain rows (cheaper than objects for whole-portfolio reads), by tag."""
+    table = Asset.__table__
+    stmt = select(table).order_by(table.c.asset_tag)
+    if tags is not None:
+        stmt = stmt.where(table.c.asset_tag.in_(list(tags)))
+    return list(session.execute(stmt))
 
 
 def changes(session: Session, asset_id: int) -> list[AssetChange]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
@@ -92,7 +93,7 @@ def catalog(session: Session) -> Catalog:
     return Catalog(tuple(cands), labels, product_of)
 
 
-def may_see(account: Account, asset: Asset, cat: Catalog) -> bool:
+def may_see(account: Account, asset: Any, cat: Catalog) -> bool:
     """False for an asset mapped to a product the account has no access to."""
     if not account.products or asset.target_key is None:
         return True
@@ -170,7 +171,7 @@ def import_assets(
     cat = catalog(session)
     confirmed = repo.mappings(session)
     exact_index = _exact_index(cat)
-    existing = repo.assets_by_tag(session, [r.asset_tag for r in table.rows])
+    existing = repo.asset_rows_by_tag(session, [r.asset_tag for r in table.rows])
     now = utcnow()
     new_rows: list[dict[str, object]] = []
     updates: list[dict[str, object]] = []
@@ -232,16 +233,14 @@ def import_assets(
     if not commit_preview:
         return result
     if new_rows:
-        session.execute(insert(Asset), new_rows)
+        session.execute(insert(Asset.__table__), new_rows)  # type: ignore[arg-type]
     if updates:
         session.execute(update(Asset), updates)
     session.flush()
-    ids = {
-        a.asset_tag: a.id for a in repo.assets_by_tag(session, [t for t, _, _ in history]).values()
-    }
+    ids = repo.ids_by_tag(session, [t for t, _, _ in history])
     if history:
         session.execute(
-            insert(AssetChange),
+            insert(AssetChange.__table__),  # type: ignore[arg-type]
             [
                 {
                     "asset_id": ids[tag],
@@ -395,16 +394,18 @@ def confirm_mapping(session: Session, *, tag: str, target: str, actor: str) -> i
 
 def assets_for_exposure(
     session: Session, *, actor: str, tags: Sequence[str] | None = None
-) -> tuple[list[Asset], Catalog]:
-    """The assets an exposure report covers (visible to the account) and the catalog."""
+) -> tuple[list[Any], Catalog]:
+    """The assets an exposure report covers, visible to the account, as plain rows (the
+    columns of an asset by attribute), and the catalog."""
     account = reader(session, actor)
     cat = catalog(session)
-    rows = repo.assets(session, tags=tags)
+    rows = repo.asset_rows(session, tags=tags)
+    visible = [a for a in rows if may_see(account, a, cat)]
     if tags is not None:
-        missing = sorted(set(tags) - {a.asset_tag for a in rows})
+        missing = sorted(set(tags) - {a.asset_tag for a in visible})
         if missing:
             raise NotFound(f"no asset tagged {missing[0]!r} (see `medsec assets list`)")
-    return [a for a in rows if may_see(account, a, cat)], cat
+    return visible, cat
 
 
 def stamp() -> datetime:

@@ -133,6 +133,8 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -158,6 +160,11 @@ def _bool(raw: str) -> bool:
 def parse_date(raw: str) -> date:
     """A date in an unambiguous form (ISO, YYYY/MM/DD, DD.MM.YYYY, YYYYMMDD)."""
     text = raw.strip()
+    if len(text) == 10 and text[4] == "-":
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()
