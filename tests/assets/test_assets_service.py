@@ -212,3 +212,66 @@ def test_exposure_of_an_unmapped_asset_is_listed_as_unmapped(hospital):
         assert rep.assets == [] and rep.unmapped == ["X-1"]
         with pytest.raises(NotFound):
             exposure.report(s, actor=BIOMED, tags=["nope"])
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "stored"),
+    [
+        (
+            "shift_jis.csv",
+            (HEADER + "J-1,テルモ,輸液ポンプ TE-261,1.0,集中治療室,\n").encode("shift_jis"),
+            {"manufacturer": "テルモ", "model": "輸液ポンプ TE-261", "department": "集中治療室"},
+        ),
+        (
+            "bom.csv",
+            b"\xef\xbb\xbf" + (HEADER + "B-1,Acme,Pump,1.0,ICU,\n").encode(),
+            {"manufacturer": "Acme"},
+        ),
+        (
+            "cp1252.csv",
+            (HEADER + "C-1,Société Médicale,Pompe – 500,1.0,Réanimation,\n").encode("cp1252"),
+            {"manufacturer": "Société Médicale", "model": "Pompe – 500"},
+        ),
+        (
+            "formula.csv",
+            (HEADER + 'F-1,"=HYPERLINK(""http://evil"")",@SUM(A1),+1,-2,\n').encode(),
+            {"manufacturer": '=HYPERLINK("http://evil")', "model": "@SUM(A1)"},
+        ),
+    ],
+)
+def test_messy_files_are_stored_exactly_on_both_databases(hospital, name, data, stored):
+    with unit_of_work(hospital) as s:
+        inventory.import_assets(s, table=read_csv(data, name), skip_bad_rows=False, actor=BIOMED)
+    with unit_of_work(hospital) as s:
+        (asset,) = _assets(s).values()
+        assert {k: getattr(asset, k) for k in stored} == stored
+
+
+def test_each_bad_row_kind_is_refused_whole_and_skipped_with_its_row(hospital):
+    text = (
+        "asset_tag,manufacturer,model,install_date,clinical_criticality,ip_address\n"
+        "G-1,Acme,Pump,2024-05-01,high,10.0.0.1\n"
+        "G-2,Acme,Pump,05/01/2024,high,\n"  # ambiguous date
+        ",,,,,\n"  # empty row
+        "G-1,Acme,Pump,,,\n"  # duplicate tag
+        "G-3,Acme,Pump,,urgent,\n"  # unknown criticality
+        "G-4,Acme,Pump,,,999.1.1.1\n"  # not an address
+        "G-5,,Pump,,,\n"  # missing manufacturer
+    )
+    table = read_csv(text.encode(), "messy.csv")
+    with pytest.raises(DocumentError, match=r"messy\.csv: 5 bad row\(s\)"):
+        with unit_of_work(hospital) as s:
+            inventory.import_assets(s, table=table, skip_bad_rows=False, actor=BIOMED)
+    with unit_of_work(hospital) as s:
+        assert _assets(s) == {}
+        result = inventory.import_assets(s, table=table, skip_bad_rows=True, actor=BIOMED)
+    assert [(i.row, i.column) for i in result.skipped] == [
+        (3, "install_date"),
+        (5, "asset_tag"),
+        (6, "clinical_criticality"),
+        (7, "ip_address"),
+        (8, "manufacturer"),
+    ]
+    assert result.empty_rows == [4] and result.created == 1
+    with unit_of_work(hospital) as s:
+        assert list(_assets(s)) == ["G-1"]
