@@ -22,7 +22,7 @@ from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
 from medsec.db.uow import unit_of_work
 from medsec.demo import service as demo
-from medsec.findings import listing
+from medsec.findings import listing, vex_import
 from medsec.findings import service as findings
 from medsec.ingest.assets_table import read_csv
 from medsec.products import service as products
@@ -58,11 +58,13 @@ def _hospital(session_factory):
         accounts.add(s, name="biomed", roles=["analyst"], products=[], actor=BIOMED)
 
 
-def test_the_manufacturers_vex_decides_each_assets_exposure(manufacturer, session_factory):
+@pytest.mark.parametrize("via", ["csaf", "cyclonedx-vex"])
+def test_the_manufacturers_vex_decides_each_assets_exposure(manufacturer, session_factory, via):
     report, folder, decided = manufacturer
     _hospital(session_factory)
     sbom = folder / "infuguard-500-2.0.0.cdx.json"
     (csaf,) = [p for p in (folder / "advisories").glob("*.json") if p.name.count(".") == 1]
+    (cdx_vex,) = (folder / "advisories").glob("*.cdx.json")
     with unit_of_work(session_factory) as s:
         products.create_product(
             s, data=ProductCreate(name=report.product, manufacturer="Example Medical Devices Inc."),
@@ -75,10 +77,16 @@ def test_the_manufacturers_vex_decides_each_assets_exposure(manufacturer, sessio
         for feed in report.feeds:
             vulns.import_feed(s, path=feed, actor=BIOMED)
         findings.match(s, actor=BIOMED)
-        imported = csaf_import.import_csaf(
-            s, data=csaf.read_bytes(), source=csaf.name, force=False, actor=BIOMED
-        )
-        assert imported is not None
+        if via == "csaf":
+            csaf_import.import_csaf(
+                s, data=csaf.read_bytes(), source=csaf.name, force=False, actor=BIOMED
+            )
+        else:
+            done = vex_import.apply_vex(
+                s, data=cdx_vex.read_bytes(), source=cdx_vex.name, product=report.product,
+                version="2.0.0", actor=BIOMED,
+            )  # fmt: skip
+            assert done.applied == sum(1 for v in decided.values() if v is not None)
         operations.set_segment(s, name="icu", exposure="controlled", description=None, actor=BIOMED)
         text = (
             "asset_tag,manufacturer,model,software_version,network_segment,clinical_criticality\n"
@@ -108,7 +116,11 @@ def test_the_manufacturers_vex_decides_each_assets_exposure(manufacturer, sessio
     assert any(s == "not_affected" for s in decided.values())  # the test exercises VEX
     one, two = rep.assets
     affected = [i for i in one.items if i.vendor_status == "affected"]
-    assert affected and all(i.remediations for i in affected)  # the vendor's fix is shown
+    assert affected
+    if via == "csaf":
+        assert all(i.remediations for i in affected)  # the vendor's fix is shown
+    else:  # the VEX carried the vendor's words as the action statement
+        assert all(i.vendor_statement for i in affected)
     # same findings, different circumstances: the open network and criticality change SSVC
     assert [i.ssvc_vector for i in one.items] != [i.ssvc_vector for i in two.items]
     assert {c.group for c in rep.by_segment} == {"icu", "(none)"}

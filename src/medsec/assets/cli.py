@@ -314,6 +314,46 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+@app.command("vendor-vex")
+def vendor_vex(
+    file: Path = typer.Argument(..., help="The vendor's CycloneDX VEX (JSON)."),
+    product: str = typer.Option(..., "--product", "-p"),
+    release: str = typer.Option(..., "--release", "-r"),
+    fmt: Fmt = FORMAT,
+) -> None:
+    """File a vendor's CycloneDX VEX against the release your devices run (one transaction)."""
+    from medsec.findings import vex_import
+
+    with runtime.uow() as session:
+        result = vex_import.apply_vex(
+            session,
+            data=runtime.read_input(file),
+            source=str(file),
+            product=product,
+            version=release,
+            actor=runtime.actor(),
+        )
+    if fmt is Fmt.json:
+        runtime.print_json(
+            {
+                "source": result.source,
+                "statements": result.statements,
+                "applied": result.applied,
+                "unchanged": result.unchanged,
+                "unmatched": result.unmatched,
+            }
+        )
+        return
+    runtime.console.print(
+        f"{escape(str(file))}: {result.statements} statement(s), {result.applied} applied, "
+        f"{result.unchanged} already in force, {len(result.unmatched)} about nothing in "
+        f"{escape(product)} {escape(release)}",
+        highlight=False,
+    )
+    for item in result.unmatched:
+        runtime.console.print(f"  not in this release: {escape(item)}", highlight=False)
+
+
 @app.command("segment")
 def segment(
     name: str,
