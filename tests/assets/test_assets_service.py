@@ -275,3 +275,46 @@ def test_each_bad_row_kind_is_refused_whole_and_skipped_with_its_row(hospital):
     assert result.empty_rows == [4] and result.created == 1
     with unit_of_work(hospital) as s:
         assert list(_assets(s)) == ["G-1"]
+
+
+def test_vendor_contacts_and_responsibility_agreements_per_product_line(hospital):
+    with unit_of_work(hospital) as s:
+        operations.set_vendor(
+            s, manufacturer="ExampleMedic", contact="psirt@x.example", response_days=5,
+            actor=BIOMED,
+        )  # fmt: skip
+        with pytest.raises(InvalidInput, match="responsibility 'repairs'"):
+            operations.set_agreement(
+                s, manufacturer="ExampleMedic", product_line="pumps",
+                duties={"repairs": "hospital"}, actor=BIOMED,
+            )  # fmt: skip
+        with pytest.raises(InvalidInput, match="patches='nobody'"):
+            operations.set_agreement(
+                s, manufacturer="ExampleMedic", product_line="pumps",
+                duties={"patches": "nobody"}, actor=BIOMED,
+            )  # fmt: skip
+        operations.set_agreement(
+            s, manufacturer="ExampleMedic", product_line="pumps",
+            duties={"patches": "manufacturer", "segments": "hospital"},
+            agreed_on=date(2025, 3, 1), reference="SC-1", actor=BIOMED,
+        )  # fmt: skip
+        operations.set_agreement(
+            s, manufacturer="ExampleMedic", product_line="pumps",
+            duties={"monitors": "shared"}, actor=BIOMED,
+        )  # fmt: skip
+        operations.set_agreement(
+            s, manufacturer="ExampleMedic", product_line="monitors",
+            duties={"patches": "shared"}, actor=BIOMED,
+        )  # fmt: skip
+    with unit_of_work(hospital) as s:
+        got = {a.product_line: a for a in operations.list_agreements(s, actor="cli:view")}
+        assert got["pumps"].duties == {
+            "patches": "manufacturer",
+            "segments": "hospital",
+            "monitors": "shared",
+        }
+        assert got["monitors"].duties == {"patches": "shared"}
+        (vendor,) = operations.list_vendors(s, actor="cli:view")
+        assert (vendor.contact, vendor.response_days) == ("psirt@x.example", 5)
+        actions = [e.action for e in audit.list_events(s)]
+        assert actions.count("assets.agreement") == 3 and "assets.vendor" in actions

@@ -13,6 +13,7 @@ from medsec.api.deps import ApiPrincipal, SessionDep
 from medsec.assets import exposure, operations, rollouts
 from medsec.assets import service as inventory
 from medsec.assets.schemas import (
+    AgreementRead,
     AssetChangeRead,
     AssetRead,
     ControlRead,
@@ -204,11 +205,23 @@ def vendors(session: SessionDep, who: ApiPrincipal) -> list[VendorRead]:
 def put_vendor(
     manufacturer: str, body: VendorRead, session: SessionDep, who: ApiPrincipal
 ) -> VendorRead:
-    """Record a vendor's contact, service levels and responsibilities."""
+    """Record a vendor's security contact and service levels."""
     if body.manufacturer != manufacturer:
         raise InvalidInput("the body names another manufacturer than the URL")
     data = body.model_dump(exclude={"manufacturer"})
     return operations.set_vendor(session, manufacturer=manufacturer, actor=who.actor, **data)
+
+
+@router.get("/agreements", response_model=list[AgreementRead])
+def agreements(session: SessionDep, who: ApiPrincipal) -> list[AgreementRead]:
+    """Who does what per vendor product line."""
+    return operations.list_agreements(session, actor=who.actor)
+
+
+@router.put("/agreements", response_model=AgreementRead)
+def put_agreement(body: AgreementRead, session: SessionDep, who: ApiPrincipal) -> AgreementRead:
+    """Record who patches, segments, monitors for a vendor's product line."""
+    return operations.set_agreement(session, actor=who.actor, **body.model_dump())
 
 
 @router.get("/training", response_model=list[TrainingRead])

@@ -477,15 +477,57 @@ def vendor(
     psirt_url: str | None = typer.Option(None, "--psirt-url"),
     response_days: int | None = typer.Option(None, "--response-days"),
     patch_days: int | None = typer.Option(None, "--patch-days"),
-    duty: list[str] = typer.Option(
-        [],
-        "--duty",
-        help="WHO does WHAT: patches|segments|monitors|backs_up|informs_patients="
-        "manufacturer|hospital|shared, repeatable.",
-    ),
     notes: str | None = typer.Option(None, "--notes"),
 ) -> None:
-    """Record a vendor's contact, service levels and the agreed responsibilities."""
+    """Record a vendor's security contact and service levels."""
+    from medsec.assets import operations
+
+    with runtime.uow() as session:
+        row = operations.set_vendor(
+            session,
+            manufacturer=manufacturer,
+            contact=contact,
+            psirt_url=psirt_url,
+            response_days=response_days,
+            patch_days=patch_days,
+            notes=notes,
+            actor=runtime.actor(),
+        )
+    runtime.console.print(f"vendor {escape(row.manufacturer)} recorded", highlight=False)
+
+
+@app.command("vendors")
+def vendors(fmt: Fmt = FORMAT) -> None:
+    """Vendors with their security contacts and service levels."""
+    from medsec.assets import operations
+
+    with runtime.uow() as session:
+        rows = operations.list_vendors(session, actor=runtime.actor())
+    if fmt is Fmt.json:
+        _json(rows)
+        return
+    table = Table("vendor", "contact", "respond (days)", "patch (days)", "notes")
+    for v in rows:
+        table.add_row(
+            _t(v.manufacturer), _t(v.contact), _t(v.response_days), _t(v.patch_days), _t(v.notes)
+        )
+    runtime.console.print(table)
+
+
+@app.command("agreement")
+def agreement(
+    manufacturer: str,
+    product_line: str = typer.Option(..., "--product-line"),
+    duty: list[str] = typer.Option(
+        ...,
+        "--duty",
+        help="WHAT=WHO, repeatable; WHAT: patches, segments, monitors, backs_up, "
+        "informs_patients; WHO: manufacturer, hospital or shared.",
+    ),
+    agreed_on: str | None = typer.Option(None, "--agreed-on", help="YYYY-MM-DD"),
+    reference: str | None = typer.Option(None, "--reference", help="The contract or letter."),
+) -> None:
+    """Record who does what for a vendor's product line (seed 6.4.2 b)."""
     from medsec.assets import operations
 
     duties = {}
@@ -495,35 +537,36 @@ def vendor(
             raise InvalidInput(f"--duty {item!r}: expected WHAT=WHO")
         duties[what.strip()] = who.strip()
     with runtime.uow() as session:
-        row = operations.set_vendor(
+        row = operations.set_agreement(
             session,
             manufacturer=manufacturer,
-            contact=contact,
-            psirt_url=psirt_url,
-            response_days=response_days,
-            patch_days=patch_days,
-            responsibilities=duties,
-            notes=notes,
+            product_line=product_line,
+            duties=duties,
+            agreed_on=_day(agreed_on, "--agreed-on"),
+            reference=reference,
             actor=runtime.actor(),
         )
-    runtime.console.print(f"vendor {escape(row.manufacturer)} recorded", highlight=False)
+    runtime.console.print(
+        f"agreement for {escape(row.manufacturer)} {escape(row.product_line)} recorded",
+        highlight=False,
+    )
 
 
-@app.command("vendors")
-def vendors(fmt: Fmt = FORMAT) -> None:
-    """Vendors with contacts, service levels and responsibilities."""
+@app.command("agreements")
+def agreements(fmt: Fmt = FORMAT) -> None:
+    """Who patches, segments, monitors per vendor product line."""
     from medsec.assets import operations
 
     with runtime.uow() as session:
-        rows = operations.list_vendors(session, actor=runtime.actor())
+        rows = operations.list_agreements(session, actor=runtime.actor())
     if fmt is Fmt.json:
         _json(rows)
         return
-    table = Table("vendor", "contact", "respond (days)", "patch (days)", "responsibilities")
-    for v in rows:
-        duties = ", ".join(f"{k}: {w}" for k, w in sorted(v.responsibilities.items()))
+    table = Table("vendor", "product line", "who does what", "agreed", "reference")
+    for a in rows:
+        duties = ", ".join(f"{k}: {w}" for k, w in sorted(a.duties.items()))
         table.add_row(
-            _t(v.manufacturer), _t(v.contact), _t(v.response_days), _t(v.patch_days), _t(duties)
+            _t(a.manufacturer), _t(a.product_line), _t(duties), _t(a.agreed_on), _t(a.reference)
         )
     runtime.console.print(table)
 

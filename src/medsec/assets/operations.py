@@ -13,10 +13,22 @@ from sqlalchemy.orm import Session
 from medsec.assets import repository as repo
 from medsec.assets import rules
 from medsec.assets import service as inventory
-from medsec.assets.schemas import ControlRead, SegmentRead, TrainingRead, VendorRead
+from medsec.assets.schemas import (
+    AgreementRead,
+    ControlRead,
+    SegmentRead,
+    TrainingRead,
+    VendorRead,
+)
 from medsec.audit import service as audit
 from medsec.errors import InvalidInput, NotFound
-from medsec.models import CompensatingControl, NetworkSegment, TrainingRecord, VendorContact
+from medsec.models import (
+    CompensatingControl,
+    NetworkSegment,
+    ResponsibilityAgreement,
+    TrainingRecord,
+    VendorContact,
+)
 from medsec.models.base import utcnow
 
 RESPONSIBILITIES = ("patches", "segments", "monitors", "backs_up", "informs_patients")
@@ -188,17 +200,12 @@ def set_vendor(
     psirt_url: str | None = None,
     response_days: int | None = None,
     patch_days: int | None = None,
-    responsibilities: Mapping[str, str] | None = None,
     notes: str | None = None,
 ) -> VendorRead:
-    """Record a vendor's contact, service levels and who does what (seed 6.4.2 b, 6.5.2 a)."""
+    """Record a vendor's security contact and service levels (seed 6.5.2 a)."""
     inventory.writer(session, actor)
-    duties = dict(responsibilities or {})
-    for duty, party in duties.items():
-        if duty not in RESPONSIBILITIES:
-            raise InvalidInput(f"responsibility {duty!r}: one of {', '.join(RESPONSIBILITIES)}")
-        if party not in PARTIES:
-            raise InvalidInput(f"{duty}={party!r}: one of {', '.join(PARTIES)}")
+    if not contact.strip():
+        raise InvalidInput("a vendor needs a security contact")
     for days in (response_days, patch_days):
         if days is not None and not 0 < days <= 3650:
             raise InvalidInput("service levels are days between 1 and 3650")
@@ -208,7 +215,6 @@ def set_vendor(
         session.add(row)
     row.contact, row.psirt_url, row.notes = contact, psirt_url, notes
     row.response_days, row.patch_days = response_days, patch_days
-    row.responsibilities = {**(row.responsibilities or {}), **duties}
     row.updated_by, row.updated_at = actor, utcnow()
     session.flush()
     audit.record(
@@ -217,7 +223,7 @@ def set_vendor(
         action="assets.vendor",
         object_type="vendor_contact",
         object_id=row.id,
-        details={"manufacturer": manufacturer, "responsibilities": row.responsibilities},
+        details={"manufacturer": manufacturer},
     )
     return _vendor_read(row)
 
@@ -229,7 +235,6 @@ def _vendor_read(row: VendorContact) -> VendorRead:
         psirt_url=row.psirt_url,
         response_days=row.response_days,
         patch_days=row.patch_days,
-        responsibilities=row.responsibilities or {},
         notes=row.notes,
     )
 
@@ -238,6 +243,64 @@ def list_vendors(session: Session, *, actor: str) -> list[VendorRead]:
     """Vendors by name."""
     inventory.reader(session, actor)
     return [_vendor_read(v) for v in repo.vendors(session)]
+
+
+def set_agreement(
+    session: Session,
+    *,
+    manufacturer: str,
+    product_line: str,
+    duties: Mapping[str, str],
+    actor: str,
+    agreed_on: date | None = None,
+    reference: str | None = None,
+) -> AgreementRead:
+    """Record who patches, segments, monitors... for a vendor's product line (seed 6.4.2 b)."""
+    inventory.writer(session, actor)
+    if not manufacturer.strip() or not product_line.strip():
+        raise InvalidInput("an agreement names a manufacturer and a product line")
+    if not duties:
+        raise InvalidInput(f"say who does what: one or more of {', '.join(RESPONSIBILITIES)}")
+    for duty, party in duties.items():
+        if duty not in RESPONSIBILITIES:
+            raise InvalidInput(f"responsibility {duty!r}: one of {', '.join(RESPONSIBILITIES)}")
+        if party not in PARTIES:
+            raise InvalidInput(f"{duty}={party!r}: one of {', '.join(PARTIES)}")
+    row = repo.agreement(session, manufacturer, product_line)
+    if row is None:
+        row = ResponsibilityAgreement(
+            manufacturer=manufacturer, product_line=product_line, recorded_by=actor
+        )
+        session.add(row)
+    row.duties = {**(row.duties or {}), **dict(duties)}
+    row.agreed_on, row.reference = agreed_on, reference
+    row.recorded_by, row.recorded_at = actor, utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="assets.agreement",
+        object_type="responsibility_agreement",
+        object_id=row.id,
+        details={"manufacturer": manufacturer, "product_line": product_line, "duties": row.duties},
+    )
+    return _agreement_read(row)
+
+
+def _agreement_read(row: ResponsibilityAgreement) -> AgreementRead:
+    return AgreementRead(
+        manufacturer=row.manufacturer,
+        product_line=row.product_line,
+        duties=row.duties or {},
+        agreed_on=row.agreed_on,
+        reference=row.reference,
+    )
+
+
+def list_agreements(session: Session, *, actor: str) -> list[AgreementRead]:
+    """Responsibility agreements by vendor and product line."""
+    inventory.reader(session, actor)
+    return [_agreement_read(a) for a in repo.agreements(session)]
 
 
 def add_training(

@@ -15,6 +15,7 @@ from medsec.models import (
     CompensatingControl,
     ModelMapping,
     NetworkSegment,
+    ResponsibilityAgreement,
     Rollout,
     RolloutAsset,
     RolloutValidation,
@@ -140,6 +141,25 @@ def vendor(session: Session, manufacturer: str) -> VendorContact | None:
     """One vendor's contact."""
     stmt = select(VendorContact).where(VendorContact.manufacturer == manufacturer)
     return session.execute(stmt).scalar_one_or_none()
+
+
+def agreement(
+    session: Session, manufacturer: str, product_line: str
+) -> ResponsibilityAgreement | None:
+    """One responsibility agreement."""
+    stmt = select(ResponsibilityAgreement).where(
+        ResponsibilityAgreement.manufacturer == manufacturer,
+        ResponsibilityAgreement.product_line == product_line,
+    )
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def agreements(session: Session) -> list[ResponsibilityAgreement]:
+    """Responsibility agreements by vendor and product line."""
+    stmt = select(ResponsibilityAgreement).order_by(
+        ResponsibilityAgreement.manufacturer, ResponsibilityAgreement.product_line
+    )
+    return list(session.execute(stmt).scalars())
 
 
 def rollout(session: Session, name: str) -> Rollout | None:

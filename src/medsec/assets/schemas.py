@@ -166,15 +166,24 @@ class SegmentRead(_Read):
 
 
 class VendorRead(_Read):
-    """A vendor's contact, service levels and the agreed responsibilities."""
+    """A vendor's security contact and service levels."""
 
     manufacturer: str
     contact: str
     psirt_url: str | None
     response_days: int | None
     patch_days: int | None
-    responsibilities: dict[str, str]
     notes: str | None
+
+
+class AgreementRead(_Read):
+    """Who does what for one product line of a vendor (seed 6.4.2 b)."""
+
+    manufacturer: str
+    product_line: str
+    duties: dict[str, str] = Field(description="duty -> manufacturer, hospital or shared")
+    agreed_on: date | None
+    reference: str | None
 
 
 class RolloutItemRead(_Read):

@@ -112,12 +112,20 @@ def build_hospital(session: Session, folder: Path, *, admin: str) -> HospitalRep
         psirt_url="https://examplemedic.example/security",
         response_days=5,
         patch_days=90,
-        responsibilities={
+        actor=actor,
+    )
+    operations.set_agreement(
+        session,
+        manufacturer=data.MANUFACTURER,
+        product_line="InfuGuard infusion pumps",
+        duties={
             "patches": "manufacturer",
             "segments": "hospital",
             "monitors": "shared",
             "informs_patients": "hospital",
         },
+        agreed_on=date(2025, 3, 1),
+        reference="service contract SC-2025-014, annex C",
         actor=actor,
     )
     first = operations.add_control(

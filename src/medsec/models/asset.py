@@ -124,11 +124,25 @@ class VendorContact(Base):
     psirt_url: Mapped[str | None] = mapped_column(Text)
     response_days: Mapped[int | None] = mapped_column(Integer)
     patch_days: Mapped[int | None] = mapped_column(Integer)
-    # who patches, segments, monitors (seed 6.4.2 b): {"patches": "vendor", ...}
-    responsibilities: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     notes: Mapped[str | None] = mapped_column(Text)
     updated_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ResponsibilityAgreement(Base):
+    """Who patches, segments, monitors... for one product line of a vendor (seed 6.4.2 b)."""
+
+    __tablename__ = "responsibility_agreement"
+    __table_args__ = (UniqueConstraint("manufacturer", "product_line"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    manufacturer: Mapped[str] = mapped_column(String(200))
+    product_line: Mapped[str] = mapped_column(String(200))
+    duties: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # duty -> party
+    agreed_on: Mapped[date | None] = mapped_column(Date)
+    reference: Mapped[str | None] = mapped_column(Text)  # the contract or letter it rests on
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Rollout(Base):

@@ -1,8 +1,8 @@
-"""hospital workspace: assets, segments, controls, vendors, rollouts, training
+"""hospital workspace: assets, segments, controls, vendors, agreements, rollouts, training
 
 Revision ID: 0018
 Revises: 0010
-Create Date: 2026-12-07 02:12:53.517770
+Create Date: 2026-12-07 03:02:54.978249
 """
 
 import sqlalchemy as sa
@@ -84,6 +84,21 @@ def upgrade() -> None:
         sa.UniqueConstraint("name", name=op.f("uq_network_segment_name")),
     )
     op.create_table(
+        "responsibility_agreement",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("manufacturer", sa.String(length=200), nullable=False),
+        sa.Column("product_line", sa.String(length=200), nullable=False),
+        sa.Column("duties", sa.JSON(), nullable=False),
+        sa.Column("agreed_on", sa.Date(), nullable=True),
+        sa.Column("reference", sa.Text(), nullable=True),
+        sa.Column("recorded_by", sa.String(length=200), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_responsibility_agreement")),
+        sa.UniqueConstraint(
+            "manufacturer", "product_line", name=op.f("uq_responsibility_agreement_manufacturer")
+        ),
+    )
+    op.create_table(
         "training_record",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("person", sa.Text(), nullable=False),
@@ -103,7 +118,6 @@ def upgrade() -> None:
         sa.Column("psirt_url", sa.Text(), nullable=True),
         sa.Column("response_days", sa.Integer(), nullable=True),
         sa.Column("patch_days", sa.Integer(), nullable=True),
-        sa.Column("responsibilities", sa.JSON(), nullable=False),
         sa.Column("notes", sa.Text(), nullable=True),
         sa.Column("updated_by", sa.String(length=200), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -239,6 +253,7 @@ def downgrade() -> None:
     op.drop_table("asset_change")
     op.drop_table("vendor_contact")
     op.drop_table("training_record")
+    op.drop_table("responsibility_agreement")
     op.drop_table("network_segment")
     op.drop_table("asset_rollout")
     op.drop_table("asset_model_mapping")
