@@ -112,3 +112,48 @@ def test_pages_dashboard_and_import_preview(client, web_world, session_factory):
     assert _count(session_factory) == before + 1
     shown = client.get("/assets/H-1").text
     assert "<script>alert(1)</script>" not in shown and "&lt;script&gt;" in shown
+
+
+def test_page_forms_record_a_control_and_move_a_rollout(client, web_world):
+    login(client, web_world, ADMIN)
+    seg_page = client.get("/assets/segments/wards-legacy")
+    assert "Record a compensating control" in seg_page.text
+    r = client.post(
+        "/assets/controls",
+        data={
+            "csrf": csrf_of(seg_page.text),
+            "segment": "wards-legacy",
+            "kind": "monitoring",
+            "description": "IDS alerts on the ward VLAN",
+            "owner": "SOC",
+            "covers": "CVE-2021-3711, CVE-2020-16150",
+            "verified_on": "2026-11-01",
+            "evidence": "IDS rule review 2026-11-01",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/assets/segments/wards-legacy"
+    bad = client.post(
+        "/assets/controls",
+        data={"csrf": csrf_of(seg_page.text), "segment": "wards-legacy", "kind": "laser",
+              "description": "d", "owner": "o"},
+    )  # fmt: skip
+    assert bad.status_code == 422 and "kind" in bad.text
+    h = bearer(web_world, "vic")
+    controls = client.get("/api/v1/assets/controls", headers=h).json()
+    mine = [c for c in controls if c["description"] == "IDS alerts on the ward VLAN"]
+    assert mine and mine[0]["covers"] == ["CVE-2020-16150", "CVE-2021-3711"]
+    # a planned device in the demo rollout moves from its page
+    rollout = client.get("/api/v1/assets/rollouts", headers=h).json()[0]
+    tag = next(i["asset_tag"] for i in rollout["items"] if i["status"] == "planned")
+    device = client.get(f"/assets/{tag}")
+    assert 'action="/assets/rollouts/move"' in device.text
+    moved = client.post(
+        "/assets/rollouts/move",
+        data={"csrf": csrf_of(device.text), "rollout": rollout["name"], "asset": tag,
+              "status": "validated"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert moved.status_code == 303
+    after = client.get(f"/api/v1/assets/rollouts/{rollout['name']}", headers=h).json()
+    assert {i["asset_tag"]: i["status"] for i in after["items"]}[tag] == "validated"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -15,6 +16,7 @@ from medsec.accounts import credentials
 from medsec.api.deps import SessionDep
 from medsec.assets import charts, exposure, operations, rollouts
 from medsec.assets import service as inventory
+from medsec.assets.rules import CONTROL_KINDS, ROLLOUT_MOVES
 from medsec.errors import DocumentTooLarge, InvalidInput, NotFound
 from medsec.ingest.assets_table import COLUMNS, read_table
 from medsec.web.render import page, seg
@@ -145,7 +147,15 @@ def segment_page(request: Request, name: str, session: SessionDep, user: UserDep
         for c in operations.list_controls(session, actor=user.principal.actor)
         if c.scope == f"segment {name}"
     ]
-    ctx = {"name": name, "segment": seg_row, "assets": members, "r": rep, "controls": controls}
+    ctx = {
+        "name": name,
+        "segment": seg_row,
+        "assets": members,
+        "r": rep,
+        "controls": controls,
+        "kinds": CONTROL_KINDS,
+        "can_write": user.has("analyst", "reviewer"),
+    }
     return page(request, "assets/segment.html", ctx)
 
 
@@ -175,8 +185,72 @@ def asset_page(request: Request, tag: str, session: SessionDep, user: UserDep) -
             if i.asset_tag == tag
         ],
         "can_write": user.has("analyst", "reviewer"),
+        "kinds": CONTROL_KINDS,
+        "moves": ROLLOUT_MOVES,
     }
     return page(request, "assets/asset.html", ctx)
+
+
+@router.post("/assets/controls", response_model=None)
+def add_control(
+    session: SessionDep,
+    user: UserDep,
+    csrf: Annotated[str, Form(max_length=200)] = "",
+    kind: Annotated[str, Form(max_length=40)] = "",
+    description: Annotated[str, Form(max_length=4000)] = "",
+    owner: Annotated[str, Form(max_length=200)] = "",
+    asset: Annotated[str, Form(max_length=200)] = "",
+    segment: Annotated[str, Form(max_length=200)] = "",
+    covers: Annotated[str, Form(max_length=4000)] = "",
+    verified_on: Annotated[str, Form(max_length=10)] = "",
+    expires_on: Annotated[str, Form(max_length=10)] = "",
+    evidence: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """Record a compensating control from the device or segment page."""
+    credentials.check_csrf(user.csrf, csrf)
+    operations.add_control(
+        session,
+        kind=kind,
+        description=description,
+        owner=owner,
+        asset=asset or None,
+        segment=segment or None,
+        covers=[c for c in covers.replace(",", " ").split() if c],
+        verified_on=_day(verified_on, "verified on"),
+        expires_on=_day(expires_on, "expires on"),
+        evidence=evidence or None,
+        actor=user.principal.actor,
+    )
+    back = f"/assets/{seg(asset)}" if asset else f"/assets/segments/{seg(segment)}"
+    return RedirectResponse(back, status_code=303)
+
+
+@router.post("/assets/rollouts/move", response_model=None)
+def move_in_rollout(
+    session: SessionDep,
+    user: UserDep,
+    csrf: Annotated[str, Form(max_length=200)] = "",
+    rollout: Annotated[str, Form(max_length=200)] = "",
+    asset: Annotated[str, Form(max_length=200)] = "",
+    status: Annotated[str, Form(max_length=20)] = "",
+    note: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """Move one device of a rollout (from the device page)."""
+    credentials.check_csrf(user.csrf, csrf)
+    rollouts.move(
+        session, name=rollout, tag=asset, status=status, note=note or None,
+        actor=user.principal.actor,
+    )  # fmt: skip
+    return RedirectResponse(f"/assets/{seg(asset)}", status_code=303)
+
+
+def _day(value: str, what: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"{what}: write the date as YYYY-MM-DD") from exc
 
 
 @router.post("/assets/{tag}/mapping", response_model=None)
