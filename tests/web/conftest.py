@@ -3,6 +3,10 @@ tokens and passwords, and the app on the test database."""
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+from contextlib import closing
+
 import pytest
 from _browser import browser, live_server, page  # noqa: F401  (fixtures for the browser tests)
 from _web import (
@@ -28,16 +32,58 @@ from medsec.sbom import service as sboms
 from medsec.vulns import service as vulns
 
 
+@pytest.fixture(scope="session")
+def _web_world_snapshot(tmp_path_factory) -> dict:
+    """Per test process: the SQLite file and world data of the first web world built."""
+    return {"dir": tmp_path_factory.mktemp("web-world")}
+
+
 @pytest.fixture
-def web_world(engine, session_factory, db_url, tmp_path) -> WebWorld:
-    """The demo plus accounts vic (viewer, all), val (viewer, OTHER only), ana (analyst)."""
-    folder = tmp_path / "demo"
-    folder.mkdir()
+def web_world(engine, session_factory, db_url, tmp_path, _web_world_snapshot) -> WebWorld:
+    """The demo plus accounts vic (viewer, all), val (viewer, OTHER only), ana (analyst).
+
+    On SQLite the world is built once per test process and each test gets a copy of that
+    database (SQLite's backup API), so a test starts from exactly the same state in a fraction
+    of the time; on PostgreSQL it is built for every test.
+    """
+    snap = _web_world_snapshot
     world = WebWorld(
         settings=Settings(
             home=tmp_path / "home", database_url=db_url, actor="test", secret_key="k" * 48
         )
     )
+    sqlite_file = db_url.removeprefix("sqlite:///") if db_url.startswith("sqlite:///") else None
+    if sqlite_file and "file" in snap:
+        engine.dispose()
+        with (
+            closing(sqlite3.connect(snap["file"])) as src,
+            closing(sqlite3.connect(sqlite_file)) as dst,
+        ):
+            src.backup(dst)
+        shutil.copytree(snap["folder"], tmp_path / "demo")
+        for name in ("tokens", "token_ids", "passwords", "finding_ids"):
+            setattr(world, name, dict(snap[name]))
+        return world
+    _build_world(world, session_factory, tmp_path)
+    if sqlite_file:
+        engine.dispose()
+        snap["file"] = str(snap["dir"] / "world.db")
+        with (
+            closing(sqlite3.connect(sqlite_file)) as src,
+            closing(sqlite3.connect(snap["file"])) as dst,
+        ):
+            src.backup(dst)
+        snap["folder"] = snap["dir"] / "demo"
+        shutil.copytree(tmp_path / "demo", snap["folder"])
+        for name in ("tokens", "token_ids", "passwords", "finding_ids"):
+            snap[name] = dict(getattr(world, name))
+    return world
+
+
+def _build_world(world: WebWorld, session_factory, tmp_path) -> None:
+    """Build the demo world into the test database (see ``web_world``)."""
+    folder = tmp_path / "demo"
+    folder.mkdir()
     actor = f"cli:{ADMIN}"
     with unit_of_work(session_factory) as session:
         demo_service.build(session, folder)
@@ -67,7 +113,6 @@ def web_world(engine, session_factory, db_url, tmp_path) -> WebWorld:
             )
         for f in listing.list_findings(session, product=PRODUCT, version="2.0.0"):
             world.finding_ids[f["vulnerability"]["id"]] = f["id"]
-    return world
 
 
 @pytest.fixture

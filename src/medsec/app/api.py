@@ -18,6 +18,7 @@ from medsec.api import problems
 from medsec.api.deps import Unauthenticated
 from medsec.app import web as web_app
 from medsec.audit import web as audit_web
+from medsec.assets import api as assets_api
 from medsec.config import Settings, get_settings
 from medsec.controls import api as controls_api
 from medsec.cvd import api as cvd_api
@@ -74,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cvd_api.router)
     app.include_router(lifecycle_api.router)
     cvd_http.install(app)
-    for extra in (cvd_staff_api.router, advisories_api.router, csaf_api.router):
+    for extra in (cvd_staff_api.router, advisories_api.router, csaf_api.router, assets_api.router):
         app.include_router(extra)
     for design in (sysmodel_api, threats_api, controls_api, evidence_api, trace_api):
         app.include_router(design.router)

@@ -19,6 +19,7 @@ from medsec.db.engine import make_engine, make_session_factory
 from medsec.db.uow import unit_of_work
 from medsec.demo import service
 from medsec.demo.assessment import AssessmentReport
+from medsec.demo.hospital import HospitalReport
 from medsec.errors import Conflict
 
 MARKER = ".medsec-demo"
@@ -101,6 +102,8 @@ def demo(
         out.print(escape(line), highlight=False)
     for note in report.notes:
         out.print(f"  note: {escape(note)}", highlight=False)
+    if report.hospital is not None:
+        _print_hospital(report.hospital)
     out.print(f"database: {db_path}")
     out.print(f"explore: export MEDSEC_HOME={home}")
     out.print(f"  medsec sbom show --product '{report.product}' --release 2.1.0")
@@ -108,6 +111,7 @@ def demo(
     out.print("  medsec vuln show CVE-2021-3711")
     out.print(f"  medsec trace matrix --product '{report.product}' --release 2.1.0")
     out.print("  medsec vuln where CVE-2021-3711")
+    out.print("  MEDSEC_ACTOR=biomed medsec assets exposure")
     if serve:
         for name, password in passwords.items():
             out.print(f"web login: account {name}, password {password}", highlight=False)
@@ -141,3 +145,21 @@ def _print_assessment(a: AssessmentReport) -> None:
     cells = [c for c in a.heat_map.get("before", []) if c["count"]]
     shown = ", ".join(f"{c['exploitability']}×{c['severity']}: {c['count']}" for c in cells)
     out.print(f"  risk heat map (before controls): {shown}", highlight=False)
+
+
+def _print_hospital(h: HospitalReport) -> None:
+    out = runtime.console
+    out.print(
+        f"hospital (account biomed): {h.assets} devices imported, {h.mapped} mapped exactly, "
+        f"{h.confirmed} mapped after confirming a suggestion",
+        highlight=False,
+    )
+    shown = ", ".join(f"{k}: {v}" for k, v in sorted(h.exposed.items()))
+    out.print(f"  devices by most urgent SSVC deployer decision: {shown}", highlight=False)
+    for c in h.controls:
+        out.print(f"  compensating control on {c}", highlight=False)
+    if h.rollout:
+        states = ", ".join(f"{k} {v}" for k, v in sorted(h.rollout_counts.items()))
+        out.print(f"  rollout {h.rollout!r}: {states}", highlight=False)
+    for path in h.files:
+        out.print(f"  hospital file: {path}", highlight=False)

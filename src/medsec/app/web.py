@@ -7,6 +7,7 @@ from fastapi.staticfiles import StaticFiles
 
 from medsec.advisories import served
 from medsec.advisories import web as advisory_pages
+from medsec.assets import web as asset_pages
 from medsec.app import auth
 from medsec.controls import web as controls_pages
 from medsec.cvd import staff_web as cvd_pages
@@ -39,7 +40,13 @@ def install(app: FastAPI) -> None:
     for domain in (product_pages, finding_pages, risk_pages):
         app.include_router(domain.router)
     app.include_router(cvd_web.router)
-    for extra in (served.router, cvd_pages.router, advisory_pages.router, csaf_pages.router):
+    for extra in (
+        served.router,
+        cvd_pages.router,
+        advisory_pages.router,
+        csaf_pages.router,
+        asset_pages.router,
+    ):
         app.include_router(extra)
     for design in (model_pages, threat_pages, controls_pages, evidence_pages, trace_pages):
         app.include_router(design.router)

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -17,7 +18,7 @@ from medsec.config import Settings, get_settings
 from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
 from medsec.db.uow import unit_of_work
-from medsec.errors import MedsecError
+from medsec.errors import DocumentError, DocumentTooLarge, MedsecError, NotFound
 
 
 class _LazyConsole:
@@ -97,3 +98,20 @@ def reset() -> None:
     """Forget cached settings and engines (tests run several workspaces in one process)."""
     for fn in (settings, engine, session_factory, audit_key):
         fn.cache_clear()
+
+
+def read_input(path: Path) -> bytes:
+    """Read an input file, refusing one over MEDSEC_MAX_DOCUMENT_BYTES before reading it."""
+    limit = settings().max_document_bytes
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise DocumentTooLarge(
+                f"file is {size} bytes; the limit is {limit} (MEDSEC_MAX_DOCUMENT_BYTES)",
+                source=str(path),
+            )
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise NotFound(f"{path}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise DocumentError("is a directory, not a file", source=str(path)) from exc

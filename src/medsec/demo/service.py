@@ -16,6 +16,7 @@ from medsec.demo import design as demo_design
 from medsec.demo import jobs as demo_jobs
 from medsec.demo import lifecycle as demo_lifecycle
 from medsec.demo import incidents as demo_incidents
+from medsec.demo import hospital as demo_hospital
 from medsec.findings import listing
 from medsec.findings import service as findings
 from medsec.products import service as products
@@ -47,6 +48,7 @@ class DemoReport:
     design: demo_design.DesignReport | None = None
     notes: list[str] = field(default_factory=list)
     lifecycle: list[str] = field(default_factory=list)
+    hospital: demo_hospital.HospitalReport | None = None
 
 
 def build(session: Session, folder: Path) -> DemoReport:
@@ -134,6 +136,7 @@ def build(session: Session, folder: Path) -> DemoReport:
     report.notes += demo_incidents.build(
         session, folder=folder, actor=demo_assessment.PSIRT, tracking_id=report.advisory
     )
+    report.hospital = demo_hospital.build_hospital(session, folder, admin=demo_assessment.PSIRT)
     return report
 
 

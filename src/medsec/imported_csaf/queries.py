@@ -212,3 +212,55 @@ def document_rows(session: Session, *, all_versions: bool = False) -> list[dict[
         }
         for d in docs
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class NamedProduct:
+    """A vendor's product (and version) as named in a current imported document."""
+
+    vendor: str
+    product: str
+    version: str
+    tracking_id: str
+    row_id: int
+
+
+def named_products(session: Session) -> list[NamedProduct]:
+    """Every vendor/product/version named in current imported documents."""
+    return [
+        NamedProduct(p.vendor or "", p.product_name or "", p.version or "", d.tracking_id, p.id)
+        for p, d in repo.named_products(session)
+    ]
+
+
+def named_statements(
+    session: Session, names: set[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], list[VendorStatement]]:
+    """What current documents say about products named (vendor, product, version)."""
+    rows = [
+        (p, d)
+        for p, d in repo.named_products(session)
+        if (p.vendor or "", p.product_name or "", p.version or "") in names
+    ]
+    stmts = repo.statements_for_products(session, [p.id for p, _ in rows])
+    by_row: dict[int, list[Any]] = {}
+    for s, v in stmts:
+        by_row.setdefault(s.product_row, []).append((s, v))
+    out: dict[tuple[str, str, str], list[VendorStatement]] = {}
+    for p, d in rows:
+        key = (p.vendor or "", p.product_name or "", p.version or "")
+        for s, v in by_row.get(p.id, []):
+            out.setdefault(key, []).append(
+                VendorStatement(
+                    tracking_id=d.tracking_id,
+                    version=d.version,
+                    publisher=d.publisher_name,
+                    valid=d.valid,
+                    csaf_product=p.name,
+                    target={"kind": "csaf", "detail": p.name},
+                    cve=v.cve,
+                    title=v.title,
+                    statement=_statement(s),
+                )
+            )
+    return out

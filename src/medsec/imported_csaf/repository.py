@@ -209,3 +209,20 @@ def delete_mappings(session: Session, product_row_ids: Sequence[int]) -> None:
         session.execute(
             delete(ImportedCsafMapping).where(ImportedCsafMapping.product_row.in_(part))
         )
+
+
+def named_products(session: Session) -> list[tuple[ImportedCsafProduct, ImportedCsaf]]:
+    """Products of current documents that name a vendor and a product and map to no medsec
+    release (those that do are read through the release)."""
+    stmt = (
+        select(ImportedCsafProduct, ImportedCsaf)
+        .join(ImportedCsaf, ImportedCsaf.id == ImportedCsafProduct.document_id)
+        .where(
+            ImportedCsaf.is_current.is_(True),
+            ImportedCsafProduct.vendor.is_not(None),
+            ImportedCsafProduct.product_name.is_not(None),
+            ImportedCsafProduct.mapped.is_(False),
+        )
+        .order_by(ImportedCsaf.tracking_id, ImportedCsafProduct.id)
+    )
+    return [(p, d) for p, d in session.execute(stmt)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC
 from pathlib import Path
@@ -253,3 +254,11 @@ def kev_for(session: Session, cves: list[str]) -> dict[str, KevEntryRow]:
 def epss_for(session: Session, cves: list[str]) -> dict[str, EpssRow]:
     """EPSS scores of the given CVE ids."""
     return repo.epss_for(session, cves)
+def exploitation_signals(
+    session: Session, cves: Sequence[str]
+) -> dict[str, tuple[bool, float | None]]:
+    """Per CVE: listed in CISA KEV, and its EPSS probability (None when unknown)."""
+    wanted = sorted(set(cves))
+    kev = repo.kev_for(session, wanted)
+    epss = repo.epss_for(session, wanted)
+    return {c: (c in kev, epss[c].epss if c in epss else None) for c in wanted}
