@@ -35,16 +35,45 @@ def list_findings(
     ``sort="priority"`` is the work list: open findings only (none whose VEX decision in force is
     not_affected or fixed), the most urgent first, each with the reasons for its place.
     """
-    if version is not None:
-        release_ids = [products.get_release(session, product=product, version=version).id]
-    else:
-        release_ids = [r.id for r in products.list_releases(session, product=product)]
+    release_ids = release_ids_of(session, product=product, version=version)
     rows = repo.findings_listing(session, release_ids, include_resolved)
     out = describe(session, rows)
     if sort == "priority":
         out = [d for d in out if not (d["vex"] and d["vex"]["status"] in CLOSED)]
         out.sort(key=lambda d: (tuple(d["priority"]["key"]), -d["id"]), reverse=True)
     return out
+
+
+def release_ids_of(session: Session, *, product: str, version: str | None = None) -> list[int]:
+    """Ids of the named release, or of every release of the product."""
+    if version is not None:
+        return [products.get_release(session, product=product, version=version).id]
+    return [r.id for r in products.list_releases(session, product=product)]
+
+
+def findings_page(
+    session: Session,
+    *,
+    product: str,
+    version: str | None = None,
+    include_resolved: bool = False,
+    state: str | None = None,
+    kev: bool | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[int, list[dict[str, Any]]]:
+    """(total, one page) of findings in release order: filtered, counted and sliced in SQL, only
+    the page's findings described."""
+    total, rows = repo.findings_page(
+        session,
+        release_ids_of(session, product=product, version=version),
+        include_resolved=include_resolved,
+        state=state,
+        kev=kev,
+        offset=offset,
+        limit=limit,
+    )
+    return total, describe(session, rows)
 
 
 def describe(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:

@@ -81,10 +81,27 @@ def search(
     offset: int = 0,
     limit: int = 50,
 ) -> Page:
-    """Findings of a product or release as `findings list --format json` gives them, filtered."""
+    """Findings of a product or release as `findings list --format json` gives them, filtered.
+
+    In release order without a severity filter, the database filters, counts and slices and only
+    the page is described; the work-list order and the severity (scored from every source's
+    vectors) need every finding described first.
+    """
     flt = flt or FindingFilter()
     flt.check()
     page_bounds(offset, limit)
+    if flt.sort == "release" and flt.severity is None:
+        total, items = listing.findings_page(
+            session,
+            product=product,
+            version=version,
+            include_resolved=flt.include_resolved,
+            state=flt.state,
+            kev=flt.kev,
+            offset=offset,
+            limit=limit,
+        )
+        return Page(total=total, offset=offset, limit=limit, items=items)
     rows = listing.list_findings(
         session,
         product=product,

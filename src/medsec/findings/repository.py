@@ -5,10 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from medsec.models import Component, Finding, MatchState, Product, Release, Sbom
+from medsec.models import (
+    Component,
+    Finding,
+    KevEntryRow,
+    MatchState,
+    Product,
+    Release,
+    Sbom,
+    VexDecision,
+    VulnAlias,
+)
 from medsec.vulns.repository import chunks
 
 COMPONENT_COLS = (
@@ -139,6 +149,68 @@ def findings_listing(
     if not include_resolved:
         stmt = stmt.where(Finding.status == "active")
     return list(session.execute(stmt))
+
+
+def _state_in_force() -> Any:
+    """The VEX status in force of the outer finding row (no decision: under_investigation),
+    as `decisions.in_force` decides it: the newest decision of the product on the same
+    vulnerability and component identity, release-scoped ones only for their own release."""
+    newest = (
+        select(VexDecision.status)
+        .where(
+            VexDecision.product_id == Release.product_id,
+            VexDecision.vulnerability_id == Finding.vulnerability_id,
+            VexDecision.component_key == Finding.component_key,
+            or_(VexDecision.scope != "release", VexDecision.release_id == Finding.release_id),
+        )
+        .order_by(VexDecision.id.desc())
+        .limit(1)
+        .correlate(Finding, Release)
+        .scalar_subquery()
+    )
+    return func.coalesce(newest, "under_investigation")
+
+
+def _in_kev() -> Any:
+    """True where one of the outer finding's vulnerability ids is in CISA KEV."""
+    return exists(
+        select(VulnAlias.alias)
+        .join(KevEntryRow, KevEntryRow.cve_id == VulnAlias.alias)
+        .where(VulnAlias.vulnerability_id == Finding.vulnerability_id)
+    )
+
+
+def findings_page(
+    session: Session,
+    release_ids: Sequence[int],
+    *,
+    include_resolved: bool,
+    state: str | None,
+    kev: bool | None,
+    offset: int,
+    limit: int,
+) -> tuple[int, list[Any]]:
+    """(total, one page) of findings of releases in release order, filtered and sliced in SQL;
+    rows as `findings_listing` gives them."""
+    conds: list[Any] = [Finding.release_id.in_(release_ids)]
+    if not include_resolved:
+        conds.append(Finding.status == "active")
+    if kev is not None:
+        conds.append(_in_kev() if kev else ~_in_kev())
+    if state is not None:
+        conds.append(_state_in_force() == state)
+    base = select(Finding.id).join(Release, Release.id == Finding.release_id).where(*conds)
+    total = int(session.execute(select(func.count()).select_from(base.subquery())).scalar_one())
+    ids = base.order_by(Finding.release_id, Finding.id).offset(offset).limit(limit).subquery()
+    stmt = (
+        select(Finding, Component, Release.version, Product.name.label("product"))
+        .join(ids, ids.c.id == Finding.id)
+        .join(Release, Release.id == Finding.release_id)
+        .join(Product, Product.id == Release.product_id)
+        .outerjoin(Component, Component.id == Finding.component_id)
+        .order_by(Finding.release_id, Finding.id)
+    )
+    return total, list(session.execute(stmt))
 
 
 def lookup_keys_of(session: Session, sbom_ids: Sequence[int]) -> set[tuple[str, str, str]]:

@@ -12,6 +12,7 @@ from functools import partial
 
 from sqlalchemy.orm import Session
 
+from medsec.accounts import service as accounts
 from medsec.audit import service as audit
 from medsec.core.gcpause import paused_gc
 from medsec.db import bulk
@@ -51,11 +52,13 @@ def import_sbom(
     manufacturer: str | None = None,
     max_bytes: int = 64 * 1024 * 1024,
     lenient: bool = False,
+    create_product: bool = True,
 ) -> ImportResult:
     """Parse, validate and store an SBOM as the new current revision of a release.
 
     ``lenient`` imports documents whose purls, CPEs or hashes are invalid: those values are
-    dropped (kept as ``medsec:invalid-*`` properties) and reported as warnings.
+    dropped (kept as ``medsec:invalid-*`` properties) and reported as warnings. An unknown
+    product is created only with ``create_product`` (the CLI and API default to refusing).
     """
     with paused_gc():
         original = _compressor(data, max_bytes)
@@ -70,6 +73,7 @@ def import_sbom(
             version=version,
             manufacturer=manufacturer,
             actor=actor,
+            create_product=create_product,
         )
 
 
@@ -95,9 +99,15 @@ def _store(
     version: str,
     manufacturer: str | None,
     actor: str,
+    create_product: bool = True,
 ) -> ImportResult:
     ensured = products.ensure_release(
-        session, product=product, version=version, manufacturer=manufacturer, actor=actor
+        session,
+        product=product,
+        version=version,
+        manufacturer=manufacturer,
+        actor=actor,
+        allow_new_product=create_product,
     )
     release = ensured.release
     previous = repo.current_sbom(session, release.id)
@@ -209,6 +219,37 @@ def load_parsed(session: Session, sbom: Sbom) -> ParsedSbom:
     return convert.to_parsed(
         sbom, repo.components_of(session, sbom.id), [(a, b) for a, b in sbom.dependencies]
     )
+
+
+EXPORT_FORMATS = ("cyclonedx-json", "spdx-json", "original")
+
+
+def export_document(session: Session, *, product: str, version: str, fmt: str, actor: str) -> bytes:
+    """A release's current SBOM as CycloneDX 1.6 JSON, SPDX 2.3 JSON or the original bytes,
+    for an account with access to the product (like every read); the export is audited."""
+    from medsec.export.cyclonedx import to_cyclonedx_json
+    from medsec.export.spdx import to_spdx_json
+
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidInput(f"format: {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
+    accounts.require_read(session, actor, rule="exporting an SBOM", product=product)
+    release = products.get_release(session, product=product, version=version)
+    sbom = get_sbom(session, product=product, version=version)
+    if fmt == "original":
+        data = original_document(sbom)
+    else:
+        parsed = load_parsed(session, sbom)
+        data = to_cyclonedx_json(parsed) if fmt == "cyclonedx-json" else to_spdx_json(parsed)
+    audit.record(
+        session,
+        actor=actor,
+        action="sbom.export",
+        object_type="sbom",
+        object_id=sbom.id,
+        product_id=release.product_id,
+        details={"product": product, "release": version, "revision": sbom.revision, "format": fmt},
+    )
+    return data
 
 
 def original_document(sbom: Sbom) -> bytes:
