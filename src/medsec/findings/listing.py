@@ -11,12 +11,10 @@ from sqlalchemy.orm import Session
 from medsec.findings import decisions, priority
 from medsec.findings import repository as repo
 from medsec.findings import views as views_mod
-from medsec.findings.signals import Signals, signals_for
-from medsec.ingest.vuln_model import VulnRecord
+from medsec.findings.signals import Signals, signals_for, vuln_context
 from medsec.models import RiskRecord, VexDecision
 from medsec.products import service as products
 from medsec.risk import service as risk_service
-from medsec.vulns import codec
 from medsec.vulns import repository as vuln_repo
 
 CLOSED = ("not_affected", "fixed")
@@ -80,13 +78,9 @@ def describe(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
     """Describe findings rows (Finding, Component, release version, product name), batched."""
     findings = [r.Finding for r in rows]
     vids = sorted({f.vulnerability_id for f in findings})
-    ids = vuln_repo.group_ids(session, vids)
+    ctx = vuln_context(session, vids)
+    ids, records, kev, epss = ctx.ids, ctx.records, ctx.kev, ctx.epss
     vulns = vuln_repo.vulnerabilities(session, vids)
-    records: dict[int, list[VulnRecord]] = {}
-    for adv in vuln_repo.advisories_of_groups(session, vids):
-        records.setdefault(adv.vulnerability_id, []).append(codec.to_record(adv))
-    cves = sorted({i for group in ids.values() for i in group if i.startswith("CVE-")})
-    kev, epss = vuln_repo.kev_for(session, cves), vuln_repo.epss_for(session, cves)
     views = {
         vid: views_mod.vulnerability_view(
             vulns[vid].key, ids.get(vid, []), records.get(vid, []), kev, epss
@@ -95,7 +89,7 @@ def describe(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
     }
     vex_now = decisions.in_force(session, findings)
     risks = risk_service.current(session, [f.id for f in findings])
-    signals = signals_for(session, findings)
+    signals = signals_for(session, findings, ctx)
     out = []
     for row in rows:
         f = row.Finding

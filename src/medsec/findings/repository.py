@@ -199,7 +199,10 @@ def findings_page(
         conds.append(_in_kev() if kev else ~_in_kev())
     if state is not None:
         conds.append(_state_in_force() == state)
-    base = select(Finding.id).join(Release, Release.id == Finding.release_id).where(*conds)
+    base = select(Finding.id)
+    if state is not None:  # the VEX decision in force is the product's: join its release
+        base = base.join(Release, Release.id == Finding.release_id)
+    base = base.where(*conds)
     total = int(session.execute(select(func.count()).select_from(base.subquery())).scalar_one())
     ids = base.order_by(Finding.release_id, Finding.id).offset(offset).limit(limit).subquery()
     stmt = (
