@@ -98,8 +98,8 @@ def session_factory(engine):
 @pytest.fixture
 def cli(tmp_path, db_url, engine, monkeypatch, capsys):
     """Run the medsec CLI in-process on the test database; returns (exit code, stdout, stderr)."""
+    from medsec.app.cli import main
     from medsec.cli import runtime
-    from medsec.cli.main import main
 
     monkeypatch.setenv("MEDSEC_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("MEDSEC_DATABASE_URL", db_url)

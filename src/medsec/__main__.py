@@ -1,5 +1,5 @@
 """Run the medsec CLI with ``python -m medsec``."""
 
-from medsec.cli.main import main
+from medsec.app.cli import main
 
 main()

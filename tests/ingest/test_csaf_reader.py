@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from medsec.findings.vex import Justification, VexStatus
+from medsec.imported_csaf.cli import app
 from medsec.ingest.csaf import read_csaf, validate_csaf
-from medsec.vulns.csaf_cli import app
 
 
 def _advisory() -> dict[str, Any]:

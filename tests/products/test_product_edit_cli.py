@@ -121,3 +121,23 @@ def test_option_help_lists_allowed_values_and_flags(cli):
     assert "hospital" in out and "home" in out and "both" in out
     code, out, _ = cli("sbom", "import", "--help")
     assert "--create" in out and "--lenient" in out and "--no-lenient" not in out
+
+
+def test_quiet_silences_info_logging_for_that_command_only(cli, monkeypatch):
+    import logging
+
+    from medsec.products import service
+
+    seen: list[bool] = []
+    real = service.list_products
+
+    def spy(session):
+        seen.append(logging.getLogger("fontTools.subset").isEnabledFor(logging.INFO))
+        return real(session)
+
+    monkeypatch.setattr(service, "list_products", spy)
+    logging.getLogger("fontTools.subset").setLevel(logging.INFO)
+    assert cli("--quiet", "product", "list")[0] == 0
+    assert cli("product", "list")[0] == 0
+    assert seen == [False, True]
+    logging.getLogger("fontTools.subset").setLevel(logging.NOTSET)

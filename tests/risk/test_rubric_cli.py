@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from medsec.cli import main as cli_main
+from medsec.app import cli as cli_main
 from medsec.errors import MedsecError
 from medsec.risk.cvss_cli import app
 

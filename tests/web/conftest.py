@@ -73,7 +73,7 @@ def web_world(engine, session_factory, db_url, tmp_path) -> WebWorld:
 @pytest.fixture
 def app(web_world):
     """The app on the test database."""
-    from medsec.api.app import create_app
+    from medsec.app.api import create_app
 
     return create_app(web_world.settings)
 
@@ -91,7 +91,7 @@ def client(app):
 def intake_app(engine, db_url, tmp_path):
     """The app on an empty migrated database (the public report intake needs no demo); a
     large report burst so that only the rate-limit tests meet the limiter."""
-    from medsec.api.app import create_app
+    from medsec.app.api import create_app
 
     settings = Settings(
         home=tmp_path / "home",

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 from medsec.accounts import credentials
-from medsec.cli import demo as demo_cli
-from medsec.cli import serve as serve_cli
+from medsec.app import demo_cli, serve_cli
 from medsec.db.engine import make_engine, make_session_factory
 from medsec.db.uow import unit_of_work
 

@@ -10,7 +10,7 @@ Pure parts:
 - ``contacts``: the seed's Annex B CERTs and regulators by country.
 - ``policy``: the install-wide deadline policy file (``MEDSEC_CVD_POLICY``), validated.
 
-Stored parts (layers, top to bottom): ``cli`` (+ ``cli_views``) → ``links``, ``coordination``
+Stored parts (layers, top to bottom): ``cli`` (+ ``cli_output``) → ``links``, ``coordination``
 → ``service`` (cases, transitions, log, deadlines), ``intake_service`` (the public side:
 submit, finder status and reply) → ``access`` (who sees what) → ``repository`` (queries).
 """

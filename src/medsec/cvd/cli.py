@@ -13,7 +13,7 @@ from rich.table import Table
 from medsec.cli import runtime
 from medsec.cvd import contacts, coordination, deadlines, intake, intake_service, links, service
 from medsec.cvd import policy as policy_mod
-from medsec.cvd.cli_views import case_json, deadline_state, print_detail, summary_json
+from medsec.cvd.cli_output import case_json, deadline_state, print_detail, summary_json
 from medsec.cvd.sanitize import ReportRejected
 from medsec.errors import InvalidInput, NotFound
 

@@ -27,8 +27,8 @@ from medsec.cvd.intake import DEFAULT_LIMITS, IntakeLimits
 from medsec.cvd.intake_service import MAX_REPLY_CHARS
 from medsec.cvd.sanitize import ReportRejected, ReportTooLarge
 from medsec.models.base import utcnow
-from medsec.web.auth import client_of
 from medsec.web.ratelimit import RateLimiter
+from medsec.web.session import client_of
 
 OVERHEAD = 64 * 1024  # headers of parts, boundaries, JSON punctuation
 STATUS_BURST = 30

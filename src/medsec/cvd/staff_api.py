@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from medsec.api.deps import ApiPrincipal, SessionDep, require_read
 from medsec.cvd import service as cvd
-from medsec.cvd.views import case_json, summary_json
+from medsec.cvd.read import case_json, summary_json
 
 router = APIRouter(prefix="/api/v1/cvd/cases", tags=["cvd"])
 

@@ -14,7 +14,7 @@ from medsec.accounts import credentials
 from medsec.api.deps import SessionDep, require_read
 from medsec.cvd import rules
 from medsec.cvd import service as cvd
-from medsec.cvd.views import case_json, deadline_json, summary_json
+from medsec.cvd.read import case_json, deadline_json, summary_json
 from medsec.models import CvdCase
 from medsec.web.render import page, seg
 from medsec.web.session import UserDep

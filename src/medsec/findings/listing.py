@@ -8,9 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from medsec.findings import decisions, priority
+from medsec.findings import decisions, display, priority
 from medsec.findings import repository as repo
-from medsec.findings import views as views_mod
 from medsec.findings.signals import Signals, signals_for, vuln_context
 from medsec.models import RiskRecord, VexDecision
 from medsec.products import service as products
@@ -82,7 +81,7 @@ def describe(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
     ids, records, kev, epss = ctx.ids, ctx.records, ctx.kev, ctx.epss
     vulns = vuln_repo.vulnerabilities(session, vids)
     views = {
-        vid: views_mod.vulnerability_view(
+        vid: display.vulnerability_view(
             vulns[vid].key, ids.get(vid, []), records.get(vid, []), kev, epss
         )
         for vid in vids
@@ -99,7 +98,7 @@ def describe(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
                 "id": f.id,
                 "product": row.product,
                 "release": row.version,
-                "component": views_mod.component_view(comp)
+                "component": display.component_view(comp)
                 if comp is not None
                 else {"key": f.component_key},
                 "vulnerability": views[f.vulnerability_id],

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from medsec.core.severity import rank
-from medsec.findings import views
+from medsec.findings import display
 from medsec.ingest.feeds import read_feed
 from medsec.ingest.sbom import parse_sbom
 from medsec.ingest.sbom_model import ParsedSbom
@@ -94,8 +94,8 @@ def scan(sbom: ParsedSbom, intel: Intelligence) -> ScanResult:
         recs = [by_id[i] for i in ids if i in by_id]
         result.findings.append(
             {
-                "component": views.component_view(comps[cid]),
-                "vulnerability": views.vulnerability_view(key, ids, recs, intel.kev, intel.epss),
+                "component": display.component_view(comps[cid]),
+                "vulnerability": display.vulnerability_view(key, ids, recs, intel.kev, intel.epss),
                 "matched_by": [
                     {
                         "record": h.record_id,
@@ -110,7 +110,7 @@ def scan(sbom: ParsedSbom, intel: Intelligence) -> ScanResult:
         )
     result.unmatched = [
         {
-            "component": views.component_view(comps[m.component_id]),
+            "component": display.component_view(comps[m.component_id]),
             "identifier": m.identifier,
             "reason": m.reason,
         }

@@ -14,7 +14,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from medsec.cli import runtime
-from medsec.findings import views
+from medsec.findings import display
 from medsec.models import FeedSnapshot
 from medsec.vulns import codec, service, sources, sync
 from medsec.vulns import repository as repo
@@ -121,7 +121,7 @@ def show(vuln_id: str, fmt: Fmt = typer.Option(Fmt.table, "--format", "-f")) -> 
         vuln, ids, advisories = service.get_vulnerability(session, vuln_id)
         records = [codec.to_record(a) for a in advisories]
         cves = [i for i in ids if i.startswith("CVE-")]
-        data = views.vulnerability_view(
+        data = display.vulnerability_view(
             vuln.key, ids, records, repo.kev_for(session, cves), repo.epss_for(session, cves)
         )
     if fmt is Fmt.json:

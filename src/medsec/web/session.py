@@ -44,3 +44,8 @@ def web_user(request: Request, session: SessionDep) -> WebUser:
 
 
 UserDep = Annotated[WebUser, Depends(web_user)]
+
+
+def client_of(request: Request) -> str:
+    """The client address a request came from (the proxy's when behind one)."""
+    return request.client.host if request.client else "unknown"

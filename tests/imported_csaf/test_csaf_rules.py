@@ -8,9 +8,8 @@ import _csaf_docs as docs
 import pytest
 
 from medsec.core.versions.vers import vers_contains
+from medsec.imported_csaf import rules, versions
 from medsec.ingest.csaf import read_csaf
-from medsec.vulns import csaf_rules as rules
-from medsec.vulns import csaf_versions as versions
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from medsec import __version__
 from medsec.advisories import api as advisories_api
-from medsec.api import problems, routes
+from medsec.api import problems
 from medsec.api.deps import Unauthenticated
+from medsec.app import web as web_app
 from medsec.config import Settings, get_settings
 from medsec.cvd import api as cvd_api
 from medsec.cvd import http as cvd_http
@@ -23,8 +24,10 @@ from medsec.cvd import staff_api as cvd_staff_api
 from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
 from medsec.errors import MedsecError
-from medsec.vulns import csaf_api
-from medsec.web import app as web_app
+from medsec.findings import api as findings_api
+from medsec.imported_csaf import api as csaf_api
+from medsec.products import api as products_api
+from medsec.sbom import api as sbom_api
 from medsec.web.render import error_page
 from medsec.web.signing import secret_key
 
@@ -56,7 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = cfg
     app.state.session_factory = make_session_factory(engine)
     app.state.secret = secret_key(cfg)
-    app.include_router(routes.router)
+    for domain in (products_api, sbom_api, findings_api):
+        app.include_router(domain.router)
     app.include_router(cvd_api.router)
     cvd_http.install(app)
     for extra in (cvd_staff_api.router, advisories_api.router, csaf_api.router):

@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from medsec.accounts import service as accounts
 from medsec.db.uow import unit_of_work
 from medsec.errors import Conflict, DocumentError, PermissionDenied
+from medsec.imported_csaf import queries
+from medsec.imported_csaf.service import CsafRefused, import_csaf
 from medsec.ingest.csaf import validate_csaf
 from medsec.models import (
     AuditEvent,
@@ -22,8 +24,6 @@ from medsec.models import (
     ImportedCsafStatement,
     ImportedCsafVulnerability,
 )
-from medsec.vulns import csaf_queries as queries
-from medsec.vulns.csaf_import import CsafRefused, import_csaf
 
 ACTOR = "cli:tester"
 _TABLES = (

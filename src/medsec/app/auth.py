@@ -13,7 +13,7 @@ from medsec.accounts import credentials
 from medsec.api.deps import SessionDep
 from medsec.errors import MedsecError
 from medsec.web.render import error_page, page
-from medsec.web.session import COOKIE, LOGIN_COOKIE, UserDep
+from medsec.web.session import COOKIE, LOGIN_COOKIE, UserDep, client_of
 from medsec.web.signing import Signer
 
 router = APIRouter(include_in_schema=False)
@@ -22,11 +22,6 @@ LOGIN_FORM_AGE = 3600
 
 def _signer(request: Request) -> Signer:
     return Signer(request.app.state.secret, "login")
-
-
-def client_of(request: Request) -> str:
-    """The client address a request came from (the proxy's when behind one)."""
-    return request.client.host if request.client else "unknown"
 
 
 def _safe_next(target: str | None) -> str:

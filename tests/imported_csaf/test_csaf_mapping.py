@@ -9,12 +9,12 @@ import pytest
 from medsec.accounts import service as accounts
 from medsec.db.uow import unit_of_work
 from medsec.errors import NotFound
+from medsec.imported_csaf import queries
+from medsec.imported_csaf.service import import_csaf, remap_csaf
 from medsec.products import service as products
 from medsec.products.schemas import ReleaseCreate
 from medsec.sbom import service as sbom
 from medsec.vulns import aliases
-from medsec.vulns import csaf_queries as queries
-from medsec.vulns.csaf_import import import_csaf, remap_csaf
 
 ACTOR = "cli:tester"
 

@@ -11,8 +11,8 @@ from rich.markup import escape
 from sqlalchemy.orm import Session
 
 from medsec.accounts import credentials
+from medsec.app.serve_cli import run_server
 from medsec.cli import runtime
-from medsec.cli.serve import run_server
 from medsec.config import Settings
 from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory

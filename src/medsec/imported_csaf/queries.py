@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from medsec.errors import NotFound
+from medsec.imported_csaf import repository as repo
 from medsec.models import ImportedCsaf
 from medsec.products import service as products
-from medsec.vulns import csaf_repository as repo
 
 
 def list_documents(session: Session, *, all_versions: bool = False) -> list[ImportedCsaf]:

@@ -11,8 +11,9 @@ from fastapi.responses import JSONResponse
 from medsec.api import problems
 from medsec.api.deps import ApiPrincipal, SessionDep, require_read
 from medsec.errors import DocumentTooLarge, InvalidInput
+from medsec.imported_csaf import queries as csaf_queries
+from medsec.imported_csaf import service as csaf_import
 from medsec.ingest.csaf import MAX_BYTES
-from medsec.vulns import csaf_import, csaf_queries
 
 router = APIRouter(prefix="/api/v1", tags=["csaf"])
 

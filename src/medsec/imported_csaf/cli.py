@@ -20,8 +20,9 @@ from medsec.errors import (
     NotFound,
     PermissionDenied,
 )
+from medsec.imported_csaf import queries as csaf_queries
+from medsec.imported_csaf import service as csaf_import
 from medsec.ingest.csaf import MAX_BYTES, check_hash, validate_csaf
-from medsec.vulns import csaf_import, csaf_queries
 
 app = typer.Typer(help="CSAF 2.0 advisories.", no_args_is_help=True)
 

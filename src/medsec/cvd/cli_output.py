@@ -8,7 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from medsec.cli import runtime
-from medsec.cvd.views import case_json, deadline_state, summary_json
+from medsec.cvd.read import case_json, deadline_state, summary_json
 
 __all__ = ["case_json", "deadline_state", "print_detail", "summary_json"]
 

@@ -11,21 +11,19 @@ from rich.markup import escape
 from medsec import __version__
 from medsec.accounts import cli as accounts_cli
 from medsec.advisories import cli as advisories_cli
-from medsec.cli import db as db_cli
-from medsec.cli import demo as demo_cli
-from medsec.cli import serve as serve_cli
+from medsec.app import db_cli, demo_cli, serve_cli
 from medsec.cli.runtime import err_console
 from medsec.cvd import cli as cvd_cli
 from medsec.errors import Conflict, MedsecError, NotFound, PermissionDenied
 from medsec.findings import assess_cli
 from medsec.findings import cli as findings_cli
+from medsec.imported_csaf import cli as csaf_cli
 from medsec.products import cli as products_cli
 from medsec.risk import cli as risk_cli
 from medsec.risk import cvss_cli
 from medsec.sbom import cli as sbom_cli
 from medsec.updates import cli as updates_cli
 from medsec.vulns import cli as vulns_cli
-from medsec.vulns import csaf_cli
 
 EXIT_OK = 0
 EXIT_REFUSED = 2  # bad input: a document, a value, a rule
@@ -69,8 +67,17 @@ app.command("serve")(serve_cli.serve)
 
 @app.callback(invoke_without_command=True)
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="No log lines below warnings (e.g. the PDF engine's fonts)."
+    ),
 ) -> None:
+    if quiet:
+        import logging
+
+        logging.disable(logging.INFO)  # for this command only
+        ctx.call_on_close(lambda: logging.disable(logging.NOTSET))
     if version:
         typer.echo(f"medsec {__version__}")
         raise typer.Exit()

@@ -12,7 +12,7 @@ def run_server(settings: Settings, *, host: str, port: int) -> None:
     """Serve the app with uvicorn until interrupted."""
     import uvicorn  # imported here: the CLI starts fast and only `serve` needs the server
 
-    from medsec.api.app import create_app
+    from medsec.app.api import create_app
 
     runtime.console.print(f"medsec web UI and API at http://{host}:{port}/ (Ctrl+C stops)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=True)

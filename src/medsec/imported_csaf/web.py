@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from medsec.api.deps import SessionDep, require_read
-from medsec.vulns import csaf_queries
+from medsec.imported_csaf import queries as csaf_queries
 from medsec.web.render import page
 from medsec.web.session import UserDep
 

@@ -7,10 +7,13 @@ from fastapi.staticfiles import StaticFiles
 
 from medsec.advisories import served
 from medsec.advisories import web as advisory_pages
+from medsec.app import auth
 from medsec.cvd import staff_web as cvd_pages
 from medsec.cvd import web as cvd_web
-from medsec.vulns import csaf_web as csaf_pages
-from medsec.web import auth, pages
+from medsec.findings import web as finding_pages
+from medsec.imported_csaf import web as csaf_pages
+from medsec.products import web as product_pages
+from medsec.risk import web as risk_pages
 from medsec.web.ratelimit import RateLimiter
 from medsec.web.render import HERE, make_templates
 from medsec.web.security import SecurityHeaders
@@ -25,7 +28,8 @@ def install(app: FastAPI) -> None:
     app.state.login_limiter = RateLimiter(capacity=LOGIN_BURST, rate=LOGIN_REFILL)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(auth.router)
-    app.include_router(pages.router)
+    for domain in (product_pages, finding_pages, risk_pages):
+        app.include_router(domain.router)
     app.include_router(cvd_web.router)
     for extra in (served.router, cvd_pages.router, advisory_pages.router, csaf_pages.router):
         app.include_router(extra)

@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session
 from medsec.accounts import service as accounts
 from medsec.audit import service as audit
 from medsec.errors import Conflict, DocumentError
+from medsec.imported_csaf import repository as repo
+from medsec.imported_csaf import rules, versions
 from medsec.ingest.csaf import CsafFailure, check_hash, read_csaf, validate_csaf
 from medsec.ingest.csaf_model import CsafDocument
 from medsec.models import (
@@ -34,9 +36,6 @@ from medsec.models import (
     ImportedCsafStatement,
     ImportedCsafVulnerability,
 )
-from medsec.vulns import csaf_repository as repo
-from medsec.vulns import csaf_rules as rules
-from medsec.vulns import csaf_versions as versions
 
 
 class CsafRefused(DocumentError):

@@ -1,0 +1,1 @@
+"""Imported CSAF advisories of others (vendors, suppliers): validate, store, map, read."""
