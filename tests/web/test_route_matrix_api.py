@@ -20,7 +20,7 @@ from medsec.db.uow import unit_of_work
 
 pytestmark = pytest.mark.db
 
-PUBLIC, VIEWER, ANALYST, REVIEWER = "public", "viewer", "analyst", "reviewer"
+PUBLIC, VIEWER, ANALYST, REVIEWER, ADMIN_ONLY = "public", "viewer", "analyst", "reviewer", "admin"
 LEVELS = (VIEWER, ANALYST, REVIEWER)
 
 # (method, path) -> the least role that may use the route
@@ -49,6 +49,14 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/csaf/documents/{tracking_id}"): VIEWER,
     ("POST", "/api/v1/csaf/imports"): ANALYST,
     ("GET", "/api/v1/products/{product}/statements"): VIEWER,
+    ("POST", "/api/v1/products"): ANALYST,
+    ("PATCH", "/api/v1/products/{product}"): ANALYST,
+    ("POST", "/api/v1/products/{product}/rename"): ANALYST,
+    ("DELETE", "/api/v1/products/{product}"): ADMIN_ONLY,
+    ("POST", "/api/v1/products/{product}/releases"): ANALYST,
+    ("PATCH", "/api/v1/products/{product}/releases/{version}"): ANALYST,
+    ("DELETE", "/api/v1/products/{product}/releases/{version}"): ADMIN_ONLY,
+    ("POST", "/api/v1/products/{product}/releases/{version}/sboms"): ANALYST,
     ("MOUNT", "/static"): PUBLIC,
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): PUBLIC,
@@ -91,6 +99,10 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/cvd/cases/{case}/messages"): {
         "text": "route matrix test",
         "direction": "internal",
+    },
+    ("PATCH", "/api/v1/products/{product}"): {"description": "route matrix test"},
+    ("PATCH", "/api/v1/products/{product}/releases/{version}"): {
+        "essential_performance": "route matrix test"
     },
 }
 
@@ -176,6 +188,8 @@ def _allowed(role: str, level: str) -> bool:
         return True
     if level == ANALYST:
         return role in (ANALYST,)
+    if level == ADMIN_ONLY:
+        return False
     return role == REVIEWER
 
 

@@ -81,3 +81,11 @@ class ReleaseUpdate(BaseModel):
     clinical_function: str | None = Field(default=None, max_length=10_000)
     essential_performance: str | None = Field(default=None, max_length=10_000)
     interfaces: list[NetworkInterface] | None = Field(default=None, max_length=500)
+
+
+class ProductRename(BaseModel):
+    """A product's new name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)

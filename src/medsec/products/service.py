@@ -55,6 +55,16 @@ def get_product(session: Session, name: str) -> Product:
     return product
 
 
+def find_product(session: Session, name: str) -> Product | None:
+    """The product of that name, or None."""
+    return repo.product_by_name(session, name)
+
+
+def find_release(session: Session, *, product_id: int, version: str) -> Release | None:
+    """One release of a product by id, or None."""
+    return repo.release_by_version(session, product_id, version)
+
+
 def close_names(session: Session, name: str, *, limit: int = 3) -> list[str]:
     """Existing product names closest to ``name`` (case and spacing ignored), best first."""
     names = repo.similar_names(session)

@@ -23,6 +23,7 @@ from medsec.models import Component, Release, Sbom
 from medsec.products import service as products
 from medsec.sbom import convert
 from medsec.sbom import repository as repo
+from medsec.sbom.schemas import SbomUploadRead
 
 _BACKGROUND_BYTES = 1 << 20  # documents from 1 MB up are compressed beside the parse
 
@@ -250,6 +251,71 @@ def export_document(session: Session, *, product: str, version: str, fmt: str, a
         details={"product": product, "release": version, "revision": sbom.revision, "format": fmt},
     )
     return data
+
+
+def upload(
+    session: Session,
+    *,
+    product: str,
+    version: str,
+    data: bytes,
+    source_name: str,
+    actor: str,
+    create_product: bool = False,
+    max_bytes: int = 64 * 1024 * 1024,
+) -> SbomUploadRead:
+    """Import an uploaded SBOM (analyst role with access to the product) and report its quality
+    and what changed against the release's previous revision."""
+    from medsec.sbom import rules
+    from medsec.sbom.schemas import QualityGapRead, SbomDiffRead, SbomUploadRead, SbomWarningRead
+
+    accounts.require(session, actor, "analyst", rule="uploading an SBOM", product=product)
+    before = None
+    prod = products.find_product(session, product)
+    if prod is not None:
+        release = products.find_release(session, product_id=prod.id, version=version)
+        previous = repo.current_sbom(session, release.id) if release is not None else None
+        before = (previous.revision, load_parsed(session, previous)) if previous else None
+    result = import_sbom(
+        session,
+        data=data,
+        source_name=source_name,
+        product=product,
+        version=version,
+        actor=actor,
+        max_bytes=max_bytes,
+        create_product=create_product,
+    )
+    parsed = load_parsed(session, result.sbom)
+    report = rules.check_quality(parsed)
+    diff = None
+    if before is not None:
+        d = rules.diff_components(before[1].components, parsed.components)
+        diff = SbomDiffRead(
+            previous_revision=before[0],
+            added=len(d.added),
+            removed=len(d.removed),
+            changed=len(d.changed),
+            unchanged=d.unchanged,
+        )
+    s = result.sbom
+    return SbomUploadRead(
+        product=product,
+        release=version,
+        revision=s.revision,
+        format=s.format,
+        spec_version=s.spec_version,
+        component_count=s.component_count,
+        created_product=result.created_product,
+        created_release=result.created_release,
+        quality_score=report.score,
+        quality_gaps=[
+            QualityGapRead(element=g.element, required=g.required, components_missing=len(g.refs))
+            for g in report.gaps
+        ],
+        diff=diff,
+        warnings=[SbomWarningRead(location=w.location, message=w.message) for w in result.warnings],
+    )
 
 
 def original_document(sbom: Sbom) -> bytes:
