@@ -14,6 +14,7 @@ from medsec.findings import web as finding_pages
 from medsec.imported_csaf import web as csaf_pages
 from medsec.products import web as product_pages
 from medsec.risk import web as risk_pages
+from medsec.sbom import web as sbom_pages
 from medsec.web.ratelimit import RateLimiter
 from medsec.web.render import HERE, make_templates
 from medsec.web.security import SecurityHeaders
@@ -28,7 +29,7 @@ def install(app: FastAPI) -> None:
     app.state.login_limiter = RateLimiter(capacity=LOGIN_BURST, rate=LOGIN_REFILL)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(auth.router)
-    for domain in (product_pages, finding_pages, risk_pages):
+    for domain in (product_pages, sbom_pages, finding_pages, risk_pages):
         app.include_router(domain.router)
     app.include_router(cvd_web.router)
     for extra in (served.router, cvd_pages.router, advisory_pages.router, csaf_pages.router):
