@@ -98,6 +98,7 @@ def test_demo_builds_a_workspace_with_findings(cli, tmp_path):
     assert code == 0
     assert "release 2.0.0: 15 components" in out and "findings in 2.0.0: 10" in out
     assert "findings in 2.1.0: 0" in out
+    assert "export MEDSEC_ACTOR=psirt" in out  # how to act as a demo account
     assert (home / "medsec.db").exists() and (home / "infuguard-500-2.0.0.cdx.json").exists()
     code, out, _ = cli("demo", "--home", str(home))
     assert code == 0  # a demo workspace is recreated
