@@ -123,3 +123,24 @@ def test_sbom_upload_shows_quality_and_diff(client, web_world, session_factory):
     assert _actions(session_factory) == before
     rel = client.get("/products/Gateway/releases/1.0")
     assert "revision 2" in rel.text and "fw2.json" in rel.text
+
+
+def test_dashboard_charts_are_server_side_svg_with_linked_kev_bars(client, web_world):
+    from _web import KEV_CVE
+
+    login(client, web_world, ADMIN)
+    home = client.get("/").text
+    assert home.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 5
+    for title in (
+        "Open findings by SSVC outcome",
+        "Open findings by residual risk",
+        "Open findings listed in CISA KEV",
+        "Findings first seen per month",
+        "CVD cases with overdue deadlines",
+    ):
+        assert f"<title>{title}</title>" in home
+    kev_link = f"/products/{PRODUCT.replace(' ', '%20')}/findings?kev=yes&amp;sort=release"
+    assert f'<a href="{kev_link}"' in home
+    kev_page = client.get(f"/products/{PRODUCT}/findings?kev=yes&sort=release").text
+    assert KEV_CVE in kev_page
+    assert "<script" not in home.split("<main>")[1]  # no script in the charts

@@ -147,3 +147,23 @@ def product_overview(session: Session, product: str) -> dict[str, Any]:
         "description": prod.description,
         "releases": out,
     }
+
+
+def portfolio(session: Session, product_names: list[str]) -> dict[str, Any]:
+    """Charts' data for the products given: open findings by SSVC outcome and by residual-risk
+    region, KEV hits and findings first seen per month, per product and in total (SQL counts)."""
+    from medsec.findings import repository as repo
+
+    out: dict[str, Any] = {"products": {}}
+    total: dict[str, Any] = {"ssvc": Counter(), "residual": Counter(), "months": Counter()}
+    total["kev"] = total["open"] = 0
+    for name in product_names:
+        ids = [r.id for r in products.list_releases(session, product=name)]
+        counts = repo.portfolio_counts(session, ids)
+        out["products"][name] = counts
+        for key in ("ssvc", "residual", "months"):
+            total[key].update(counts[key])
+        total["kev"] += counts["kev"]
+        total["open"] += counts["open"]
+    out["total"] = {k: dict(v) if isinstance(v, Counter) else v for k, v in total.items()}
+    return out

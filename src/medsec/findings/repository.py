@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import String, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from medsec.models import (
@@ -242,3 +242,54 @@ def component_counts(session: Session, sbom_ids: Sequence[int]) -> dict[int, int
         stmt = select(Sbom.id, Sbom.component_count).where(Sbom.id.in_(part))
         out.update((i, n) for i, n in session.execute(stmt))
     return out
+
+
+def _latest_of(model: Any, column: Any) -> Any:
+    """(finding_id, value) of the newest row per finding of ``model`` (SSVC or risk)."""
+    newest = select(func.max(model.id).label("id")).group_by(model.finding_id).subquery()
+    return (
+        select(model.finding_id.label("finding_id"), column.label("value"))
+        .join(newest, newest.c.id == model.id)
+        .subquery()
+    )
+
+
+def portfolio_counts(session: Session, release_ids: Sequence[int]) -> dict[str, Any]:
+    """Open findings of the releases counted in SQL: by SSVC outcome (newest decision), by
+    residual-risk region (newest risk record), KEV hits, and new findings per month."""
+    from medsec.models import RiskRecord, SsvcDecisionRow
+
+    if not release_ids:
+        return {"ssvc": {}, "residual": {}, "kev": 0, "months": {}, "open": 0}
+    open_ = [Finding.release_id.in_(release_ids), Finding.status == "active"]
+    ssvc = _latest_of(SsvcDecisionRow, SsvcDecisionRow.outcome)
+    risk = _latest_of(RiskRecord, RiskRecord.region)
+    by_ssvc = session.execute(
+        select(ssvc.c.value, func.count())
+        .select_from(Finding)
+        .outerjoin(ssvc, ssvc.c.finding_id == Finding.id)
+        .where(*open_)
+        .group_by(ssvc.c.value)
+    ).all()
+    by_risk = session.execute(
+        select(risk.c.value, func.count())
+        .select_from(Finding)
+        .outerjoin(risk, risk.c.finding_id == Finding.id)
+        .where(*open_)
+        .group_by(risk.c.value)
+    ).all()
+    kev = session.execute(select(func.count()).where(*open_, _in_kev())).scalar_one()
+    month = func.substr(func.cast(Finding.first_seen, String), 1, 7)
+    months = session.execute(
+        select(month, func.count())
+        .where(Finding.release_id.in_(release_ids))
+        .group_by(month)
+        .order_by(month)
+    ).all()
+    return {
+        "ssvc": {str(k or "none"): int(n) for k, n in by_ssvc},
+        "residual": {str(k or "none"): int(n) for k, n in by_risk},
+        "kev": int(kev),
+        "months": {str(k): int(n) for k, n in months},
+        "open": sum(int(n) for _, n in by_ssvc),
+    }

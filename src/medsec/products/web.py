@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from pydantic import ValidationError
 
 from medsec.accounts import credentials
@@ -19,8 +20,9 @@ from medsec.imported_csaf import queries as csaf_queries
 from medsec.products import service as products
 from medsec.products.schemas import ProductCreate, ProductUpdate, ReleaseCreate, ReleaseUpdate
 from medsec.sbom import service as sboms
-from medsec.web.render import page, seg
+from medsec.web.render import label, page, seg
 from medsec.web.session import UserDep
+from medsec.web.svg import bar_chart_svg
 
 router = APIRouter(include_in_schema=False)
 COMPONENTS_PER_PAGE = 100
@@ -193,11 +195,52 @@ def _dashboard(
     ]
     ctx = {
         "products": items,
+        "charts": _charts(session, user, [p["name"] for p in items]),
         "can_edit": user.has("analyst"),
         "error": error,
         "form": form or {},
     }
     return page(request, "dashboard.html", ctx, status=422 if error else 200)
+
+
+def _charts(session: SessionDep, user: UserDep, names: list[str]) -> list[Markup]:
+    """The portfolio charts (server-side SVG): open findings by SSVC outcome and by residual
+    risk, KEV hits per product (each bar links to that product's KEV findings), findings first
+    seen per month, and CVD cases with an overdue deadline."""
+    from medsec.cvd import service as cvd
+
+    data = overview.portfolio(session, names)
+    total = data["total"]
+    kev = [
+        (n, c["kev"], f"/products/{seg(n)}/findings?kev=yes&sort=release")
+        for n, c in data["products"].items()
+    ]
+    months = sorted(total["months"].items())[-12:]
+    overdue = [
+        (f"{c.case.receipt_id} ({c.product or 'no product'})", len(c.overdue),
+         f"/cvd/cases/{seg(c.case.receipt_id)}")
+        for c in cvd.list_cases(session, actor=user.principal.actor, overdue=True)
+    ] if user.has("analyst", "reviewer") else []  # fmt: skip
+    charts = [
+        bar_chart_svg(
+            "Open findings by SSVC outcome",
+            [
+                (label(k) if k != "none" else "No SSVC decision", n, None)
+                for k, n in sorted(total["ssvc"].items())
+            ],
+        ),
+        bar_chart_svg(
+            "Open findings by residual risk",
+            [
+                (label(k) if k != "none" else "Not assessed", n, None)
+                for k, n in sorted(total["residual"].items())
+            ],
+        ),
+        bar_chart_svg("Open findings listed in CISA KEV", kev),
+        bar_chart_svg("Findings first seen per month", [(m, n, None) for m, n in months]),
+        bar_chart_svg("CVD cases with overdue deadlines", overdue),
+    ]
+    return [Markup(c) for c in charts]  # noqa: S704  (our markup; labels escaped by the chart)
 
 
 def _valid(model: type[Any], **values: Any) -> Any:
