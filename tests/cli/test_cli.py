@@ -58,7 +58,11 @@ def test_product_and_release_commands(cli):
     [
         (("release", "add", "1", "-p", "Nope"), 3, "no product named 'Nope'"),
         (("release", "add", "1", "-p", "P", "--date", "yesterday"), 2, "--date"),
-        (("release", "add", "1", "-p", "P", "--environment", "moon"), 2, "use_environment"),
+        (
+            ("release", "add", "1", "-p", "P", "--environment", "moon"),
+            2,
+            "hospital', 'home', 'both",
+        ),
         (
             ("release", "add", "1", "-p", "P", "--interface", "eth:TCP:http"),
             2,
@@ -79,11 +83,13 @@ def test_bad_values_exit_nonzero_with_one_clear_line(cli, args, code, needle):
 
 def test_sbom_import_show_and_revisions(cli, shared_data):
     path = shared_data / JUICE
-    code, out, _ = cli("sbom", "import", str(path), "-p", "Juice", "-r", "11.1.2", "-m", "OWASP")
+    code, out, _ = cli(
+        "sbom", "import", "--create", str(path), "-p", "Juice", "-r", "11.1.2", "-m", "OWASP"
+    )
     assert code == 0
     assert "created product Juice" in out and "created release 11.1.2" in out
     assert "imported 1115 components" in out and "revision 1" in out
-    code, out, _ = cli("sbom", "import", str(path), "-p", "Juice", "-r", "11.1.2")
+    code, out, _ = cli("sbom", "import", "--create", str(path), "-p", "Juice", "-r", "11.1.2")
     assert code == 0 and "revision 2" in out and "created" not in out
     code, out, _ = cli("sbom", "show", "-p", "Juice", "-r", "11.1.2", "--format", "json")
     rows = json.loads(out)
@@ -104,12 +110,14 @@ def test_sbom_import_refuses_bad_files_without_storing(cli, tmp_path):
     truncated.write_bytes(
         b'{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [{"type"'
     )
-    code, _, err = cli("sbom", "import", str(truncated), "-p", "P", "-r", "1")
+    code, _, err = cli("sbom", "import", "--create", str(truncated), "-p", "P", "-r", "1")
     assert code == 2
     assert "truncated.json" in err
     code, out, _ = cli("product", "list", "--format", "json")
     assert json.loads(out) == []
-    code, _, err = cli("sbom", "import", str(tmp_path / "missing.json"), "-p", "P", "-r", "1")
+    code, _, err = cli(
+        "sbom", "import", "--create", str(tmp_path / "missing.json"), "-p", "P", "-r", "1"
+    )
     assert code == 3 and "missing.json" in err
 
 
@@ -117,7 +125,7 @@ def test_size_limit_is_checked_before_reading(cli, tmp_path, monkeypatch):
     big = tmp_path / "big.json"
     big.write_bytes(b" " * 2048)
     monkeypatch.setenv("MEDSEC_MAX_DOCUMENT_BYTES", "1024")
-    code, _, err = cli("sbom", "import", str(big), "-p", "P", "-r", "1")
+    code, _, err = cli("sbom", "import", "--create", str(big), "-p", "P", "-r", "1")
     assert code == 2 and "limit is 1024" in err and "big.json" in err
 
 
@@ -127,16 +135,21 @@ def test_check_export_and_diff(cli, shared_data, tmp_path):
     assert code == 0
     report = json.loads(out)
     assert 0 <= report["score"] <= 100
-    cli("sbom", "import", str(med), "-p", "Device", "-r", "1")
+    cli("sbom", "import", "--create", str(med), "-p", "Device", "-r", "1")
     code, out, _ = cli("sbom", "check", "-p", "Device", "-r", "1", "--format", "json")
     assert json.loads(out)["score"] == report["score"]
+    code, _, err = cli("sbom", "export", "-p", "Device", "-r", "1")
+    assert code == 5 and "exporting an SBOM" in err  # reads need an account, as writes do
+    assert cli("account", "add", "tester")[0] == 0
     for fmt, name in (("cyclonedx-json", "out.cdx.json"), ("spdx-json", "out.spdx.json")):
         target = tmp_path / name
         code, _, _ = cli(
             "sbom", "export", "-p", "Device", "-r", "1", "--format", fmt, "-o", str(target)
         )
         assert code == 0
-        code, out, _ = cli("sbom", "import", str(target), "-p", "Device", "-r", f"from-{fmt}")
+        code, out, _ = cli(
+            "sbom", "import", "--create", str(target), "-p", "Device", "-r", f"from-{fmt}"
+        )
         assert code == 0, out
     code, out, _ = cli(
         "sbom",
@@ -155,7 +168,7 @@ def test_check_export_and_diff(cli, shared_data, tmp_path):
 
 
 def test_support_command_sets_and_shows(cli, shared_data):
-    cli("sbom", "import", str(shared_data / JUICE), "-p", "Juice", "-r", "1")
+    cli("sbom", "import", "--create", str(shared_data / JUICE), "-p", "Juice", "-r", "1")
     code, out, _ = cli(
         "sbom",
         "support",
@@ -186,10 +199,12 @@ def test_support_command_sets_and_shows(cli, shared_data):
 def test_invalid_purl_kept_flagged_by_default_and_refused_with_strict(cli, shared_data):
     # issue 10, defect 9: one bad identifier no longer refuses a real SBOM (syft's "pkg-:golang")
     path = shared_data / "sboms/sbomqs-samples/sbomqs.syft-cyclone.json"
-    code, _, err = cli("sbom", "import", str(path), "-p", "Syft", "-r", "1", "--strict")
+    code, _, err = cli(
+        "sbom", "import", "--create", str(path), "-p", "Syft", "-r", "1", "--strict"
+    )
     assert code == 2
     assert "sbomqs.syft-cyclone.json" in err and "$.components[0].purl" in err
-    code, out, err = cli("sbom", "import", str(path), "-p", "Syft", "-r", "1")
+    code, out, err = cli("sbom", "import", "--create", str(path), "-p", "Syft", "-r", "1")
     assert code == 0 and "imported 30 components" in out
     assert "warning:" in err and "$.components[0].purl" in err and "pkg-:golang" in err
     code, out, err = cli("scan", str(path), "--strict")
@@ -202,6 +217,7 @@ def test_support_information_survives_export_and_reimport(cli, tmp_path, monkeyp
     cli("demo", "--home", str(tmp_path / "demo"))
     monkeypatch.setenv("MEDSEC_HOME", str(tmp_path / "demo"))
     monkeypatch.setenv("MEDSEC_DATABASE_URL", f"sqlite:///{tmp_path / 'demo' / 'medsec.db'}")
+    monkeypatch.setenv("MEDSEC_ACTOR", "psirt")  # a demo account
     code, out, _ = cli("sbom", "show", "-p", "InfuGuard 500", "-r", "2.0.0", "--format", "json")
     assert code == 0
     before = {(r["name"], r["support_level"], r["end_of_support"]) for r in json.loads(out)}
@@ -214,7 +230,7 @@ def test_support_information_survives_export_and_reimport(cli, tmp_path, monkeyp
             )[0]
             == 0
         )
-        assert cli("sbom", "import", str(target), "-p", "Copy", "-r", fmt)[0] == 0
+        assert cli("sbom", "import", "--create", str(target), "-p", "Copy", "-r", fmt)[0] == 0
         code, out, _ = cli("sbom", "show", "-p", "Copy", "-r", fmt, "--format", "json")
         assert code == 0
         after = {(r["name"], r["support_level"], r["end_of_support"]) for r in json.loads(out)}

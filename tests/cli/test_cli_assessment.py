@@ -13,7 +13,7 @@ JUICE = "sboms/cyclonedx-examples/SBOM/juice-shop/via_npm/bare/bom.1.4.json"
 
 @pytest.fixture
 def juice(cli, shared_data):
-    cli("sbom", "import", str(shared_data / JUICE), "-p", "Juice", "-r", "1")
+    cli("sbom", "import", "--create", str(shared_data / JUICE), "-p", "Juice", "-r", "1")
     cli("feeds", "import", str(shared_data / "advisories/ghsa-subset"))
     cli("match")
     code, out, _ = cli("findings", "list", "-p", "Juice", "--format", "json")

@@ -22,7 +22,7 @@ def test_feeds_match_findings_and_vuln_show(cli, shared_data):
     assert "16 records (16 new" in out and "KEV 1404" in out
     code, out, _ = cli("feeds", "import", str(shared_data / "advisories/ghsa-subset"))
     assert "0 new, 0 updated, 16 unchanged" in out
-    cli("sbom", "import", str(shared_data / JUICE), "-p", "Juice", "-r", "1")
+    cli("sbom", "import", "--create", str(shared_data / JUICE), "-p", "Juice", "-r", "1")
     code, out, _ = cli("match")
     assert code == 0 and "1 release(s) fully" in out
     code, out, _ = cli("findings", "list", "-p", "Juice", "--format", "json")
@@ -98,6 +98,7 @@ def test_demo_builds_a_workspace_with_findings(cli, tmp_path):
     assert code == 0
     assert "release 2.0.0: 15 components" in out and "findings in 2.0.0: 10" in out
     assert "findings in 2.1.0: 0" in out
+    assert "export MEDSEC_ACTOR=psirt" in out  # how to act as a demo account
     assert (home / "medsec.db").exists() and (home / "infuguard-500-2.0.0.cdx.json").exists()
     code, out, _ = cli("demo", "--home", str(home))
     assert code == 0  # a demo workspace is recreated

@@ -76,7 +76,7 @@ def test_show_statements_conflict_and_missing_things(cli, tmp_path):
     sbom.write_bytes(docs.cdx_sbom("2.1", "4.17.20", with_rtos=True))
     code, _, err = cli(
         "sbom", "import", str(sbom), "--product", docs.DEVICE, "--release", "2.1",
-        "--manufacturer", docs.MAKER,
+        "--manufacturer", docs.MAKER, "--create",
     )  # fmt: skip
     assert code == 0, err
     adv = tmp_path / "acme.json"

@@ -116,7 +116,16 @@ def test_pages_show_the_advisory_its_notice_and_publish_with_csrf(client, web_wo
     refused = client.post(f"/advisories/{tid}/publish", data={**form, "csrf": "nope"})
     assert refused.status_code == 403
     assert "Clarified." not in client.get(f"/advisories/{tid}").text
-    done = client.post(f"/advisories/{tid}/publish", data={**form, "csrf": csrf_of(page.text)})
+    ask = client.post(f"/advisories/{tid}/publish", data={**form, "csrf": csrf_of(page.text)})
+    assert ask.status_code == 200 and "This becomes public." in ask.text  # TLP:WHITE, final
+    assert (
+        f"/advisories/{tid}/download/csaf" in ask.text and f"/advisories/{tid}/notice" in ask.text
+    )
+    assert "Clarified." not in client.get(f"/advisories/{tid}").text  # nothing published yet
+    done = client.post(
+        f"/advisories/{tid}/publish",
+        data={**form, "csrf": csrf_of(page.text), "confirmed": "yes"},
+    )
     assert done.status_code == 303
     assert "Clarified." in client.get(f"/advisories/{tid}").text
     login(client, web_world, "val")

@@ -103,12 +103,17 @@ def test_triage_form_records_the_decision_and_refuses_a_missing_csrf_token(
         assert len(s.execute(select(VexDecision)).all()) == before
     r = client.post(f"/findings/{fid}/triage", data=form | {"csrf": csrf_of(page.text)})
     assert r.status_code == 303 and r.headers["location"].endswith("#vex-history")
-    shown = client.get(f"/findings/{fid}").text
+    shown = client.get(r.headers["location"]).text
+    assert "Decision recorded: Not affected" in shown  # the confirmation
+    # the form now shows the decision in force, not "under investigation"
+    triage = shown[shown.index('id="triage"') :]
+    assert '<option value="not_affected" selected>' in triage
+    assert '<option value="vulnerable_code_not_in_execute_path" selected>' in triage
     history = shown[shown.index('id="vex-history"') :]
     assert "web:ana" in history and "template() is never called with user input" in history
 
 
-def test_a_rule_broken_in_the_form_is_an_error_page_and_stores_nothing(
+def test_a_rule_broken_in_the_form_is_shown_inline_keeps_the_text_and_stores_nothing(
     client, web_world, session_factory
 ):
     login(client, web_world, "ana")
@@ -116,9 +121,12 @@ def test_a_rule_broken_in_the_form_is_an_error_page_and_stores_nothing(
     csrf = csrf_of(client.get(f"/findings/{fid}").text)
     r = client.post(
         f"/findings/{fid}/triage",
-        data={"csrf": csrf, "status": "not_affected", "reason": "no justification"},
+        data={"csrf": csrf, "status": "not_affected", "reason": "no <b>justification</b>"},
     )
-    assert r.status_code == 422 and "justification" in r.text and "<h1>Error 422</h1>" in r.text
+    assert r.status_code == 422 and 'role="alert"' in r.text and "justification" in r.text
+    form = r.text[r.text.index('id="triage"') :]
+    assert "no &lt;b&gt;justification&lt;/b&gt;</textarea>" in form  # typed text kept, as text
+    assert '<option value="not_affected" selected>Not affected</option>' in form
     with session_factory() as s:
         assert not s.execute(select(VexDecision).where(VexDecision.decided_by == "web:ana")).first()
 

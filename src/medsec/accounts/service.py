@@ -58,6 +58,45 @@ def add(
     return account
 
 
+def no_account_hint(session: Session, actor: str, role: str) -> str:
+    """What to do when the acting name has no account: create the first (admin) account on a
+    fresh home, else act as an existing account or have an admin add this one."""
+    name = account_name(actor)
+    admins = [a.name for a in list_accounts(session) if "admin" in a.roles or role in a.roles][:3]
+    if not admins and session.execute(select(Account.name).limit(1)).scalar() is None:
+        return (
+            f"{name!r} has no account and none exists yet: create the first account, which "
+            f"becomes the admin, with `medsec account add {name}`"
+        )
+    acting = " or ".join(f"MEDSEC_ACTOR={a}" for a in admins) or "MEDSEC_ACTOR=<an admin>"
+    return (
+        f"{name!r} has no account: act as an existing account ({acting} medsec ...), "
+        f"or have an admin run `medsec account add {name} --role {role}`"
+    )
+
+
+def require_read(session: Session, actor: str, *, rule: str, product: str | None = None) -> None:
+    """Refuse unless the actor has an account (any role) with access to ``product``."""
+    account = get(session, account_name(actor))
+    if account is None:
+        raise PermissionDenied(f"{rule}: {no_account_hint(session, actor, 'viewer')}")
+    if not account.roles:
+        raise PermissionDenied(f"{rule}: {account.name!r} has no role")
+    if product is not None and account.products and product not in account.products:
+        raise PermissionDenied(f"{rule}: {account.name!r} has no access to product {product!r}")
+
+
+def rename_product_access(session: Session, *, old: str, new: str) -> int:
+    """Carry per-product access from a product's old name to its new one; accounts changed."""
+    changed = 0
+    for account in list_accounts(session):
+        if old in account.products:
+            account.products = sorted({new if p == old else p for p in account.products})
+            changed += 1
+    session.flush()
+    return changed
+
+
 def roles_of(session: Session, actor: str) -> set[str]:
     """The roles of the account an actor names (empty when it has no account)."""
     account = get(session, account_name(actor))
@@ -70,10 +109,7 @@ def require(
     """Refuse unless the actor's account has ``role`` (admins have all) and product access."""
     account = get(session, account_name(actor))
     if account is None:
-        raise PermissionDenied(
-            f"{rule}: {account_name(actor)!r} has no account "
-            f"(medsec account add NAME --role {role})"
-        )
+        raise PermissionDenied(f"{rule}: {no_account_hint(session, actor, role)}")
     if role not in account.roles and "admin" not in account.roles:
         raise PermissionDenied(f"{rule}: {account.name!r} does not have the {role} role")
     if product is not None and account.products and product not in account.products:

@@ -15,7 +15,7 @@ from medsec.accounts import credentials
 from medsec.advisories import distribution, publish, service
 from medsec.advisories.api import MEDIA, attachment, listing
 from medsec.api.deps import SessionDep, require_read
-from medsec.errors import NotFound
+from medsec.errors import NotFound, PermissionDenied
 from medsec.export.csaf import csaf_filename
 from medsec.export.notice_pdf import html_to_pdf
 from medsec.export.provider_directory import PUBLIC_TLP
@@ -106,16 +106,30 @@ def download(tracking_id: str, fmt: str, session: SessionDep, user: UserDep) -> 
 
 @router.post("/advisories/{tracking_id}/publish")
 def publish_form(
+    request: Request,
     tracking_id: str,
     session: SessionDep,
     user: UserDep,
     csrf: Annotated[str, Form(max_length=200)] = "",
     summary: Annotated[str, Form(max_length=2000)] = "",
     status: Annotated[str, Form(max_length=20)] = "final",
+    confirmed: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    """Publish a new revision (reviewer role), then show the advisory."""
+    """Publish a new revision (reviewer role) after a confirmation page that says what becomes
+    public and links the previews; then show the advisory."""
     credentials.check_csrf(user.csrf, csrf)
-    _readable(session, user, tracking_id)
+    adv = _readable(session, user, tracking_id)
+    if not user.has("reviewer"):
+        raise PermissionDenied(f"publishing: {user.name!r} does not have the reviewer role")
+    if confirmed != "yes":
+        data: dict[str, Any] = service.summary(session, adv)
+        ctx = {
+            "a": data,
+            "summary": summary,
+            "status": status,
+            "served_publicly": data["tlp"] == PUBLIC_TLP and status != "draft",
+        }
+        return page(request, "advisories/confirm_publish.html", ctx)
     publish.publish(
         session, tracking_id=tracking_id, summary=summary, status=status, actor=user.principal.actor
     )

@@ -178,8 +178,17 @@ mount("trace", "medsec.trace.cli:app", "Traceability: threat, risk, control, ver
 
 @app.callback(invoke_without_command=True)
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="No log lines below warnings (e.g. the PDF engine's fonts)."
+    ),
 ) -> None:
+    if quiet:
+        import logging
+
+        logging.disable(logging.INFO)  # for this command only
+        ctx.call_on_close(lambda: logging.disable(logging.NOTSET))
     if version:
         typer.echo(f"medsec {__version__}")
         raise typer.Exit()

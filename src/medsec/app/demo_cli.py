@@ -109,6 +109,15 @@ def demo(
     out.print(f"  medsec sbom show --product '{report.product}' --release 2.1.0")
     out.print(f"  medsec findings list --product '{report.product}'")
     out.print("  medsec vuln show CVE-2021-3711")
+    out.print(
+        "act as a demo account (changes need one; psirt is admin and analyst, reviewer accepts "
+        "risks and publishes): export MEDSEC_ACTOR=psirt"
+    )
+    out.print(
+        f"  medsec findings triage ID --status affected --reason '...' "
+        f"(IDs from `medsec findings list --product '{report.product}'`)"
+    )
+    out.print("  MEDSEC_ACTOR=reviewer medsec risk accept ID")
     out.print(f"  medsec trace matrix --product '{report.product}' --release 2.1.0")
     out.print("  medsec vuln where CVE-2021-3711")
     out.print("  MEDSEC_ACTOR=biomed medsec assets exposure")

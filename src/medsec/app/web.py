@@ -23,6 +23,7 @@ from medsec.risk import web as risk_pages
 from medsec.sysmodel import web as model_pages
 from medsec.threats import web as threat_pages
 from medsec.trace import web as trace_pages
+from medsec.sbom import web as sbom_pages
 from medsec.web.ratelimit import RateLimiter
 from medsec.web.render import HERE, make_templates
 from medsec.web.security import SecurityHeaders
@@ -37,7 +38,7 @@ def install(app: FastAPI) -> None:
     app.state.login_limiter = RateLimiter(capacity=LOGIN_BURST, rate=LOGIN_REFILL)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(auth.router)
-    for domain in (product_pages, finding_pages, risk_pages):
+    for domain in (product_pages, sbom_pages, finding_pages, risk_pages):
         app.include_router(domain.router)
     app.include_router(cvd_web.router)
     for extra in (

@@ -22,10 +22,12 @@ def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
 
 
 def html_to_pdf(html: str) -> bytes:
-    """PDF bytes of a self-contained HTML page (WeasyPrint's progress log kept quiet)."""
-    log = logging.getLogger("weasyprint")
-    before = log.level
-    log.setLevel(logging.WARNING)
+    """PDF bytes of a self-contained HTML page (WeasyPrint's and fontTools' progress logs kept
+    quiet: font subsetting logs dozens of INFO lines per document)."""
+    logs = [logging.getLogger(name) for name in ("weasyprint", "fontTools")]
+    before = [log.level for log in logs]
+    for log in logs:
+        log.setLevel(logging.WARNING)
     try:
         try:
             from weasyprint import HTML  # see the module docstring: imported when needed
@@ -33,6 +35,7 @@ def html_to_pdf(html: str) -> bytes:
             raise Unavailable(MISSING_LIBS.format(error=error)) from None
         pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
     finally:
-        log.setLevel(before)
+        for log, level in zip(logs, before, strict=True):
+            log.setLevel(level)
     assert pdf is not None
     return bytes(pdf)

@@ -10,12 +10,10 @@ from sqlalchemy.orm import Session
 
 from medsec.findings import decisions, display, priority
 from medsec.findings import repository as repo
-from medsec.findings.signals import Signals, signals_for
-from medsec.ingest.vuln_model import VulnRecord
+from medsec.findings.signals import Signals, signals_for, vuln_context
 from medsec.models import RiskRecord, VexDecision
 from medsec.products import service as products
 from medsec.risk import service as risk_service
-from medsec.vulns import codec
 from medsec.vulns import repository as vuln_repo
 
 CLOSED = ("not_affected", "fixed")
@@ -34,10 +32,7 @@ def list_findings(
     ``sort="priority"`` is the work list: open findings only (none whose VEX decision in force is
     not_affected or fixed), the most urgent first, each with the reasons for its place.
     """
-    if version is not None:
-        release_ids = [products.get_release(session, product=product, version=version).id]
-    else:
-        release_ids = [r.id for r in products.list_releases(session, product=product)]
+    release_ids = release_ids_of(session, product=product, version=version)
     rows = repo.findings_listing(session, release_ids, include_resolved)
     out = describe(session, rows)
     if sort == "priority":
@@ -46,17 +41,45 @@ def list_findings(
     return out
 
 
+def release_ids_of(session: Session, *, product: str, version: str | None = None) -> list[int]:
+    """Ids of the named release, or of every release of the product."""
+    if version is not None:
+        return [products.get_release(session, product=product, version=version).id]
+    return [r.id for r in products.list_releases(session, product=product)]
+
+
+def findings_page(
+    session: Session,
+    *,
+    product: str,
+    version: str | None = None,
+    include_resolved: bool = False,
+    state: str | None = None,
+    kev: bool | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[int, list[dict[str, Any]]]:
+    """(total, one page) of findings in release order: filtered, counted and sliced in SQL, only
+    the page's findings described."""
+    total, rows = repo.findings_page(
+        session,
+        release_ids_of(session, product=product, version=version),
+        include_resolved=include_resolved,
+        state=state,
+        kev=kev,
+        offset=offset,
+        limit=limit,
+    )
+    return total, describe(session, rows)
+
+
 def describe(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
     """Describe findings rows (Finding, Component, release version, product name), batched."""
     findings = [r.Finding for r in rows]
     vids = sorted({f.vulnerability_id for f in findings})
-    ids = vuln_repo.group_ids(session, vids)
+    ctx = vuln_context(session, vids)
+    ids, records, kev, epss = ctx.ids, ctx.records, ctx.kev, ctx.epss
     vulns = vuln_repo.vulnerabilities(session, vids)
-    records: dict[int, list[VulnRecord]] = {}
-    for adv in vuln_repo.advisories_of_groups(session, vids):
-        records.setdefault(adv.vulnerability_id, []).append(codec.to_record(adv))
-    cves = sorted({i for group in ids.values() for i in group if i.startswith("CVE-")})
-    kev, epss = vuln_repo.kev_for(session, cves), vuln_repo.epss_for(session, cves)
     views = {
         vid: display.vulnerability_view(
             vulns[vid].key, ids.get(vid, []), records.get(vid, []), kev, epss
@@ -65,7 +88,7 @@ def describe(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
     }
     vex_now = decisions.in_force(session, findings)
     risks = risk_service.current(session, [f.id for f in findings])
-    signals = signals_for(session, findings)
+    signals = signals_for(session, findings, ctx)
     out = []
     for row in rows:
         f = row.Finding

@@ -81,10 +81,27 @@ def search(
     offset: int = 0,
     limit: int = 50,
 ) -> Page:
-    """Findings of a product or release as `findings list --format json` gives them, filtered."""
+    """Findings of a product or release as `findings list --format json` gives them, filtered.
+
+    In release order without a severity filter, the database filters, counts and slices and only
+    the page is described; the work-list order and the severity (scored from every source's
+    vectors) need every finding described first.
+    """
     flt = flt or FindingFilter()
     flt.check()
     page_bounds(offset, limit)
+    if flt.sort == "release" and flt.severity is None:
+        total, items = listing.findings_page(
+            session,
+            product=product,
+            version=version,
+            include_resolved=flt.include_resolved,
+            state=flt.state,
+            kev=flt.kev,
+            offset=offset,
+            limit=limit,
+        )
+        return Page(total=total, offset=offset, limit=limit, items=items)
     rows = listing.list_findings(
         session,
         product=product,
@@ -130,3 +147,23 @@ def product_overview(session: Session, product: str) -> dict[str, Any]:
         "description": prod.description,
         "releases": out,
     }
+
+
+def portfolio(session: Session, product_names: list[str]) -> dict[str, Any]:
+    """Charts' data for the products given: open findings by SSVC outcome and by residual-risk
+    region, KEV hits and findings first seen per month, per product and in total (SQL counts)."""
+    from medsec.findings import repository as repo
+
+    out: dict[str, Any] = {"products": {}}
+    total: dict[str, Any] = {"ssvc": Counter(), "residual": Counter(), "months": Counter()}
+    total["kev"] = total["open"] = 0
+    for name in product_names:
+        ids = [r.id for r in products.list_releases(session, product=name)]
+        counts = repo.portfolio_counts(session, ids)
+        out["products"][name] = counts
+        for key in ("ssvc", "residual", "months"):
+            total[key].update(counts[key])
+        total["kev"] += counts["kev"]
+        total["open"] += counts["open"]
+    out["total"] = {k: dict(v) if isinstance(v, Counter) else v for k, v in total.items()}
+    return out

@@ -5,11 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from medsec.core.batching import chunks
-from medsec.models import Component, Finding, MatchState, Product, Release, Sbom
+from medsec.models import (
+    Component,
+    Finding,
+    KevEntryRow,
+    MatchState,
+    Product,
+    Release,
+    Sbom,
+    VexDecision,
+    VulnAlias,
+)
 
 COMPONENT_COLS = (
     Component.id,
@@ -141,6 +151,71 @@ def findings_listing(
     return list(session.execute(stmt))
 
 
+def _state_in_force() -> Any:
+    """The VEX status in force of the outer finding row (no decision: under_investigation),
+    as `decisions.in_force` decides it: the newest decision of the product on the same
+    vulnerability and component identity, release-scoped ones only for their own release."""
+    newest = (
+        select(VexDecision.status)
+        .where(
+            VexDecision.product_id == Release.product_id,
+            VexDecision.vulnerability_id == Finding.vulnerability_id,
+            VexDecision.component_key == Finding.component_key,
+            or_(VexDecision.scope != "release", VexDecision.release_id == Finding.release_id),
+        )
+        .order_by(VexDecision.id.desc())
+        .limit(1)
+        .correlate(Finding, Release)
+        .scalar_subquery()
+    )
+    return func.coalesce(newest, "under_investigation")
+
+
+def _in_kev() -> Any:
+    """True where one of the outer finding's vulnerability ids is in CISA KEV."""
+    return exists(
+        select(VulnAlias.alias)
+        .join(KevEntryRow, KevEntryRow.cve_id == VulnAlias.alias)
+        .where(VulnAlias.vulnerability_id == Finding.vulnerability_id)
+    )
+
+
+def findings_page(
+    session: Session,
+    release_ids: Sequence[int],
+    *,
+    include_resolved: bool,
+    state: str | None,
+    kev: bool | None,
+    offset: int,
+    limit: int,
+) -> tuple[int, list[Any]]:
+    """(total, one page) of findings of releases in release order, filtered and sliced in SQL;
+    rows as `findings_listing` gives them."""
+    conds: list[Any] = [Finding.release_id.in_(release_ids)]
+    if not include_resolved:
+        conds.append(Finding.status == "active")
+    if kev is not None:
+        conds.append(_in_kev() if kev else ~_in_kev())
+    if state is not None:
+        conds.append(_state_in_force() == state)
+    base = select(Finding.id)
+    if state is not None:  # the VEX decision in force is the product's: join its release
+        base = base.join(Release, Release.id == Finding.release_id)
+    base = base.where(*conds)
+    total = int(session.execute(select(func.count()).select_from(base.subquery())).scalar_one())
+    ids = base.order_by(Finding.release_id, Finding.id).offset(offset).limit(limit).subquery()
+    stmt = (
+        select(Finding, Component, Release.version, Product.name.label("product"))
+        .join(ids, ids.c.id == Finding.id)
+        .join(Release, Release.id == Finding.release_id)
+        .join(Product, Product.id == Release.product_id)
+        .outerjoin(Component, Component.id == Finding.component_id)
+        .order_by(Finding.release_id, Finding.id)
+    )
+    return total, list(session.execute(stmt))
+
+
 def lookup_keys_of(session: Session, sbom_ids: Sequence[int]) -> set[tuple[str, str, str]]:
     """The advisory lookup keys (package and CPE) of the components of the given SBOMs."""
     keys: set[tuple[str, str, str]] = set()
@@ -203,3 +278,52 @@ def kev_hits(session: Session) -> list[Any]:
         .order_by(Finding.id)
     )
     return list(session.execute(stmt))
+def _latest_of(model: Any, column: Any) -> Any:
+    """(finding_id, value) of the newest row per finding of ``model`` (SSVC or risk)."""
+    newest = select(func.max(model.id).label("id")).group_by(model.finding_id).subquery()
+    return (
+        select(model.finding_id.label("finding_id"), column.label("value"))
+        .join(newest, newest.c.id == model.id)
+        .subquery()
+    )
+
+
+def portfolio_counts(session: Session, release_ids: Sequence[int]) -> dict[str, Any]:
+    """Open findings of the releases counted in SQL: by SSVC outcome (newest decision), by
+    residual-risk region (newest risk record), KEV hits, and new findings per month."""
+    from medsec.models import RiskRecord, SsvcDecisionRow
+
+    if not release_ids:
+        return {"ssvc": {}, "residual": {}, "kev": 0, "months": {}, "open": 0}
+    open_ = [Finding.release_id.in_(release_ids), Finding.status == "active"]
+    ssvc = _latest_of(SsvcDecisionRow, SsvcDecisionRow.outcome)
+    risk = _latest_of(RiskRecord, RiskRecord.region)
+    by_ssvc = session.execute(
+        select(ssvc.c.value, func.count())
+        .select_from(Finding)
+        .outerjoin(ssvc, ssvc.c.finding_id == Finding.id)
+        .where(*open_)
+        .group_by(ssvc.c.value)
+    ).all()
+    by_risk = session.execute(
+        select(risk.c.value, func.count())
+        .select_from(Finding)
+        .outerjoin(risk, risk.c.finding_id == Finding.id)
+        .where(*open_)
+        .group_by(risk.c.value)
+    ).all()
+    kev = session.execute(select(func.count()).where(*open_, _in_kev())).scalar_one()
+    month = func.substr(func.cast(Finding.first_seen, String), 1, 7)
+    months = session.execute(
+        select(month, func.count())
+        .where(Finding.release_id.in_(release_ids))
+        .group_by(month)
+        .order_by(month)
+    ).all()
+    return {
+        "ssvc": {str(k or "none"): int(n) for k, n in by_ssvc},
+        "residual": {str(k or "none"): int(n) for k, n in by_risk},
+        "kev": int(kev),
+        "months": {str(k): int(n) for k, n in months},
+        "open": sum(int(n) for _, n in by_ssvc),
+    }

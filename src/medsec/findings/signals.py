@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from medsec.core.batching import chunks
 from medsec.core.severity import Scored, overall, score_one
+from medsec.ingest.vuln_model import VulnRecord
 from medsec.models import CvssRescore, Finding, SsvcDecisionRow
 from medsec.vulns import codec
 from medsec.vulns import repository as vuln_repo
@@ -53,19 +54,43 @@ def exploitability_subscore(vector: str) -> float | None:
         return None
 
 
-def signals_for(session: Session, findings: Sequence[Finding]) -> dict[int, Signals]:
-    """Signals of many findings with a fixed number of queries."""
-    vids = sorted({f.vulnerability_id for f in findings})
+@dataclass(frozen=True, slots=True)
+class VulnContext:
+    """What a caller already loaded for the findings' vulnerabilities: every id of each,
+    KEV and EPSS rows by CVE, and the decoded records of each."""
+
+    ids: dict[int, list[str]]
+    kev: dict[str, Any]
+    epss: dict[str, Any]
+    records: dict[int, list[VulnRecord]]
+
+
+def vuln_context(session: Session, vids: Sequence[int]) -> VulnContext:
+    """Load the ids, KEV, EPSS and records of the given vulnerabilities (four queries)."""
     ids = vuln_repo.group_ids(session, vids)
     cves = sorted({i for group in ids.values() for i in group if i.startswith("CVE-")})
-    kev, epss = vuln_repo.kev_for(session, cves), vuln_repo.epss_for(session, cves)
+    records: dict[int, list[VulnRecord]] = {}
+    for adv in vuln_repo.advisories_of_groups(session, vids):
+        records.setdefault(adv.vulnerability_id, []).append(codec.to_record(adv))
+    return VulnContext(
+        ids, vuln_repo.kev_for(session, cves), vuln_repo.epss_for(session, cves), records
+    )
+
+
+def signals_for(
+    session: Session, findings: Sequence[Finding], context: VulnContext | None = None
+) -> dict[int, Signals]:
+    """Signals of many findings with a fixed number of queries (fewer with ``context``)."""
+    vids = sorted({f.vulnerability_id for f in findings})
+    ctx = context if context is not None else vuln_context(session, vids)
+    ids, kev, epss = ctx.ids, ctx.kev, ctx.epss
     best: dict[int, Scored] = {}
     records: dict[int, list[Scored]] = {}
-    for adv in vuln_repo.advisories_of_groups(session, vids):
-        rec = codec.to_record(adv)
-        records.setdefault(adv.vulnerability_id, []).extend(
-            score_one(s.type, s.value, s.source or rec.id) for s in rec.severities
-        )
+    for vid in vids:
+        for rec in ctx.records.get(vid, ()):
+            records.setdefault(vid, []).extend(
+                score_one(s.type, s.value, s.source or rec.id) for s in rec.severities
+            )
     for vid, scored in records.items():
         top = overall(s for s in scored if s.score is not None)
         if top is not None:

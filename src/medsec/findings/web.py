@@ -70,18 +70,49 @@ def worklist(
 
 @router.get("/findings/{finding_id}", response_class=HTMLResponse)
 def finding_page(
-    request: Request, finding_id: int, session: SessionDep, user: UserDep
+    request: Request,
+    finding_id: int,
+    session: SessionDep,
+    user: UserDep,
+    recorded: str | None = None,
 ) -> HTMLResponse:
     """One finding: every input with its source, the VEX history and the triage form."""
     _, _, prod = decisions.get_finding(session, finding_id)
     require_read(session, user.principal, prod.name)
+    return _finding(request, session, user, finding_id, recorded=recorded)
+
+
+def _finding(
+    request: Request,
+    session: SessionDep,
+    user: UserDep,
+    finding_id: int,
+    *,
+    form: dict[str, str] | None = None,
+    error: str | None = None,
+    recorded: str | None = None,
+) -> HTMLResponse:
+    """The finding page; the triage form shows the decision in force, or what was typed."""
+    d = detail.finding_detail(session, finding_id)
+    now = d["vex"] or {}
+    typed = form or {
+        "status": now.get("status") or "under_investigation",
+        "justification": now.get("justification") or "",
+        "scope": now.get("scope") or "release",
+        "reason": "",
+        "action_statement": now.get("action_statement") or "",
+        "impact_statement": now.get("impact_statement") or "",
+    }
     ctx = {
-        "d": detail.finding_detail(session, finding_id),
+        "d": d,
         "can_triage": user.has("analyst"),
         "statuses": overview.STATES,
         "justifications": [j.value for j in vex.Justification],
+        "form": typed,
+        "error": error,
+        "recorded": recorded if recorded in overview.STATES else None,
     }
-    return page(request, "finding.html", ctx)
+    return page(request, "finding.html", ctx, status=422 if error else 200)
 
 
 @router.post("/findings/{finding_id}/triage")
@@ -102,17 +133,31 @@ def triage(
     credentials.check_csrf(user.csrf, csrf)
     _, _, prod = decisions.get_finding(session, finding_id)
     require_read(session, user.principal, prod.name)
-    if not reason.strip():
-        raise InvalidInput("reason: say why (it goes into the history and the audit log)")
-    decisions.decide(
-        session,
-        finding_id=finding_id,
-        status=status,
-        reason=reason.strip(),
-        actor=user.principal.actor,
-        justification=_opt(justification),
-        action_statement=_opt(action_statement.strip()),
-        impact_statement=_opt(impact_statement.strip()),
-        scope=scope,
+    form = {
+        "status": status,
+        "justification": justification,
+        "scope": scope,
+        "reason": reason,
+        "action_statement": action_statement,
+        "impact_statement": impact_statement,
+    }
+    try:
+        if not reason.strip():
+            raise InvalidInput("reason: say why (it goes into the history and the audit log)")
+        # decide() checks everything before it stores anything
+        decisions.decide(
+            session,
+            finding_id=finding_id,
+            status=status,
+            reason=reason.strip(),
+            actor=user.principal.actor,
+            justification=_opt(justification),
+            action_statement=_opt(action_statement.strip()),
+            impact_statement=_opt(impact_statement.strip()),
+            scope=scope,
+        )
+    except InvalidInput as refused:
+        return _finding(request, session, user, finding_id, form=form, error=str(refused))
+    return RedirectResponse(
+        f"/findings/{finding_id}?recorded={status}#vex-history", status_code=303
     )
-    return RedirectResponse(f"/findings/{finding_id}#vex-history", status_code=303)

@@ -23,6 +23,7 @@ class Finding(Base):
     __table_args__ = (
         UniqueConstraint("release_id", "component_key", "vulnerability_id"),
         Index("ix_finding_vulnerability", "vulnerability_id"),
+        Index("ix_finding_list", "release_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

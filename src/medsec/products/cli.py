@@ -15,7 +15,13 @@ from medsec.errors import InvalidInput
 from medsec.lifecycle import service as lifecycle_service
 from medsec.models import Product, Release
 from medsec.products import service
-from medsec.products.schemas import NetworkInterface, ProductCreate, ReleaseCreate
+from medsec.products.schemas import (
+    NetworkInterface,
+    ProductCreate,
+    ProductUpdate,
+    ReleaseCreate,
+    ReleaseUpdate,
+)
 from medsec.sbom import service as sbom_service
 
 product_app = typer.Typer(help="Device models (products).", no_args_is_help=True)
@@ -27,6 +33,14 @@ class Fmt(StrEnum):
 
     table = "table"
     json = "json"
+
+
+class Environment(StrEnum):
+    """Intended use environment of a release."""
+
+    hospital = "hospital"
+    home = "home"
+    both = "both"
 
 
 def _validated(model: type[Any], **values: Any) -> Any:
@@ -110,7 +124,9 @@ def release_add(
     version: str = typer.Argument(..., help="Release version, e.g. 2.1.0."),
     product: str = typer.Option(..., "--product", "-p"),
     release_date: str | None = typer.Option(None, "--date", help="Release date, YYYY-MM-DD."),
-    environment: str = typer.Option("hospital", "--environment", help="hospital | home | both"),
+    environment: Environment = typer.Option(
+        Environment.hospital, "--environment", help="Intended use environment."
+    ),
     clinical_function: str | None = typer.Option(None, help="Clinical function, in words."),
     essential_performance: str | None = typer.Option(None, help="Essential performance."),
     interface: list[str] = typer.Option(
@@ -122,7 +138,7 @@ def release_add(
         ReleaseCreate,
         version=version,
         release_date=_date(release_date),
-        use_environment=environment,
+        use_environment=environment.value,
         clinical_function=clinical_function,
         essential_performance=essential_performance,
         interfaces=[_interface(s) for s in interface],
@@ -217,3 +233,101 @@ def release_show(
     )
     for w in lc["warnings"]:
         runtime.console.print(f"warning: {w}", highlight=False, markup=False)
+
+
+@product_app.command("edit")
+def product_edit(
+    name: str = typer.Argument(..., help="The product to change."),
+    manufacturer: str | None = typer.Option(None, "--manufacturer", "-m", help="New manufacturer."),
+    description: str | None = typer.Option(
+        None, "--description", help="New description ('' clears it)."
+    ),
+) -> None:
+    """Change a device model's manufacturer or description (analyst role; audited)."""
+    values: dict[str, Any] = {}
+    if manufacturer is not None:
+        values["manufacturer"] = manufacturer
+    if description is not None:
+        values["description"] = description or None
+    if not values:
+        raise InvalidInput("nothing to change: give --manufacturer and/or --description")
+    data = _validated(ProductUpdate, **values)
+    with runtime.uow() as session:
+        service.update_product(session, name=name, data=data, actor=runtime.actor())
+    runtime.console.print(f"product [bold]{name}[/bold] changed: {', '.join(values)}")
+
+
+@product_app.command("rename")
+def product_rename(
+    name: str = typer.Argument(..., help="The product's current name."),
+    new_name: str = typer.Argument(..., help="Its new name."),
+) -> None:
+    """Rename a device model (analyst role; audited; per-product access follows the name)."""
+    with runtime.uow() as session:
+        service.rename_product(session, name=name, new_name=new_name, actor=runtime.actor())
+    runtime.console.print(f"product [bold]{name}[/bold] renamed to [bold]{new_name}[/bold]")
+
+
+@product_app.command("delete")
+def product_delete(name: str = typer.Argument(..., help="The product to delete.")) -> None:
+    """Delete a device model that nothing depends on (no release; admin role; audited)."""
+    with runtime.uow() as session:
+        service.delete_product(session, name=name, actor=runtime.actor())
+    runtime.console.print(f"product [bold]{name}[/bold] deleted")
+
+
+@release_app.command("edit")
+def release_edit(
+    version: str = typer.Argument(..., help="The release to change."),
+    product: str = typer.Option(..., "--product", "-p"),
+    release_date: str | None = typer.Option(None, "--date", help="Release date, YYYY-MM-DD."),
+    environment: Environment | None = typer.Option(
+        None, "--environment", help="Intended use environment."
+    ),
+    clinical_function: str | None = typer.Option(
+        None, "--clinical-function", help="Clinical function, in words ('' clears it)."
+    ),
+    essential_performance: str | None = typer.Option(
+        None, "--essential-performance", help="Essential performance ('' clears it)."
+    ),
+    interface: list[str] = typer.Option(
+        [],
+        "--interface",
+        help="NAME[:PROTOCOL[:PORT[:DIRECTION[:PURPOSE]]]], repeatable; replaces the list.",
+    ),
+    no_interfaces: bool = typer.Option(False, "--no-interfaces", help="Clear the interfaces."),
+) -> None:
+    """Change a release's intended use, clinical function, essential performance, date or
+    interfaces (analyst role; audited)."""
+    values: dict[str, Any] = {}
+    if release_date is not None:
+        values["release_date"] = _date(release_date)
+    if environment is not None:
+        values["use_environment"] = environment.value
+    if clinical_function is not None:
+        values["clinical_function"] = clinical_function or None
+    if essential_performance is not None:
+        values["essential_performance"] = essential_performance or None
+    if interface or no_interfaces:
+        values["interfaces"] = [_interface(i) for i in interface]
+    if not values:
+        raise InvalidInput("nothing to change: give at least one option (see --help)")
+    data = _validated(ReleaseUpdate, **values)
+    with runtime.uow() as session:
+        service.update_release(
+            session, product=product, version=version, data=data, actor=runtime.actor()
+        )
+    runtime.console.print(
+        f"release [bold]{version}[/bold] of {product} changed: {', '.join(values)}"
+    )
+
+
+@release_app.command("delete")
+def release_delete(
+    version: str = typer.Argument(..., help="The release to delete."),
+    product: str = typer.Option(..., "--product", "-p"),
+) -> None:
+    """Delete a release that nothing depends on (no SBOM, findings, decisions; admin role)."""
+    with runtime.uow() as session:
+        service.delete_release(session, product=product, version=version, actor=runtime.actor())
+    runtime.console.print(f"release [bold]{version}[/bold] of {product} deleted")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from medsec.models import Manufacturer, Product, Release
+from medsec.models import Base, Manufacturer, Product, Release
 
 
 def manufacturer_by_name(session: Session, name: str) -> Manufacturer | None:
@@ -45,3 +45,21 @@ def release_by_id(session: Session, release_id: int) -> Release | None:
     """One release by id with its product loaded."""
     stmt = select(Release).options(joinedload(Release.product)).where(Release.id == release_id)
     return session.execute(stmt).scalar()
+def similar_names(session: Session) -> list[str]:
+    """Every product name (for "did you mean" suggestions)."""
+    return list(session.execute(select(Product.name).order_by(Product.name)).scalars())
+
+
+def dependents(session: Session, target: str, row_id: int) -> dict[str, int]:
+    """Table -> number of rows referring to ``target`` ("product" or "release") row ``row_id``
+    through a foreign key (every table of the schema, so new tables are counted too)."""
+    out: dict[str, int] = {}
+    for table in Base.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table.name != target or fk.parent.table is not table:
+                continue
+            stmt = select(func.count()).select_from(table).where(fk.parent == row_id)
+            count = int(session.execute(stmt).scalar_one())
+            if count:
+                out[table.name] = out.get(table.name, 0) + count
+    return out

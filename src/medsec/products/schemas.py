@@ -60,3 +60,32 @@ class ProductRead(BaseModel):
     manufacturer: str
     description: str | None = None
     releases: list[str] = Field(default_factory=list)
+
+
+class ProductUpdate(BaseModel):
+    """Changes to a device model: only the fields given change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    manufacturer: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=10_000)
+
+
+class ReleaseUpdate(BaseModel):
+    """Changes to a release: only the fields given change (``interfaces`` replaces the list)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    release_date: date | None = None
+    use_environment: UseEnvironment | None = None
+    clinical_function: str | None = Field(default=None, max_length=10_000)
+    essential_performance: str | None = Field(default=None, max_length=10_000)
+    interfaces: list[NetworkInterface] | None = Field(default=None, max_length=500)
+
+
+class ProductRename(BaseModel):
+    """A product's new name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from medsec.accounts import service as accounts
 from medsec.audit import service as audit
-from medsec.errors import Conflict, NotFound
+from medsec.errors import Conflict, InvalidInput, NotFound
 from medsec.models import Manufacturer, Product, Release
 from medsec.products import repository as repo
-from medsec.products.schemas import ProductCreate, ReleaseCreate
+from medsec.products.schemas import ProductCreate, ProductUpdate, ReleaseCreate, ReleaseUpdate
 
 
 def get_or_create_manufacturer(session: Session, name: str) -> Manufacturer:
@@ -59,11 +62,115 @@ def create_product(session: Session, *, data: ProductCreate, actor: str) -> Prod
 
 
 def get_product(session: Session, name: str) -> Product:
-    """The product of that name; NotFound otherwise."""
+    """The product of that name; NotFound otherwise (naming the closest existing names)."""
     product = repo.product_by_name(session, name)
     if product is None:
-        raise NotFound(f"no product named {name!r} (see `medsec product list`)")
+        raise NotFound(f"no product named {name!r}{did_you_mean(session, name)}")
     return product
+
+
+def find_product(session: Session, name: str) -> Product | None:
+    """The product of that name, or None."""
+    return repo.product_by_name(session, name)
+
+
+def find_release(session: Session, *, product_id: int, version: str) -> Release | None:
+    """One release of a product by id, or None."""
+    return repo.release_by_version(session, product_id, version)
+
+
+def close_names(session: Session, name: str, *, limit: int = 3) -> list[str]:
+    """Existing product names closest to ``name`` (case and spacing ignored), best first."""
+    names = repo.similar_names(session)
+    folded = {n.casefold().replace(" ", "").replace("-", ""): n for n in names}
+    key = name.casefold().replace(" ", "").replace("-", "")
+    hits = difflib.get_close_matches(key, list(folded), n=limit, cutoff=0.6)
+    return [folded[h] for h in hits]
+
+
+def did_you_mean(session: Session, name: str) -> str:
+    """ " (did you mean 'X'?)" for the closest names, else a pointer to the product list."""
+    close = close_names(session, name)
+    if close:
+        return f" (did you mean {' or '.join(repr(c) for c in close)}?)"
+    return " (see `medsec product list`)"
+
+
+def update_product(session: Session, *, name: str, data: ProductUpdate, actor: str) -> Product:
+    """Change a product's manufacturer or description (analyst); audited with before/after."""
+    accounts.require(session, actor, "analyst", rule="only an analyst edits products", product=name)
+    product = get_product(session, name)
+    changes: dict[str, Any] = {}
+    if data.manufacturer is not None and data.manufacturer != product.manufacturer.name:
+        changes["manufacturer"] = [product.manufacturer.name, data.manufacturer]
+        product.manufacturer = get_or_create_manufacturer(session, data.manufacturer)
+    if "description" in data.model_fields_set and data.description != product.description:
+        changes["description"] = [product.description, data.description]
+        product.description = data.description
+    session.flush()
+    if changes:
+        audit.record(
+            session,
+            actor=actor,
+            action="product.edit",
+            object_type="product",
+            object_id=product.id,
+            product_id=product.id,
+            details={"name": name, "changes": changes},
+        )
+    return product
+
+
+def rename_product(session: Session, *, name: str, new_name: str, actor: str) -> Product:
+    """Rename a product (analyst); per-product account access follows the new name."""
+    accounts.require(
+        session, actor, "analyst", rule="only an analyst renames products", product=name
+    )
+    product = get_product(session, name)
+    new_name = new_name.strip()
+    if not new_name or len(new_name) > 200:
+        raise InvalidInput("new name: must be 1 to 200 characters")
+    if new_name == name:
+        return product
+    if repo.product_by_name(session, new_name) is not None:
+        raise Conflict(f"product {new_name!r} already exists")
+    product.name = new_name
+    moved = accounts.rename_product_access(session, old=name, new=new_name)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="product.rename",
+        object_type="product",
+        object_id=product.id,
+        product_id=product.id,
+        details={"from": name, "to": new_name, "accounts_updated": moved},
+    )
+    return product
+
+
+def _what_depends(session: Session, target: str, row_id: int) -> str:
+    found = repo.dependents(session, target, row_id)
+    return ", ".join(f"{n} {t.replace('_', ' ')} row(s)" for t, n in sorted(found.items()))
+
+
+def delete_product(session: Session, *, name: str, actor: str) -> None:
+    """Delete a product nothing depends on (admin); Conflict naming what depends on it."""
+    accounts.require(session, actor, "admin", rule="only an admin deletes products", product=name)
+    product = get_product(session, name)
+    depends = _what_depends(session, "product", product.id)
+    if depends:
+        raise Conflict(f"product {name!r} cannot be deleted: {depends} depend on it")
+    audit.record(
+        session,
+        actor=actor,
+        action="product.delete",
+        object_type="product",
+        object_id=product.id,
+        details={"name": name, "manufacturer": product.manufacturer.name},
+    )
+    session.delete(product)
+    session.flush()
 
 
 def list_products(session: Session) -> list[Product]:
@@ -114,6 +221,67 @@ def get_release(session: Session, *, product: str, version: str) -> Release:
     return release
 
 
+def update_release(
+    session: Session, *, product: str, version: str, data: ReleaseUpdate, actor: str
+) -> Release:
+    """Change a release's intended use, clinical function, essential performance, date or
+    interfaces (analyst); audited with before/after."""
+    accounts.require(
+        session, actor, "analyst", rule="only an analyst edits releases", product=product
+    )
+    release = get_release(session, product=product, version=version)
+    changes: dict[str, Any] = {}
+    for field in data.model_fields_set:
+        value = getattr(data, field)
+        if field == "interfaces":
+            value = [i.model_dump(exclude_none=True) for i in value or []]
+        elif field == "use_environment" and value is None:
+            raise InvalidInput("use_environment: one of hospital, home, both")
+        before = getattr(release, field)
+        if before != value:
+            changes[field] = [
+                before.isoformat() if hasattr(before, "isoformat") else before,
+                value.isoformat() if hasattr(value, "isoformat") else value,
+            ]
+            setattr(release, field, value)
+    session.flush()
+    if changes:
+        audit.record(
+            session,
+            actor=actor,
+            action="release.edit",
+            object_type="release",
+            object_id=release.id,
+            product_id=release.product_id,
+            details={"version": version, "changes": changes},
+        )
+    return release
+
+
+def delete_release(session: Session, *, product: str, version: str, actor: str) -> None:
+    """Delete a release nothing depends on (admin): no SBOM, finding, decision, update or link."""
+    accounts.require(
+        session, actor, "admin", rule="only an admin deletes releases", product=product
+    )
+    release = get_release(session, product=product, version=version)
+    depends = _what_depends(session, "release", release.id)
+    if depends:
+        raise Conflict(
+            f"release {version!r} of {product!r} cannot be deleted: {depends} depend on it"
+        )
+    audit.record(
+        session,
+        actor=actor,
+        action="release.delete",
+        object_type="release",
+        object_id=release.id,
+        product_id=release.product_id,
+        details={"version": version},
+    )
+    session.delete(release)
+    session.flush()
+
+
 def list_releases(session: Session, *, product: str) -> list[Release]:
     """The releases of one product, oldest first."""
     return repo.releases_of(session, [get_product(session, product).id])
@@ -130,11 +298,23 @@ class EnsuredRelease:
 
 
 def ensure_release(
-    session: Session, *, product: str, version: str, manufacturer: str | None, actor: str
+    session: Session,
+    *,
+    product: str,
+    version: str,
+    manufacturer: str | None,
+    actor: str,
+    allow_new_product: bool = True,
 ) -> EnsuredRelease:
-    """Find the release, creating the product and release when they do not exist yet."""
+    """Find the release, creating the release when new, and the product when new and
+    ``allow_new_product`` (else NotFound naming the closest existing names)."""
     prod = repo.product_by_name(session, product)
     created_product = prod is None
+    if prod is None and not allow_new_product:
+        raise NotFound(
+            f"no product named {product!r}{did_you_mean(session, product)}; "
+            "to create it, give --create (API: auto-create=true)"
+        )
     if prod is None:
         data = ProductCreate(name=product, manufacturer=manufacturer or "Unknown manufacturer")
         prod = create_product(session, data=data, actor=actor)

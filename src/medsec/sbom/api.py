@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, File, Query, Request, UploadFile
 
 from medsec.api.deps import ApiPrincipal, SessionDep, require_read
+from medsec.errors import DocumentTooLarge, InvalidInput
 from medsec.findings import overview
 from medsec.sbom import service as sboms
-from medsec.sbom.schemas import ComponentPage, ComponentRead
+from medsec.sbom.schemas import ComponentPage, ComponentRead, SbomUploadRead
 
 router = APIRouter(prefix="/api/v1")
 
@@ -43,4 +44,42 @@ def list_components(
         offset=offset,
         limit=limit,
         items=[ComponentRead.model_validate(c) for c in rows],
+    )
+
+
+@router.post(
+    "/products/{product}/releases/{version}/sboms",
+    response_model=SbomUploadRead,
+    status_code=201,
+    tags=["sbom"],
+)
+def upload_sbom(
+    request: Request,
+    product: str,
+    version: str,
+    file: Annotated[UploadFile, File(description="CycloneDX (JSON/XML) or SPDX document.")],
+    session: SessionDep,
+    who: ApiPrincipal,
+    auto_create: Annotated[bool, Query(alias="auto-create")] = False,
+) -> SbomUploadRead:
+    """Upload an SBOM as the release's new current revision (analyst role), as a CI job does:
+    the release is created when new; an unknown product only with `?auto-create=true`. Answers
+    the revision, its quality score and gaps, and the diff to the previous revision."""
+    require_read(session, who, product)
+    limit = request.app.state.settings.max_document_bytes
+    source = (file.filename or "upload.json").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    data = file.file.read(limit + 1)
+    if len(data) > limit:
+        raise DocumentTooLarge(f"more than {limit} bytes", source=source)
+    if not data:
+        raise InvalidInput(f"{source}: the upload is empty")
+    return sboms.upload(
+        session,
+        product=product,
+        version=version,
+        data=data,
+        source_name=source,
+        actor=who.actor,
+        create_product=auto_create,
+        max_bytes=limit,
     )

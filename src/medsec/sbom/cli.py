@@ -13,8 +13,6 @@ from rich.table import Table
 
 from medsec.cli import runtime
 from medsec.errors import DocumentTooLarge, InvalidInput, NotFound
-from medsec.export.cyclonedx import to_cyclonedx_json
-from medsec.export.spdx import to_spdx_json
 from medsec.ingest.sbom import parse_sbom
 from medsec.ingest.sbom_model import ParsedComponent
 from medsec.sbom import rules, service
@@ -80,8 +78,12 @@ def import_(
         "--allow-shrink",
         help="Import an SBOM with less than half the components of the current revision.",
     ),
+    create: bool = typer.Option(
+        False, "--create", help="Create the product when no product has that name."
+    ),
 ) -> None:
-    """Import an SBOM as the new current revision of a release (created when new)."""
+    """Import an SBOM as the new current revision of a release (the release is created when
+    new; an unknown product only with --create)."""
     data = read_document(file)
     with runtime.uow() as session:
         res = service.import_sbom(
@@ -96,6 +98,7 @@ def import_(
             strict=strict and not lenient,
             allow_empty=allow_empty,
             allow_shrink=allow_shrink,
+            create_product=create,
         )
     out = runtime.console
     if res.created_product:
@@ -279,22 +282,16 @@ def export(
     ),
     original: bool = typer.Option(False, help="Write the original imported document instead."),
 ) -> None:
-    """Export a release's SBOM as CycloneDX 1.6 JSON or SPDX 2.3 JSON."""
+    """Export a release's SBOM as CycloneDX 1.6 JSON or SPDX 2.3 JSON (needs an account with
+    access to the product, as every change does; audited)."""
     with runtime.uow() as session:
-        sbom = service.get_sbom(session, product=product, version=release)
-        form = "original" if original else fmt.value
-        service.record_export(
-            session, sbom=sbom, product=product, version=release, form=form, actor=runtime.actor()
+        data = service.export_document(
+            session,
+            product=product,
+            version=release,
+            fmt="original" if original else fmt.value,
+            actor=runtime.actor(),
         )
-        if original:
-            data = service.original_document(sbom)
-        else:
-            parsed = service.load_parsed(session, sbom)
-            data = (
-                to_cyclonedx_json(parsed)
-                if fmt is ExportFmt.cyclonedx_json
-                else to_spdx_json(parsed)
-            )
     if output is None:
         sys.stdout.buffer.write(data + (b"" if data.endswith(b"\n") else b"\n"))
     else:

@@ -36,3 +36,45 @@ class ComponentPage(BaseModel):
     offset: int
     limit: int
     items: list[ComponentRead]
+
+
+class QualityGapRead(BaseModel):
+    """An element missing on some components of an uploaded SBOM."""
+
+    element: str
+    required: bool
+    components_missing: int
+
+
+class SbomDiffRead(BaseModel):
+    """Counts of what changed against the previous revision of the release."""
+
+    previous_revision: int
+    added: int
+    removed: int
+    changed: int
+    unchanged: int
+
+
+class SbomWarningRead(BaseModel):
+    """Something valid but incomplete in the document (the import went ahead)."""
+
+    location: str
+    message: str
+
+
+class SbomUploadRead(BaseModel):
+    """What an SBOM upload stored: the new revision, its quality and the diff to the last one."""
+
+    product: str
+    release: str
+    revision: int
+    format: str
+    spec_version: str
+    component_count: int
+    created_product: bool
+    created_release: bool
+    quality_score: float
+    quality_gaps: list[QualityGapRead]
+    diff: SbomDiffRead | None = None
+    warnings: list[SbomWarningRead]

@@ -12,6 +12,7 @@ from functools import partial
 
 from sqlalchemy.orm import Session
 
+from medsec.accounts import service as accounts
 from medsec.audit import service as audit
 from medsec.core.gcpause import paused_gc
 from medsec.db import bulk
@@ -22,6 +23,7 @@ from medsec.models import Component, Release, Sbom
 from medsec.products import service as products
 from medsec.sbom import convert, rules
 from medsec.sbom import repository as repo
+from medsec.sbom.schemas import SbomUploadRead
 
 _BACKGROUND_BYTES = 1 << 20  # documents from 1 MB up are compressed beside the parse
 
@@ -54,6 +56,7 @@ def import_sbom(
     strict: bool = False,
     allow_empty: bool = False,
     allow_shrink: bool = False,
+    create_product: bool = True,
 ) -> ImportResult:
     """Parse, validate and store an SBOM as the new current revision of a release.
 
@@ -62,7 +65,8 @@ def import_sbom(
     warning with its place. ``strict`` (or ``lenient=False``) refuses the document instead.
     Structure errors (not JSON/XML, schema violations) are refused either way. An SBOM with no
     components, or with fewer than half the components of the current revision, is refused
-    (DocumentError) unless ``allow_empty`` / ``allow_shrink``; then a warning says so.
+    (DocumentError) unless ``allow_empty`` / ``allow_shrink``; then a warning says so. An unknown
+    product is created only with ``create_product`` (the CLI and API default to refusing).
     """
     with paused_gc():
         original = _compressor(data, max_bytes)
@@ -80,6 +84,7 @@ def import_sbom(
             actor=actor,
             allow_empty=allow_empty,
             allow_shrink=allow_shrink,
+            create_product=create_product,
         )
 
 
@@ -107,9 +112,15 @@ def _store(
     actor: str,
     allow_empty: bool = False,
     allow_shrink: bool = False,
+    create_product: bool = True,
 ) -> ImportResult:
     ensured = products.ensure_release(
-        session, product=product, version=version, manufacturer=manufacturer, actor=actor
+        session,
+        product=product,
+        version=version,
+        manufacturer=manufacturer,
+        actor=actor,
+        allow_new_product=create_product,
     )
     release = ensured.release
     previous = repo.current_sbom(session, release.id)
@@ -230,18 +241,99 @@ def load_parsed(session: Session, sbom: Sbom) -> ParsedSbom:
     )
 
 
-def record_export(
-    session: Session, *, sbom: Sbom, product: str, version: str, form: str, actor: str
-) -> None:
-    """Audit an export of a release's SBOM (confidential material leaving the system)."""
+EXPORT_FORMATS = ("cyclonedx-json", "spdx-json", "original")
+
+
+def export_document(session: Session, *, product: str, version: str, fmt: str, actor: str) -> bytes:
+    """A release's current SBOM as CycloneDX 1.6 JSON, SPDX 2.3 JSON or the original bytes,
+    for an account with access to the product (like every read); the export is audited."""
+    from medsec.export.cyclonedx import to_cyclonedx_json
+    from medsec.export.spdx import to_spdx_json
+
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidInput(f"format: {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
+    accounts.require_read(session, actor, rule="exporting an SBOM", product=product)
+    release = products.get_release(session, product=product, version=version)
+    sbom = get_sbom(session, product=product, version=version)
+    if fmt == "original":
+        data = original_document(sbom)
+    else:
+        parsed = load_parsed(session, sbom)
+        data = to_cyclonedx_json(parsed) if fmt == "cyclonedx-json" else to_spdx_json(parsed)
     audit.record(
         session,
         actor=actor,
         action="sbom.export",
         object_type="sbom",
         object_id=sbom.id,
-        product_id=products.get_product(session, product).id,
-        details={"product": product, "version": version, "format": form},
+        product_id=release.product_id,
+        details={"product": product, "release": version, "revision": sbom.revision, "format": fmt},
+    )
+    return data
+
+
+def upload(
+    session: Session,
+    *,
+    product: str,
+    version: str,
+    data: bytes,
+    source_name: str,
+    actor: str,
+    create_product: bool = False,
+    max_bytes: int = 64 * 1024 * 1024,
+) -> SbomUploadRead:
+    """Import an uploaded SBOM (analyst role with access to the product) and report its quality
+    and what changed against the release's previous revision."""
+    from medsec.sbom import rules
+    from medsec.sbom.schemas import QualityGapRead, SbomDiffRead, SbomUploadRead, SbomWarningRead
+
+    accounts.require(session, actor, "analyst", rule="uploading an SBOM", product=product)
+    before = None
+    prod = products.find_product(session, product)
+    if prod is not None:
+        release = products.find_release(session, product_id=prod.id, version=version)
+        previous = repo.current_sbom(session, release.id) if release is not None else None
+        before = (previous.revision, load_parsed(session, previous)) if previous else None
+    result = import_sbom(
+        session,
+        data=data,
+        source_name=source_name,
+        product=product,
+        version=version,
+        actor=actor,
+        max_bytes=max_bytes,
+        create_product=create_product,
+    )
+    parsed = load_parsed(session, result.sbom)
+    report = rules.check_quality(parsed)
+    diff = None
+    if before is not None:
+        d = rules.diff_components(before[1].components, parsed.components)
+        diff = SbomDiffRead(
+            previous_revision=before[0],
+            added=len(d.added),
+            removed=len(d.removed),
+            changed=len(d.changed),
+            unchanged=d.unchanged,
+        )
+    s = result.sbom
+    return SbomUploadRead(
+        product=product,
+        release=version,
+        revision=s.revision,
+        format=s.format,
+        spec_version=s.spec_version,
+        component_count=s.component_count,
+        created_product=result.created_product,
+        created_release=result.created_release,
+        quality_score=report.score,
+        quality_gaps=[
+            QualityGapRead(element=g.element, required=g.required, components_missing=len(g.refs))
+            for g in report.gaps
+        ],
+        diff=diff,
+        warnings=[SbomWarningRead(location=w.location, message=w.message) for w in result.warnings],
     )
 
 

@@ -29,6 +29,38 @@ def when(value: object) -> str:
         return text
 
 
+LABELS = {
+    "under_investigation": "Under investigation",
+    "not_affected": "Not affected",
+    "affected": "Affected",
+    "fixed": "Fixed",
+    "component_not_present": "Component not present",
+    "vulnerable_code_not_present": "Vulnerable code not present",
+    "vulnerable_code_not_in_execute_path": "Vulnerable code not in execute path",
+    "vulnerable_code_cannot_be_controlled_by_adversary": "Vulnerable code cannot be controlled "
+    "by an adversary",
+    "inline_mitigations_already_exist": "Inline mitigations already exist",
+    "release": "This release",
+    "component": "This component version in every release",
+    "hospital": "Hospital",
+    "home": "Home use",
+    "both": "Hospital and home use",
+    "active": "Open",
+    "resolved": "No longer matching",
+    "inbound": "Inbound",
+    "outbound": "Outbound",
+}
+
+
+def label(value: object) -> str:
+    """The human label of an enumerated value (``not_affected`` -> "Not affected")."""
+    text = str(value or "")
+    if text in LABELS:
+        return LABELS[text]
+    spaced = text.replace("_", " ")
+    return spaced[:1].upper() + spaced[1:]
+
+
 def make_templates() -> Jinja2Templates:
     """The template set: autoescape on for every template, undefined names are errors."""
     env = Environment(
@@ -39,6 +71,7 @@ def make_templates() -> Jinja2Templates:
     )
     env.filters["seg"] = seg
     env.filters["when"] = when
+    env.filters["label"] = label
     return Jinja2Templates(env=env)
 
 

@@ -6,7 +6,7 @@ policy's acceptability region and shows how many current risk records fall in it
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -67,5 +67,40 @@ def heat_map_svg(data: Mapping[str, Any], *, which: str = "before", title: str =
         f'transform="rotate(-90 14 {TOP + CELL_H * len(exp) / 2})" text-anchor="middle">'
         f"exploitability →</text>"
     )
+    out.append("</svg>")
+    return "".join(out)
+
+
+BAR_H, BAR_GAP, BAR_LEFT, BAR_W = 22, 6, 170, 300
+
+
+def bar_chart_svg(title: str, bars: Sequence[tuple[str, int, str | None]]) -> str:
+    """A horizontal bar chart: one (label, count, link or None) per bar; a linked bar is a
+    keyboard-focusable link to the list behind it. Labels are escaped."""
+    top = max((n for _, n, _ in bars), default=0) or 1
+    height = 30 + len(bars) * (BAR_H + BAR_GAP) + 4
+    width = BAR_LEFT + BAR_W + 70
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f"aria-label={quoteattr(title)}>",
+        f"<title>{escape(title)}</title>",
+        f'<text x="0" y="18" class="hm-title">{escape(title)}</text>',
+    ]
+    if not bars:
+        out.append('<text x="0" y="44" class="hm-axis">nothing yet</text>')
+    for i, (label, count, href) in enumerate(bars):
+        y = 30 + i * (BAR_H + BAR_GAP)
+        w = round(BAR_W * count / top) if count else 0
+        bar = (
+            f'<text x="{BAR_LEFT - 8}" y="{y + BAR_H - 6}" text-anchor="end" class="hm-axis">'
+            f"{escape(label)}</text>"
+            f'<rect x="{BAR_LEFT}" y="{y}" width="{max(w, 1)}" height="{BAR_H}" class="bar"/>'
+            f'<text x="{BAR_LEFT + max(w, 1) + 6}" y="{y + BAR_H - 6}" class="hm-count">'
+            f"{count}</text>"
+        )
+        if href:
+            bar = f"<a href={quoteattr(href)}><title>{escape(f'{label}: {count}')}</title>{bar}</a>"
+        out.append(bar)
     out.append("</svg>")
     return "".join(out)
