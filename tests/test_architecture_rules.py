@@ -17,19 +17,30 @@ SRC = ROOT / "src" / "medsec"
 
 # Domains, top to bottom (ARCHITECTURE.md); entry points are above all of them.
 DOMAINS = (
+    "jobs",
+    "sharing",
+    "incidents",
+    "assets",
+    "trace",
+    "controls",
+    "threats",
+    "evidence",
+    "sysmodel",
     "advisories",
     "cvd",
     "imported_csaf",
     "updates",
     "findings",
     "risk",
+    "lifecycle",
     "sbom",
     "vulns",
+    "notifications",
     "products",
     "accounts",
     "audit",
 )
-SIBLINGS = {"vulns": "sbom"}  # independent: the same floor
+SIBLINGS = {"vulns": "sbom", "notifications": "sbom", "evidence": "threats"}  # the same floor
 ENTRY = {
     "cli",
     "api",
@@ -41,6 +52,7 @@ ENTRY = {
     "cli_output",
     "assess_cli",
     "cvss_cli",
+    "tasks",  # background work started by a job: an entry point like cli/api/web
 }
 FLOORS = {
     "__main__": 110,
@@ -63,6 +75,7 @@ STORAGE = ("medsec.models", "medsec.db", "sqlalchemy")
 ALLOWED_UPWARD = {
     ("medsec.risk.service", "medsec.findings.decisions"),
     ("medsec.risk.service", "medsec.findings.signals"),
+    ("medsec.jobs.catalog", "medsec.cvd.tasks"),
 }
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from platformdirs import user_data_dir
+
+from medsec.errors import InvalidInput
 
 DEFAULT_MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 
@@ -77,3 +80,30 @@ def _flag(value: str | None, *, default: bool) -> bool:
     if value is None or not value.strip():
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+KEY_FILE = "secret.key"
+
+
+def secret_key(settings: Settings) -> bytes:
+    """The app secret: MEDSEC_SECRET_KEY, else MEDSEC_HOME/secret.key (made once, mode 0600)."""
+    if settings.secret_key:
+        return settings.secret_key.encode()
+    path = settings.home / KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process made it first
+        else:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(48) + "\n")
+    return _read_key(path)
+
+
+def _read_key(path: Path) -> bytes:
+    key = path.read_text().strip().encode()
+    if len(key) < 32:
+        raise InvalidInput(f"{path}: the secret key is shorter than 32 characters")
+    return key

@@ -24,11 +24,11 @@ from medsec.db.uow import unit_of_work
 from medsec.demo import service as demo
 from medsec.findings import listing, vex_import
 from medsec.findings import service as findings
+from medsec.imported_csaf import service as csaf_import
 from medsec.ingest.assets_table import read_csv
 from medsec.products import service as products
 from medsec.products.schemas import ProductCreate
 from medsec.sbom import service as sboms
-from medsec.imported_csaf import service as csaf_import
 from medsec.vulns import service as vulns
 
 BIOMED = "cli:biomed"

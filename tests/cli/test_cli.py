@@ -199,9 +199,7 @@ def test_support_command_sets_and_shows(cli, shared_data):
 def test_invalid_purl_kept_flagged_by_default_and_refused_with_strict(cli, shared_data):
     # issue 10, defect 9: one bad identifier no longer refuses a real SBOM (syft's "pkg-:golang")
     path = shared_data / "sboms/sbomqs-samples/sbomqs.syft-cyclone.json"
-    code, _, err = cli(
-        "sbom", "import", "--create", str(path), "-p", "Syft", "-r", "1", "--strict"
-    )
+    code, _, err = cli("sbom", "import", "--create", str(path), "-p", "Syft", "-r", "1", "--strict")
     assert code == 2
     assert "sbomqs.syft-cyclone.json" in err and "$.components[0].purl" in err
     code, out, err = cli("sbom", "import", "--create", str(path), "-p", "Syft", "-r", "1")

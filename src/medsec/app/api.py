@@ -17,8 +17,8 @@ from medsec.advisories import api as advisories_api
 from medsec.api import problems
 from medsec.api.deps import Unauthenticated
 from medsec.app import web as web_app
-from medsec.audit import web as audit_web
 from medsec.assets import api as assets_api
+from medsec.audit import web as audit_web
 from medsec.config import Settings, get_settings
 from medsec.controls import api as controls_api
 from medsec.cvd import api as cvd_api

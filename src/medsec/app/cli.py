@@ -162,15 +162,21 @@ mount(
 mount("threats", "medsec.threats.cli:app", "Threats of a release (STRIDE per element).")
 mount("controls", "medsec.controls.cli:app", "Security controls (seed Table 1 design principles).")
 mount("evidence", "medsec.evidence.cli:app", "Verification evidence (seed 5.3 security testing).")
-mount("lifecycle", "medsec.lifecycle.cli:app", "End of life, end of support and legacy (seed 6.6).")
-mount("incident", "medsec.incidents.cli:app", "Incident response (ISO/IEC 27035, seed 6.5, Annex A).")
-mount("share", "medsec.sharing.cli:app", "Information sharing with ISAOs: STIX 2.1 export and import.")
+mount("lifecycle", "medsec.lifecycle.cli:app", "End of life, end of support, legacy (seed 6.6).")
+mount(
+    "incident", "medsec.incidents.cli:app", "Incident response (ISO/IEC 27035, seed 6.5, Annex A)."
+)
+mount(
+    "share", "medsec.sharing.cli:app", "Information sharing with ISAOs: STIX 2.1 export and import."
+)
 mount(
     "assets",
     "medsec.assets.cli:app",
     "The hospital's installed devices: inventory, exposure, controls, rollouts.",
 )
-mount("jobs", "medsec.jobs.cli:app", "Background jobs: feed sync, re-match, CVD deadlines, notices.")
+mount(
+    "jobs", "medsec.jobs.cli:app", "Background jobs: feed sync, re-match, CVD deadlines, notices."
+)
 mount("notify", "medsec.notifications.cli:app", "Notifications by e-mail and webhooks.")
 mount("worker", "medsec.jobs.cli:worker", "Run background jobs from the PostgreSQL queue.")
 mount("trace", "medsec.trace.cli:app", "Traceability: threat, risk, control, verification, result.")

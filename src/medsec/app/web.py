@@ -7,8 +7,8 @@ from fastapi.staticfiles import StaticFiles
 
 from medsec.advisories import served
 from medsec.advisories import web as advisory_pages
-from medsec.assets import web as asset_pages
 from medsec.app import auth
+from medsec.assets import web as asset_pages
 from medsec.controls import web as controls_pages
 from medsec.cvd import staff_web as cvd_pages
 from medsec.cvd import web as cvd_web
@@ -20,10 +20,10 @@ from medsec.jobs import web as jobs_pages
 from medsec.lifecycle import web as lifecycle_pages
 from medsec.products import web as product_pages
 from medsec.risk import web as risk_pages
+from medsec.sbom import web as sbom_pages
 from medsec.sysmodel import web as model_pages
 from medsec.threats import web as threat_pages
 from medsec.trace import web as trace_pages
-from medsec.sbom import web as sbom_pages
 from medsec.web.ratelimit import RateLimiter
 from medsec.web.render import HERE, make_templates
 from medsec.web.security import SecurityHeaders

@@ -23,10 +23,10 @@ from medsec.assets import service as inventory
 from medsec.assets.schemas import AssetExposure, ExposureItem, ExposureReport, PortfolioCell
 from medsec.errors import NotFound
 from medsec.findings import listing
+from medsec.imported_csaf import queries as csaf_queries
 from medsec.models import CompensatingControl
 from medsec.products import service as products
 from medsec.risk import ssvc
-from medsec.imported_csaf import queries as csaf_queries
 from medsec.vulns import service as vulns
 
 CLEARED = ("not_affected", "fixed")

@@ -21,6 +21,7 @@ from medsec.assets.schemas import (
     VendorRead,
 )
 from medsec.audit import service as audit
+from medsec.core.clock import utcnow
 from medsec.errors import InvalidInput, NotFound
 from medsec.models import (
     CompensatingControl,
@@ -29,7 +30,6 @@ from medsec.models import (
     TrainingRecord,
     VendorContact,
 )
-from medsec.models.base import utcnow
 
 RESPONSIBILITIES = ("patches", "segments", "monitors", "backs_up", "informs_patients")
 PARTIES = ("manufacturer", "hospital", "shared")

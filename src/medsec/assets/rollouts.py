@@ -16,9 +16,9 @@ from medsec.assets import rules
 from medsec.assets import service as inventory
 from medsec.assets.schemas import RolloutItemRead, RolloutRead, ValidationRead
 from medsec.audit import service as audit
+from medsec.core.clock import utcnow
 from medsec.errors import Conflict, InvalidInput, NotFound
 from medsec.models import AssetChange, Rollout, RolloutAsset, RolloutValidation
-from medsec.models.base import utcnow
 
 METHODS = ("remote", "user_managed", "service_visit")  # seed Table 2
 FEEDBACK_FORMAT = "medsec-rollout-feedback/1"

@@ -27,12 +27,12 @@ from medsec.assets.schemas import (
     UnmappedGroup,
 )
 from medsec.audit import service as audit
+from medsec.core.clock import utcnow
 from medsec.errors import DocumentError, InvalidInput, NotFound, PermissionDenied
+from medsec.imported_csaf import queries as csaf_queries
 from medsec.ingest.assets_table import COLUMNS, AssetTable
 from medsec.models import Account, Asset, AssetChange, ModelMapping
-from medsec.models.base import utcnow
 from medsec.products import service as products
-from medsec.imported_csaf import queries as csaf_queries
 
 WRITE_ROLES = frozenset({"admin", "reviewer", "analyst"})
 MAX_REPORTED = 50  # row errors named in a refusal

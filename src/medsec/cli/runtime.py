@@ -72,7 +72,7 @@ def session_factory() -> sessionmaker[Session]:
 @cache
 def audit_key() -> bytes:
     """The instance secret that keys the audit log's anchors."""
-    from medsec.web.signing import secret_key
+    from medsec.config import secret_key
 
     return secret_key(settings())
 

@@ -13,11 +13,11 @@ from medsec.audit import service as audit
 from medsec.controls import repository as repo
 from medsec.controls import rules
 from medsec.controls.schemas import ControlCreate, ControlRead, ControlResultRead, PrincipleRead
+from medsec.core.clock import utcnow
 from medsec.errors import Conflict, InvalidInput, NotFound
 from medsec.evidence import service as evidence
 from medsec.evidence.schemas import EvidenceResultRead
 from medsec.models import ControlLink, Product, Release, SecurityControl
-from medsec.models.base import utcnow
 from medsec.products import service as products
 from medsec.sysmodel import service as sysmodel
 from medsec.threats import service as threats

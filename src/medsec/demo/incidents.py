@@ -10,10 +10,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from medsec.core.clock import utcnow
 from medsec.demo import data
 from medsec.incidents import evidence, notices, plans, views
 from medsec.incidents import service as incidents
-from medsec.models.base import utcnow
 from medsec.sharing import service as sharing
 
 HOSPITAL = "Example General Hospital (fictional)"

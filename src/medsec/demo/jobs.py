@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from medsec.core.clock import utcnow
 from medsec.cvd import tasks as cvd_tasks
 from medsec.demo.assessment import PSIRT
 from medsec.findings import notices
-from medsec.models.base import utcnow
 from medsec.notifications import service as notifications
 
 ADDRESS = "psirt@infuguard.example"

@@ -13,10 +13,10 @@ from medsec.demo import advisories, data, documents, publication
 from medsec.demo import assessment as demo_assessment
 from medsec.demo import cvd as demo_cvd
 from medsec.demo import design as demo_design
+from medsec.demo import hospital as demo_hospital
+from medsec.demo import incidents as demo_incidents
 from medsec.demo import jobs as demo_jobs
 from medsec.demo import lifecycle as demo_lifecycle
-from medsec.demo import incidents as demo_incidents
-from medsec.demo import hospital as demo_hospital
 from medsec.findings import listing
 from medsec.findings import service as findings
 from medsec.products import service as products

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
 from medsec.audit import service as audit
+from medsec.core.clock import utcnow
 from medsec.db.bulk import insert_rows
 from medsec.errors import InvalidInput, NotFound
 from medsec.evidence import repository as repo
@@ -18,7 +19,6 @@ from medsec.evidence import rules
 from medsec.evidence.schemas import CoverageRead, EvidenceImportRead, EvidenceResultRead
 from medsec.ingest.evidence_model import EvidenceDocument
 from medsec.models import EvidenceImport, EvidenceResultRow, Product, Release
-from medsec.models.base import utcnow
 from medsec.sysmodel import service as sysmodel
 
 _COLUMNS = (

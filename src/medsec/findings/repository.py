@@ -278,6 +278,8 @@ def kev_hits(session: Session) -> list[Any]:
         .order_by(Finding.id)
     )
     return list(session.execute(stmt))
+
+
 def _latest_of(model: Any, column: Any) -> Any:
     """(finding_id, value) of the newest row per finding of ``model`` (SSVC or risk)."""
     newest = select(func.max(model.id).label("id")).group_by(model.finding_id).subquery()

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from medsec.errors import DocumentError, MedsecError
 from medsec.findings import decisions, listing
 from medsec.ingest.cyclonedx_vex import VexStatement, read_vex
+from medsec.products import service as products
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,7 @@ def apply_vex(
 ) -> VexImportResult:
     """Apply a CycloneDX VEX document to the findings of one release (module docstring)."""
     doc = read_vex(data, source)
+    products.get_release(session, product=product, version=version)  # NotFound names it
     findings = listing.list_findings(session, product=product, version=version)
     chosen, unmatched = _chosen(doc.statements, findings, version)
     by_id = {f["id"]: f for f in findings}

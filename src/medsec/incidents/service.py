@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.orm import Session
 
 from medsec.audit import service as audit
+from medsec.core.clock import utcnow
 from medsec.errors import InvalidInput, NotFound
 from medsec.incidents import access, obligations, repository, rules
 from medsec.incidents.rules import Phase, PrivacyImpact, SafetyImpact
@@ -22,7 +23,6 @@ from medsec.incidents.schemas import (
     LinkRead,
 )
 from medsec.models import Incident, IncidentAction, IncidentEvent, IncidentIndicator
-from medsec.models.base import utcnow
 from medsec.products import service as products
 
 SOURCES = ("manual", "cvd", "finding", "hospital")

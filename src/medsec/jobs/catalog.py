@@ -58,8 +58,8 @@ def _rematch(ctx: JobContext) -> dict[str, Any]:
 
 
 def _cvd_deadlines(ctx: JobContext) -> dict[str, Any]:
+    from medsec.core.clock import utcnow
     from medsec.cvd import tasks
-    from medsec.models.base import utcnow
 
     with ctx.uow() as session:
         queued = tasks.check_deadlines(session, now=utcnow())

@@ -19,9 +19,9 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.orm import Session, sessionmaker
 
 from medsec.config import Settings
+from medsec.core.clock import utcnow
 from medsec.jobs import catalog, rules, service
 from medsec.jobs.schemas import JobSpec
-from medsec.models.base import utcnow
 
 log = logging.getLogger("medsec.jobs")
 TICK_SECONDS = 15.0

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from medsec.accounts import service as accounts
 from medsec.audit import service as audit
 from medsec.config import Settings
+from medsec.core.clock import utcnow
 from medsec.jobs import catalog
 from medsec.jobs import repository as repo
 from medsec.jobs.schemas import JobContext, JobRead, JobRunRead, UnitOfWork
 from medsec.models import JobRun
-from medsec.models.base import utcnow
 
 log = logging.getLogger("medsec.jobs")
 SYSTEM_ACTOR = "job:{name}"

@@ -41,13 +41,6 @@ from medsec.models.imported_csaf import (
     ImportedCsafStatement,
     ImportedCsafVulnerability,
 )
-from medsec.models.jobs import JobRun
-from medsec.models.notifications import (
-    NotificationDelivery,
-    NotificationEvent,
-    NotificationPreference,
-)
-from medsec.models.lifecycle import LifecycleMappingRow, LifecycleProductRow, ReleaseLifecycleRow
 from medsec.models.incidents import (
     Incident,
     IncidentAction,
@@ -61,6 +54,13 @@ from medsec.models.incidents import (
     IncidentNotification,
     IncidentPlan,
     IncidentTeamMember,
+)
+from medsec.models.jobs import JobRun
+from medsec.models.lifecycle import LifecycleMappingRow, LifecycleProductRow, ReleaseLifecycleRow
+from medsec.models.notifications import (
+    NotificationDelivery,
+    NotificationEvent,
+    NotificationPreference,
 )
 from medsec.models.product import Manufacturer, Product, Release
 from medsec.models.publication import SecurityAdvisory, SecurityAdvisoryRevision

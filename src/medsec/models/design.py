@@ -19,7 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from medsec.models.base import Base, utcnow
+from medsec.core.clock import utcnow
+from medsec.models.base import Base
 
 
 class SystemModelRow(Base):

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, DateTime, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from medsec.models.base import Base, utcnow
+from medsec.core.clock import utcnow
+from medsec.models.base import Base
 
 
 class JobRun(Base):

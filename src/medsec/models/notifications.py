@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from medsec.models.base import Base, utcnow
+from medsec.core.clock import utcnow
+from medsec.models.base import Base
 
 
 class NotificationPreference(Base):

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from medsec.models.base import Base, utcnow
+from medsec.core.clock import utcnow
+from medsec.models.base import Base
 
 
 class SharingAgreement(Base):

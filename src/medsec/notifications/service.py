@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from medsec.accounts import service as accounts
 from medsec.audit import service as audit
 from medsec.config import Settings
+from medsec.core.clock import utcnow
 from medsec.errors import InvalidInput, NotFound, PermissionDenied
 from medsec.models import NotificationDelivery, NotificationEvent, NotificationPreference
-from medsec.models.base import utcnow
 from medsec.notifications import repository as repo
 from medsec.notifications import rules, senders
 from medsec.notifications.schemas import DeliveryRead, DeliveryRun, Event, PreferenceRead

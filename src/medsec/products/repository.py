@@ -45,6 +45,8 @@ def release_by_id(session: Session, release_id: int) -> Release | None:
     """One release by id with its product loaded."""
     stmt = select(Release).options(joinedload(Release.product)).where(Release.id == release_id)
     return session.execute(stmt).scalar()
+
+
 def similar_names(session: Session) -> list[str]:
     """Every product name (for "did you mean" suggestions)."""
     return list(session.execute(select(Product.name).order_by(Product.name)).scalars())

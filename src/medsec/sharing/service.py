@@ -11,12 +11,12 @@ import orjson
 from sqlalchemy.orm import Session
 
 from medsec.audit import service as audit
+from medsec.core.clock import utcnow
 from medsec.errors import Conflict, InvalidInput
 from medsec.incidents import access, plans, views
 from medsec.incidents import service as incidents
 from medsec.incidents.schemas import IncidentRead
 from medsec.models import SharedImport, SharedObject, SharingAgreement
-from medsec.models.base import utcnow
 from medsec.products import service as products
 from medsec.sharing import repository, stix_export, stix_import, stix_schema
 from medsec.sharing.schemas import (

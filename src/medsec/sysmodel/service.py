@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
 from medsec.audit import service as audit
+from medsec.core.clock import utcnow
 from medsec.errors import InvalidInput, NotFound, PermissionDenied
 from medsec.ingest.feed_common import load_structured
 from medsec.ingest.sysmodel import FORMAT_KEY, check_model, model_from_dict, model_to_dict
@@ -17,7 +18,6 @@ from medsec.ingest.sysmodel import read_system_model as _read_native
 from medsec.ingest.sysmodel_model import ELEMENT_TYPES, ImportedThreat, SystemModel
 from medsec.ingest.threat_models import read_threat_model
 from medsec.models import Product, Release, SystemModelRow
-from medsec.models.base import utcnow
 from medsec.products import service as products
 from medsec.sysmodel import repository as repo
 from medsec.sysmodel import rules

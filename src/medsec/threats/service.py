@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
 from medsec.audit import service as audit
+from medsec.core.clock import utcnow
 from medsec.db.bulk import bind_processors, insert_rows
 from medsec.errors import Conflict, InvalidInput, NotFound
 from medsec.ingest.sysmodel_model import ImportedThreat
 from medsec.models import Product, Release, RiskRecord, ThreatRow
-from medsec.models.base import utcnow
 from medsec.risk import rules as risk_rules
 from medsec.risk import service as risk
 from medsec.sysmodel import service as sysmodel

@@ -254,6 +254,8 @@ def kev_for(session: Session, cves: list[str]) -> dict[str, KevEntryRow]:
 def epss_for(session: Session, cves: list[str]) -> dict[str, EpssRow]:
     """EPSS scores of the given CVE ids."""
     return repo.epss_for(session, cves)
+
+
 def exploitation_signals(
     session: Session, cves: Sequence[str]
 ) -> dict[str, tuple[bool, float | None]]:

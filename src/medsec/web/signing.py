@@ -10,39 +10,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
-import secrets
 import time
-from pathlib import Path
 
-from medsec.config import Settings
+from medsec.config import KEY_FILE as KEY_FILE
+from medsec.config import Settings as Settings
+from medsec.config import secret_key as secret_key
 from medsec.errors import InvalidInput
-
-KEY_FILE = "secret.key"
-
-
-def secret_key(settings: Settings) -> bytes:
-    """The app secret: MEDSEC_SECRET_KEY, else MEDSEC_HOME/secret.key (made once, mode 0600)."""
-    if settings.secret_key:
-        return settings.secret_key.encode()
-    path = settings.home / KEY_FILE
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process made it first
-        else:
-            with os.fdopen(fd, "w") as out:
-                out.write(secrets.token_urlsafe(48) + "\n")
-    return _read_key(path)
-
-
-def _read_key(path: Path) -> bytes:
-    key = path.read_text().strip().encode()
-    if len(key) < 32:
-        raise InvalidInput(f"{path}: the secret key is shorter than 32 characters")
-    return key
 
 
 class Signer:

@@ -3,7 +3,7 @@ exercises, incidents, timeline, evidence with chain of custody, links, indicator
 notifications, review actions; sharing agreements and imported STIX objects
 
 Revision ID: 0016
-Revises: 0010
+Revises: 0015
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0010"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """finding list index: a release's findings by status in id order (the list paged in SQL)
 
 Revision ID: 0017
-Revises: 0010
+Revises: 0016
 Create Date: 2026-12-07
 """
 
 from alembic import op
 
 revision = "0017"
-down_revision = "0010"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

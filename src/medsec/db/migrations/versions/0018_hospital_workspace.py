@@ -1,7 +1,7 @@
 """hospital workspace: assets, segments, controls, vendors, agreements, rollouts, training
 
 Revision ID: 0018
-Revises: 0010
+Revises: 0017
 Create Date: 2026-12-07 03:02:54.978249
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0010"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
