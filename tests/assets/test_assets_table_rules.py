@@ -203,3 +203,20 @@ def test_rollout_moves():
         rules.rollout_move("planned", "installed")
     with pytest.raises(ValueError, match="unknown state"):
         rules.rollout_move("planned", "done")
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"), [("12000", 12000.0), ("12,000.50", 12000.5), ("¥1,200,000", 1200000.0)]
+)
+def test_replacement_costs_are_read_as_amounts(raw, value):
+    from medsec.ingest.assets_table import parse_cost
+
+    assert parse_cost(raw) == value
+
+
+@pytest.mark.parametrize("raw", ["twelve", "-5", "nan", "1e13"])
+def test_nonsense_costs_are_refused(raw):
+    from medsec.ingest.assets_table import parse_cost
+
+    with pytest.raises(ValueError, match="not"):
+        parse_cost(raw)

@@ -167,6 +167,8 @@ def _print_hospital(h: HospitalReport) -> None:
     out.print(f"  devices by most urgent SSVC deployer decision: {shown}", highlight=False)
     for c in h.controls:
         out.print(f"  compensating control on {c}", highlight=False)
+    for line in h.plan:
+        out.print(f"  end-of-support plan: {line}", highlight=False)
     if h.rollout:
         states = ", ".join(f"{k} {v}" for k, v in sorted(h.rollout_counts.items()))
         out.print(f"  rollout {h.rollout!r}: {states}", highlight=False)

@@ -10,11 +10,12 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from medsec.api.deps import ApiPrincipal, SessionDep
-from medsec.assets import exposure, operations, rollouts
+from medsec.assets import exposure, operations, planning, rollouts
 from medsec.assets import service as inventory
 from medsec.assets.schemas import (
     AgreementRead,
     AssetChangeRead,
+    AssetPlanRead,
     AssetRead,
     ControlRead,
     ExposureReport,
@@ -234,6 +235,14 @@ def training(session: SessionDep, who: ApiPrincipal, on: date | None = None) -> 
 def add_training(body: TrainingBody, session: SessionDep, who: ApiPrincipal) -> TrainingRead:
     """Record a training."""
     return operations.add_training(session, actor=who.actor, **body.model_dump())
+
+
+@router.get("/plan", response_model=AssetPlanRead)
+def end_of_support_plan(
+    session: SessionDep, who: ApiPrincipal, on: date | None = None, years: int = 3
+) -> AssetPlanRead:
+    """Devices reaching end of life / end of support by quarter, the budget, legacy devices."""
+    return planning.plan(session, actor=who.actor, on=on or date.today(), years=years)
 
 
 @router.get("/rollouts", response_model=list[RolloutRead])

@@ -616,6 +616,45 @@ def training(on: str | None = typer.Option(None, "--on"), fmt: Fmt = FORMAT) -> 
     runtime.console.print(table)
 
 
+@app.command("plan")
+def plan(
+    on: str | None = typer.Option(None, "--on", help="As of this date (YYYY-MM-DD)."),
+    years: int = typer.Option(3, "--years", help="How far ahead, 1 to 10 years."),
+    fmt: Fmt = FORMAT,
+) -> None:
+    """Devices reaching end of life / end of support by quarter, budget, legacy devices."""
+    from medsec.assets import planning
+
+    with runtime.uow() as session:
+        rep = planning.plan(
+            session, actor=runtime.actor(), on=_day(on, "--on") or date.today(), years=years
+        )
+    if fmt is Fmt.json:
+        _json(rep)
+        return
+    out = runtime.console
+    table = Table("quarter", "end of life", "end of support", "replacement budget", "no cost")
+    for q in rep.quarters:
+        table.add_row(
+            q.quarter, str(len(q.end_of_life)), str(len(q.end_of_support)),
+            f"{q.budget:,.0f}", str(q.missing_costs),
+        )  # fmt: skip
+    out.print(table)
+    for item in rep.legacy:
+        label = "legacy" if item.status == "legacy" else "at risk"
+        out.print(
+            f"{escape(item.asset_tag)} ({escape(item.runs)}): {label} — "
+            + escape("; ".join(item.reasons)),
+            highlight=False,
+        )
+    if rep.without_dates:
+        out.print(
+            f"{len(rep.without_dates)} device(s) run releases without end-of-support dates: "
+            "ask the manufacturer",
+            highlight=False,
+        )
+
+
 @rollout_app.command("plan")
 def rollout_plan(
     name: str,

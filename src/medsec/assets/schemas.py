@@ -29,6 +29,7 @@ class AssetRead(_Read):
     home_use: bool
     implant: bool
     install_date: date | None
+    replacement_cost: float | None = None
     target: str | None = Field(
         description="release:<id>, or csaf: and a JSON [vendor, product, version]"
     )
@@ -226,3 +227,36 @@ class TrainingRead(_Read):
     completed_on: date
     expires_on: date | None
     expired: bool
+
+
+class PlanQuarterRead(BaseModel):
+    """Devices whose release reaches end of life or end of support in one quarter."""
+
+    quarter: str
+    end_of_life: list[str] = Field(default_factory=list)
+    end_of_support: list[str] = Field(default_factory=list)
+    budget: float = 0.0
+    missing_costs: int = 0
+
+
+class AssetLegacyRead(_Read):
+    """A device that is legacy (past end of support) or at risk, and why."""
+
+    asset_tag: str
+    runs: str
+    department: str | None
+    status: str
+    reasons: list[str]
+    protected_until: date | None
+    replacement_cost: float | None
+
+
+class AssetPlanRead(_Read):
+    """The hospital's end-of-support plan."""
+
+    on: date
+    years: int
+    quarters: list[PlanQuarterRead]
+    legacy: list[AssetLegacyRead]
+    without_dates: list[str]
+    timeline_svg: str | None

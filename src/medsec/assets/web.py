@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from medsec.accounts import credentials
 from medsec.api.deps import SessionDep
-from medsec.assets import charts, exposure, operations, rollouts
+from medsec.assets import charts, exposure, operations, planning, rollouts
 from medsec.assets import service as inventory
 from medsec.assets.rules import CONTROL_KINDS, ROLLOUT_MOVES
 from medsec.errors import DocumentTooLarge, InvalidInput, NotFound
@@ -70,6 +70,13 @@ def dashboard(request: Request, session: SessionDep, user: UserDep) -> HTMLRespo
         "urgent": [a for a in rep.assets if a.worst in ("immediate", "out-of-cycle")],
     }
     return page(request, "assets/exposure.html", ctx)
+
+
+@router.get("/assets/plan", response_class=HTMLResponse)
+def plan_page(request: Request, session: SessionDep, user: UserDep) -> HTMLResponse:
+    """End of support by quarter with the replacement budget, and the legacy devices."""
+    rep = planning.plan(session, actor=user.principal.actor, on=date.today())
+    return page(request, "assets/plan.html", {"r": rep})
 
 
 @router.get("/assets/import", response_class=HTMLResponse)

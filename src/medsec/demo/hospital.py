@@ -16,9 +16,10 @@ import orjson
 from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
-from medsec.assets import exposure, operations, rollouts
+from medsec.assets import exposure, operations, planning, rollouts
 from medsec.assets import service as inventory
 from medsec.demo import data
+from medsec.demo.lifecycle import AS_OF
 from medsec.ingest.assets_table import COLUMNS, read_csv
 
 BIOMED = "biomed"  # the hospital's clinical engineer (analyst)
@@ -44,6 +45,7 @@ class HospitalReport:
     controls: list[str] = field(default_factory=list)
     rollout: str | None = None
     rollout_counts: dict[str, int] = field(default_factory=dict)
+    plan: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
 
@@ -70,7 +72,7 @@ def inventory_csv() -> bytes:
                 [
                     f"PUMP-{n:03d}", data.MANUFACTURER, model, shown_version,
                     f"IG5-{version}-{i:04d}", f"Building A, {dept}", dept, seg, ip, mac, crit,
-                    "Clinical Engineering", "no", "no", "2023-04-01",
+                    "Clinical Engineering", "no", "no", "2023-04-01", "4800",
                 ]
             )  # fmt: skip
     for j, (maker, model, version, dept, seg, crit) in enumerate(OTHER_DEVICES * 3, start=1):
@@ -151,6 +153,7 @@ def build_hospital(session: Session, folder: Path, *, admin: str) -> HospitalRep
     report.controls = [f"{first.scope}: {first.state}", f"{second.scope}: {second.state}"]
     report.exposed = _exposed(session, actor)
     _rollout(session, folder, actor, report)
+    report.plan = _plan(session, actor)
     operations.add_training(
         session,
         person="A. Suzuki",
@@ -161,6 +164,24 @@ def build_hospital(session: Session, folder: Path, *, admin: str) -> HospitalRep
         actor=actor,
     )
     return report
+
+
+def _plan(session: Session, actor: str) -> list[str]:
+    rep = planning.plan(session, actor=actor, on=AS_OF)
+    lines = [
+        f"{q.quarter}: {len(q.end_of_support)} device(s) reach end of support, replacement "
+        f"budget {q.budget:,.0f}"
+        + (f" ({q.missing_costs} without a cost)" if q.missing_costs else "")
+        for q in rep.quarters
+        if q.end_of_support
+    ]
+    statuses = [x.status for x in rep.legacy]
+    lines.append(
+        f"as of {AS_OF}: {statuses.count('legacy')} legacy device(s), "
+        f"{statuses.count('at_risk')} at risk (components past support, protected only while "
+        "a compensating control is in force)"
+    )
+    return lines
 
 
 def _exposed(session: Session, actor: str) -> dict[str, int]:

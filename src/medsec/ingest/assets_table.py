@@ -39,6 +39,7 @@ COLUMNS = (
     "home_use",
     "implant",
     "install_date",
+    "replacement_cost",
 )
 REQUIRED = ("asset_tag", "manufacturer", "model")
 CRITICALITY = ("low", "medium", "high", "critical")
@@ -71,6 +72,7 @@ class AssetRow:
     home_use: bool = False
     implant: bool = False
     install_date: date | None = None
+    replacement_cost: float | None = None
 
     def values(self) -> dict[str, Any]:
         """The stored columns of the row (without its row number)."""
@@ -175,6 +177,18 @@ def parse_date(raw: str) -> date:
     raise ValueError(f"{text!r} is not a date; write YYYY-MM-DD")
 
 
+def parse_cost(raw: str) -> float:
+    """A replacement cost: digits with an optional currency sign and thousands commas."""
+    text = re.sub(r"^[\s$€£¥]+|\s+$", "", raw).replace(",", "")
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{raw!r} is not an amount (write it like 12000.50)") from None
+    if not 0 <= value < 1e12:
+        raise ValueError(f"{raw!r} is not a plausible cost")
+    return value
+
+
 def _one(row: int, cells: Mapping[str, str]) -> AssetRow | list[RowError]:
     errors: list[RowError] = []
     values: dict[str, Any] = {}
@@ -201,6 +215,8 @@ def _convert(column: str, raw: str) -> Any:
         return _bool(raw)
     if column == "install_date":
         return parse_date(raw)
+    if column == "replacement_cost":
+        return parse_cost(raw)
     if column == "clinical_criticality":
         key = raw.lower()
         if key not in CRITICALITY:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -58,6 +59,7 @@ class Asset(Base):
     home_use: Mapped[bool] = mapped_column(Boolean, default=False)
     implant: Mapped[bool] = mapped_column(Boolean, default=False)
     install_date: Mapped[date | None] = mapped_column(Date)
+    replacement_cost: Mapped[float | None] = mapped_column(Float)
     # what the asset runs: "release:<id>" or "csaf:[vendor, product, version]"; None: unmapped
     target_key: Mapped[str | None] = mapped_column(Text)
     mapped_by: Mapped[str | None] = mapped_column(String(20))  # exact | confirmed

@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("home_use", sa.Boolean(), nullable=False),
         sa.Column("implant", sa.Boolean(), nullable=False),
         sa.Column("install_date", sa.Date(), nullable=True),
+        sa.Column("replacement_cost", sa.Float(), nullable=True),
         sa.Column("target_key", sa.Text(), nullable=True),
         sa.Column("mapped_by", sa.String(length=20), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
