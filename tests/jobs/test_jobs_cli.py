@@ -44,3 +44,25 @@ def test_non_admins_are_refused_with_exit_5(cli, monkeypatch):
     for args in (("jobs", "list"), ("jobs", "history"), ("jobs", "run", "rematch")):
         code, _, err = cli(*args)
         assert code == 5 and "admin" in err
+
+
+def test_deferring_needs_the_postgresql_queue(cli, db_url, engine):
+    assert cli("account", "add", "tester", "--role", "admin")[0] == 0
+    if db_url.startswith("sqlite"):
+        code, _, err = cli("jobs", "run", "rematch", "--defer")
+        assert code == 2 and "needs PostgreSQL" in err
+        code, _, err = cli("worker")
+        assert code == 2 and "needs PostgreSQL" in err
+    else:
+        code, out, _ = cli("jobs", "run", "rematch", "--defer", "--format", "json")
+        assert code == 0
+        queued = orjson.loads(out)
+        assert queued["queued"] is True and queued["queue_job_id"] > 0
+        from sqlalchemy import text
+
+        with engine.begin() as conn:
+            task = conn.execute(
+                text("DELETE FROM procrastinate_jobs WHERE id = :i RETURNING task_name"),
+                {"i": queued["queue_job_id"]},
+            ).scalar()
+        assert task == "medsec.rematch"

@@ -49,6 +49,11 @@ def _runs(factory, job_id):
         return [(r.status, r.attempt, r.trigger) for r in rows]
 
 
+def _registered_workers(engine):
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM procrastinate_workers")).scalar()
+
+
 def _worker(env, log):
     return subprocess.Popen(
         [sys.executable, "-m", "medsec", "worker"], env=env, stdout=log, stderr=subprocess.STDOUT
@@ -119,6 +124,7 @@ def test_two_workers_share_the_queue_and_run_each_job_once(
     with open(tmp_path / "workers.log", "wb") as log:
         workers = [_worker(env, log) for _ in range(2)]
         try:
+            _wait("both workers registered", lambda: _registered_workers(engine) == 2)
             _wait(
                 "every job done",
                 lambda: all(_queue_status(engine, i)[0] == "succeeded" for i in ids),

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from medsec.cvd import policy, repository, service
+from medsec.jobs.schemas import JobContext, JobSpec
+from medsec.models.base import utcnow
 from medsec.notifications import service as notifications
 from medsec.notifications.schemas import Event
 
@@ -59,3 +62,18 @@ def deadline_events(session: Session, *, now: datetime) -> list[Event]:
 def check_deadlines(session: Session, *, now: datetime) -> int:
     """Emit the deadline events not told yet; returns the deliveries queued."""
     return notifications.emit_all(session, deadline_events(session, now=now))
+
+
+def _deadline_job(ctx: JobContext) -> dict[str, Any]:
+    with ctx.uow() as session:
+        return {"deliveries_queued": check_deadlines(session, now=utcnow())}
+
+
+JOBS = [
+    JobSpec(
+        "cvd-deadlines",
+        "Tell the security roles of CVD deadlines near or passed",
+        3600,
+        _deadline_job,
+    )
+]

@@ -1,7 +1,10 @@
-"""The jobs medsec knows: the built-in ones and those other domains register (the hook)."""
+"""The jobs medsec knows: the built-in ones, those other domains list in their `tasks` module
+(the hook: a module named in TASK_MODULES with `JOBS: list[JobSpec]`, for example the lifecycle
+domain's end-of-support notices later), and any registered at run time with ``register``."""
 
 from __future__ import annotations
 
+import importlib
 import os
 from typing import Any
 
@@ -10,6 +13,8 @@ from medsec.jobs.schemas import JobContext, JobSpec
 
 HOUR = 3600
 DAY = 24 * HOUR
+
+TASK_MODULES: tuple[str, ...] = ("medsec.cvd.tasks",)  # each has JOBS: list[JobSpec]
 
 _registered: dict[str, JobSpec] = {}
 
@@ -57,15 +62,6 @@ def _rematch(ctx: JobContext) -> dict[str, Any]:
     }
 
 
-def _cvd_deadlines(ctx: JobContext) -> dict[str, Any]:
-    from medsec.core.clock import utcnow
-    from medsec.cvd import tasks
-
-    with ctx.uow() as session:
-        queued = tasks.check_deadlines(session, now=utcnow())
-    return {"deliveries_queued": queued}
-
-
 def _deliver(ctx: JobContext) -> dict[str, Any]:
     from medsec.notifications import service as notifications
 
@@ -80,20 +76,16 @@ BUILTIN = (
         "rematch", "Re-match releases against changed records; tell new findings", HOUR, _rematch
     ),
     JobSpec(
-        "cvd-deadlines",
-        "Tell the security roles of CVD deadlines near or passed",
-        HOUR,
-        _cvd_deadlines,
-    ),
-    JobSpec(
         "notifications-deliver", "Send the notifications due (retries with backoff)", 60, _deliver
     ),
 )
 
 
 def specs() -> list[JobSpec]:
-    """Every job: the built-in ones, then the registered ones."""
+    """Every job: the built-in ones, the domains' (TASK_MODULES), then the registered ones."""
     out = {s.name: s for s in BUILTIN}
+    for module in TASK_MODULES:
+        out.update({s.name: s for s in importlib.import_module(module).JOBS})
     out.update(_registered)
     return list(out.values())
 

@@ -93,6 +93,8 @@ def run(
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="table or json."),
 ) -> None:
     """Run a job now, here, or queue it for the workers (admin); exit 1 when it fails."""
+    if defer:
+        queue.conninfo(runtime.settings().database_url)  # refused at once on the embedded db
     with runtime.uow() as session:
         service.check_run_allowed(session, name=name, actor=runtime.actor())
     if defer:
