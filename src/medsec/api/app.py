@@ -24,6 +24,7 @@ from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
 from medsec.errors import MedsecError
 from medsec.incidents import api as incidents_api
+from medsec.sharing import api as sharing_api
 from medsec.vulns import csaf_api
 from medsec.web import app as web_app
 from medsec.web.render import error_page
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for extra in (cvd_staff_api.router, advisories_api.router, csaf_api.router):
         app.include_router(extra)
     app.include_router(incidents_api.router)
+    app.include_router(sharing_api.router)
     web_app.install(app)
     app.add_exception_handler(MedsecError, _on_medsec_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _on_validation)  # type: ignore[arg-type]
