@@ -9,7 +9,7 @@ import threading
 
 import uvicorn
 
-from medsec.cli import serve as serve_cli
+from medsec.app import serve_cli
 from medsec.config import Settings
 
 

@@ -128,3 +128,52 @@ def test_refusals_are_problems_and_store_nothing(client, world):
     assert client.get("/api/v1/incidents", headers=bearer(world, "oth")).json() == []
     _problem(client.get("/api/v1/incidents/INC-1999-0001", headers=bearer(world, ADMIN)), 404)
     _problem(client.get("/api/v1/incidents"), 401)
+
+
+@pytest.mark.shared_data
+def test_share_api_exports_validated_bundles_and_imports(client, world, shared_data):
+    from medsec.sharing import stix_schema
+
+    h = bearer(world, ADMIN)
+    ref = client.get("/api/v1/incidents", headers=h).json()[0]["ref"]
+    r = client.get("/api/v1/share/stix", headers=h, params={"org": "Acme", "incident": ref})
+    assert r.status_code == 200, r.text
+    bundle = r.json()
+    schemas = shared_data / "stix/cti-stix2-json-schemas/schemas"
+    assert stix_schema.errors(bundle, root=schemas) == []
+    assert "Example General Hospital" not in r.text
+    _problem(client.get("/api/v1/share/stix", headers=h, params={"org": "Acme"}), 422)
+    _problem(
+        client.get(
+            "/api/v1/share/stix", headers=bearer(world, "vic"), params={"org": "A", "incident": ref}
+        ),
+        403,
+    )
+    example = shared_data / "stix/cti-stix2-json-schemas/examples/indicator-for-c2-ip-address.json"
+    r = client.post("/api/v1/share/imports", headers=h, content=example.read_bytes())
+    assert r.status_code == 201, r.text
+    assert r.json()["objects"][0]["stix_type"] == "indicator"
+    body = _problem(
+        client.post(
+            "/api/v1/share/imports",
+            headers=h,
+            content=b'{"type": "bundle", "id": "bundle--1", "objects": []}',
+        ),
+        422,
+    )
+    assert "/id" in body["detail"]
+    assert len(client.get("/api/v1/share/imports", headers=h).json()) == 1
+    r = client.post(
+        "/api/v1/share/agreements",
+        headers=h,
+        json={
+            "partner": "H-ISAC",
+            "scope": "indicators",
+            "tlp": "green",
+            "signed_on": "2026-01-02",
+        },
+    )
+    assert r.status_code == 201 and r.json()["tlp"] == "green"
+    assert [a["partner"] for a in client.get("/api/v1/share/agreements", headers=h).json()] == [
+        "H-ISAC"
+    ]

@@ -36,6 +36,7 @@ from medsec.lifecycle import api as lifecycle_api
 from medsec.notifications import api as notifications_api
 from medsec.products import api as products_api
 from medsec.sbom import api as sbom_api
+from medsec.sharing import api as sharing_api
 from medsec.sysmodel import api as sysmodel_api
 from medsec.threats import api as threats_api
 from medsec.trace import api as trace_api
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for extra in (jobs_api.router, notifications_api.router):
         app.include_router(extra)
     app.include_router(incidents_api.router)
+    app.include_router(sharing_api.router)
     web_app.install(app)
     audit_web.install(app)
     app.add_exception_handler(MedsecError, _on_medsec_error)  # type: ignore[arg-type]

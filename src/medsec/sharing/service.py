@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import orjson
 from sqlalchemy.orm import Session
@@ -84,18 +85,18 @@ def _outgoing(session: Session, inc: IncidentRead, actor: str) -> IncidentOut:
     )
 
 
-def export_stix(
+def build_stix(
     session: Session,
     *,
-    out: Path,
     organisation: str,
     actor: str,
     incident: str | None = None,
     since: date | None = None,
     now: datetime | None = None,
-) -> ExportRead:
-    """Write a STIX 2.1 bundle of one incident or of every incident detected since a date
-    (dismissed ones are never shared); validated and parsed back before it is written."""
+) -> tuple[dict[str, Any], list[str], str]:
+    """The STIX 2.1 bundle of one incident or of every incident detected since a date
+    (dismissed ones are never shared), validated against the STIX 2.1 schemas and parsed back
+    with stix2; with the incidents it holds and its strictest TLP."""
     at = incidents.now_or(now)
     access.require(session, actor, None, rule="share export")
     if (incident is None) == (since is None):
@@ -116,14 +117,8 @@ def export_stix(
     bundle = stix_export.build_bundle(
         [_outgoing(session, r, actor) for r in chosen], organisation=organisation, now=at
     )
-    stix_schema.check(bundle, source=str(out))
+    stix_schema.check(bundle, source="the bundle medsec built")
     stix_export.parse_check(bundle)
-    data = orjson.dumps(bundle, option=orjson.OPT_INDENT_2)
-    try:
-        out.write_bytes(data + b"\n")
-    except OSError as exc:
-        raise InvalidInput(f"{out}: cannot write ({exc.strerror})") from None
-    found = stix_export.counts(bundle)
     tlp = stix_export.strictest([r.tlp for r in chosen])
     audit.record(
         session,
@@ -132,12 +127,34 @@ def export_stix(
         object_type="stix_bundle",
         details={"incidents": [r.ref for r in chosen], "bundle": bundle["id"], "tlp": tlp},
     )
+    return bundle, [r.ref for r in chosen], tlp
+
+
+def export_stix(
+    session: Session,
+    *,
+    out: Path,
+    organisation: str,
+    actor: str,
+    incident: str | None = None,
+    since: date | None = None,
+    now: datetime | None = None,
+) -> ExportRead:
+    """Write the bundle of ``build_stix`` to a file (nothing is written when it is refused)."""
+    bundle, refs, tlp = build_stix(
+        session, organisation=organisation, actor=actor, incident=incident, since=since, now=now
+    )
+    data = orjson.dumps(bundle, option=orjson.OPT_INDENT_2)
+    try:
+        out.write_bytes(data + b"\n")
+    except OSError as exc:
+        raise InvalidInput(f"{out}: cannot write ({exc.strerror})") from None
     return ExportRead(
         path=str(out),
         bundle_id=bundle["id"],
-        incidents=[r.ref for r in chosen],
+        incidents=refs,
         objects=len(bundle["objects"]),
-        counts=found,
+        counts=stix_export.counts(bundle),
         tlp=tlp,
     )
 
