@@ -141,7 +141,7 @@ def finding_page(
 ) -> HTMLResponse:
     """One finding: every input with its source, the VEX history and the triage form."""
     _, _, prod = decisions.get_finding(session, finding_id)
-    require_read(session, user.principal, prod.name)
+    require_read(session, user.principal, prod.name, hide_as=decisions.missing(finding_id))
     ctx = {
         "d": detail.finding_detail(session, finding_id),
         "can_triage": user.has("analyst"),
@@ -168,7 +168,7 @@ def triage(
     """Record a VEX decision from the finding page (analyst role), then show the finding."""
     credentials.check_csrf(user.csrf, csrf)
     _, _, prod = decisions.get_finding(session, finding_id)
-    require_read(session, user.principal, prod.name)
+    require_read(session, user.principal, prod.name, hide_as=decisions.missing(finding_id))
     if not reason.strip():
         raise InvalidInput("reason: say why (it goes into the history and the audit log)")
     decisions.decide(
