@@ -11,6 +11,7 @@ from rich.markup import escape
 from medsec import __version__
 from medsec.accounts import cli as accounts_cli
 from medsec.advisories import cli as advisories_cli
+from medsec.backup import cli as backup_cli
 from medsec.cli import db as db_cli
 from medsec.cli import demo as demo_cli
 from medsec.cli import serve as serve_cli
@@ -67,6 +68,8 @@ app.command("match")(findings_cli.match)
 app.command("scan")(findings_cli.scan)
 app.command("demo")(demo_cli.demo)
 app.command("serve")(serve_cli.serve)
+app.command("backup")(backup_cli.backup)
+app.command("restore")(backup_cli.restore)
 
 
 @app.callback(invoke_without_command=True)
