@@ -205,7 +205,7 @@ def test_product_access_and_note_file(world, cli, monkeypatch, tmp_path: Path) -
     assert cli("account", "add", "other", "--role", "analyst", "--product", "Elsewhere")[0] == 0
     as_(monkeypatch, "other")
     code, _, err = cli("advisory", "create", "--product", "InfuSafe", "--title", "T")
-    assert code == 5 and "InfuSafe" in err
+    assert code == 3 and "no product named 'InfuSafe'" in err  # as if it did not exist
     as_(monkeypatch, "ana")
     missing = tmp_path / "missing-note.txt"
     code, _, err = cli(

@@ -4,6 +4,7 @@ until a reviewer releases the embargo early with a reason (audited)."""
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -71,6 +72,7 @@ def test_an_embargoed_case_blocks_publication_serving_and_disclosure_until_relea
         coordination.release_embargo(
             s, case=receipt, reason="exploited in the wild; patch shipped", actor="cli:rev"
         )
+    time.sleep(1.1)  # one revision per second
     with unit_of_work(session_factory) as s:
         publish.publish(s, tracking_id=tid, summary="Second.", actor="cli:rev")
         cvd.transition(s, case=receipt, action="disclose", reason="released", actor="cli:ana")

@@ -66,11 +66,17 @@ def product_case(sf, product: str) -> str:
 
 
 def case_state(sf, receipt: str) -> tuple[str, int, int]:
-    """(state, number of events, number of audit events) of a case."""
+    """(state, number of events, number of audit events of changes) of a case (refusals and
+    reads are audited too, but change nothing)."""
     with unit_of_work(sf) as s:
         row = s.execute(select(CvdCase).where(CvdCase.receipt_id == receipt)).scalar_one()
         events = s.execute(
             select(func.count()).select_from(CvdEvent).where(CvdEvent.case_id == row.id)
         ).scalar_one()
-        audits = s.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+        audits = s.execute(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(~AuditEvent.action.startswith("refused."))
+            .where(AuditEvent.action.not_in(["cvd.case.read", "cvd.attachment.read"]))
+        ).scalar_one()
         return row.state, events, audits

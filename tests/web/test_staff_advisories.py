@@ -81,7 +81,7 @@ def test_api_list_show_and_every_export_are_the_cli_bytes(
 def test_api_access_and_publishing_rights(client, web_world, tid):
     assert client.get("/api/v1/advisories", headers=bearer(web_world, "val")).json() == []
     r = client.get(f"/api/v1/advisories/{tid}", headers=bearer(web_world, "val"))
-    assert r.status_code == 403 and r.headers["content-type"].startswith(PROBLEM)
+    assert r.status_code == 404 and r.headers["content-type"].startswith(PROBLEM)  # hidden
     assert client.get(f"/api/v1/advisories/{tid}/csaf").status_code == 401
     url = f"/api/v1/advisories/{tid}/publish"
     body = {"summary": "Second look.", "status": "final"}
@@ -129,7 +129,7 @@ def test_pages_show_the_advisory_its_notice_and_publish_with_csrf(client, web_wo
     assert done.status_code == 303
     assert "Clarified." in client.get(f"/advisories/{tid}").text
     login(client, web_world, "val")
-    assert client.get(f"/advisories/{tid}").status_code == 403
+    assert client.get(f"/advisories/{tid}").status_code == 404  # hidden, as if missing
     assert tid not in client.get("/advisories").text
 
 

@@ -64,11 +64,12 @@ def test_access_follows_cvd_access(client, world, fresh):
     assert ana.status_code == 200 and ana.json()["finder"]["email"] == "bob@finder.example"
     # the analyst of another product: not listed, refused
     assert fresh not in _ids(client.get("/api/v1/cvd/cases", headers=bearer(world, "oth")))
-    body = _problem(client.get(f"/api/v1/cvd/cases/{fresh}", headers=bearer(world, "oth")), 403)
-    assert "no access to product" in body["detail"]
+    # answered exactly as for a case that does not exist (nothing about the product leaks)
+    body = _problem(client.get(f"/api/v1/cvd/cases/{fresh}", headers=bearer(world, "oth")), 404)
+    assert body["detail"] == f"no CVD case {fresh!r} (see `medsec cvd list`)"
     # a viewer: an undisclosed case is neither listed nor shown
     assert fresh not in _ids(client.get("/api/v1/cvd/cases", headers=bearer(world, "vic")))
-    _problem(client.get(f"/api/v1/cvd/cases/{fresh}", headers=bearer(world, "vic")), 403)
+    _problem(client.get(f"/api/v1/cvd/cases/{fresh}", headers=bearer(world, "vic")), 404)
     _problem(client.get("/api/v1/cvd/cases"), 401)
     _problem(client.get("/api/v1/cvd/cases/VR-NOPE", headers=bearer(world, ADMIN)), 404)
 
@@ -87,10 +88,10 @@ def test_a_viewer_sees_a_disclosed_case_without_finder_and_nothing_under_embargo
         until = date.today() + timedelta(days=30)
         coordination.set_embargo(s, case=receipt, until=until, actor=f"cli:{ADMIN}")
     assert _ids(client.get("/api/v1/cvd/cases", headers=bearer(world, "vic"))) == []
-    _problem(client.get(f"/api/v1/cvd/cases/{receipt}", headers=bearer(world, "vic")), 403)
+    _problem(client.get(f"/api/v1/cvd/cases/{receipt}", headers=bearer(world, "vic")), 404)
     login(client, world, "vic")
     hidden = client.get(f"/cvd/cases/{receipt}")
-    assert hidden.status_code == 403 and "Lucky 13" not in hidden.text
+    assert hidden.status_code == 404 and "Lucky 13" not in hidden.text
     assert receipt not in client.get("/cvd/cases").text
 
 
@@ -102,8 +103,8 @@ def test_api_transitions_and_refusals_that_change_nothing(client, world, fresh, 
     )
     assert "cvd.transition" in body["detail"]
     _problem(client.post(url, headers=bearer(world, ADMIN), json={"action": "fly"}), 422)
-    _problem(client.post(url, headers=bearer(world, "vic"), json={"action": "acknowledge"}), 403)
-    _problem(client.post(url, headers=bearer(world, "oth"), json={"action": "acknowledge"}), 403)
+    _problem(client.post(url, headers=bearer(world, "vic"), json={"action": "acknowledge"}), 404)
+    _problem(client.post(url, headers=bearer(world, "oth"), json={"action": "acknowledge"}), 404)
     _problem(client.post(url, json={"action": "acknowledge"}), 401)
     assert case_state(session_factory, fresh) == before
     r = client.post(url, headers=bearer(world, "ana"), json={"action": "acknowledge"})
@@ -118,7 +119,7 @@ def test_api_log_message_and_its_refusals(client, world, fresh, session_factory)
     url = f"/api/v1/cvd/cases/{fresh}/messages"
     before = case_state(session_factory, fresh)
     _problem(client.post(url, headers=bearer(world, "ana"), json={"text": "  "}), 422)
-    _problem(client.post(url, headers=bearer(world, "vic"), json={"text": "hello"}), 403)
+    _problem(client.post(url, headers=bearer(world, "vic"), json={"text": "hello"}), 404)
     d = {"text": "x", "direction": "sideways"}
     _problem(client.post(url, headers=bearer(world, "ana"), json=d), 422)
     assert case_state(session_factory, fresh) == before
@@ -189,7 +190,7 @@ def test_viewer_and_other_analyst_pages_hide_undisclosed_cases(client, world, fr
     login(client, world, "vic")
     assert fresh not in client.get("/cvd/cases").text
     hidden = client.get(f"/cvd/cases/{fresh}")
-    assert hidden.status_code == 403 and "bob@finder.example" not in hidden.text
+    assert hidden.status_code == 404 and "bob@finder.example" not in hidden.text
     login(client, world, "oth")
-    assert client.get(f"/cvd/cases/{fresh}").status_code == 403
+    assert client.get(f"/cvd/cases/{fresh}").status_code == 404
     assert fresh not in client.get("/cvd/cases").text

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medsec.audit import service as audit
-from medsec.errors import Conflict, InvalidInput, PermissionDenied
+from medsec.errors import Conflict, Hidden, InvalidInput, PermissionDenied
 from medsec.models import Account
 
 ROLES = ("admin", "reviewer", "analyst", "viewer")
@@ -104,13 +104,27 @@ def roles_of(session: Session, actor: str) -> set[str]:
 
 
 def require(
-    session: Session, actor: str, role: str, *, rule: str, product: str | None = None
+    session: Session,
+    actor: str,
+    role: str,
+    *,
+    rule: str,
+    product: str | None = None,
+    hide_as: str | None = None,
 ) -> None:
-    """Refuse unless the actor's account has ``role`` (admins have all) and product access."""
+    """Refuse unless the actor's account has ``role`` (admins have all) and product access.
+
+    Without access to the product the refusal is ``Hidden``: the same not-found answer as for
+    a product that does not exist (or ``hide_as``, the not-found message of the object asked
+    for), so that a refusal reveals neither the object nor the product that owns it.
+    """
     account = get(session, account_name(actor))
     if account is None:
         raise PermissionDenied(f"{rule}: {no_account_hint(session, actor, role)}")
     if role not in account.roles and "admin" not in account.roles:
         raise PermissionDenied(f"{rule}: {account.name!r} does not have the {role} role")
     if product is not None and account.products and product not in account.products:
-        raise PermissionDenied(f"{rule}: {account.name!r} has no access to product {product!r}")
+        raise Hidden(
+            hide_as or f"no product named {product!r} (see `medsec product list`)",
+            reason=f"{rule}: {account.name!r} has no access to product {product!r}",
+        )

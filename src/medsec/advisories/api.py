@@ -31,7 +31,7 @@ def readable(session: SessionDep, who: ApiPrincipal, tracking_id: str) -> Securi
     """The advisory, when the account may read its product."""
     adv = service.get(session, tracking_id)
     prod, _ = service.product_of(session, adv)
-    require_read(session, who, prod.name)
+    require_read(session, who, prod.name, hide_as=service.missing(tracking_id))
     return adv
 
 

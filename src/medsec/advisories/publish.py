@@ -75,7 +75,14 @@ def publish(
     """Publish the advisory as built from the decisions in force now (reviewer)."""
     adv = service.get(session, tracking_id)
     prod, _ = service.product_of(session, adv)
-    accounts.require(session, actor, "reviewer", rule="publishing advisories", product=prod.name)
+    accounts.require(
+        session,
+        actor,
+        "reviewer",
+        rule="publishing advisories",
+        product=prod.name,
+        hide_as=service.missing(tracking_id),
+    )
     if status not in STATUSES:
         raise InvalidInput(f"status {status!r} is not one of {', '.join(STATUSES)}")
     if not summary.strip():

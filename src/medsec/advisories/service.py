@@ -38,11 +38,16 @@ def now() -> datetime:
     return utcnow().replace(microsecond=0)
 
 
+def missing(tracking_id: str) -> str:
+    """The not-found message of an advisory (also given for one the caller may not see)."""
+    return f"no advisory {tracking_id!r} (see `medsec advisory list`)"
+
+
 def get(session: Session, tracking_id: str) -> SecurityAdvisory:
     """One advisory by tracking id; NotFound otherwise."""
     adv = repo.advisory_by_tracking_id(session, tracking_id)
     if adv is None:
-        raise NotFound(f"no advisory {tracking_id!r} (see `medsec advisory list`)")
+        raise NotFound(missing(tracking_id))
     return adv
 
 
@@ -207,7 +212,14 @@ def refresh(session: Session, *, tracking_id: str, actor: str) -> SecurityAdviso
     """Rebuild the draft from the decisions in force (analyst)."""
     adv = get(session, tracking_id)
     prod, _ = product_of(session, adv)
-    accounts.require(session, actor, "analyst", rule="advisories", product=prod.name)
+    accounts.require(
+        session,
+        actor,
+        "analyst",
+        rule="advisories",
+        product=prod.name,
+        hide_as=missing(tracking_id),
+    )
     when = now()
     before = adv.draft
     adv.draft = preview(session, adv, when=when)

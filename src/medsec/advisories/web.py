@@ -31,7 +31,7 @@ _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 def _readable(session: SessionDep, user: WebUser, tracking_id: str) -> SecurityAdvisory:
     adv = service.get(session, tracking_id)
     prod, _ = service.product_of(session, adv)
-    require_read(session, user.principal, prod.name)
+    require_read(session, user.principal, prod.name, hide_as=service.missing(tracking_id))
     return adv
 
 

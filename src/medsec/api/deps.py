@@ -75,8 +75,12 @@ def api_principal(
 ApiPrincipal = Annotated[Principal, Depends(api_principal)]
 
 
-def require_read(session: Session, who: Principal, product: str | None = None) -> None:
-    """Refuse unless the account has viewer or a higher role, and access to the product."""
+def require_read(
+    session: Session, who: Principal, product: str | None = None, *, hide_as: str | None = None
+) -> None:
+    """Refuse unless the account has viewer or a higher role, and access to the product;
+    an object the account may not see is answered as not found (``hide_as``: its message)."""
     held = [r for r in accounts.ROLES if r in who.roles]  # admin, reviewer, analyst, viewer
     rule = f"reading {product!r}" if product else "reading"
-    accounts.require(session, who.actor, held[0] if held else "viewer", rule=rule, product=product)
+    role = held[0] if held else "viewer"
+    accounts.require(session, who.actor, role, rule=rule, product=product, hide_as=hide_as)

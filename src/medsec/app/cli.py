@@ -125,6 +125,8 @@ mount(
     "Serve the web UI and the JSON API (/api/v1, OpenAPI at /api/openapi.json).",
 )
 mount("db", "medsec.app.db_cli:app", "Database schema and integrity.")
+mount("backup", "medsec.backup.cli:backup", "Write a consistent backup of the database to a file.")
+mount("restore", "medsec.backup.cli:restore", "Restore a backup into an empty home or database.")
 mount(
     "account",
     "medsec.accounts.cli:app",

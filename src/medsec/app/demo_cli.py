@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 from pathlib import Path
@@ -21,6 +22,7 @@ from medsec.demo import service
 from medsec.demo.assessment import AssessmentReport
 from medsec.demo.hospital import HospitalReport
 from medsec.errors import Conflict
+from medsec.web.signing import secret_key
 
 MARKER = ".medsec-demo"
 
@@ -45,8 +47,15 @@ def demo(
     db_path = home / "medsec.db"
     engine = make_engine(f"sqlite:///{db_path}")
     migrate.upgrade(engine)
+    settings = Settings(
+        home=home,
+        database_url=f"sqlite:///{db_path}",
+        actor="demo",
+        secret_key=os.environ.get("MEDSEC_SECRET_KEY") or None,
+    )
     passwords: dict[str, str] = {}
-    with unit_of_work(make_session_factory(engine)) as session:
+    factory = make_session_factory(engine, audit_key=secret_key(settings))  # anchors keyed
+    with unit_of_work(factory) as session:
         report = service.build(session, home)
         if serve and report.assessment is not None:
             passwords = _demo_passwords(session)
@@ -124,7 +133,6 @@ def demo(
     if serve:
         for name, password in passwords.items():
             out.print(f"web login: account {name}, password {password}", highlight=False)
-        settings = Settings(home=home, database_url=f"sqlite:///{db_path}", actor="demo")
         run_server(settings, host="127.0.0.1", port=port)
 
 

@@ -13,8 +13,9 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
+from medsec.core.clock import utcnow
 from medsec.cvd import repository
-from medsec.errors import PermissionDenied
+from medsec.errors import Hidden, PermissionDenied
 from medsec.models import Account, CvdCase
 
 SECURITY_ROLES = frozenset({"admin", "reviewer", "analyst"})
@@ -59,29 +60,61 @@ def visible(account: Account, case: CvdCase, product: str | None, today: date) -
 
 
 def require_read(
-    session: Session, actor: str, case: CvdCase, *, today: date, rule: str = "cvd cases"
+    session: Session,
+    actor: str,
+    case: CvdCase,
+    *,
+    today: date,
+    rule: str = "cvd cases",
+    ref: str | None = None,
 ) -> Account:
     """Refuse unless the actor may see the case; returns the account."""
     account = account_of(session, actor, rule=rule)
     product = repository.product_name(session, case.product_id)
-    if not _product_ok(account, product):
-        raise PermissionDenied(f"{rule}: {account.name!r} has no access to product {product!r}")
-    if not visible(account, case, product, today):
-        raise PermissionDenied(
-            f"{rule}: {account.name!r} needs the analyst, reviewer or admin role to see "
-            f"case {case.receipt_id} before it is disclosed"
+    if not visible(account, case, product, today):  # answered as if the case did not exist
+        raise Hidden(
+            missing(ref or case.receipt_id),
+            reason=f"{rule}: {account.name!r} may not see case {case.receipt_id}",
         )
     return account
 
 
+def missing(ref: str) -> str:
+    """The not-found message of a case (also given for one the caller may not see)."""
+    return f"no CVD case {ref!r} (see `medsec cvd list`)"
+
+
 def require_write(
-    session: Session, actor: str, case: CvdCase | None, *, rule: str, product: str | None = None
+    session: Session,
+    actor: str,
+    case: CvdCase | None,
+    *,
+    rule: str,
+    product: str | None = None,
+    ref: str | None = None,
 ) -> Account:
-    """Refuse unless the actor handles CVD cases and has access to the case's product."""
+    """Refuse unless the actor handles CVD cases and has access to the case's product; a case
+    the actor may not even see is answered as not found."""
     account = account_of(session, actor, rule=rule)
     if not is_security(account):
+        if case is not None and not visible(
+            account, case, repository.product_name(session, case.product_id), utcnow().date()
+        ):
+            raise Hidden(
+                missing(ref or case.receipt_id),
+                reason=f"{rule}: {account.name!r} may not see case {case.receipt_id}",
+            )
         raise PermissionDenied(f"{rule}: {account.name!r} does not have the analyst role")
-    for name in (repository.product_name(session, case.product_id) if case else None, product):
-        if not _product_ok(account, name):
-            raise PermissionDenied(f"{rule}: {account.name!r} has no access to product {name!r}")
+    if case is not None and not _product_ok(
+        account, repository.product_name(session, case.product_id)
+    ):
+        raise Hidden(
+            missing(ref or case.receipt_id),
+            reason=f"{rule}: {account.name!r} has no access to the product of {case.receipt_id}",
+        )
+    if not _product_ok(account, product):
+        raise Hidden(
+            f"no product named {product!r} (see `medsec product list`)",
+            reason=f"{rule}: {account.name!r} has no access to product {product!r}",
+        )
     return account

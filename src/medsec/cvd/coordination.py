@@ -57,7 +57,7 @@ def coordinate(
     """Record that an organisation was informed: an Annex B contact by country (``contact``,
     narrowed by ``org``), or a free-text ``org``; the date may not be in the future."""
     row = resolve(session, case)
-    access.require_write(session, actor, row, rule="cvd coordinate")
+    access.require_write(session, actor, row, rule="cvd coordinate", ref=case)
     today = (now or utcnow()).date()
     received = (repository.aware(row.received_at) or row.received_at).date()
     if informed > today:
@@ -110,7 +110,7 @@ def coordinate(
 def set_embargo(session: Session, *, case: str, until: date | None, actor: str) -> CvdCase:
     """Set (or clear, with None) the agreed disclosure date; it must be after receipt."""
     row = resolve(session, case)
-    access.require_write(session, actor, row, rule="cvd embargo")
+    access.require_write(session, actor, row, rule="cvd embargo", ref=case)
     received = (repository.aware(row.received_at) or row.received_at).date()
     if until is not None and until <= received:
         raise InvalidInput(f"embargo date {until.isoformat()} must be after the receipt date")
@@ -140,7 +140,7 @@ def release_embargo(
     """Release a case's embargo before its date (reviewer, with a reason), so that its
     advisory can be published and the case disclosed; audited."""
     row = resolve(session, case)
-    account = access.require_write(session, actor, row, rule="cvd embargo release")
+    account = access.require_write(session, actor, row, rule="cvd embargo release", ref=case)
     if "reviewer" not in account.roles and "admin" not in account.roles:
         raise PermissionDenied(
             f"cvd embargo release: {account.name!r} does not have the reviewer role"

@@ -110,7 +110,7 @@ def link(
 ) -> list[CvdLink]:
     """Link a case; the first product linked becomes the case's product (access follows it)."""
     row = resolve(session, case)
-    access.require_write(session, actor, row, rule="cvd link")
+    access.require_write(session, actor, row, rule="cvd link", ref=case)
     targets = _targets(
         session,
         row,
@@ -162,7 +162,7 @@ def link(
 def set_cve(session: Session, *, case: str, cve_id: str, actor: str) -> CvdCase:
     """Record the case's CVE id (``CVE-YYYY-NNNN+``); Conflict when another case has it."""
     row = resolve(session, case)
-    access.require_write(session, actor, row, rule="cvd cve")
+    access.require_write(session, actor, row, rule="cvd cve", ref=case)
     value = cve_id.strip().upper()
     if CVE_ID.fullmatch(value) is None:
         raise InvalidInput(f"{cve_id!r} is not a CVE id (CVE-YYYY-NNNN, four or more digits)")
@@ -190,7 +190,7 @@ def set_cve(session: Session, *, case: str, cve_id: str, actor: str) -> CvdCase:
 def set_credit(session: Session, *, case: str, credit: str | None, actor: str) -> CvdCase:
     """Record how the finder asked to be credited in advisories (None: no credit)."""
     row = resolve(session, case)
-    access.require_write(session, actor, row, rule="cvd credit")
+    access.require_write(session, actor, row, rule="cvd credit", ref=case)
     value = " ".join(credit.split()) if credit else None
     if value is not None and not 1 <= len(value) <= CREDIT_CHARS:
         raise InvalidInput(f"a credit is 1 to {CREDIT_CHARS} characters")

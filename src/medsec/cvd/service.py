@@ -118,7 +118,7 @@ def _now(now: datetime | None) -> datetime:
 def get_case(session: Session, *, case: str, actor: str, now: datetime | None = None) -> CvdCase:
     """One case the actor may see; NotFound or PermissionDenied otherwise."""
     row = resolve(session, case)
-    access.require_read(session, actor, row, today=_now(now).date())
+    access.require_read(session, actor, row, today=_now(now).date(), ref=case)
     return row
 
 
@@ -153,7 +153,7 @@ def case_detail(
     """A case with its timeline, attachments (metadata), links, coordination and deadlines."""
     at = _now(now)
     row = resolve(session, case)
-    account = access.require_read(session, actor, row, today=at.date())
+    account = access.require_read(session, actor, row, today=at.date(), ref=case)
     security = access.is_security(account)
     events = repository.events_of(session, row.id)
     if security:  # the report, the finder's identity and messages are shown: audited
@@ -184,7 +184,7 @@ def attachment_data(
 ) -> tuple[CvdAttachment, bytes]:
     """One attachment of a case with its original bytes (security roles only); never opened."""
     row = resolve(session, case)
-    access.require_write(session, actor, row, rule="cvd attachments")
+    access.require_write(session, actor, row, rule="cvd attachments", ref=case)
     for item in repository.attachments_of(session, row.id):
         if item.id == attachment_id:
             audit.record(
@@ -232,7 +232,7 @@ def transition(
     reopen) through ``cvd.rules``; InvalidInput naming the rule when refused, nothing changed."""
     at = _now(now)
     row = resolve(session, case)
-    access.require_write(session, actor, row, rule="cvd transitions")
+    access.require_write(session, actor, row, rule="cvd transitions", ref=case)
     target = ACTIONS.get(action)
     if target is None:
         raise InvalidInput(f"unknown action {action!r} (one of: {', '.join(ACTIONS)})")
@@ -304,7 +304,7 @@ def log_message(
     """Add to the communication log; outbound and inbound messages are visible to the finder."""
     at = _now(now)
     row = resolve(session, case)
-    access.require_write(session, actor, row, rule="cvd log")
+    access.require_write(session, actor, row, rule="cvd log", ref=case)
     if direction not in DIRECTIONS:
         raise InvalidInput(f"direction {direction!r} is not one of {', '.join(DIRECTIONS)}")
     body = clean_text("text", text, multiline=True)
@@ -354,7 +354,7 @@ def set_risk(session: Session, *, case: str, risk: str, actor: str) -> CvdCase:
     risk records the class comes from them (``risk="derived"`` refreshes it); typing a class
     that contradicts them is refused."""
     row = resolve(session, case)
-    access.require_write(session, actor, row, rule="cvd risk")
+    access.require_write(session, actor, row, rule="cvd risk", ref=case)
     if risk not in (*RISKS, "derived"):
         raise InvalidInput(f"risk {risk!r} is not one of {', '.join(RISKS)} or derived")
     found = derived_risk(session, row)

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from medsec.core.clock import utcnow
 from medsec.cvd import policy, repository, service
 from medsec.jobs.schemas import JobContext, JobSpec
-from medsec.models.base import utcnow
 from medsec.notifications import service as notifications
 from medsec.notifications.schemas import Event
 

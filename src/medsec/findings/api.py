@@ -86,7 +86,7 @@ def release_findings(
 def show_finding(finding_id: int, session: SessionDep, who: ApiPrincipal) -> dict[str, Any]:
     """Everything about one finding, as `medsec findings show --format json`."""
     _, _, prod = decisions.get_finding(session, finding_id)
-    require_read(session, who, prod.name)
+    require_read(session, who, prod.name, hide_as=decisions.missing(finding_id))
     return detail.finding_detail(session, finding_id)
 
 
@@ -101,7 +101,7 @@ def triage(
 ) -> dict[str, Any]:
     """Record a VEX decision (analyst role), as `medsec findings triage`."""
     _, _, prod = decisions.get_finding(session, finding_id)
-    require_read(session, who, prod.name)
+    require_read(session, who, prod.name, hide_as=decisions.missing(finding_id))
     d = decisions.decide(session, finding_id=finding_id, actor=who.actor, **body.model_dump())
     view = listing.vex_view(d)
     assert view is not None

@@ -25,6 +25,11 @@ from medsec.models import Finding, Product, Release, VexDecision
 SCOPES = ("release", "component")
 
 
+def missing(finding_id: int) -> str:
+    """The not-found message of a finding (also given for one the caller may not see)."""
+    return f"no finding {finding_id} (see `medsec findings list`)"
+
+
 def get_finding(session: Session, finding_id: int) -> tuple[Finding, Release, Product]:
     """A finding with its release and product; NotFound otherwise."""
     row = session.execute(
@@ -34,7 +39,7 @@ def get_finding(session: Session, finding_id: int) -> tuple[Finding, Release, Pr
         .where(Finding.id == finding_id)
     ).first()
     if row is None:
-        raise NotFound(f"no finding {finding_id} (see `medsec findings list`)")
+        raise NotFound(missing(finding_id))
     return row[0], row[1], row[2]
 
 
@@ -53,7 +58,14 @@ def decide(
 ) -> VexDecision:
     """Record a VEX decision for a finding after checking every rule; returns it."""
     finding, release, product = get_finding(session, finding_id)
-    accounts.require(session, actor, "analyst", rule="VEX decisions", product=product.name)
+    accounts.require(
+        session,
+        actor,
+        "analyst",
+        rule="VEX decisions",
+        product=product.name,
+        hide_as=missing(finding_id),
+    )
     if scope not in SCOPES:
         raise vex.refuse("vex.scope.unknown", f"scope {scope!r} is not one of {SCOPES}")
     term = vex.normalize(status, justification, vocabulary)

@@ -78,7 +78,7 @@ def finding_page(
 ) -> HTMLResponse:
     """One finding: every input with its source, the VEX history and the triage form."""
     _, _, prod = decisions.get_finding(session, finding_id)
-    require_read(session, user.principal, prod.name)
+    require_read(session, user.principal, prod.name, hide_as=decisions.missing(finding_id))
     return _finding(request, session, user, finding_id, recorded=recorded)
 
 
@@ -132,7 +132,7 @@ def triage(
     """Record a VEX decision from the finding page (analyst role), then show the finding."""
     credentials.check_csrf(user.csrf, csrf)
     _, _, prod = decisions.get_finding(session, finding_id)
-    require_read(session, user.principal, prod.name)
+    require_read(session, user.principal, prod.name, hide_as=decisions.missing(finding_id))
     form = {
         "status": status,
         "justification": justification,

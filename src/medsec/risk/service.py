@@ -230,7 +230,14 @@ def assess(
 ) -> RiskRecord:
     """Record a new version of a finding's risk (exploitability derived, or overridden)."""
     finding, release, product = decisions.get_finding(session, finding_id)
-    accounts.require(session, actor, "analyst", rule="risk assessment", product=product.name)
+    accounts.require(
+        session,
+        actor,
+        "analyst",
+        rule="risk assessment",
+        product=product.name,
+        hide_as=decisions.missing(finding_id),
+    )
     rules.validate_risk_record(hazardous_situation, harm)
     sig = signals_for(session, [finding])[finding.id]
     derived, reasons = rules.derive_exploitability(
