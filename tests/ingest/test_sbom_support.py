@@ -93,6 +93,7 @@ def test_unknown_support_text_warns() -> None:
 
 SPDX = {
     "spdxVersion": "SPDX-2.3",
+    "dataLicense": "CC0-1.0",
     "SPDXID": "SPDXRef-DOCUMENT",
     "name": "pump-fw",
     "documentNamespace": "https://example.org/pump-fw-1",

@@ -9,7 +9,11 @@ pytestmark = pytest.mark.db
 
 def test_empty_tag_value_exits_2_then_allow_empty_imports_with_a_warning(cli, tmp_path):
     doc = tmp_path / "empty.spdx"
-    doc.write_bytes(b"SPDXVersion: SPDX-2.3\n")
+    doc.write_bytes(
+        b"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\n"
+        b"DocumentName: x\nDocumentNamespace: https://example.com/x\nCreator: Tool: x\n"
+        b"Created: 2024-01-01T00:00:00Z\n"
+    )
     code, _out, err = cli("sbom", "import", str(doc), "-p", "Pump", "-r", "1.0")
     assert code == 2
     assert "empty.spdx" in err and "no components" in err and "--allow-empty" in err

@@ -14,6 +14,10 @@ from medsec.sbom import rules, service
 pytestmark = pytest.mark.db
 
 ONLY_VERSION_TV = b"SPDXVersion: SPDX-2.3\n"  # the review's reproduction
+HEADER_ONLY_TV = (
+    b"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\nDocumentName: x\n"
+    b"DocumentNamespace: https://example.com/x\nCreator: Tool: x\nCreated: 2024-01-01T00:00:00Z\n"
+)
 
 
 def _cdx(n: int) -> bytes:
@@ -44,7 +48,10 @@ def _counts(factory) -> tuple[int, ...]:
 def test_tag_value_with_only_a_version_line_is_refused_and_nothing_stored(session_factory):
     with pytest.raises(DocumentError) as info:
         _import(session_factory, ONLY_VERSION_TV, name="empty.spdx")
-    assert info.value.source == "empty.spdx"
+    assert info.value.source == "empty.spdx" and "not a valid SPDX document" in info.value.detail
+    assert _counts(session_factory) == (0, 0, 0, 0)
+    with pytest.raises(DocumentError) as info:
+        _import(session_factory, HEADER_ONLY_TV, name="empty.spdx")
     assert "no components" in info.value.detail and "--allow-empty" in info.value.detail
     assert _counts(session_factory) == (0, 0, 0, 0)
 

@@ -231,6 +231,29 @@ class _Spdx:
         )
 
 
+# Document creation information every SPDX 2.2/2.3 document must carry (spec clause 6; the
+# official JSON schemas require them): (JSON path, tag-value tag).
+_REQUIRED = (
+    (("SPDXID",), "SPDXID"),
+    (("dataLicense",), "DataLicense"),
+    (("name",), "DocumentName"),
+    (("documentNamespace",), "DocumentNamespace"),
+    (("creationInfo", "created"), "Created"),
+    (("creationInfo", "creators"), "Creator"),
+)
+
+
+def _require_document_fields(doc: dict[str, Any], s: _Spdx, encoding: str) -> None:
+    """Refuse a document missing a mandatory creation field (garbage is not an SBOM)."""
+    for path, tag in _REQUIRED:
+        value: Any = doc
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is None or value == "" or value == []:
+            where = f"tag {tag}" if encoding == "tag-value" else "$." + ".".join(path)
+            raise s.fail(f"not a valid SPDX document: {tag} is missing", where)
+
+
 def map_spdx2(
     doc: dict[str, Any],
     *,
@@ -248,6 +271,7 @@ def map_spdx2(
             location="spdxVersion",
         )
     s = _Spdx(source, field_loc, strict)
+    _require_document_fields(doc, s, encoding)
     packages = doc.get("packages") or []
     if not isinstance(packages, list):
         raise s.fail("packages is not a list", "$.packages")

@@ -16,6 +16,7 @@ _DOC_TAGS = {
     "SPDXVersion": "spdxVersion",
     "DocumentName": "name",
     "DocumentNamespace": "documentNamespace",
+    "DataLicense": "dataLicense",
 }
 _PKG_TAGS = {
     "PackageVersion": "versionInfo",
