@@ -17,13 +17,14 @@ import io
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _bench_util import machine
 from medsec.accounts import service as accounts
-from medsec.assets import exposure
+from medsec.assets import exposure, planning
 from medsec.assets import service as inventory
 from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
@@ -31,6 +32,8 @@ from medsec.db.uow import unit_of_work
 from medsec.demo import data, hospital
 from medsec.demo import service as demo
 from medsec.ingest.assets_table import COLUMNS, read_csv
+from medsec.lifecycle import service as lifecycle
+from medsec.lifecycle.schemas import ReleaseLifecycleUpdate
 
 ACTOR = "cli:bench"
 
@@ -100,6 +103,16 @@ def main() -> None:
         again, same = timed(run_import, "again")
         with unit_of_work(factory) as s:
             expo, rep = timed(lambda: exposure.report(s, actor=ACTOR), "exposure")
+        with unit_of_work(factory) as s:
+            for version, eos in (("2.0.0", date(2026, 12, 31)), ("2.1.0", date(2029, 6, 30))):
+                lifecycle.set_release_lifecycle(
+                    s, product=data.PRODUCT, version=version,
+                    data=ReleaseLifecycleUpdate(eos_planned=eos), actor="demo:psirt",
+                )  # fmt: skip
+        with unit_of_work(factory) as s:
+            plan_t, plan = timed(
+                lambda: planning.plan(s, actor=ACTOR, on=date(2027, 1, 15)), "legacy plan"
+            )
         engine.dispose()
     rate = n / base
     print(f"baseline csv.reader:               {base:7.2f} s  {rate:12,.0f} rows/s")
@@ -114,6 +127,8 @@ def main() -> None:
     print(
         "CPU seconds (robust to other load): " + ", ".join(f"{k} {v:.2f}" for k, v in CPU.items())
     )
+    print(f"legacy status and end-of-support plan of {n:,} assets: {plan_t:.2f} s "
+          f"({len(plan.legacy):,} legacy or at risk)")  # fmt: skip
     print(f"exposure of {len(rep.assets):,} mapped assets ({items:,} items, "
           f"{len(rep.unmapped):,} unmapped): {expo:.2f} s  (target < 5 s)")  # fmt: skip
 

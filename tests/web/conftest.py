@@ -42,9 +42,9 @@ def _web_world_snapshot(tmp_path_factory) -> dict:
 def web_world(engine, session_factory, db_url, tmp_path, _web_world_snapshot) -> WebWorld:
     """The demo plus accounts vic (viewer, all), val (viewer, OTHER only), ana (analyst).
 
-    On SQLite the world is built once per test process and each test gets a copy of that
-    database (SQLite's backup API), so a test starts from exactly the same state in a fraction
-    of the time; on PostgreSQL it is built for every test.
+    The world is built once per test process and each test gets a copy of it, so a test starts
+    from exactly the same state in a fraction of the time: on SQLite through SQLite's backup API,
+    on PostgreSQL from a snapshot schema (every table copied back, sequences set past the ids).
     """
     snap = _web_world_snapshot
     world = WebWorld(
@@ -64,7 +64,20 @@ def web_world(engine, session_factory, db_url, tmp_path, _web_world_snapshot) ->
         for name in ("tokens", "token_ids", "passwords", "finding_ids"):
             setattr(world, name, dict(snap[name]))
         return world
+    if not sqlite_file and "pg" in snap:
+        _pg_restore(engine)
+        shutil.copytree(snap["folder"], tmp_path / "demo")
+        for name in ("tokens", "token_ids", "passwords", "finding_ids"):
+            setattr(world, name, dict(snap[name]))
+        return world
     _build_world(world, session_factory, tmp_path)
+    if not sqlite_file:
+        _pg_snapshot(engine)
+        snap["pg"] = True
+        snap["folder"] = snap["dir"] / "demo"
+        shutil.copytree(tmp_path / "demo", snap["folder"])
+        for name in ("tokens", "token_ids", "passwords", "finding_ids"):
+            snap[name] = dict(getattr(world, name))
     if sqlite_file:
         engine.dispose()
         snap["file"] = str(snap["dir"] / "world.db")
@@ -78,6 +91,52 @@ def web_world(engine, session_factory, db_url, tmp_path, _web_world_snapshot) ->
         for name in ("tokens", "token_ids", "passwords", "finding_ids"):
             snap[name] = dict(getattr(world, name))
     return world
+
+
+SNAP_SCHEMA = "web_world_snap"
+
+
+def _pg_snapshot(engine) -> None:
+    """Copy every table of the built world into the snapshot schema."""
+    from sqlalchemy import text
+
+    from medsec.models import Base
+
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SNAP_SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {SNAP_SCHEMA}"))
+        for t in Base.metadata.sorted_tables:
+            conn.execute(text(f'CREATE TABLE {SNAP_SCHEMA}."{t.name}" AS TABLE public."{t.name}"'))
+
+
+def _pg_restore(engine) -> None:
+    """Put the snapshot back into the (emptied) public tables and move the sequences on."""
+    from sqlalchemy import text
+
+    from medsec.models import Base
+
+    tables = Base.metadata.sorted_tables
+    with engine.begin() as conn:
+        names = ", ".join(f'public."{t.name}"' for t in tables)
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        for t in tables:
+            conn.execute(
+                text(f'INSERT INTO public."{t.name}" SELECT * FROM {SNAP_SCHEMA}."{t.name}"')
+            )
+        for t in tables:
+            for col in t.primary_key.columns:
+                seq = conn.execute(
+                    text("SELECT pg_get_serial_sequence(:t, :c)"),
+                    {"t": f'public."{t.name}"', "c": col.name},
+                ).scalar()
+                if seq:
+                    conn.execute(
+                        text(
+                            f'SELECT setval(:s, COALESCE((SELECT MAX("{col.name}") '
+                            f'FROM public."{t.name}"), 0) + 1, false)'
+                        ),
+                        {"s": seq},
+                    )
 
 
 def _build_world(world: WebWorld, session_factory, tmp_path) -> None:
