@@ -31,6 +31,7 @@ def test_an_sbom_export_is_audited(cli, session_factory, tmp_path):
         '{"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1, "components": '
         '[{"type": "library", "name": "zlib", "version": "1.3", "purl": "pkg:generic/zlib@1.3"}]}'
     )
+    assert cli("account", "add", "tester", "--role", "analyst")[0] == 0  # exports need one
     assert cli("product", "add", "Pump", "--manufacturer", "M")[0] == 0
     assert cli("release", "add", "1.0", "--product", "Pump")[0] == 0
     code, _, err = cli("sbom", "import", str(doc), "--product", "Pump", "--release", "1.0")
@@ -40,4 +41,9 @@ def test_an_sbom_export_is_audited(cli, session_factory, tmp_path):
     with session_factory() as s:
         (event,) = s.scalars(select(AuditEvent).where(AuditEvent.action == "sbom.export"))
         assert event.actor == "cli:tester"
-        assert event.details == {"product": "Pump", "version": "1.0", "format": "cyclonedx-json"}
+        assert event.details == {
+            "product": "Pump",
+            "release": "1.0",
+            "revision": 1,
+            "format": "cyclonedx-json",
+        }

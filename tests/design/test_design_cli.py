@@ -72,7 +72,8 @@ def test_model_threats_controls_evidence_matrix(cli, ready: Path) -> None:
     assert code == 0 and "3 results" in out and "1 failed" in out, err
     code, out, _ = cli("controls", "show", "C-TLS", *P, "--format", "json")
     assert json.loads(out)["verification"] == "verified"
-    code, out, _ = cli("trace", "matrix", *P, "--format", "json")
+    code, out, err = cli("trace", "matrix", *P, "--format", "json")
+    assert code == 0, err
     m = json.loads(out)
     rows = {r["threat"]: r for r in m["rows"]}
     assert rows["FLOW-T@dose"]["gaps"] == [] and rows["MD-SUPPLY"]["gaps"] == []

@@ -34,6 +34,11 @@ class Fmt(StrEnum):
     json = "json"
 
 
+@app.callback()
+def _group() -> None:
+    """Traceability: threat, risk, control, verification, result."""
+
+
 @app.command("matrix")
 def matrix(
     product: str = typer.Option(..., "--product", "-p"),
