@@ -12,6 +12,9 @@ from platformdirs import user_data_dir
 DEFAULT_MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 
 
+FEED_MIN_BYTES = 512 * 1024 * 1024  # an OSV ecosystem dump is hundreds of MB
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Runtime settings: where data lives, which database, and input limits."""
@@ -24,6 +27,12 @@ class Settings:
     report_burst: int = 5  # MEDSEC_REPORT_BURST: public reports at once per client address
     report_per_hour: float = 6.0  # MEDSEC_REPORT_PER_HOUR: then this many more per hour
     public_base_url: str | None = None  # MEDSEC_PUBLIC_BASE_URL: where the CSAF directory is
+
+    @property
+    def feed_max_bytes(self) -> int:
+        """The size limit of one feed document (dumps are large): the document limit, but never
+        below FEED_MIN_BYTES."""
+        return max(self.max_document_bytes, FEED_MIN_BYTES)
 
     @property
     def is_embedded(self) -> bool:

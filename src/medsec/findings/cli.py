@@ -154,7 +154,7 @@ def scan(
     data = read_document(sbom)
     parsed = scan_mod.parse(data, source=str(sbom), max_bytes=limit, lenient=lenient)
     if feeds:
-        intel = scan_mod.load_feeds(feeds, max_bytes=max(limit, 512 * 1024 * 1024))
+        intel = scan_mod.load_feeds(feeds, max_bytes=runtime.settings().feed_max_bytes)
     else:
         with runtime.uow() as session:
             intel = scan_mod.load_stored(session, parsed)
