@@ -140,7 +140,12 @@ _DB_FIXTURES = {"engine", "session_factory", "cli", "db_url"}
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark every test that uses a database fixture with `db` (CI reruns those on PostgreSQL)."""
+    """Mark every test that uses a database fixture with `db` (CI reruns those on PostgreSQL),
+    and every test on the real third-party data with `slow` (`-m "not slow"` skips them)."""
     for item in items:
         if _DB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+        if item.get_closest_marker("shared_data") or "shared_data" in getattr(
+            item, "fixturenames", ()
+        ):
+            item.add_marker(pytest.mark.slow)

@@ -15,6 +15,9 @@ from medsec.errors import InvalidInput
 DEFAULT_MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 
 
+FEED_MIN_BYTES = 512 * 1024 * 1024  # an OSV ecosystem dump is hundreds of MB
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Runtime settings: where data lives, which database, and input limits."""
@@ -37,6 +40,12 @@ class Settings:
     worker_heartbeat: float = 10.0  # MEDSEC_WORKER_HEARTBEAT: seconds between a worker's beats
     worker_stalled_after: float = 60.0  # MEDSEC_WORKER_STALLED_AFTER: then its jobs are retried
     job_feeds: tuple[str, ...] = ()  # MEDSEC_JOB_FEEDS: feeds the scheduled sync takes (all)
+
+    @property
+    def feed_max_bytes(self) -> int:
+        """The size limit of one feed document (dumps are large): the document limit, but never
+        below FEED_MIN_BYTES."""
+        return max(self.max_document_bytes, FEED_MIN_BYTES)
 
     @property
     def is_embedded(self) -> bool:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from _browser import shoot
-from test_intake_web import Clock
+from test_intake_web_api import Clock
 
 pytestmark = pytest.mark.browser
 HOSTILE = '"><img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'

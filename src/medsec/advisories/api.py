@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from medsec.advisories import distribution, publish, service
+from medsec.advisories.schemas import AdvisoryRead, AdvisorySummaryRead, PublishedRevisionRead
 from medsec.api.deps import ApiPrincipal, Principal, SessionDep, require_read
 from medsec.export.notice_pdf import html_to_pdf
 from medsec.models import SecurityAdvisory
@@ -18,6 +19,22 @@ from medsec.products import service as products
 router = APIRouter(prefix="/api/v1/advisories", tags=["advisories"])
 SECURITY_ROLES = frozenset({"admin", "reviewer", "analyst"})
 MEDIA = dict.fromkeys(("csaf", "cyclonedx-vex", "openvex"), "application/json")
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The advisory as a document of a published standard, as an attachment",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "description": "a CSAF 2.0, CycloneDX 1.6 VEX or OpenVEX 0.2.0 document",
+                    "x-medsec-document": ["CSAF 2.0", "CycloneDX VEX", "OpenVEX"],
+                }
+            },
+            "text/html": {"schema": {"type": "string"}},
+            "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
 
 
 class PublishBody(BaseModel):
@@ -60,7 +77,7 @@ def attachment(name: str, data: bytes, media_type: str) -> Response:
     return Response(data, media_type=media_type, headers={"content-disposition": disposition})
 
 
-@router.get("")
+@router.get("", response_model=list[AdvisorySummaryRead])
 def list_advisories(
     session: SessionDep, who: ApiPrincipal, product: str | None = None
 ) -> list[dict[str, Any]]:
@@ -69,13 +86,13 @@ def list_advisories(
     return listing(session, who, product)
 
 
-@router.get("/{tracking_id}")
+@router.get("/{tracking_id}", response_model=AdvisoryRead)
 def show_advisory(tracking_id: str, session: SessionDep, who: ApiPrincipal) -> dict[str, Any]:
     """One advisory as `medsec advisory show --format json`."""
     return service.summary(session, readable(session, who, tracking_id))
 
 
-@router.get("/{tracking_id}/{fmt}", response_class=Response)
+@router.get("/{tracking_id}/{fmt}", response_class=Response, responses=EXPORT_RESPONSES)
 def export(
     tracking_id: str,
     fmt: str,
@@ -96,7 +113,7 @@ def export(
     return attachment(name, data, MEDIA[fmt])
 
 
-@router.post("/{tracking_id}/publish", status_code=201)
+@router.post("/{tracking_id}/publish", status_code=201, response_model=PublishedRevisionRead)
 def publish_revision(
     tracking_id: str, body: PublishBody, session: SessionDep, who: ApiPrincipal
 ) -> dict[str, Any]:

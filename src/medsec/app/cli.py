@@ -39,11 +39,13 @@ class _Mounted(TyperCommand):
             else:
                 module, _, attr = self.target.partition(":")
                 obj = getattr(importlib.import_module(module), attr)
-            if not isinstance(obj, typer.Typer):
-                single = typer.Typer()
+            command: click.Command
+            if isinstance(obj, typer.Typer):  # a sub-app stays a group, even with one command
+                command = typer.main.get_group(obj)
+            else:
+                single = typer.Typer(add_completion=False)
                 single.command(self.name)(obj)
-                obj = single
-            command = typer.main.get_command(obj)
+                command = typer.main.get_command(single)
             command.name = self.name
             self._loaded = command
         return self._loaded

@@ -4,18 +4,28 @@ An SBOM of 20,000 components is a few hundred thousand dicts, lists and strings 
 until the import ends. Every 700 allocations the collector walks the young objects, and every
 few collections all of them: about 40 % of parsing time, for no garbage (JSON trees and DTOs hold
 no reference cycles and are freed by reference counting). Collection resumes afterwards.
+
+Only the main thread pauses the collector (the CLI, a script). In a threaded server (the web app
+runs requests in worker threads) the block runs with the collector as it is: a pause there would
+stop collection for every other request, and two overlapping requests would turn it back on
+under each other.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """Disable the cyclic collector inside the block; re-enable it only if this call disabled it."""
+    """Disable the cyclic collector inside the block (main thread only); re-enable it only if this
+    call disabled it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -156,7 +156,7 @@ def _valid_for_type(p: PackageURL, text: str) -> bool:
 
 
 # purl types whose identity needs no qualifier and only simple name rules: parsed without
-# packageurl-python (which costs ~20 µs a purl); tests/core/test_purl_fast.py checks that both
+# packageurl-python (which costs ~20 µs a purl); tests/core/test_purl_fast_data.py checks that both
 # paths agree on every real purl and on generated ones.
 _FAST_TYPES = {
     "pypi": ("PyPI", "name"),

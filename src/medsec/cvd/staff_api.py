@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from medsec.api.deps import ApiPrincipal, SessionDep, require_read
 from medsec.cvd import service as cvd
 from medsec.cvd.read import case_json, summary_json
+from medsec.cvd.schemas import CaseRead, CaseSummaryRead, MessageLoggedRead
 
 router = APIRouter(prefix="/api/v1/cvd/cases", tags=["cvd"])
 
@@ -32,7 +33,7 @@ class MessageBody(BaseModel):
     channel: str = Field(default="note", max_length=40)
 
 
-@router.get("")
+@router.get("", response_model=list[CaseSummaryRead])
 def list_cases(
     session: SessionDep, who: ApiPrincipal, state: str | None = None, overdue: bool = False
 ) -> list[dict[str, Any]]:
@@ -42,14 +43,14 @@ def list_cases(
     return [summary_json(s) for s in rows]
 
 
-@router.get("/{case}")
+@router.get("/{case}", response_model=CaseRead)
 def show_case(case: str, session: SessionDep, who: ApiPrincipal) -> dict[str, Any]:
     """One case, as `medsec cvd show --format json` (finder data only for security roles)."""
     require_read(session, who)
     return case_json(cvd.case_detail(session, case=case, actor=who.actor))
 
 
-@router.post("/{case}/transitions")
+@router.post("/{case}/transitions", response_model=CaseRead)
 def transition(
     case: str, body: TransitionBody, session: SessionDep, who: ApiPrincipal
 ) -> dict[str, Any]:
@@ -66,7 +67,7 @@ def transition(
     return case_json(cvd.case_detail(session, case=case, actor=who.actor))
 
 
-@router.post("/{case}/messages", status_code=201)
+@router.post("/{case}/messages", status_code=201, response_model=MessageLoggedRead)
 def log_message(
     case: str, body: MessageBody, session: SessionDep, who: ApiPrincipal
 ) -> dict[str, Any]:

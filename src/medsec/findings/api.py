@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from medsec.api.deps import ApiPrincipal, SessionDep, require_read
 from medsec.findings import decisions, detail, listing, overview
 from medsec.findings.schemas import (
+    FindingDetailRead,
     FindingsPage,
     TriageCreate,
     VexDecisionRead,
@@ -82,7 +83,7 @@ def release_findings(
     return _findings(session, who, product, version, flt, offset, limit)
 
 
-@router.get("/findings/{finding_id}", tags=["findings"])
+@router.get("/findings/{finding_id}", response_model=FindingDetailRead, tags=["findings"])
 def show_finding(finding_id: int, session: SessionDep, who: ApiPrincipal) -> dict[str, Any]:
     """Everything about one finding, as `medsec findings show --format json`."""
     _, _, prod = decisions.get_finding(session, finding_id)

@@ -165,7 +165,7 @@ def scan(
     for w in parsed.warnings[:20]:
         runtime.err_console.print(f"warning: {sbom}: {w.location}: {w.message}", highlight=False)
     if feeds:
-        intel = scan_mod.load_feeds(feeds, max_bytes=max(limit, 512 * 1024 * 1024))
+        intel = scan_mod.load_feeds(feeds, max_bytes=runtime.settings().feed_max_bytes)
     else:
         with runtime.uow() as session:
             intel = scan_mod.load_stored(session, parsed)

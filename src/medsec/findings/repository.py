@@ -102,11 +102,6 @@ def release_cpes(session: Session, sbom_id: int) -> list[str]:
     return [c for c in session.execute(stmt).scalars() if c]
 
 
-def findings_of(session: Session, release_id: int) -> list[Finding]:
-    """Every finding of a release."""
-    return list(session.execute(select(Finding).where(Finding.release_id == release_id)).scalars())
-
-
 FINDING_STATE = (Finding.id, Finding.component_key, Finding.vulnerability_id, Finding.status)
 
 
@@ -122,15 +117,6 @@ def finding_states_of_groups(session: Session, vulnerability_ids: Sequence[int])
     for part in chunks(sorted(set(vulnerability_ids))):
         stmt = select(Finding.release_id, *FINDING_STATE).where(Finding.vulnerability_id.in_(part))
         out.extend(session.execute(stmt))
-    return out
-
-
-def findings_of_groups(session: Session, vulnerability_ids: Sequence[int]) -> list[Finding]:
-    """Every finding, in any release, of the given vulnerabilities (their index finds them)."""
-    out: list[Finding] = []
-    for part in chunks(sorted(set(vulnerability_ids))):
-        stmt = select(Finding).where(Finding.vulnerability_id.in_(part))
-        out.extend(session.execute(stmt).scalars())
     return out
 
 

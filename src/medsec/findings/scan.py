@@ -17,7 +17,7 @@ from medsec.ingest.sbom import parse_sbom
 from medsec.ingest.sbom_model import ParsedSbom
 from medsec.ingest.vuln_model import VulnRecord
 from medsec.matching.aliases import group_records
-from medsec.matching.engine import Candidate, match_components
+from medsec.matching.engine import Candidate, Matcher
 from medsec.sbom.convert import package_key
 from medsec.vulns import codec
 from medsec.vulns import repository as vuln_repo
@@ -39,12 +39,36 @@ class ScanResult:
 
 
 @dataclass
+class ScanIndex:
+    """What every scan of one feed set needs, built once: the matcher's indexes, the alias
+    groups and the records by id."""
+
+    matcher: Matcher
+    groups: dict[str, tuple[str, list[str]]]
+    by_id: dict[str, VulnRecord]
+    size: int  # the number of records it was built from
+
+
+@dataclass
 class Intelligence:
-    """Records, KEV and EPSS to scan against."""
+    """Records, KEV and EPSS to scan against; the scan index is built on the first scan and
+    kept for every later one (rebuilt only when records were added)."""
 
     records: list[VulnRecord] = field(default_factory=list)
     kev: dict[str, Any] = field(default_factory=dict)
     epss: dict[str, Any] = field(default_factory=dict)
+    _index: ScanIndex | None = field(default=None, repr=False, compare=False)
+
+    def index(self) -> ScanIndex:
+        """The scan index of these records, built once."""
+        if self._index is None or self._index.size != len(self.records):
+            self._index = ScanIndex(
+                matcher=Matcher(self.records),
+                groups=group_records(self.records),
+                by_id={r.id: r for r in self.records},
+                size=len(self.records),
+            )
+        return self._index
 
 
 def load_feeds(paths: Sequence[Path], *, max_bytes: int) -> Intelligence:
@@ -83,9 +107,9 @@ def scan(sbom: ParsedSbom, intel: Intelligence) -> ScanResult:
         Candidate(i, c.purl, c.cpe, c.version) for i, c in enumerate(comps) if c.purl or c.cpe
     ]
     platform = [c.cpe for c in comps if c.cpe]
-    hits, misses = match_components(candidates, intel.records, platform)
-    groups = group_records(intel.records)
-    by_id = {r.id: r for r in intel.records}
+    index = intel.index()
+    hits, misses = index.matcher.match(candidates, platform)
+    groups, by_id = index.groups, index.by_id
     grouped: dict[tuple[int, str], list[Any]] = {}
     for h in hits:
         grouped.setdefault((h.component_id, groups[h.record_id][0]), []).append(h)

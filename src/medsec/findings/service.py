@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from medsec.audit import service as audit
 from medsec.core.clock import utcnow
+from medsec.core.gcpause import paused_gc
 from medsec.findings import notices, reconcile
 from medsec.findings import repository as repo
 from medsec.matching.cpe import CpeIndex
@@ -124,20 +122,6 @@ JOIN_FROM_COMPONENTS = 20_000  # above: the database finds the advisories by a s
 FULL_BATCH_COMPONENTS = 1_500_000  # releases matched with one advisory index (bounds memory)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a batch is matched: the run allocates millions of
-    acyclic objects that it keeps, which the collector would otherwise walk again and again
-    (about a third of the CPU time at 100k components, more with the heap at 1M)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _full(session: Session, pairs: list[tuple[int, int]], report: MatchReport) -> None:
     """Match every component of the given releases, a batch of releases per advisory index."""
     sizes = repo.component_counts(session, [s for _, s in pairs])
@@ -145,13 +129,13 @@ def _full(session: Session, pairs: list[tuple[int, int]], report: MatchReport) -
     total = 0
     for pair in pairs:
         if batch and total + sizes.get(pair[1], 0) > FULL_BATCH_COMPONENTS:
-            with _gc_paused():
+            with paused_gc():
                 _full_batch(session, batch, report)
             batch, total = [], 0
         batch.append(pair)
         total += sizes.get(pair[1], 0)
     if batch:
-        with _gc_paused():
+        with paused_gc():
             _full_batch(session, batch, report)
 
 

@@ -3,8 +3,6 @@ with a reason; the supplier tree for manufacturers, the deployer tree for hospit
 
 from __future__ import annotations
 
-from typing import Any
-
 import cvss
 from cvss.exceptions import CVSSError
 from sqlalchemy.orm import Session
@@ -155,8 +153,3 @@ def decide(
         },
     )
     return row
-
-
-def explain_inputs(row: SsvcDecisionRow) -> list[dict[str, Any]]:
-    """The inputs of a stored decision as a list for display."""
-    return [{"point": k, **v} for k, v in row.inputs.items()]

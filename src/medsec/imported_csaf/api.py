@@ -13,6 +13,12 @@ from medsec.api.deps import ApiPrincipal, SessionDep, require_read
 from medsec.errors import DocumentTooLarge, InvalidInput
 from medsec.imported_csaf import queries as csaf_queries
 from medsec.imported_csaf import service as csaf_import
+from medsec.imported_csaf.schemas import (
+    CsafDocumentRead,
+    CsafDocumentRow,
+    CsafImportRead,
+    VendorStatementRead,
+)
 from medsec.ingest.csaf import MAX_BYTES
 
 router = APIRouter(prefix="/api/v1", tags=["csaf"])
@@ -49,7 +55,7 @@ def import_result(result: csaf_import.ImportResult) -> dict[str, Any]:
     }
 
 
-@router.get("/csaf/documents")
+@router.get("/csaf/documents", response_model=list[CsafDocumentRow])
 def list_documents(
     session: SessionDep, who: ApiPrincipal, all_versions: bool = False
 ) -> list[dict[str, Any]]:
@@ -58,7 +64,7 @@ def list_documents(
     return csaf_queries.document_rows(session, all_versions=all_versions)
 
 
-@router.get("/csaf/documents/{tracking_id}")
+@router.get("/csaf/documents/{tracking_id}", response_model=CsafDocumentRead)
 def show_document(
     tracking_id: str, session: SessionDep, who: ApiPrincipal, version: str | None = None
 ) -> dict[str, Any]:
@@ -67,7 +73,7 @@ def show_document(
     return csaf_queries.get_document(session, tracking_id=tracking_id, version=version)
 
 
-@router.post("/csaf/imports", status_code=201, response_model=None)
+@router.post("/csaf/imports", status_code=201, response_model=CsafImportRead)
 def upload(
     file: Annotated[UploadFile, File(description="One CSAF 2.0 JSON document.")],
     session: SessionDep,
@@ -92,7 +98,7 @@ def upload(
     return import_result(result)
 
 
-@router.get("/products/{product}/statements")
+@router.get("/products/{product}/statements", response_model=list[VendorStatementRead])
 def vendor_statements(
     product: str, session: SessionDep, who: ApiPrincipal, release: str | None = None
 ) -> list[dict[str, Any]]:

@@ -54,7 +54,7 @@ def import_(
                 path=path,
                 actor=runtime.actor(),
                 source=source.value,
-                max_bytes=max(runtime.settings().max_document_bytes, 512 * 1024 * 1024),
+                max_bytes=runtime.settings().feed_max_bytes,
             )
         kinds = ", ".join(sorted(r.kinds)) or "nothing"
         runtime.console.print(
@@ -198,7 +198,7 @@ def sync_(
         since=sources.parse_since(since) if since else None,
         dry_run=dry_run,
         progress=lambda line: runtime.err_console.print(escape(line), highlight=False),
-        import_max_bytes=max(cfg.max_document_bytes, 512 * 1024 * 1024),
+        import_max_bytes=cfg.feed_max_bytes,
     )
     if fmt is Fmt.json:
         runtime.print_json([_sync_row(r) for r in results])

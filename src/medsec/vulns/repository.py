@@ -153,14 +153,6 @@ MATCH_COLUMNS = (
 )
 
 
-def match_rows_for_keys(session: Session, keys: Sequence[tuple[str, str, str]]) -> list[Any]:
-    """What matching needs of the advisories having any of the keys (light rows, no ORM)."""
-    out: list[Any] = []
-    for part in chunks(sorted(advisory_ids_for_keys(session, keys))):
-        out.extend(session.execute(select(*MATCH_COLUMNS).where(Advisory.id.in_(part))))
-    return out
-
-
 FORM_COLUMNS = (
     Advisory.id,
     Advisory.source,

@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from test_advisory_csaf import advisory_strategy
+from test_advisory_csaf_rules import advisory_strategy
 from test_advisory_data import PUMP, advisory
 
 from medsec.core.vex import Justification, VexStatus, normalize

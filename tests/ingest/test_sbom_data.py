@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -17,7 +18,12 @@ from medsec.ingest.sbom import parse_sbom
 
 pytestmark = pytest.mark.shared_data
 
-SBOMS = Path(__file__).resolve().parents[3] / "shared" / "data" / "sboms"
+SBOMS = (
+    Path(
+        os.environ.get("MEDSEC_SHARED_DATA")
+        or Path(__file__).resolve().parents[3] / "shared" / "data"
+    )
+) / "sboms"
 _SKIP_SUFFIXES = (".md", ".txt", ".tsv")
 _SKIP_NAMES = {"LICENSE", "COPYING", "CODEOWNERS"}
 ALL = sorted(

@@ -3,6 +3,7 @@ the rows the general path stores, for every real SBOM."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,9 @@ from medsec.ingest.cyclonedx_mapper import Mapper
 from medsec.models import AuditEvent, Component, Release, Sbom
 from medsec.sbom import convert, service
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+DATA = Path(
+    os.environ.get("MEDSEC_SHARED_DATA") or Path(__file__).resolve().parents[3] / "shared" / "data"
+)
 _SKIP = (".md", ".txt", ".tsv")
 REAL = sorted(
     str(p.relative_to(DATA))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,9 @@ from medsec.ingest.cyclonedx_xml import _Conv, _parse, xml_step
 from medsec.ingest.sbom import detect_format
 from medsec.ingest.sbom_model import ParsedComponent, make_component
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+DATA = Path(
+    os.environ.get("MEDSEC_SHARED_DATA") or Path(__file__).resolve().parents[3] / "shared" / "data"
+)
 CONFORMANCE = "cyclonedx-spec/tools/src/test/resources"
 
 
