@@ -17,7 +17,7 @@ def test_log_in_browse_triage_and_see_it_in_the_history(page, live_server, web_w
     login(page, base, ADMIN, web_world.passwords[ADMIN])
     assert page.url == base + "/"
     assert page.locator("h1").inner_text() == "Products"
-    page.click(f"text={PRODUCT}")
+    page.click(f"article.product h2 >> text={PRODUCT}")
     assert page.locator("h1").inner_text() == PRODUCT
     page.click("table.grid >> text=2.0.0")
     assert page.locator("h1").inner_text() == f"{PRODUCT} 2.0.0"
@@ -32,10 +32,11 @@ def test_log_in_browse_triage_and_see_it_in_the_history(page, live_server, web_w
     page.fill("textarea[name=reason]", "lodash template() never sees user input (browser test)")
     page.click("text=Record decision")
     page.wait_for_load_state()
-    assert page.url.endswith(f"/findings/{fid}#vex-history")
+    assert page.url.endswith(f"/findings/{fid}?recorded=not_affected#vex-history")
+    assert "Decision recorded: Not affected" in page.locator("p.notice").inner_text()
     last = page.locator("table.history tbody tr").last.inner_text()
     assert "web:psirt" in last and "never sees user input (browser test)" in last
-    assert "not_affected" in last
+    assert "Not affected" in last
     shot = shoot(page, tmp_path, "finding")
     assert shot.exists()
     assert all(u.startswith(base) for u in page.requests), page.requests

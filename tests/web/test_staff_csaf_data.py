@@ -102,3 +102,27 @@ def test_vendor_statements_per_product_and_release(client, web_world, session_fa
 def test_csaf_pages_need_a_login(client):
     assert client.get("/csaf").status_code == 303
     assert client.get("/api/v1/csaf/documents").status_code == 401
+
+
+def test_a_large_advisory_page_groups_remediations_and_pages_statements(
+    client, web_world, session_factory, shared_data
+):
+    from medsec.imported_csaf import service as csaf_import
+
+    path = shared_data / "csaf/cisa/csaf_files/OT/white/2019/icsma-19-274-01.json"
+    with unit_of_work(session_factory) as s:  # imported from its server path, as the CLI does
+        csaf_import.import_csaf(
+            s, data=path.read_bytes(), source=str(path), force=True, actor=f"cli:{ADMIN}"
+        )
+    login(client, web_world, "vic")
+    page = client.get("/csaf/documents/ICSMA-19-274-01").text
+    assert str(path.parent) not in page and "icsma-19-274-01.json" in page  # no server path
+    head = page[page.index('id="statements"') :]
+    total = int(head.split("(", 1)[1].split(" ", 1)[0])
+    assert total == 99 and "1–50 shown" in head
+    assert head.count("<tr>") - 1 == 50  # one page of statements
+    remediations = page[page.index('id="remediations"') :]
+    texts = [t.split("</p>")[0] for t in remediations.split("</strong>: ")[1:]]
+    assert texts and len(texts) == len(set(texts))  # each distinct text once
+    nxt = client.get("/csaf/documents/ICSMA-19-274-01?offset=50").text
+    assert "51–99 shown" in nxt

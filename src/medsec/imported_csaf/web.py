@@ -32,9 +32,35 @@ def document_page(
     session: SessionDep,
     user: UserDep,
     version: str | None = None,
+    offset: int = 0,
 ) -> HTMLResponse:
-    """One imported document: products with mappings or reasons, and its statements."""
+    """One imported document: products with mappings or reasons, its statements a page at a
+    time, and each distinct remediation text once with the products it applies to."""
     require_read(session, user.principal)
     doc = csaf_queries.get_document(session, tracking_id=tracking_id, version=version or None)
     names = {p["product_id"]: p["name"] for p in doc["products"]}
-    return page(request, "csaf/detail.html", {"d": doc, "names": names})
+    rows = [(v, st) for v in doc["vulnerabilities"] for st in v["statements"]]
+    offset = max(0, min(offset, max(0, len(rows) - 1)))
+    remediations: dict[tuple[str, str], list[str]] = {}
+    for _, st in rows:
+        for r in st.get("remediations") or []:
+            key = (str(r.get("category") or ""), str(r.get("details") or ""))
+            who = names.get(st["product_id"], st["product_id"])
+            if who not in remediations.setdefault(key, []):
+                remediations[key].append(who)
+    ctx = {
+        "d": doc,
+        "names": names,
+        "source": str(doc.get("source") or "").replace("\\", "/").rsplit("/", 1)[-1],
+        "rows": rows[offset : offset + STATEMENTS_PER_PAGE],
+        "total": len(rows),
+        "offset": offset,
+        "per_page": STATEMENTS_PER_PAGE,
+        "remediations": [
+            {"category": c, "details": d, "products": ps} for (c, d), ps in remediations.items()
+        ],
+    }
+    return page(request, "csaf/detail.html", ctx)
+
+
+STATEMENTS_PER_PAGE = 50
