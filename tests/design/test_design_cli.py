@@ -100,10 +100,14 @@ def test_real_threat_dragon_model_and_evidence(cli, ready: Path, shared_data: Pa
     assert "14 threats imported" in out and "not mapped" in out
     code, out, _ = cli("threats", "list", *P, "--status", "mitigated", "--format", "json")
     assert len(json.loads(out)) == 4  # the model's four mitigated threats
+    code, out, _ = cli("model", "import", str(td), *P)
+    assert code == 0 and "0 threats imported" in out  # a re-import keeps the stored threats
+    code, out, _ = cli("model", "diff", *P, "--from", "2", "--to", "3", "--format", "json")
+    assert json.loads(out) == []
     sarif = shared_data / "evidence/sarif/codeql-action/src/testdata/fingerprinting.expected.sarif"
     code, out, _ = cli("evidence", "import", str(sarif), "--kind", "sarif", *P, "--format", "json")
     assert code == 0 and json.loads(out)["counts"]["total"] == 2
-    code, out, _ = cli("model", "diff", *P, "--from", "1", "--to", "2", "--format", "json")
+    code, out, _ = cli("model", "diff", *P, "--from", "1", "--to", "3", "--format", "json")
     assert {c["change"] for c in json.loads(out)} == {"added", "removed"}
 
 

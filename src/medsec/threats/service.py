@@ -205,20 +205,23 @@ def record_imported(
     threats: Sequence[ImportedThreat],
     actor: str,
 ) -> int:
-    """Store the threats an imported model carried (keyed by target and title); returns how
-    many were new."""
+    """Store the threats an imported model carried (keyed by target and title); a re-import
+    keeps the threats already stored (with their edits). Returns how many were new."""
     prod, rel = sysmodel.release_of(session, product, release)
     accounts.require(session, actor, "analyst", rule="importing threats", product=prod.name)
     existing = {t.key for t in repo.of_release(session, rel.id)}
     now = utcnow()
     new = 0
+    batch: set[str] = set()
     for t in threats:
         slug = re.sub(r"[^a-z0-9]+", "-", t.title.lower()).strip("-")[:80] or "threat"
         key = f"IMP-{slug}@{t.target}"[:300]
         n = 2
-        while key in existing:
+        while key in batch:  # the same title twice on one target within this file
             key, n = f"IMP-{slug}-{n}@{t.target}"[:300], n + 1
-        existing.add(key)
+        batch.add(key)
+        if key in existing:  # imported before (a re-import): keep the stored, maybe edited one
+            continue
         status = _IMPORTED_STATUS.get((t.status or "open").strip().lower().replace(" ", ""), "open")
         session.add(
             ThreatRow(
