@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from medsec.api.deps import SessionDep, require_read
+from medsec.products import service as products
 from medsec.vulns import csaf_queries
 from medsec.web.render import page
 from medsec.web.session import UserDep
@@ -35,6 +36,9 @@ def document_page(
 ) -> HTMLResponse:
     """One imported document: products with mappings or reasons, and its statements."""
     require_read(session, user.principal)
-    doc = csaf_queries.get_document(session, tracking_id=tracking_id, version=version or None)
+    seen = {p.id for p in products.list_products(session) if user.principal.sees(p.name)}
+    doc = csaf_queries.get_document(
+        session, tracking_id=tracking_id, version=version or None, product_ids=seen
+    )
     names = {p["product_id"]: p["name"] for p in doc["products"]}
     return page(request, "csaf/detail.html", {"d": doc, "names": names})
