@@ -100,7 +100,7 @@ def secret_key(settings: Settings) -> bytes:
         return settings.secret_key.encode()
     path = settings.home / KEY_FILE
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the home: owner only
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:

@@ -87,7 +87,7 @@ def test_vendor_statements_per_product_and_release(client, web_world, session_fa
     assert all(s["status"] and s["mapped_to"]["kind"] for s in said)
     one = client.get(url + "?release=2.0.0", headers=bearer(web_world, "vic")).json()
     assert one and all(s["mapped_to"]["release"] in (None, "2.0.0") for s in one)
-    assert client.get(url, headers=bearer(web_world, "val")).status_code == 403
+    assert client.get(url, headers=bearer(web_world, "val")).status_code == 404  # hidden
     assert (
         client.get(
             f"/api/v1/products/{HOSTILE}/statements", headers=bearer(web_world, "vic")
@@ -126,3 +126,23 @@ def test_a_large_advisory_page_groups_remediations_and_pages_statements(
     assert texts and len(texts) == len(set(texts))  # each distinct text once
     nxt = client.get("/csaf/documents/ICSMA-19-274-01?offset=50").text
     assert "51–99 shown" in nxt
+
+
+def test_mappings_to_products_the_caller_may_not_see_are_left_out(
+    client, web_world, session_factory
+):
+    with unit_of_work(session_factory) as s:
+        tid = next(a.tracking_id for a in advisories.list_advisories(s) if a.version)
+        _, data = publish.document(s, tracking_id=tid, fmt="csaf")
+    data = data.replace(b"https://psirt.example.com", b"https://supplier.example.net")
+    assert _upload(client, web_world, "supplier.json", data).status_code == 201
+    url = f"/api/v1/csaf/documents/{tid}"
+    full = client.get(url, headers=bearer(web_world, "vic")).json()
+    assert any(p["mapped_to"] for p in full["products"])  # vic sees every product
+    other = client.get(url, headers=bearer(web_world, "val"))  # val sees the other product only
+    assert other.status_code == 200
+    assert all(p["mapped_to"] == [] for p in other.json()["products"])
+    assert "2.0.0" not in str([p["mapped_to"] for p in other.json()["products"]])
+    login(client, web_world, "val")
+    page = client.get(f"/csaf/documents/{tid}")
+    assert page.status_code == 200 and "unmapped" in page.text  # the page shows no mapping

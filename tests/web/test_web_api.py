@@ -151,10 +151,11 @@ def test_viewers_get_no_triage_form_and_cannot_post_one(client, web_world):
 def test_other_products_are_refused_as_a_page(client, web_world):
     login(client, web_world, "val")
     assert PRODUCT not in client.get("/").text
-    r = client.get(f"/products/{P}")
-    assert r.status_code == 403 and "no access to product" in r.text
-    r = client.get(f"/findings/{web_world.finding_ids['CVE-2021-3711']}")
-    assert r.status_code == 403
+    r = client.get(f"/products/{P}")  # answered as if it did not exist
+    assert r.status_code == 404 and "no access" not in r.text and "no product named" in r.text
+    fid = web_world.finding_ids["CVE-2021-3711"]
+    r = client.get(f"/findings/{fid}")
+    assert r.status_code == 404 and f"no finding {fid}" in r.text and PRODUCT not in r.text
 
 
 def test_errors_are_pages_with_the_message(client, web_world):

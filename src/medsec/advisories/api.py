@@ -4,6 +4,7 @@ Thin: services only; every read checked with the viewer rule on the advisory's p
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -73,8 +74,15 @@ def listing(session: SessionDep, who: Principal, product: str | None) -> list[di
 
 def attachment(name: str, data: bytes, media_type: str) -> Response:
     """Bytes as a download named ``name``."""
-    disposition = f'attachment; filename="{name}"'
-    return Response(data, media_type=media_type, headers={"content-disposition": disposition})
+    headers = {"content-disposition": content_disposition(name)}
+    return Response(data, media_type=media_type, headers=headers)
+
+
+def content_disposition(name: str) -> str:
+    """An attachment header for ``name``: quotes, backslashes, control and non-ASCII characters
+    never reach the header raw (an ASCII fallback plus RFC 6266/5987 ``filename*``)."""
+    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\;' else "_" for c in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @router.get("", response_model=list[AdvisorySummaryRead])

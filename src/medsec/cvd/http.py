@@ -92,7 +92,14 @@ async def read_limited(request: Request, cap: int) -> Request:
 
 def status_url(request: Request, receipt_id: str, token: str) -> str:
     """The private status link: the token is in the fragment, which browsers never send."""
-    return f"{str(request.base_url).rstrip('/')}/report/status/{receipt_id}#token={token}"
+    return f"{public_base(request)}/report/status/{receipt_id}#token={token}"
+
+
+def public_base(request: Request) -> str:
+    """The public base URL: ``MEDSEC_PUBLIC_BASE_URL`` when set (never the Host header then),
+    else the request's own."""
+    configured = getattr(request.app.state.settings, "public_base_url", None)
+    return str(configured or request.base_url).rstrip("/")
 
 
 @dataclass(frozen=True, slots=True)

@@ -265,7 +265,7 @@ async def status_reply(request: Request, session: SessionDep) -> Response:
 @router.get("/.well-known/security.txt", response_class=PlainTextResponse)
 def security_txt(request: Request) -> PlainTextResponse:
     """RFC 9116 security.txt: where to report, until when this file is valid."""
-    base = str(request.base_url).rstrip("/")
+    base = http.public_base(request)
     expires = (http.now_of(request) + timedelta(days=365)).astimezone(UTC)
     lines = [
         f"Contact: {base}/report",

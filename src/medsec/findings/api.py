@@ -17,7 +17,8 @@ from medsec.findings.schemas import (
 
 router = APIRouter(prefix="/api/v1")
 
-Offset = Annotated[int, Query(ge=0)]
+MAX_OFFSET = 2**31 - 1  # larger offsets overflowed the database driver (a 500); now a 422
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 Limit = Annotated[int, Query(ge=1, le=overview.MAX_PAGE)]
 
 

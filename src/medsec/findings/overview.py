@@ -64,10 +64,13 @@ def matches(finding: dict[str, Any], flt: FindingFilter) -> bool:
     return flt.kev is None or bool(v["kev"]) == flt.kev
 
 
+MAX_OFFSET = 2**31 - 1  # beyond, the database driver overflows (was a 500)
+
+
 def page_bounds(offset: int, limit: int) -> None:
-    """Refuse offsets below 0 and limits outside 1..MAX_PAGE."""
-    if offset < 0:
-        raise InvalidInput("offset: must be 0 or more")
+    """Refuse offsets outside 0..MAX_OFFSET and limits outside 1..MAX_PAGE."""
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InvalidInput(f"offset: must be 0 to {MAX_OFFSET}")
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"limit: must be 1 to {MAX_PAGE}")
 

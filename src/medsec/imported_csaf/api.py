@@ -20,6 +20,7 @@ from medsec.imported_csaf.schemas import (
     VendorStatementRead,
 )
 from medsec.ingest.csaf import MAX_BYTES
+from medsec.products import service as products
 
 router = APIRouter(prefix="/api/v1", tags=["csaf"])
 
@@ -70,7 +71,10 @@ def show_document(
 ) -> dict[str, Any]:
     """One imported document: products with their mappings (or why unmapped) and statements."""
     require_read(session, who)
-    return csaf_queries.get_document(session, tracking_id=tracking_id, version=version)
+    seen = {p.id for p in products.list_products(session) if who.sees(p.name)}
+    return csaf_queries.get_document(
+        session, tracking_id=tracking_id, version=version, product_ids=seen
+    )
 
 
 @router.post("/csaf/imports", status_code=201, response_model=CsafImportRead)

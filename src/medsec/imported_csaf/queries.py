@@ -4,6 +4,7 @@ say about one medsec product or release (the hospital's "what the manufacturer s
 from __future__ import annotations
 
 import zlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,9 +55,14 @@ def document_summary(doc: ImportedCsaf) -> dict[str, Any]:
 
 
 def get_document(
-    session: Session, *, tracking_id: str, version: str | None = None
+    session: Session,
+    *,
+    tracking_id: str,
+    version: str | None = None,
+    product_ids: Collection[int] | None = None,
 ) -> dict[str, Any]:
-    """One document (current version unless ``version``): products with mappings, statements."""
+    """One document (current version unless ``version``): products with mappings, statements;
+    with ``product_ids``, only mappings to those of our products (the caller's access)."""
     found = repo.by_tracking_id(session, tracking_id)
     if version is not None:
         found = [d for d in found if d.version == version]
@@ -68,6 +74,8 @@ def get_document(
     doc = found[-1]
     prods = repo.products_of(session, doc.id)
     maps = repo.mappings_of(session, [p.id for p in prods])
+    if product_ids is not None:  # only mappings to products the caller may see
+        maps = [m for m in maps if m.product_id in product_ids]
     comps = repo.components_by_id(session, [m.component_id for m in maps if m.component_id])
     rels = repo.releases_by_id(session, [m.release_id for m in maps if m.release_id])
     by_product: dict[int, list[dict[str, Any]]] = {}

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse
 
 from medsec.api.deps import SessionDep, require_read
 from medsec.imported_csaf import queries as csaf_queries
+from medsec.products import service as products
 from medsec.web.render import page
 from medsec.web.session import UserDep
 
@@ -37,7 +38,10 @@ def document_page(
     """One imported document: products with mappings or reasons, its statements a page at a
     time, and each distinct remediation text once with the products it applies to."""
     require_read(session, user.principal)
-    doc = csaf_queries.get_document(session, tracking_id=tracking_id, version=version or None)
+    seen = {p.id for p in products.list_products(session) if user.principal.sees(p.name)}
+    doc = csaf_queries.get_document(
+        session, tracking_id=tracking_id, version=version or None, product_ids=seen
+    )
     names = {p["product_id"]: p["name"] for p in doc["products"]}
     rows = [(v, st) for v in doc["vulnerabilities"] for st in v["statements"]]
     offset = max(0, min(offset, max(0, len(rows) - 1)))

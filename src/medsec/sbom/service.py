@@ -25,6 +25,7 @@ from medsec.sbom import convert, rules
 from medsec.sbom import repository as repo
 from medsec.sbom.schemas import SbomUploadRead
 
+MAX_OFFSET = 2**31 - 1  # beyond, the database driver overflows (was a 500)
 _BACKGROUND_BYTES = 1 << 20  # documents from 1 MB up are compressed beside the parse
 
 
@@ -414,5 +415,7 @@ def components_page(
     session: Session, *, product: str, version: str, offset: int, limit: int
 ) -> tuple[Sbom, int, list[Component]]:
     """One page of the current SBOM's components (document order) and how many there are."""
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InvalidInput(f"offset: must be 0 to {MAX_OFFSET}")
     sbom = get_sbom(session, product=product, version=version)
     return sbom, sbom.component_count, repo.components_slice(session, sbom.id, offset, limit)
