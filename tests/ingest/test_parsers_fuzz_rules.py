@@ -81,6 +81,10 @@ def test_parser_accepts_or_refuses_every_input(name: str) -> None:
             b'{"spdxVersion":"SPDX-2.3","packages":[{"SPDXID":"a","name":"a","externalRefs":"x"}]}',
         ),
         ("spdx-json", b'{"spdxVersion":"SPDX-2.3","relationships":[1]}'),
+        # found by the long run: digits int() cannot read ("²", "⑥") crashed (ValueError)
+        *((f"version-{s}", "2\u00b92 1.\u2465".encode()) for s in ("maven", "generic", "debian")),
+        *((f"version-{s}", "1.\u00b2".encode()) for s in ("rpm", "semver", "rubygems", "pypi")),
+        ("version-alpine", b"\xc2\xb9,1"),
     ],
 )
 def test_fuzzer_findings_stay_fixed(name: str, data: bytes) -> None:

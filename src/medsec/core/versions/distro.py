@@ -46,11 +46,11 @@ def debian_key(version: str) -> tuple:
     epoch = 0
     if ":" in v:
         head, v = v.split(":", 1)
-        if not head.isdigit():
+        if not head.isdecimal():
             raise InvalidVersion("debian", version, "epoch is not a number")
         epoch = int(head)
     upstream, _, revision = v.rpartition("-") if "-" in v else (v, "", "")
-    if not upstream or not _DEB_UPSTREAM.match(upstream) or not upstream[0].isdigit():
+    if not upstream or not _DEB_UPSTREAM.match(upstream) or not upstream[0].isdecimal():
         raise InvalidVersion("debian", version, "upstream version must start with a digit")
     if revision and not _DEB_REVISION.match(revision):
         raise InvalidVersion("debian", version, "bad character in revision")
@@ -74,7 +74,7 @@ def rpmvercmp_key(s: str) -> tuple:
             out.append((_TILDE, 0, ""))
         elif tok == "^":
             out.append((_CARET, 0, ""))
-        elif tok[0].isdigit():
+        elif tok[0].isdecimal():
             out.append((_DIGIT, int(tok), ""))
         else:
             out.append((_ALPHA, 0, tok))
@@ -90,7 +90,7 @@ def rpm_key(version: str) -> tuple:
     epoch = 0
     if ":" in v:
         head, v = v.split(":", 1)
-        if not head.isdigit():
+        if not head.isdecimal():
             raise InvalidVersion("rpm", version, "epoch is not a number")
         epoch = int(head)
     ver, _, rel = v.rpartition("-") if "-" in v else (v, "", "")
@@ -114,9 +114,9 @@ def _apk_next(t: int, s: str, i: int) -> tuple[int, int]:
     n = -1
     if t in (_T_DIGIT, _DIGIT_OR_ZERO) and c.islower():
         n = _LETTER
-    elif t == _LETTER and c.isdigit():
+    elif t == _LETTER and c.isdecimal():
         n = _T_DIGIT
-    elif t == _SUFFIX and c.isdigit():
+    elif t == _SUFFIX and c.isdecimal():
         n = _SUFFIX_NO
     else:
         if c == ".":
@@ -140,7 +140,7 @@ def _apk_next(t: int, s: str, i: int) -> tuple[int, int]:
 def alpine_key(version: str) -> tuple:
     """apk-tools order: tokens (digits, letter, ``_suffix``, ``-r`` revision) with types."""
     s = version.strip()
-    if not s or not s[0].isdigit():
+    if not s or not s[0].isdecimal():
         raise InvalidVersion("alpine", version, "must start with a digit")
     t, i, out = _T_DIGIT, 0, []
     while t != _T_END:
@@ -154,7 +154,7 @@ def alpine_key(version: str) -> tuple:
                 # apk: leading zeros count negatively and a digits token follows
                 value, nxt = -(j - i), _T_DIGIT
             else:
-                while j < len(s) and s[j].isdigit():
+                while j < len(s) and s[j].isdecimal():
                     j += 1
                 value, nxt = (int(s[i:j]) if j > i else 0), -1
         elif t == _LETTER:

@@ -16,7 +16,7 @@ def rubygems_key(version: str) -> tuple:
     if not _GEM.match(v):
         raise InvalidVersion("rubygems", version, "not a gem version")
     v = v.replace("-", ".pre.")
-    segs: list[int | str] = [int(s) if s.isdigit() else s for s in _GEM_SEG.findall(v)]
+    segs: list[int | str] = [int(s) if s.isdecimal() else s for s in _GEM_SEG.findall(v)]
     cut = next((i for i, s in enumerate(segs) if isinstance(s, str)), len(segs))
     num, rest = segs[:cut], segs[cut:]
     while num and num[-1] == 0:
@@ -62,7 +62,9 @@ def _php_form(word: str) -> int:
 def php_version_key(version: str) -> tuple:
     """PHP ``version_compare`` order; the end marker sits just below any number."""
     canon = re.sub(r"[-_+]", ".", version)
-    out = [(5, int(p) + 1) if p.isdigit() else (_php_form(p), 0) for p in _PHP_PART.findall(canon)]
+    out = [
+        (5, int(p) + 1) if p.isdecimal() else (_php_form(p), 0) for p in _PHP_PART.findall(canon)
+    ]
     out.append((5, 0))
     return tuple(out)
 

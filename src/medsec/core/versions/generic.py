@@ -51,13 +51,13 @@ def tokenize(version: str) -> tuple[Component, ...]:
     out: list[Component] = []
     for m in _TOKEN.finditer(text):
         tok = m.group()
-        if tok.isdigit():
+        if tok.isdecimal():
             n = int(tok)
             out.append((NUM, n) if n else (ZERO, 0))
             continue
         start, end = m.span()
-        after_digit = start > 0 and text[start - 1].isdigit()
-        before_digit = end < len(text) and text[end].isdigit()
+        after_digit = start > 0 and text[start - 1].isdecimal()
+        before_digit = end < len(text) and text[end].isdecimal()
         suffix = after_digit and not before_digit
         if tok in _RELEASE:
             out.append((ZERO, 0))

@@ -70,7 +70,7 @@ def _parse(version: str) -> list:
                 cur.append(new)
                 stack.append(new)
                 cur = new
-        elif c.isdigit():
+        elif c.isdecimal():
             if not is_digit and i > start:
                 cur.append(item(text[start:i], False, True))
                 start = i

@@ -30,6 +30,6 @@ def pypi_key(version: str) -> tuple:
     else:
         local = (
             1,
-            tuple((1, int(p), "") if p.isdigit() else (0, 0, p) for p in v.local.split(".")),
+            tuple((1, int(p), "") if p.isdecimal() else (0, 0, p) for p in v.local.split(".")),
         )
     return (v.epoch, tuple(release), pre, post, dev, local)

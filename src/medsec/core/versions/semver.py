@@ -31,7 +31,7 @@ def _pre_key(pre: str | None, fold_case: bool = False) -> tuple:
         return _RELEASE
     parts = []
     for ident in pre.split("."):
-        if ident.isdigit():
+        if ident.isdecimal():
             parts.append((0, int(ident), ""))
         else:
             parts.append((1, 0, ident.lower() if fold_case else ident))
