@@ -16,7 +16,7 @@ def test_the_demo_tells_the_lifecycle_story(session_factory, tmp_path):
     assert "2.0.0: supported, end of life in 47 days (end of life 2025-12-31" in text
     assert (
         "2.1.0: supported, end of life in 959 days (end of life 2028-06-30, end of support "
-        "2029-06-30); horizon 2023-09-11 set by openssl 1.1.1n-0+deb11u5; at risk" in text
+        "2029-06-30); horizon 2023-09-11 set by openssl 1.1.1n; at risk" in text
     )
     assert "support had already ended (2023-09-11) when the release shipped (2024-06-03)" in text
     due = [line for line in report.lifecycle if "notice due" in line]

@@ -42,6 +42,7 @@ def nworld(session_factory, shared_data):
             product="Other",
             version="1",
             actor=ADMIN,
+            allow_empty=True,  # a product with an empty inventory on purpose
         )
         vulns.import_feed(s, path=shared_data / "advisories/ghsa-subset/maven", actor=ADMIN)
         vulns.import_feed(

@@ -14,11 +14,13 @@ def test_empty_tag_value_exits_2_then_allow_empty_imports_with_a_warning(cli, tm
         b"DocumentName: x\nDocumentNamespace: https://example.com/x\nCreator: Tool: x\n"
         b"Created: 2024-01-01T00:00:00Z\n"
     )
-    code, _out, err = cli("sbom", "import", str(doc), "-p", "Pump", "-r", "1.0")
+    code, _out, err = cli("sbom", "import", str(doc), "-p", "Pump", "-r", "1.0", "--create")
     assert code == 2
     assert "empty.spdx" in err and "no components" in err and "--allow-empty" in err
     code, _out, err = cli("product", "list", "--format", "json")
     assert code == 0 and "Pump" not in _out  # nothing half-stored
-    code, out, err = cli("sbom", "import", str(doc), "-p", "Pump", "-r", "1.0", "--allow-empty")
+    code, out, err = cli(
+        "sbom", "import", str(doc), "-p", "Pump", "-r", "1.0", "--allow-empty", "--create"
+    )
     assert code == 0 and "imported 0 components" in out
     assert "--allow-empty" in err

@@ -148,10 +148,17 @@ async def import_assets(
     )
 
 
-@router.get("/columns", response_model=list[str])
-def columns() -> list[str]:
+class ColumnsRead(BaseModel):
     """The documented inventory columns, in order."""
-    return list(COLUMNS)
+
+    columns: list[str]
+
+
+@router.get("/columns", response_model=ColumnsRead)
+def columns(session: SessionDep, who: ApiPrincipal) -> ColumnsRead:
+    """The documented inventory columns, in order."""
+    inventory.reader(session, who.actor)
+    return ColumnsRead(columns=list(COLUMNS))
 
 
 @router.get("/unmapped", response_model=list[UnmappedGroup])

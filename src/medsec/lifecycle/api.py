@@ -78,7 +78,11 @@ def plan(
     return service.plan(session, product=product, on=_on(on), actor=who.actor, years=years)
 
 
-@router.get("/products/{product}/timeline.svg", response_class=Response)
+@router.get(
+    "/products/{product}/timeline.svg",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}, "description": "The timeline (SVG)."}},
+)
 def timeline(
     product: str, session: SessionDep, who: ApiPrincipal, on: date | None = OnQuery
 ) -> Response:
@@ -114,7 +118,16 @@ def set_release(
     )
 
 
-@router.get("/products/{product}/releases/{version}/notices/{key}.{fmt}", response_class=Response)
+@router.get(
+    "/products/{product}/releases/{version}/notices/{key}.{fmt}",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"text/html": {}, "application/pdf": {}},
+            "description": "The drafted notice (HTML or PDF).",
+        }
+    },
+)
 def notice(
     product: str,
     version: str,

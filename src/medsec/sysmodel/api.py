@@ -103,7 +103,11 @@ def diff(
     )
 
 
-@router.get("/model/diagram.svg", response_class=Response)
+@router.get(
+    "/model/diagram.svg",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}, "description": "The data-flow diagram."}},
+)
 def diagram(product: str, release: str, session: SessionDep, who: ApiPrincipal) -> Response:
     """The data-flow diagram as SVG."""
     svg = service.diagram_svg(session, product=product, release=release, actor=who.actor)
