@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from medsec import __version__
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(MedsecError, _on_medsec_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _on_validation)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _on_http)  # type: ignore[arg-type]
+    app.add_exception_handler(DataError, _on_data_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _on_crash)
     return app
 
@@ -127,6 +129,34 @@ async def _on_http(request: Request, exc: StarletteHTTPException) -> Response:
     return error_page(request, exc.status_code, detail)
 
 
+def _is_nul_refusal(exc: BaseException) -> bool:
+    """True for PostgreSQL's refusal of a NUL character in a text value."""
+    return isinstance(exc, DataError) and "NUL (0x00)" in str(exc.orig)
+
+
+async def _on_data_error(request: Request, exc: DataError) -> Response:
+    """A value the database refused (PostgreSQL: NUL in text) is bad input, not a crash."""
+    refused = _refusal(exc)
+    if refused is not None:
+        if _is_api(request):
+            return problems.problem(422, refused, code="invalid-input")
+        return error_page(request, 422, refused)
+    log.error("unhandled error on %s %s: %r", request.method, request.url.path, exc)
+    if _is_api(request):
+        return problems.problem(500, "internal error; the server log has the details")
+    return error_page(request, 500, "internal error; the server log has the details")
+
+
+def _refusal(exc: DataError) -> str | None:
+    """What the database refused in a value it cannot store (PostgreSQL), as a 422 detail."""
+    text = str(exc.orig)
+    if "NUL (0x00)" in text:
+        return "text may not contain NUL (\\u0000) characters"
+    if "out of range" in text:
+        return "a number is out of range (ids and counts fit in 32 bits)"
+    return None
+
+
 async def _on_crash(request: Request, exc: Exception) -> Response:
     if is_busy(exc):  # every writer waited its turn and this one ran out of time: not a crash
         detail = "the database is busy; try again shortly"
@@ -137,6 +167,11 @@ async def _on_crash(request: Request, exc: Exception) -> Response:
         )
         busy.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
         return busy
+    if _is_nul_refusal(exc):  # PostgreSQL refuses NUL in text: bad input, nothing was stored
+        detail = "text may not contain NUL (\\u0000) characters"
+        if _is_api(request):
+            return problems.problem(422, detail, code="invalid-input")
+        return error_page(request, 422, detail)
     log.error("unhandled error on %s %s: %r", request.method, request.url.path, exc)
     if _is_api(request):
         return problems.problem(500, "internal error; the server log has the details")

@@ -246,8 +246,13 @@ def main(argv: list[str] | None = None) -> None:
             _err(f"error: {escape(str(usage))}")
         sys.exit(int(getattr(usage, "exit_code", 2)))
     except Exception as error:
+        from sqlalchemy.exc import DataError
+
         from medsec.db.engine import is_busy
 
+        if isinstance(error, DataError) and "NUL (0x00)" in str(error.orig):
+            _err("[red]error:[/red] text may not contain NUL characters; nothing was stored")
+            sys.exit(EXIT_REFUSED)
         if not is_busy(error):
             raise
         _err(
