@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -406,8 +405,3 @@ def assets_for_exposure(
         if missing:
             raise NotFound(f"no asset tagged {missing[0]!r} (see `medsec assets list`)")
     return visible, cat
-
-
-def stamp() -> datetime:
-    """Now, for callers that record a change."""
-    return utcnow()
