@@ -52,9 +52,14 @@ def _pg_engine():
     engine = make_engine(PG_URL)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        # the web tests' world snapshot (tests/web/conftest.py) from an earlier run: a backup
+        # test dumps every schema, so nothing but medsec's own may be left in the database
+        conn.execute(text("DROP SCHEMA IF EXISTS web_world_snap CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     migrate.upgrade(engine)
     yield engine
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS web_world_snap CASCADE"))
     engine.dispose()
 
 
