@@ -26,7 +26,7 @@ def check_lang(lang: str) -> Lang:
     """`lang` as a supported language, or `UnknownLanguage` naming the supported ones."""
     if lang not in LANGS:
         raise UnknownLanguage(f"unknown language {lang!r}: use one of {', '.join(LANGS)}")
-    return lang  # type: ignore[return-value]
+    return lang
 
 
 def catalog_path(lang: str, domain: str) -> Any:
