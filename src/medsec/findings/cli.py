@@ -203,5 +203,5 @@ def _emit(result: scan_mod.ScanResult, fmt: ScanFmt, artifact: str) -> None:
         _table(result.findings, title=artifact)
         runtime.err_console.print(
             f"{len(result.sbom.components)} components, {result.records} records, "
-            f"{len(result.findings)} findings, {len(result.unmatched)} components not evaluated"
+            f"{len(result.findings)} findings, {len(result.misses)} components not evaluated"
         )

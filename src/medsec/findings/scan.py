@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from medsec.core.cpe import cpe_key
+from medsec.core.gcpause import paused_gc
 from medsec.core.severity import rank
 from medsec.findings import display
 from medsec.ingest.feeds import read_feed
@@ -17,7 +18,7 @@ from medsec.ingest.sbom import parse_sbom
 from medsec.ingest.sbom_model import ParsedSbom
 from medsec.ingest.vuln_model import VulnRecord
 from medsec.matching.aliases import group_records
-from medsec.matching.engine import Candidate, Matcher
+from medsec.matching.engine import Candidate, Matcher, Miss
 from medsec.sbom.convert import package_key
 from medsec.vulns import codec
 from medsec.vulns import repository as vuln_repo
@@ -29,8 +30,21 @@ class ScanResult:
 
     sbom: ParsedSbom
     findings: list[dict[str, Any]] = field(default_factory=list)
-    unmatched: list[dict[str, Any]] = field(default_factory=list)
+    misses: list[Miss] = field(default_factory=list)
     records: int = 0
+
+    @property
+    def unmatched(self) -> list[dict[str, Any]]:
+        """The components that could not be evaluated, with why (built when asked for)."""
+        comps = self.sbom.components
+        return [
+            {
+                "component": display.component_view(comps[m.component_id]),
+                "identifier": m.identifier,
+                "reason": m.reason,
+            }
+            for m in self.misses
+        ]
 
     def worst(self) -> str | None:
         """The highest severity among the findings."""
@@ -102,7 +116,12 @@ def load_stored(session: Session, sbom: ParsedSbom) -> Intelligence:
 
 def scan(sbom: ParsedSbom, intel: Intelligence) -> ScanResult:
     """Match every component of the SBOM; group hits by vulnerability (aliases merged)."""
-    comps = list(sbom.components)
+    with paused_gc():  # many small acyclic objects; see core.gcpause
+        return _scan(sbom, intel)
+
+
+def _scan(sbom: ParsedSbom, intel: Intelligence) -> ScanResult:
+    comps = sbom.components
     candidates = [
         Candidate(i, c.purl, c.cpe, c.version) for i, c in enumerate(comps) if c.purl or c.cpe
     ]
@@ -113,14 +132,18 @@ def scan(sbom: ParsedSbom, intel: Intelligence) -> ScanResult:
     grouped: dict[tuple[int, str], list[Any]] = {}
     for h in hits:
         grouped.setdefault((h.component_id, groups[h.record_id][0]), []).append(h)
-    result = ScanResult(sbom=sbom, records=len(intel.records))
+    result = ScanResult(sbom=sbom, misses=misses, records=len(intel.records))
+    views: dict[str, dict[str, Any]] = {}  # one view per vulnerability, shared by its components
     for (cid, key), group_hits in sorted(grouped.items()):
-        ids = groups[group_hits[0].record_id][1]
-        recs = [by_id[i] for i in ids if i in by_id]
+        view = views.get(key)
+        if view is None:
+            ids = groups[group_hits[0].record_id][1]
+            recs = [by_id[i] for i in ids if i in by_id]
+            view = views[key] = display.vulnerability_view(key, ids, recs, intel.kev, intel.epss)
         result.findings.append(
             {
                 "component": display.component_view(comps[cid]),
-                "vulnerability": display.vulnerability_view(key, ids, recs, intel.kev, intel.epss),
+                "vulnerability": dict(view),
                 "matched_by": [
                     {
                         "record": h.record_id,
@@ -133,14 +156,6 @@ def scan(sbom: ParsedSbom, intel: Intelligence) -> ScanResult:
                 ],
             }
         )
-    result.unmatched = [
-        {
-            "component": display.component_view(comps[m.component_id]),
-            "identifier": m.identifier,
-            "reason": m.reason,
-        }
-        for m in misses
-    ]
     return result
 
 
