@@ -18,7 +18,7 @@ from medsec.config import Settings, get_settings
 from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
 from medsec.db.uow import unit_of_work
-from medsec.errors import DocumentError, DocumentTooLarge, MedsecError, NotFound
+from medsec.errors import MedsecError
 
 
 class _LazyConsole:
@@ -100,18 +100,11 @@ def reset() -> None:
         fn.cache_clear()
 
 
-def read_input(path: Path) -> bytes:
-    """Read an input file, refusing one over MEDSEC_MAX_DOCUMENT_BYTES before reading it."""
-    limit = settings().max_document_bytes
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise DocumentTooLarge(
-                f"file is {size} bytes; the limit is {limit} (MEDSEC_MAX_DOCUMENT_BYTES)",
-                source=str(path),
-            )
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise NotFound(f"{path}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise DocumentError("is a directory, not a file", source=str(path)) from exc
+def read_input(path: Path, *, limit: int | None = None, option: str | None = None) -> bytes:
+    """Read an input file through `core.inbound`, refusing one over the document limit
+    (MEDSEC_MAX_DOCUMENT_BYTES, or the stricter `limit` of a kind of document) before reading
+    it; `option` names the command-line option the path came from."""
+    from medsec.core.inbound import read_file
+
+    cap = settings().max_document_bytes
+    return read_file(path, limit=cap if limit is None else min(limit, cap), option=option)

@@ -32,18 +32,6 @@ class Fmt(StrEnum):
     json = "json"
 
 
-def _read(path: Path, option: str, limit: int) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InvalidInput(f"{path}: {option}: file is {size} bytes, at most {limit}")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise NotFound(f"{path}: {option}: no such file") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{path}: {option}: is a directory, not a file") from None
-
-
 def _content_type(path: Path) -> str:
     suffix = path.suffix.lower()
     for name, kind in intake.ALLOWED_TYPES.items():
@@ -78,16 +66,25 @@ def submit(
     fields: dict[str, str | bytes] = {
         "product": product,
         "version": version,
-        "description": _read(description_file, "--description-file", 4 * 20_000),
+        "description": runtime.read_input(
+            description_file, option="--description-file", limit=4 * 20_000
+        ),
     }
     if reproduction_file is not None:
         files["reproduction_steps"] = reproduction_file
-        fields["reproduction_steps"] = _read(reproduction_file, "--reproduction-file", 80_000)
+        fields["reproduction_steps"] = runtime.read_input(
+            reproduction_file, option="--reproduction-file", limit=80_000
+        )
     optional = {"finder_name": finder_name, "finder_email": finder_email}
     optional["cvss_vector"] = cvss_vector
     fields.update({k: v for k, v in optional.items() if v is not None})
     attachments = [
-        (p.name, _read(p, "--attach", limits.attachment_bytes), _content_type(p)) for p in attach
+        (
+            p.name,
+            runtime.read_input(p, option="--attach", limit=limits.attachment_bytes),
+            _content_type(p),
+        )
+        for p in attach
     ]
     for index, p in enumerate(attach):
         files[f"attachments[{index}]"] = p

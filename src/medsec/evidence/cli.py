@@ -10,7 +10,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from medsec.cli import runtime
-from medsec.errors import InvalidInput
 from medsec.evidence import service
 
 app = typer.Typer(help="Verification evidence (seed 5.3 security testing).", no_args_is_help=True)
@@ -48,10 +47,7 @@ def import_(
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
 ) -> None:
     """Import every result of the file; failing results wait for triage."""
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"{file}: cannot read ({exc.strerror})") from None
+    data = runtime.read_input(file)
     with runtime.uow() as session:
         r = service.import_file(
             session,

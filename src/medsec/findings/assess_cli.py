@@ -134,9 +134,10 @@ def rescore(
     """Rescore a finding's CVSS in the device's context (environmental metrics or the rubric)."""
     rubric: dict[str, Any] = {}
     if answers is not None:
+        raw = runtime.read_input(answers, option="--rubric")
         try:
-            rubric = orjson.loads(answers.read_bytes())
-        except (OSError, orjson.JSONDecodeError) as exc:
+            rubric = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
             raise InvalidInput(
                 f"{answers}: not a readable JSON object of rubric answers: {exc}"
             ) from exc

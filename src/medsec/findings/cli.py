@@ -20,7 +20,6 @@ from medsec.findings import scan as scan_mod
 from medsec.findings.sarif import to_sarif
 from medsec.products import service as products
 from medsec.sbom import service as sbom_service
-from medsec.sbom.cli import read_document
 
 findings_app = typer.Typer(help="Vulnerability findings of each release.", no_args_is_help=True)
 
@@ -159,7 +158,7 @@ def scan(
     if (product is None) != (release is None):
         raise InvalidInput("--product and --release go together")
     limit = runtime.settings().max_document_bytes
-    data = read_document(sbom)
+    data = runtime.read_input(sbom)
     refuse = strict and not lenient
     parsed = scan_mod.parse(data, source=str(sbom), max_bytes=limit, lenient=not refuse)
     for w in parsed.warnings[:20]:

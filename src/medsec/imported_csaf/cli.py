@@ -15,7 +15,6 @@ from medsec.cli import runtime
 from medsec.errors import (
     Conflict,
     DocumentError,
-    DocumentTooLarge,
     MedsecError,
     NotFound,
     PermissionDenied,
@@ -72,13 +71,7 @@ def _check(path: Path) -> dict[str, Any]:
     entry: dict[str, Any] = {"file": str(path), "valid": False, "error": None, "failures": []}
     entry |= {"warnings": 0, "hashes": {}}
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise DocumentTooLarge(f"{size} bytes, limit is {MAX_BYTES}", source=str(path))
-        data = path.read_bytes()
-    except OSError as exc:
-        entry["error"] = f"cannot read: {exc.strerror or exc}"
-        return entry
+        data = runtime.read_input(path, limit=MAX_BYTES)
     except MedsecError as exc:
         entry["error"] = _message(exc)
         return entry
@@ -149,11 +142,8 @@ def _files(paths: list[Path]) -> list[Path]:
 
 def _read(path: Path) -> tuple[bytes, dict[str, bytes]]:
     """The file's bytes and its checksum sidecars, refusing oversized or unreadable files."""
+    data = runtime.read_input(path, limit=MAX_BYTES)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise DocumentTooLarge(f"{size} bytes, limit is {MAX_BYTES}", source=str(path))
-        data = path.read_bytes()
         sidecars = {
             alg: path.with_name(f"{path.name}.{alg}").read_bytes()
             for alg in _SIDECARS

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from medsec.cli import runtime
-from medsec.errors import InvalidInput, NotFound
+from medsec.errors import InvalidInput
 from medsec.incidents import evidence as evidence_mod
 from medsec.incidents import notices, obligations, plans, rules, service, views
 from medsec.incidents.schemas import IncidentRead, NotificationRead
@@ -40,24 +40,11 @@ class Fmt(StrEnum):
 
 def read_text(path: Path, option: str, limit: int = MAX_FILE) -> str:
     """A UTF-8 text file; errors name the file and the option."""
-    data = read_bytes(path, option, limit)
+    data = runtime.read_input(path, option=option, limit=limit)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidInput(f"{path}: {option}: not UTF-8 text (byte {exc.start})") from None
-
-
-def read_bytes(path: Path, option: str, limit: int) -> bytes:
-    """A file's bytes within a size limit; errors name the file and the option."""
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InvalidInput(f"{path}: {option}: file is {size} bytes, at most {limit}")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise NotFound(f"{path}: {option}: no such file") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{path}: {option}: is a directory, not a file") from None
 
 
 def _date(option: str, value: str | None) -> date | None:
@@ -456,7 +443,7 @@ def evidence_add(
     description: str = typer.Option("", "--description"),
 ) -> None:
     """Store an evidence item with its SHA-256 and open its chain of custody."""
-    data = read_bytes(file, "FILE", evidence_mod.MAX_EVIDENCE_BYTES)
+    data = runtime.read_input(file, option="FILE", limit=evidence_mod.MAX_EVIDENCE_BYTES)
     with runtime.uow() as session:
         item = evidence_mod.add(
             session,

@@ -82,9 +82,7 @@ def _files(paths: list[Path]) -> list[tuple[str, bytes]]:
         for f in found:
             if len(out) >= MAX_FILES:
                 raise InvalidInput(f"{path}: more than {MAX_FILES} files")
-            if f.stat().st_size > MAX_FILE:
-                raise InvalidInput(f"{f}: larger than {MAX_FILE} bytes")
-            out.append((str(f), f.read_bytes()))
+            out.append((str(f), runtime.read_input(f, limit=MAX_FILE)))
     return out
 
 

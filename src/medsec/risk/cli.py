@@ -124,9 +124,10 @@ def policy_(
     """Show (or set) a product's risk policy: levels, risk matrix and acceptability regions."""
     with runtime.uow() as session:
         if set_ is not None:
+            raw = runtime.read_input(set_, option="--set")
             try:
-                data = orjson.loads(set_.read_bytes())
-            except (OSError, orjson.JSONDecodeError) as exc:
+                data = orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
                 raise InvalidInput(f"{set_}: not a readable JSON policy: {exc}") from exc
             pol = service.set_policy(session, product=product, data=data, actor=runtime.actor())
         else:

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from medsec.cli import runtime
 from medsec.core.cvss import as_json, parse
-from medsec.errors import InvalidInput, NotFound
+from medsec.errors import InvalidInput
 from medsec.risk.rubric import ANSWERS, QUESTIONS, RubricResult, questions, rubric_vector
 
 app = typer.Typer(help="CVSS scores and the MITRE medical-device rubric.", no_args_is_help=True)
@@ -76,10 +76,9 @@ def _pairs(items: list[str], what: str) -> dict[str, str]:
 def _read_answers(path: Path) -> tuple[dict[str, str], dict[str, str]]:
     """Answers file: {"XAVN": "yes", …}, {"XAVN": {"answer": …, "rationale": …}} or
     {"answers": {…}, "rationales": {…}}."""
+    raw = runtime.read_input(path)
     try:
-        data = orjson.loads(path.read_bytes())
-    except FileNotFoundError as exc:
-        raise NotFound(f"{path}: no such file") from exc
+        data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise InvalidInput(f"{path}: not JSON: {exc}") from exc
     if not isinstance(data, dict):

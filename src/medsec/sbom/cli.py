@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from medsec.cli import runtime
-from medsec.errors import DocumentTooLarge, InvalidInput, NotFound
+from medsec.errors import InvalidInput
 from medsec.ingest.sbom import parse_sbom
 from medsec.ingest.sbom_model import ParsedComponent
 from medsec.sbom import rules, service
@@ -32,23 +32,6 @@ class ExportFmt(StrEnum):
 
     cyclonedx_json = "cyclonedx-json"
     spdx_json = "spdx-json"
-
-
-def read_document(path: Path) -> bytes:
-    """Read an input file, refusing ones over the configured size before reading them."""
-    limit = runtime.settings().max_document_bytes
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise DocumentTooLarge(
-                f"file is {size} bytes; the limit is {limit} (MEDSEC_MAX_DOCUMENT_BYTES)",
-                source=str(path),
-            )
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise NotFound(f"{path}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise InvalidInput(f"{path}: is a directory, not a file") from exc
 
 
 @app.command("import")
@@ -84,7 +67,7 @@ def import_(
 ) -> None:
     """Import an SBOM as the new current revision of a release (the release is created when
     new; an unknown product only with --create)."""
-    data = read_document(file)
+    data = runtime.read_input(file)
     with runtime.uow() as session:
         res = service.import_sbom(
             session,
@@ -193,7 +176,9 @@ def check(
     """Report NTIA minimum elements and FDA support information per component, with a score."""
     if file is not None:
         parsed = parse_sbom(
-            read_document(file), source=str(file), max_bytes=runtime.settings().max_document_bytes
+            runtime.read_input(file),
+            source=str(file),
+            max_bytes=runtime.settings().max_document_bytes,
         )
     elif product and release:
         with runtime.uow() as session:

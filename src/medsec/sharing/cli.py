@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from medsec.cli import runtime
-from medsec.errors import InvalidInput, NotFound
+from medsec.errors import InvalidInput
 from medsec.sharing import service, stix_import
 from medsec.sharing.schemas import SharedObjectRead
 
@@ -78,16 +78,9 @@ def import_(
 ) -> None:
     """Import a STIX 2.1 bundle from an ISAO (validated; indicators and vulnerabilities linked
     to the products and findings they name)."""
-    try:
-        size = file.stat().st_size
-    except FileNotFoundError:
-        raise NotFound(f"{file}: no such file") from None
-    if size > stix_import.MAX_BYTES:
-        raise InvalidInput(f"{file}: {size} bytes, at most {stix_import.MAX_BYTES}")
+    data = runtime.read_input(file, limit=stix_import.MAX_BYTES)
     with runtime.uow() as session:
-        made = service.import_stix(
-            session, data=file.read_bytes(), source_name=str(file), actor=runtime.actor()
-        )
+        made = service.import_stix(session, data=data, source_name=str(file), actor=runtime.actor())
     if fmt is Fmt.json:
         runtime.print_json(made.model_dump(mode="json"))
         return

@@ -10,7 +10,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from medsec.cli import runtime
-from medsec.errors import InvalidInput
 from medsec.sysmodel import service
 from medsec.threats import service as threats
 
@@ -36,14 +35,6 @@ class FileFmt(StrEnum):
     json = "json"
 
 
-def read_input(path: Path) -> bytes:
-    """The bytes of an input file, refused with its name when unreadable."""
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot read ({exc.strerror})") from None
-
-
 @app.command("import")
 def import_(
     file: Path = typer.Argument(..., help="medsec model (YAML/JSON), Threat Dragon, OTM or pytm."),
@@ -53,7 +44,7 @@ def import_(
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
 ) -> None:
     """Store a model file as the release's new version; imported threats are kept as threats."""
-    data = read_input(file)
+    data = runtime.read_input(file)
     with runtime.uow() as session:
         out = service.import_model(
             session,
