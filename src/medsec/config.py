@@ -16,6 +16,7 @@ DEFAULT_MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 
 
 FEED_MIN_BYTES = 512 * 1024 * 1024  # an OSV ecosystem dump is hundreds of MB
+FEED_PREFIXES = ("MEDSEC_FEED", "MEDSEC_NVD_")  # MEDSEC_FEEDS_CONFIG, MEDSEC_FEED_*_URL, ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,17 @@ class Settings:
     worker_heartbeat: float = 10.0  # MEDSEC_WORKER_HEARTBEAT: seconds between a worker's beats
     worker_stalled_after: float = 60.0  # MEDSEC_WORKER_STALLED_AFTER: then its jobs are retried
     job_feeds: tuple[str, ...] = ()  # MEDSEC_JOB_FEEDS: feeds the scheduled sync takes (all)
+    cvd_policy: str | None = None  # MEDSEC_CVD_POLICY: the CVD policy file (else the defaults)
+    csaf_signing_key: str | None = None  # MEDSEC_CSAF_SIGNING_KEY: armored OpenPGP secret key
+    csaf_signing_passphrase: str | None = None  # MEDSEC_CSAF_SIGNING_PASSPHRASE: never printed
+    stix_schemas: str | None = None  # MEDSEC_STIX_SCHEMAS: the STIX 2.1 JSON schemas folder
+    # MEDSEC_FEEDS_CONFIG, MEDSEC_FEED_* and MEDSEC_NVD_API_KEY, read by vulns.sources.load_config
+    feed_vars: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def feed_environ(self) -> dict[str, str]:
+        """The feed variables as a mapping (what `vulns.sources.load_config` reads)."""
+        return dict(self.feed_vars)
 
     @property
     def feed_max_bytes(self) -> int:
@@ -81,6 +93,11 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         job_feeds=tuple(
             f.strip() for f in (env.get("MEDSEC_JOB_FEEDS") or "").split(",") if f.strip()
         ),
+        cvd_policy=env.get("MEDSEC_CVD_POLICY") or None,
+        csaf_signing_key=env.get("MEDSEC_CSAF_SIGNING_KEY") or None,
+        csaf_signing_passphrase=env.get("MEDSEC_CSAF_SIGNING_PASSPHRASE") or None,
+        stix_schemas=env.get("MEDSEC_STIX_SCHEMAS") or None,
+        feed_vars=tuple(sorted((k, v) for k, v in env.items() if k.startswith(FEED_PREFIXES))),
     )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from medsec.config import get_settings
 from medsec.errors import InvalidInput
 from medsec.export.provider_directory import PublicKey, Signer
 
@@ -42,13 +43,17 @@ def _run(home: str, *args: str, data: bytes | None = None) -> bytes:
 def signer_from_env(
     environ: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[Signer, PublicKey] | None]:
-    """A signer and its public key from the configured key, or None when none is configured."""
-    env = os.environ if environ is None else environ
-    path = env.get(KEY_ENV)
+    """A signer and its public key from the configured key (Settings, or the mapping given),
+    or None when none is configured."""
+    if environ is None:
+        settings = get_settings()
+        path, passphrase = settings.csaf_signing_key, settings.csaf_signing_passphrase
+    else:
+        path, passphrase = environ.get(KEY_ENV), environ.get(PASSPHRASE_ENV)
     if not path:
         yield None
         return
-    with signer_from_key(Path(path), env.get(PASSPHRASE_ENV)) as pair:
+    with signer_from_key(Path(path), passphrase) as pair:
         yield pair
 
 

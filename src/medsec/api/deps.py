@@ -6,12 +6,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, UploadFile
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from medsec.accounts import credentials
 from medsec.accounts import service as accounts
+from medsec.core import inbound
 from medsec.db.uow import unit_of_work
 from medsec.errors import MedsecError
 from medsec.models import Account
@@ -84,3 +85,21 @@ def require_read(
     rule = f"reading {product!r}" if product else "reading"
     role = held[0] if held else "viewer"
     accounts.require(session, who.actor, role, rule=rule, product=product, hide_as=hide_as)
+
+
+def document_limit(request: Request, cap: int | None = None) -> int:
+    """An upload's size limit: MEDSEC_MAX_DOCUMENT_BYTES, or a kind's stricter cap."""
+    limit: int = request.app.state.settings.max_document_bytes
+    return limit if cap is None else min(cap, limit)
+
+
+async def read_upload(request: Request, file: UploadFile, cap: int | None = None) -> bytes:
+    """An uploaded file's bytes within the document limit (413 above it), read through
+    `core.inbound` like every inbound file."""
+    return await inbound.read_upload(file, limit=document_limit(request, cap))
+
+
+def read_upload_sync(request: Request, file: UploadFile, cap: int | None = None) -> bytes:
+    """`read_upload` for synchronous routes (they run in a worker thread)."""
+    limit = document_limit(request, cap)
+    return inbound.read_stream(file.file, limit=limit, source=inbound.upload_name(file.filename))

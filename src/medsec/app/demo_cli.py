@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
 from pathlib import Path
@@ -14,7 +13,7 @@ from sqlalchemy.orm import Session
 from medsec.accounts import credentials
 from medsec.app.serve_cli import run_server
 from medsec.cli import runtime
-from medsec.config import Settings
+from medsec.config import Settings, get_settings
 from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
 from medsec.db.uow import unit_of_work
@@ -51,7 +50,7 @@ def demo(
         home=home,
         database_url=f"sqlite:///{db_path}",
         actor="demo",
-        secret_key=os.environ.get("MEDSEC_SECRET_KEY") or None,
+        secret_key=get_settings().secret_key,
     )
     passwords: dict[str, str] = {}
     factory = make_session_factory(engine, audit_key=secret_key(settings))  # anchors keyed

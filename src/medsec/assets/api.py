@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from pydantic import BaseModel, Field
 
-from medsec.api.deps import ApiPrincipal, SessionDep
+from medsec.api.deps import ApiPrincipal, SessionDep, read_upload
 from medsec.assets import exposure, operations, planning, rollouts
 from medsec.assets import service as inventory
 from medsec.assets.schemas import (
@@ -26,7 +26,8 @@ from medsec.assets.schemas import (
     UnmappedGroup,
     VendorRead,
 )
-from medsec.errors import DocumentTooLarge, InvalidInput
+from medsec.core.inbound import upload_name
+from medsec.errors import InvalidInput
 from medsec.ingest.assets_table import COLUMNS, read_table
 
 router = APIRouter(prefix="/api/v1/assets", tags=["assets"])
@@ -133,11 +134,8 @@ async def import_assets(
     dry_run: Annotated[bool, Form()] = False,
 ) -> ImportResult:
     """Import an inventory (all rows or none unless `skip_bad_rows`; `dry_run` previews)."""
-    limit = request.app.state.settings.max_document_bytes
-    source = (file.filename or "upload.csv").replace("\\", "/").rsplit("/", 1)[-1][:200]
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise DocumentTooLarge(f"the file is over {limit} bytes", source=source)
+    source = upload_name(file.filename, "upload.csv")
+    data = await read_upload(request, file)
     table = read_table(data, source)
     return inventory.import_assets(
         session,

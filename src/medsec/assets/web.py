@@ -17,6 +17,7 @@ from medsec.api.deps import SessionDep
 from medsec.assets import charts, exposure, operations, planning, rollouts
 from medsec.assets import service as inventory
 from medsec.assets.rules import CONTROL_KINDS, ROLLOUT_MOVES
+from medsec.core.inbound import upload_name
 from medsec.errors import DocumentTooLarge, InvalidInput, NotFound
 from medsec.ingest.assets_table import COLUMNS, read_table
 from medsec.web.render import page, seg
@@ -101,7 +102,7 @@ async def import_post(
     credentials.check_csrf(user.csrf, csrf)
     if file is not None and file.filename:
         data = await file.read(PREVIEW_LIMIT + 1)
-        filename = (file.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1][:200]
+        filename = upload_name(file.filename)
     else:
         try:
             data = base64.b64decode(content, validate=True)

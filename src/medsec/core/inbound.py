@@ -9,12 +9,19 @@ errors are the same everywhere: too large → ``DocumentTooLarge`` (CLI exit 2, 
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Protocol
 
 from medsec.errors import DocumentError, DocumentTooLarge, NotFound
 
 LIMIT_HINT = "MEDSEC_MAX_DOCUMENT_BYTES"
+
+
+class Readable(Protocol):
+    """An open binary stream."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 class Upload(Protocol):
@@ -34,7 +41,10 @@ def read_file(path: Path, *, limit: int, option: str | None = None) -> bytes:
     command-line option the file came from, for the error."""
     where = _where(str(path), option)
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        size = info.st_size
         if size > limit:
             raise DocumentTooLarge(
                 f"file is {size} bytes; the limit is {limit} ({LIMIT_HINT})", source=where
@@ -54,12 +64,27 @@ def read_file(path: Path, *, limit: int, option: str | None = None) -> bytes:
     return data
 
 
-async def read_upload(file: Upload, *, limit: int, field: str = "file") -> bytes:
+async def read_upload(file: Upload, *, limit: int) -> bytes:
     """The bytes of an upload no larger than `limit`: at most limit + 1 bytes are ever read."""
     data = await file.read(limit + 1)
     if len(data) > limit:
-        name = file.filename or field
         raise DocumentTooLarge(
-            f"upload is larger than the limit of {limit} bytes ({LIMIT_HINT})", source=name
+            f"upload is larger than the limit of {limit} bytes ({LIMIT_HINT})",
+            source=upload_name(file.filename),
         )
     return data
+
+
+def read_stream(handle: Readable, *, limit: int, source: str) -> bytes:
+    """The bytes of an open binary stream no larger than `limit` (at most limit + 1 read)."""
+    data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise DocumentTooLarge(
+            f"upload is larger than the limit of {limit} bytes ({LIMIT_HINT})", source=source
+        )
+    return data
+
+
+def upload_name(filename: str | None, default: str = "upload") -> str:
+    """The name to show for an uploaded file: its base name only (no client path), 200 chars."""
+    return (filename or default).replace("\\", "/").rsplit("/", 1)[-1][:200] or default

@@ -8,13 +8,13 @@ ISO dates; ``controlled_remediate_days`` may be null (no deadline). Errors name 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from medsec.config import get_settings
 from medsec.cvd.deadlines import DEFAULT_POLICY, SOURCES, DeadlinePolicy
 from medsec.errors import InvalidInput
 
@@ -122,5 +122,6 @@ def load_policy(path: str | None) -> PolicyInForce:
 
 def policy_from_env(environ: Mapping[str, str] | None = None) -> PolicyInForce:
     """The policy named by ``MEDSEC_CVD_POLICY`` (read at call time), else the defaults."""
-    env = os.environ if environ is None else environ
-    return load_policy(env.get(POLICY_ENV))
+    if environ is None:
+        return load_policy(get_settings().cvd_policy)
+    return load_policy(environ.get(POLICY_ENV))

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 
-from medsec.api.deps import ApiPrincipal, SessionDep
+from medsec.api.deps import ApiPrincipal, SessionDep, read_upload
 from medsec.evidence import service
 from medsec.evidence.schemas import (
     CoverageRead,
@@ -15,7 +15,6 @@ from medsec.evidence.schemas import (
     EvidenceResultRead,
     TriageCreate,
 )
-from medsec.sysmodel.api import read_upload
 
 router = APIRouter(prefix="/api/v1/products/{product}/releases/{release}", tags=["design"])
 
@@ -30,6 +29,7 @@ def list_imports(
 
 @router.post("/evidence", response_model=EvidenceImportRead, status_code=201)
 async def import_file(
+    request: Request,
     product: str,
     release: str,
     kind: Literal["sarif", "junit", "pentest"],
@@ -39,7 +39,7 @@ async def import_file(
     test_kind: str | None = None,
 ) -> EvidenceImportRead:
     """Import an evidence file (`?kind=sarif|junit|pentest`); failing results wait for triage."""
-    data = await read_upload(file)
+    data = await read_upload(request, file)
     return service.import_file(
         session,
         product=product,

@@ -9,9 +9,8 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from medsec.accounts import credentials
-from medsec.api.deps import SessionDep
+from medsec.api.deps import SessionDep, read_upload
 from medsec.evidence import rules, service
-from medsec.sysmodel.api import read_upload
 from medsec.web.render import page, seg
 from medsec.web.session import UserDep
 
@@ -41,6 +40,7 @@ def evidence_page(
 
 @router.post("/design/{product}/{release}/evidence")
 async def upload(
+    request: Request,
     product: str,
     release: str,
     session: SessionDep,
@@ -51,7 +51,7 @@ async def upload(
 ) -> Response:
     """Import an uploaded evidence file."""
     credentials.check_csrf(user.csrf, csrf)
-    data = await read_upload(file)
+    data = await read_upload(request, file)
     service.import_file(
         session,
         product=product,

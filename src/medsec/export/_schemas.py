@@ -1,8 +1,7 @@
 """Validate exported documents: CycloneDX against its JSON schemas, SPDX 2.3 with spdx-tools.
 
-CycloneDX: the schemas shipped in cyclonedx-python-lib (``cyclonedx/schema/_res``) compiled once per
-version with jsonschema-rs; the ``spdx``/``jsf``/``cryptography-defs`` schemas they ``$ref`` are
-registered under ``http://cyclonedx.org/schema/<file>``.
+CycloneDX: the validators of ``ingest.cyclonedx_schema``, the same compiled schemas (and options)
+that check an SBOM on import.
 
 SPDX: no installed package ships the SPDX 2.3 JSON schema (spdx-tools 0.8 validates its object
 model instead), so a document is parsed with spdx-tools' JSON-like-dict parser and checked with
@@ -11,33 +10,13 @@ model instead), so a document is parsed with spdx-tools' JSON-like-dict parser a
 
 from __future__ import annotations
 
-import threading
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import jsonschema_rs
 import orjson
 
-_BASE = "http://cyclonedx.org/schema/"
-_REFERENCED = (
-    "spdx.SNAPSHOT.schema.json",
-    "jsf-0.82.SNAPSHOT.schema.json",
-    "cryptography-defs.SNAPSHOT.schema.json",
-)
-CYCLONEDX_VERSIONS = ("1.2", "1.3", "1.4", "1.5", "1.6", "1.7")
-_LOCK = threading.Lock()
+from medsec.ingest import cyclonedx_schema
 
-
-def _load(name: str) -> Any:
-    return orjson.loads(resources.files("cyclonedx.schema._res").joinpath(name).read_bytes())
-
-
-@cache
-def _cyclonedx_validator(spec_version: str) -> Any:
-    registry = jsonschema_rs.Registry([(_BASE + name, _load(name)) for name in _REFERENCED])
-    schema = _load(f"bom-{spec_version}.SNAPSHOT.schema.json")
-    return jsonschema_rs.validator_for(schema, registry=registry, validate_formats=True)
+CYCLONEDX_VERSIONS = cyclonedx_schema.VERSIONS
 
 
 def _as_object(doc: bytes | str | dict[str, Any]) -> tuple[Any, list[str]]:
@@ -60,8 +39,7 @@ def validate_cyclonedx(doc: bytes | str | dict[str, Any], spec_version: str) -> 
     obj, errors = _as_object(doc)
     if errors:
         return errors
-    with _LOCK:
-        validator = _cyclonedx_validator(spec_version)
+    validator = cyclonedx_schema.validator(spec_version)
     return [f"{_path(e.instance_path)}: {e.message}" for e in validator.iter_errors(obj)]
 
 

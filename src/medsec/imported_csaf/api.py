@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from medsec.api import problems
-from medsec.api.deps import ApiPrincipal, SessionDep, require_read
-from medsec.errors import DocumentTooLarge, InvalidInput
+from medsec.api.deps import ApiPrincipal, SessionDep, read_upload_sync, require_read
+from medsec.core.inbound import upload_name
+from medsec.errors import InvalidInput
 from medsec.imported_csaf import queries as csaf_queries
 from medsec.imported_csaf import service as csaf_import
 from medsec.imported_csaf.schemas import (
@@ -79,6 +80,7 @@ def show_document(
 
 @router.post("/csaf/imports", status_code=201, response_model=CsafImportRead)
 def upload(
+    request: Request,
     file: Annotated[UploadFile, File(description="One CSAF 2.0 JSON document.")],
     session: SessionDep,
     who: ApiPrincipal,
@@ -87,10 +89,8 @@ def upload(
     """Import one CSAF document (analyst role); invalid ones are refused (422 with the failing
     test ids and pointers) unless `?force=true`, which stores them marked invalid."""
     require_read(session, who)
-    source = (file.filename or "upload.json").replace("\\", "/").rsplit("/", 1)[-1][:200]
-    data = file.file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise DocumentTooLarge(f"more than {MAX_BYTES} bytes", source=source)
+    source = upload_name(file.filename, "upload.json")
+    data = read_upload_sync(request, file, MAX_BYTES)
     if not data:
         raise InvalidInput(f"{source}: the upload is empty")
     try:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from medsec.accounts import credentials
-from medsec.api.deps import SessionDep, require_read
+from medsec.api.deps import SessionDep, read_upload, require_read
 from medsec.errors import InvalidInput
 from medsec.incidents import evidence, notices, obligations, rules, views
 from medsec.incidents import service as incidents
@@ -225,6 +225,7 @@ def notify(
 
 @router.post("/incidents/{ref}/evidence")
 async def add_evidence(
+    request: Request,
     ref: str,
     session: SessionDep,
     user: UserDep,
@@ -236,7 +237,7 @@ async def add_evidence(
     """Store an uploaded evidence file (hashed; never served inline)."""
     credentials.check_csrf(user.csrf, csrf)
     require_read(session, user.principal)
-    data = await file.read(evidence.MAX_EVIDENCE_BYTES + 1)
+    data = await read_upload(request, file, evidence.MAX_EVIDENCE_BYTES)
     evidence.add(
         session,
         ref=ref,

@@ -2,52 +2,22 @@
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import jsonschema_rs
-import orjson
 
 from medsec.errors import DocumentError, UnsupportedFormat
+from medsec.ingest import cyclonedx_schema
 from medsec.ingest._common import parse_datetime
 from medsec.ingest.cyclonedx_mapper import AUTO_PREFIX, Mapper, Step, names, text
 from medsec.ingest.sbom_model import ParsedComponent, ParsedSbom
 
-JSON_VERSIONS = ("1.2", "1.3", "1.4", "1.5", "1.6", "1.7")
-_SHARED_SCHEMAS = (
-    "spdx.SNAPSHOT.schema.json",
-    "jsf-0.82.SNAPSHOT.schema.json",
-    "cryptography-defs.SNAPSHOT.schema.json",
-)
+JSON_VERSIONS = cyclonedx_schema.VERSIONS
 
 
 def json_step(base: str, key: str, index: int | None) -> str:
     """JSON path of ``base.key[index]``."""
     return f"{base}.{key}" if index is None else f"{base}.{key}[{index}]"
-
-
-def _load_schema(name: str) -> Any:
-    res = resources.files("cyclonedx.schema._res").joinpath(name)
-    return orjson.loads(res.read_bytes())
-
-
-@cache
-def _validator(spec_version: str) -> Any:
-    """The compiled official JSON schema validator for a spec version (built once)."""
-    registry = jsonschema_rs.Registry(
-        [(f"http://cyclonedx.org/schema/{n}", _load_schema(n)) for n in _SHARED_SCHEMAS]
-    )
-    schema = _load_schema(f"bom-{spec_version}.SNAPSHOT.schema.json")
-    # iri-reference is not checked: real BOMs carry unexpanded Maven URLs like ``${project.url}``.
-    formats = {"iri-reference": _any_string}
-    return jsonschema_rs.validator_for(
-        schema, registry=registry, validate_formats=True, formats=formats
-    )
-
-
-def _any_string(value: str) -> bool:
-    return True
 
 
 def _json_path(parts: Any) -> str:
@@ -63,7 +33,7 @@ def validate_schema(doc: Any, spec_version: str, *, source: str) -> None:
     ``is_valid`` and ``validate`` stop at the first error; collecting every error of a hostile
     document (a million ``{}`` components) would cost gigabytes, so only the first is reported.
     """
-    validator = _validator(spec_version)
+    validator = cyclonedx_schema.validator(spec_version)
     if validator.is_valid(doc):
         return
     try:

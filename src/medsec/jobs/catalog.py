@@ -5,7 +5,6 @@ domain's end-of-support notices later), and any registered at run time with ``re
 from __future__ import annotations
 
 import importlib
-import os
 from typing import Any
 
 from medsec.errors import NotFound
@@ -30,7 +29,7 @@ def _feed_sync(ctx: JobContext) -> dict[str, Any]:
 
     results = sync.sync_feeds(
         ctx.uow,
-        config=sources.load_config(os.environ),
+        config=sources.load_config(ctx.settings.feed_environ),
         work_dir=ctx.settings.home / "tmp" / "feed-sync",
         actor=ctx.actor,
         kinds=ctx.settings.job_feeds or None,

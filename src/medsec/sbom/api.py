@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 
-from medsec.api.deps import ApiPrincipal, SessionDep, require_read
-from medsec.errors import DocumentTooLarge, InvalidInput
+from medsec.api.deps import ApiPrincipal, SessionDep, document_limit, read_upload_sync, require_read
+from medsec.core.inbound import upload_name
+from medsec.errors import InvalidInput
 from medsec.findings import overview
 from medsec.sbom import service as sboms
 from medsec.sbom.schemas import ComponentPage, ComponentRead, SbomUploadRead
@@ -66,11 +67,9 @@ def upload_sbom(
     the release is created when new; an unknown product only with `?auto-create=true`. Answers
     the revision, its quality score and gaps, and the diff to the previous revision."""
     require_read(session, who, product)
-    limit = request.app.state.settings.max_document_bytes
-    source = (file.filename or "upload.json").replace("\\", "/").rsplit("/", 1)[-1][:200]
-    data = file.file.read(limit + 1)
-    if len(data) > limit:
-        raise DocumentTooLarge(f"more than {limit} bytes", source=source)
+    limit = document_limit(request)
+    source = upload_name(file.filename, "upload.json")
+    data = read_upload_sync(request, file)
     if not data:
         raise InvalidInput(f"{source}: the upload is empty")
     return sboms.upload(

@@ -9,7 +9,8 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from medsec.accounts import credentials
-from medsec.api.deps import SessionDep, require_read
+from medsec.api.deps import SessionDep, document_limit, read_upload_sync, require_read
+from medsec.core.inbound import upload_name
 from medsec.errors import DocumentError, InvalidInput, NotFound
 from medsec.sbom import service as sboms
 from medsec.web.render import page
@@ -32,13 +33,11 @@ def upload(
     report and the diff against the previous revision, or why it was refused."""
     credentials.check_csrf(user.csrf, csrf)
     require_read(session, user.principal, product)
-    limit = request.app.state.settings.max_document_bytes
-    source = (file.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1][:200]
-    data = file.file.read(limit + 1)
+    limit = document_limit(request)
+    source = upload_name(file.filename)
     ctx = {"product": product, "version": version, "source": source}
     try:
-        if len(data) > limit:
-            raise InvalidInput(f"{source}: more than {limit} bytes")
+        data = read_upload_sync(request, file)
         if not data:
             raise InvalidInput(f"{source}: the file is empty")
         result = sboms.upload(

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from medsec.api.deps import ApiPrincipal, SessionDep, require_read
+from medsec.api.deps import ApiPrincipal, SessionDep, document_limit, require_read
 from medsec.errors import DocumentTooLarge
 from medsec.sharing import service as sharing
 from medsec.sharing import stix_import
@@ -60,11 +60,12 @@ def export(
 async def import_bundle(request: Request, session: SessionDep, who: ApiPrincipal) -> ImportRead:
     """Import a STIX 2.1 bundle sent as the request body (JSON)."""
     require_read(session, who)
+    limit = document_limit(request, stix_import.MAX_BYTES)
     data = bytearray()
     async for chunk in request.stream():
         data += chunk
-        if len(data) > stix_import.MAX_BYTES:
-            raise DocumentTooLarge(f"at most {stix_import.MAX_BYTES} bytes", source="request body")
+        if len(data) > limit:
+            raise DocumentTooLarge(f"at most {limit} bytes", source="request body")
     return sharing.import_stix(
         session, data=bytes(data), source_name="request body", actor=who.actor
     )

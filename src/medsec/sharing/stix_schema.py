@@ -17,18 +17,18 @@ therefore validated against their own type schema, and the rest of the bundle ag
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 from importlib import util
 from pathlib import Path
 from typing import Any
 
+from medsec.config import get_settings
 from medsec.errors import DocumentError, Unavailable
 
 
 def schema_dir() -> Path:
     """The folder holding ``common/``, ``sdos/``, ``sros/`` and ``observables/``."""
-    env = os.environ.get("MEDSEC_STIX_SCHEMAS")
+    env = get_settings().stix_schemas
     if env:
         path = Path(env)
     else:

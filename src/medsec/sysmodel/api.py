@@ -5,24 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Response, UploadFile
+from fastapi import APIRouter, File, Request, Response, UploadFile
 
-from medsec.api.deps import ApiPrincipal, SessionDep
-from medsec.errors import DocumentTooLarge
-from medsec.ingest._common import DEFAULT_MAX_BYTES
+from medsec.api.deps import ApiPrincipal, SessionDep, read_upload
 from medsec.sysmodel import service
 from medsec.sysmodel.schemas import ElementEdit, ModelChangeRead, SystemModelRead
 from medsec.threats import service as threats
 
 router = APIRouter(prefix="/api/v1/products/{product}/releases/{release}", tags=["design"])
-
-
-async def read_upload(file: UploadFile, limit: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The uploaded bytes, refused (413) above the limit."""
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise DocumentTooLarge(f"upload over {limit} bytes", source=file.filename or "upload")
-    return data
 
 
 @router.get("/model", response_model=SystemModelRead)
@@ -35,6 +25,7 @@ def get_model(
 
 @router.post("/model", response_model=SystemModelRead, status_code=201)
 async def import_model(
+    request: Request,
     product: str,
     release: str,
     session: SessionDep,
@@ -42,7 +33,7 @@ async def import_model(
     file: Annotated[UploadFile, File(description="medsec model, Threat Dragon, OTM or pytm")],
 ) -> SystemModelRead:
     """Import a model file as the new version; threats the file carried are stored too."""
-    data = await read_upload(file)
+    data = await read_upload(request, file)
     out = service.import_model(
         session,
         product=product,

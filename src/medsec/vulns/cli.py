@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -186,7 +185,7 @@ def sync_(
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
 ) -> None:
     """Download the configured feeds (or their mirrors) and import what changed."""
-    config = sources.load_config(os.environ)
+    config = sources.load_config(runtime.settings().feed_environ)
     cfg = runtime.settings()
     results = sync.sync_feeds(
         runtime.uow,
@@ -248,7 +247,7 @@ def sources_(
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
 ) -> None:
     """The configured feeds, their URLs (secrets masked) and where each sync stands."""
-    config = sources.load_config(os.environ)
+    config = sources.load_config(runtime.settings().feed_environ)
     with runtime.uow() as session:
         stored = sync.cursors(session)
         rows: list[dict[str, Any]] = []
