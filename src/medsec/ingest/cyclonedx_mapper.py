@@ -112,6 +112,24 @@ class Mapper:
             )
             if props:
                 level, eos = support_from_properties(props, location=loc, warnings=self.warnings)
+        return self.assemble(get, loc, ref, ctype, purl, cpe, hashes, parent, level, eos, props)
+
+    def assemble(
+        self,
+        get: Callable[[str], Any],
+        loc: str,
+        ref: str,
+        ctype: str,
+        purl: str | None,
+        cpe: str | None,
+        hashes: tuple[tuple[str, str], ...],
+        parent: str | None,
+        level: str | None,
+        eos: Any,
+        props: tuple[tuple[str, str], ...],
+    ) -> ParsedComponent:
+        """The component from its checked identifiers and the plain fields read here: the one
+        field table of both paths (a new field is added here once)."""
         name = text(get("name")) or ""
         if not name:
             self.warnings.add("noname", loc, "component without a name")
@@ -197,38 +215,9 @@ class Mapper:
             if props
             else (None, None)
         )
-        supplier = c.get("supplier") or c.get("manufacturer")
-        authors = c.get("authors")
-        author = text(c.get("author")) or (", ".join(names(authors)) or None if authors else None)
-        name = text(c.get("name")) or ""
-        if not name:
-            self.warnings.add("noname", loc, "component without a name")
-        version = text(c.get("version"))
-        if version is None:
-            self.warnings.add("noversion", loc, "component without a version")
-        supplier_name = (
-            text(supplier.get("name")) if isinstance(supplier, dict) else None
-        ) or text(c.get("publisher"))
-        if supplier_name is None:
-            self.warnings.add("nosupplier", loc, "component without a supplier (or publisher)")
-        return ParsedComponent(
-            ref=ref,
-            type=ctype,
-            name=name,
-            group=text(c.get("group")),
-            version=version,
-            supplier=supplier_name,
-            author=author,
-            purl=purl,
-            cpe=cpe,
-            hashes=tuple(hashes),
-            licenses=licenses(c.get("licenses")),
-            parent_ref=parent,
-            description=text(c.get("description")),
-            scope=text(c.get("scope")),
-            support_level=level,
-            end_of_support=eos,
-            properties=props,
+        get = c.get
+        return self.assemble(
+            get, loc, ref, ctype, purl, cpe, tuple(hashes), parent, level, eos, props
         )
 
     def invalid(self, message: str, location: str) -> None:
