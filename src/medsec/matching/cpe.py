@@ -311,8 +311,11 @@ class CpeIndex:
                 buckets[k].append(rec)
         return cls(dict(buckets), invalid)
 
-    def match(self, components: Iterable[CpeComponent]) -> CpeMatchReport:
-        """Match components (own CPE + release platform CPEs) against the indexed records."""
+    def match(
+        self, components: Iterable[CpeComponent], *, explain_unnamed: bool = True
+    ) -> CpeMatchReport:
+        """Match components (own CPE + release platform CPEs) against the indexed records;
+        ``explain_unnamed=False`` leaves out the misses of CPEs no record names (most of them)."""
         hits: list[CpeHit] = []
         misses: list[CpeMiss] = []
         platforms: dict[tuple[str, ...], _Names] = {}
@@ -326,11 +329,14 @@ class CpeIndex:
             except InvalidCpe as exc:
                 misses.append(CpeMiss(comp.component_id, f"invalid CPE {comp.cpe!r}: {exc}"))
                 continue
-            label = f"{cpe.text('vendor')}:{cpe.text('product')}"
             records = self.buckets.get((cpe.vendor.lower(), cpe.product.lower()), [])
             if not records:
-                misses.append(CpeMiss(comp.component_id, f"no vulnerable criterion names {label}"))
+                if explain_unnamed:
+                    label = f"{cpe.text('vendor')}:{cpe.text('product')}"
+                    reason = f"no vulnerable criterion names {label}"
+                    misses.append(CpeMiss(comp.component_id, reason))
                 continue
+            label = f"{cpe.text('vendor')}:{cpe.text('product')}"
             if comp.platform_cpes is not last[0]:  # a release shares one tuple: skip hashing it
                 names = platforms.get(comp.platform_cpes)
                 if names is None:

@@ -77,9 +77,7 @@ class Matcher:
         misses: list[Miss] = []
         by_purl = [c for c in components if c.purl]
         if by_purl:
-            result = self.advisories.match(
-                ComponentRef(c.id, c.purl, _purl_version(c)) for c in by_purl
-            )
+            result = self.advisories.match(ComponentRef(c.id, c.purl, c.version) for c in by_purl)
             hits += [
                 Hit(int(m.component_id), m.vuln_id, "purl", m.purl, m.explanation)
                 for m in result.matches
@@ -88,7 +86,9 @@ class Matcher:
         by_cpe = [c for c in components if c.cpe]
         if by_cpe:
             platform = tuple(sorted(set(platform_cpes)))
-            report = self.cpes.match(CpeComponent(str(c.id), c.cpe, platform) for c in by_cpe)
+            report = self.cpes.match(  # only invalid CPEs are reported below: skip the rest
+                (CpeComponent(str(c.id), c.cpe, platform) for c in by_cpe), explain_unnamed=False
+            )
             cpe_of = {c.id: c.cpe or "" for c in by_cpe}
             distro_of = {c.id: d for c in by_cpe if c.purl and (d := distro_of_purl(c.purl))}
             for h in report.hits:
@@ -135,11 +135,3 @@ def match_components(
 ) -> tuple[list[Hit], list[Miss]]:
     """Match components against records; ``platform_cpes`` are all CPEs of the release."""
     return Matcher(records).match(components, platform_cpes)
-
-
-def _purl_version(c: Candidate) -> str | None:
-    """The purl's own version wins; the component's version fills in for a version-less purl."""
-    assert c.purl is not None
-    tail = c.purl.split("#", 1)[0].split("?", 1)[0]
-    has_version = "@" in tail.rsplit("/", 1)[-1]
-    return None if has_version else c.version

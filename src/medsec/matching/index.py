@@ -34,7 +34,8 @@ from medsec.matching.osv import (
 
 @dataclass(frozen=True, slots=True)
 class ComponentRef:
-    """A component to match: its id, its purl and (optionally overriding) version."""
+    """A component to match: its id, its purl and its version (used when the purl has none:
+    the purl's own version wins)."""
 
     component_id: int | str
     purl: str | None
@@ -101,17 +102,29 @@ def _release_conflict(advisory_eco: str, component_eco: str) -> bool:
 
 def _resolve(ref: ComponentRef) -> _Component | Unmatched:
     """Identity and parsed version of a component, or why it cannot be matched."""
+    found = _identify(ref)
+    return found if isinstance(found, Unmatched) else _parsed(ref, *found)
+
+
+def _identify(ref: ComponentRef) -> tuple[PurlIdentity, str] | Unmatched:
+    """A component's identity and version text, or why it cannot be matched at all."""
     if not ref.purl:
         return Unmatched(ref.component_id, ref.purl, "no purl")
     ident = purl_identity(ref.purl)
     if ident is None:
         return Unmatched(ref.component_id, ref.purl, "invalid purl or no OSV ecosystem for it")
-    version = ref.version or ident.version
+    version = ident.version or ref.version
     if not version:
         return Unmatched(ref.component_id, ref.purl, "no version")
     if ident.scheme is None:
         reason = f"unsupported ecosystem {ident.ecosystem}: no version order"
         return Unmatched(ref.component_id, ref.purl, reason)
+    return ident, version
+
+
+def _parsed(ref: ComponentRef, ident: PurlIdentity, version: str) -> _Component:
+    """The component with its version parsed in its ecosystem's order (or why it cannot be)."""
+    assert ident.scheme is not None  # _identify refused the rest
     try:
         return _Component(ref, ident, version, version_key(ident.scheme, version))
     except InvalidVersion as exc:
@@ -210,13 +223,18 @@ class AdvisoryIndex:
         """Match components against every indexed advisory for their package."""
         matches: list[Match] = []
         unmatched: list[Unmatched] = []
+        by_key = self._by_key
         for ref in components:
-            comp = _resolve(ref)
-            if isinstance(comp, Unmatched):
-                unmatched.append(comp)
+            found = _identify(ref)
+            if isinstance(found, Unmatched):
+                unmatched.append(found)
                 continue
+            entries = by_key.get((found[0].family, found[0].name))
+            if not entries:  # no advisory names the package: its version need not be parsed
+                continue
+            comp = _parsed(ref, *found)
             before = len(matches)
-            for entry in self._by_key.get((comp.ident.family, comp.ident.name), ()):
+            for entry in entries:
                 m = _check(entry, comp)
                 if m is not None:
                     matches.append(m)
