@@ -141,7 +141,7 @@ def _ssvc_points(session: SessionDep, finding_id: int, role: str) -> list[dict[s
             {
                 "point": point,
                 "name": name,
-                "values": values,
+                "options": values,
                 "suggested": ssvc_service.value_name(point, s["value"]) if s else "",
                 "source": s["source"] if s else "",
                 "reason": s["reason"] if s else "",
