@@ -93,9 +93,15 @@ def test_the_rubric_is_asked_step_by_step_and_records_its_vector(
     r = client.post(f"/findings/{fid}/rubric", data=data)
     assert r.status_code == 303
     with unit_of_work(session_factory) as s:
-        row = s.execute(
-            select(CvssRescore).where(CvssRescore.finding_id == fid).order_by(CvssRescore.id.desc())
-        ).scalars().first()
+        row = (
+            s.execute(
+                select(CvssRescore)
+                .where(CvssRescore.finding_id == fid)
+                .order_by(CvssRescore.id.desc())
+            )
+            .scalars()
+            .first()
+        )
         assert row is not None and row.vector == vector.group(0) and row.rubric
         trail = row.rubric["trail"]
         assert any(t["rationale"] == "only a serial service port" for t in trail)
@@ -125,7 +131,9 @@ def test_ssvc_override_needs_a_reason_and_then_records_the_decision(
     page = client.get(r.headers["location"])
     assert "SSVC decision recorded." in page.text
     with unit_of_work(session_factory) as s:
-        row = s.execute(select(SsvcDecisionRow).where(SsvcDecisionRow.finding_id == fid)).scalar_one()
+        row = s.execute(
+            select(SsvcDecisionRow).where(SsvcDecisionRow.finding_id == fid)
+        ).scalar_one()
         assert row.inputs["safety_impact"]["source"] == "override"
         assert row.inputs["safety_impact"]["reason"].startswith("an overdose can follow")
 
