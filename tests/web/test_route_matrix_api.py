@@ -236,6 +236,7 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/feeds"): VIEWER,
     ("POST", "/feeds/import"): ANALYST,
     ("POST", "/feeds/match"): ANALYST,
+    ("POST", "/feeds/csaf"): ANALYST,
     ("GET", "/findings/{finding_id}/assess"): VIEWER,
     ("GET", "/findings/{finding_id}/rubric"): VIEWER,
     ("POST", "/findings/{finding_id}/rubric"): ANALYST,

@@ -12,6 +12,8 @@ from medsec.accounts import credentials
 from medsec.api.deps import SessionDep, require_read
 from medsec.errors import DocumentError, InvalidInput, NotFound
 from medsec.findings import rematch
+from medsec.imported_csaf import service as csaf_import
+from medsec.ingest.csaf import MAX_BYTES as CSAF_MAX_BYTES
 from medsec.products import service as products
 from medsec.vulns import uploads
 from medsec.web.render import page
@@ -37,6 +39,7 @@ def _feeds_page(
     offset: int = 0,
     imported: dict[str, Any] | None = None,
     matched: dict[str, Any] | None = None,
+    csaf: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     form: dict[str, Any] | None = None,
 ) -> HTMLResponse:
@@ -53,6 +56,7 @@ def _feeds_page(
         },
         "imported": imported,
         "matched": matched,
+        "csaf": csaf,
         "errors": errors or {},
         "form": form or {"source": "auto", "product": "", "release": "", "full": False},
         "can_write": user.has("analyst"),
@@ -126,3 +130,52 @@ def match(
     except (InvalidInput, NotFound) as refused:
         return _feeds_page(request, session, user, errors={"match": str(refused)}, form=form)
     return _feeds_page(request, session, user, matched=summary, form=form)
+
+
+OUTCOMES = {
+    "new": "imported",
+    "replaced": "imported; it replaces version {replaced}",
+    "history": "kept as an older version (a newer one is current)",
+    "unchanged": "already imported (nothing changed)",
+}
+
+
+@router.post("/feeds/csaf", response_class=HTMLResponse)
+def import_csaf(
+    request: Request,
+    session: SessionDep,
+    user: UserDep,
+    file: Annotated[UploadFile, File()],
+    csrf: Short = "",
+) -> HTMLResponse:
+    """Import a vendor's CSAF 2.0 advisory (analyst role); an invalid one is refused with its
+    failing tests (the CLI's --force is not offered here)."""
+    credentials.check_csrf(user.csrf, csrf)
+    require_read(session, user.principal)
+    name = uploads.safe_name(file.filename or "")
+    data = file.file.read(CSAF_MAX_BYTES + 1)
+    try:
+        if len(data) > CSAF_MAX_BYTES:
+            raise InvalidInput(f"{name}: more than {CSAF_MAX_BYTES} bytes")
+        if not data:
+            raise InvalidInput(f"{name}: the file is empty")
+        result = csaf_import.import_csaf(
+            session, data=data, source=name, force=False, actor=user.principal.actor
+        )
+    except (InvalidInput, DocumentError) as refused:
+        text = str(refused).replace(" (--force stores it marked invalid)", "")
+        return _feeds_page(request, session, user, errors={"csaf": text})
+    doc = result.document
+    summary = {
+        "tracking_id": doc.tracking_id,
+        "version": doc.version,
+        "title": doc.title,
+        "outcome": OUTCOMES.get(result.outcome, result.outcome).format(
+            replaced=result.replaced_version
+        ),
+        "products": result.products,
+        "mapped": result.mapped,
+        "statements": result.statements,
+        "vulnerabilities": result.vulnerabilities,
+    }
+    return _feeds_page(request, session, user, csaf=summary)
