@@ -332,3 +332,20 @@ def test_kev_listed_finding_assessment_page_shows_the_signals(client, web_world)
     page = client.get(f"/findings/{fid}/assess")
     assert page.status_code == 200 and "rescored for this device" in page.text
     assert "Exploitation" in page.text and "kev/epss" in page.text
+
+
+def test_viewers_and_reviewers_cannot_post_analyst_forms(client, web_world, session_factory):
+    fid = web_world.finding_ids[FID_CVE]
+    login(client, web_world, "vic")
+    csrf = csrf_of(client.get("/feeds").text)
+    posts = {
+        f"/findings/{fid}/rescore": {"metrics": "bad", "reason": "x"},
+        f"/findings/{fid}/rubric": {"action": "next"},
+        f"/findings/{fid}/ssvc": {"role": "supplier"},
+        f"/findings/{fid}/risk": {"harm": ""},
+        f"/findings/{fid}/risk/accept": {"confirm": "yes"},
+        f"/products/{P}/updates": {"name": "x", "method": "remote"},
+    }
+    for url, data in posts.items():
+        assert client.post(url, data={"csrf": csrf} | data).status_code == 403, url
+    assert _count(session_factory, RiskRecord, finding_id=fid) == 0

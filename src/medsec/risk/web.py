@@ -132,6 +132,12 @@ def _visible(session: SessionDep, user: UserDep, finding_id: int) -> str:
     return prod.name
 
 
+def _analyst(session: SessionDep, user: UserDep, finding_id: int, rule: str) -> None:
+    """Refuse (403) a write by an account without the analyst role, before reading the form."""
+    product = _visible(session, user, finding_id)
+    accounts.require(session, user.principal.actor, "analyst", rule=rule, product=product)
+
+
 def _ssvc_points(session: SessionDep, finding_id: int, role: str) -> list[dict[str, Any]]:
     suggested = ssvc_service.suggest(session, finding_id, role)
     out = []
@@ -255,7 +261,7 @@ def rescore(
 ) -> Response:
     """Rescore the finding's CVSS with environmental metrics (analyst role)."""
     credentials.check_csrf(user.csrf, csrf)
-    _visible(session, user, finding_id)
+    _analyst(session, user, finding_id, "CVSS rescoring")
     try:
         rescoring.rescore(
             session,
@@ -338,7 +344,7 @@ def rubric_step(
 ) -> Response:
     """Take a step of the rubric; once every flow is answered, record the rescoring."""
     credentials.check_csrf(user.csrf, fields.get("csrf", ""))
-    _visible(session, user, finding_id)
+    _analyst(session, user, finding_id, "CVSS rescoring")
     answers, rationales = _rubric_state(fields)
     reason = fields.get("reason", "")[:10_000]
     if fields.get("action") != "record":
@@ -369,7 +375,7 @@ def ssvc(
 ) -> Response:
     """Record an SSVC decision: a value differing from the suggestion needs its reason."""
     credentials.check_csrf(user.csrf, fields.get("csrf", ""))
-    _visible(session, user, finding_id)
+    _analyst(session, user, finding_id, "SSVC decisions")
     role = fields.get("role", "supplier")
     try:
         suggested = {p["point"]: p["suggested"] for p in _ssvc_points(session, finding_id, role)}
@@ -436,7 +442,7 @@ def assess(
 ) -> Response:
     """Record a new version of the finding's patient-harm risk (analyst role)."""
     credentials.check_csrf(user.csrf, csrf)
-    _visible(session, user, finding_id)
+    _analyst(session, user, finding_id, "risk assessment")
     try:
         risk.assess(
             session,
