@@ -217,6 +217,36 @@ RULES: dict[tuple[str, str], str] = {
     ("PUT", "/api/v1/assets/vendors/{manufacturer}"): ANALYST,
     ("PUT", "/api/v1/assets/{tag}/mapping"): ANALYST,
     ("PUT", "/api/v1/lifecycle/products/{product}/releases/{version}"): ANALYST,
+    # assessment in the web and API: feeds, re-match, rescoring, SSVC, risk, updates
+    ("GET", "/api/v1/feeds/snapshots"): VIEWER,
+    ("POST", "/api/v1/feeds/imports"): ANALYST,
+    ("POST", "/api/v1/matches"): ANALYST,
+    ("GET", "/api/v1/findings/{finding_id}/risk"): VIEWER,
+    ("POST", "/api/v1/findings/{finding_id}/risk"): ANALYST,
+    ("POST", "/api/v1/findings/{finding_id}/risk/acceptance"): REVIEWER,
+    ("POST", "/api/v1/findings/{finding_id}/rescores"): ANALYST,
+    ("GET", "/api/v1/findings/{finding_id}/ssvc"): VIEWER,
+    ("POST", "/api/v1/findings/{finding_id}/ssvc"): ANALYST,
+    ("GET", "/api/v1/rubric/questions"): VIEWER,
+    ("POST", "/api/v1/rubric/evaluations"): VIEWER,
+    ("GET", "/api/v1/products/{product}/risk/heatmap"): VIEWER,
+    ("GET", "/api/v1/products/{product}/risk/cells"): VIEWER,
+    ("GET", "/api/v1/products/{product}/updates"): VIEWER,
+    ("POST", "/api/v1/products/{product}/updates"): ANALYST,
+    ("GET", "/feeds"): VIEWER,
+    ("POST", "/feeds/import"): ANALYST,
+    ("POST", "/feeds/match"): ANALYST,
+    ("POST", "/feeds/csaf"): ANALYST,
+    ("GET", "/findings/{finding_id}/assess"): VIEWER,
+    ("GET", "/findings/{finding_id}/rubric"): VIEWER,
+    ("POST", "/findings/{finding_id}/rubric"): ANALYST,
+    ("POST", "/findings/{finding_id}/rescore"): ANALYST,
+    ("POST", "/findings/{finding_id}/ssvc"): ANALYST,
+    ("POST", "/findings/{finding_id}/risk"): ANALYST,
+    ("POST", "/findings/{finding_id}/risk/accept"): REVIEWER,
+    ("GET", "/products/{product}/risk/findings"): VIEWER,
+    ("GET", "/products/{product}/updates"): VIEWER,
+    ("POST", "/products/{product}/updates"): ANALYST,
 }
 
 # JSON bodies valid enough that only the role decides (API writes checked per role)
@@ -233,6 +263,16 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/api/v1/products/{product}"): {"description": "route matrix test"},
     ("PATCH", "/api/v1/products/{product}/releases/{version}"): {
         "essential_performance": "route matrix test"
+    },
+    ("POST", "/api/v1/matches"): {"product": PRODUCT},
+    ("POST", "/api/v1/findings/{finding_id}/rescores"): {
+        "reason": "route matrix test",
+        "environmental": {"CR": "H"},
+    },
+    ("POST", "/api/v1/findings/{finding_id}/risk"): {
+        "hazardous_situation": "route matrix test",
+        "harm": "route matrix test",
+        "severity": "minor",
     },
 }
 
@@ -292,7 +332,10 @@ def params(web_world, session_factory) -> dict[str, str]:
 
 
 # query strings a route needs before its role check can run (else every role gets 422)
-QUERIES: dict[str, str] = {"/api/v1/share/stix": "?org=Example&since=2020-01-01"}
+QUERIES: dict[str, str] = {
+    "/api/v1/share/stix": "?org=Example&since=2020-01-01",
+    "/api/v1/products/{product}/risk/cells": "?exploitability=high&severity=serious",
+}
 
 
 def _url(path: str, params: dict[str, str]) -> str:

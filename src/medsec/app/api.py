@@ -36,11 +36,14 @@ from medsec.jobs import api as jobs_api
 from medsec.lifecycle import api as lifecycle_api
 from medsec.notifications import api as notifications_api
 from medsec.products import api as products_api
+from medsec.risk import api as risk_api
 from medsec.sbom import api as sbom_api
 from medsec.sharing import api as sharing_api
 from medsec.sysmodel import api as sysmodel_api
 from medsec.threats import api as threats_api
 from medsec.trace import api as trace_api
+from medsec.updates import api as updates_api
+from medsec.vulns import api as vulns_api
 from medsec.web.render import error_page
 from medsec.web.signing import secret_key
 
@@ -85,6 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(extra)
     app.include_router(incidents_api.router)
     app.include_router(sharing_api.router)
+    for assessment in (risk_api, updates_api, vulns_api):
+        app.include_router(assessment.router)
     web_app.install(app)
     audit_web.install(app)
     app.add_exception_handler(MedsecError, _on_medsec_error)  # type: ignore[arg-type]

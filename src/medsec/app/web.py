@@ -24,6 +24,8 @@ from medsec.sbom import web as sbom_pages
 from medsec.sysmodel import web as model_pages
 from medsec.threats import web as threat_pages
 from medsec.trace import web as trace_pages
+from medsec.updates import web as update_pages
+from medsec.vulns import web as feed_pages
 from medsec.web.ratelimit import RateLimiter
 from medsec.web.render import HERE, make_templates
 from medsec.web.security import SecurityHeaders
@@ -54,4 +56,6 @@ def install(app: FastAPI) -> None:
     app.include_router(jobs_pages.router)
     app.include_router(lifecycle_pages.router)
     app.include_router(incident_pages.router)
+    for assessment in (update_pages, feed_pages):
+        app.include_router(assessment.router)
     app.add_middleware(SecurityHeaders)

@@ -17,6 +17,7 @@ from medsec.models import SsvcDecisionRow
 from medsec.risk import service as risk_service
 from medsec.risk import ssvc
 from medsec.risk.ssvc_medical import exploitation_from, exposure_from, safety_impact_from_harm
+from medsec.risk.ssvc_tables import DECISION_POINTS
 
 TABLES = {"supplier": "supplier", "deployer": "deployer"}
 NEEDED = {
@@ -153,3 +154,17 @@ def decide(
         },
     )
     return row
+
+
+def points(role: str) -> list[tuple[str, str, list[str]]]:
+    """The decision points of a role's tree: (point, display name, allowed value names)."""
+    if role not in TABLES:
+        raise InvalidInput(f"SSVC role {role!r} is not one of {', '.join(TABLES)}")
+    by_param = {dp.param: dp for dp in DECISION_POINTS}
+    return [(p, by_param[p].name, [v.name for v in by_param[p].values]) for p in NEEDED[role]]
+
+
+def value_name(point: str, value: str) -> str:
+    """The display name of a decision point's value given by name, alias or key."""
+    dp = {d.param: d for d in DECISION_POINTS}[point]
+    return dp.parse(value).name

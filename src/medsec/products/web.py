@@ -71,7 +71,7 @@ def _release(
     offset: int = 0,
     done: str | None = None,
     error: str | None = None,
-    form: dict[str, str] | None = None,
+    form: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     require_read(session, user.principal, product)
     overview.page_bounds(offset, COMPONENTS_PER_PAGE)
@@ -125,7 +125,9 @@ def _release(
             "use_environment": rel.use_environment,
             "clinical_function": rel.clinical_function or "",
             "essential_performance": rel.essential_performance or "",
+            "interfaces": _interface_rows(rel.interfaces or []),
         },
+        "directions": ("inbound", "outbound", "both"),
         "done": DONE.get(done or ""),
     }
     return page(request, "release.html", ctx, status=422 if error else 200)
@@ -261,6 +263,45 @@ def _charts(session: SessionDep, user: UserDep, names: list[str]) -> list[Markup
     return [Markup(c) for c in charts]  # noqa: S704  (our markup; labels escaped by the chart)
 
 
+Many = Annotated[list[str], Form(max_length=500)]
+
+
+def _interface_rows(interfaces: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """A release's interfaces as form rows, plus two blank rows to add more."""
+    keys = ("name", "protocol", "port", "direction", "purpose")
+    rows = [{k: "" if i.get(k) is None else str(i.get(k)) for k in keys} for i in interfaces]
+    return rows + [dict.fromkeys(keys, "") for _ in range(2)]
+
+
+def _posted_interfaces(*columns: list[str]) -> list[dict[str, str]]:
+    """The interface rows of the release form that have a name, in order."""
+    names, protocols, ports, directions, purposes = columns
+
+    def at(values: list[str], i: int) -> str:
+        return values[i].strip() if i < len(values) else ""
+
+    return [
+        {
+            "name": n.strip(),
+            "protocol": at(protocols, i),
+            "port": at(ports, i),
+            "direction": at(directions, i),
+            "purpose": at(purposes, i),
+        }
+        for i, n in enumerate(names)
+        if n.strip()
+    ]
+
+
+def _port(text: str) -> int | None:
+    """A port number typed in the form (blank: none)."""
+    if not text:
+        return None
+    if not text.isdigit():
+        raise InvalidInput(f"interfaces: port {text!r} is not a number from 0 to 65535")
+    return int(text)
+
+
 def _valid(model: type[Any], **values: Any) -> Any:
     try:
         return model(**values)
@@ -378,23 +419,41 @@ def edit_release(
     use_environment: Short = "hospital",
     clinical_function: Text = "",
     essential_performance: Text = "",
+    interfaces_form: Short = "",
+    iface_name: Many = [],  # noqa: B006  (FastAPI copies defaults)
+    iface_protocol: Many = [],  # noqa: B006
+    iface_port: Many = [],  # noqa: B006
+    iface_direction: Many = [],  # noqa: B006
+    iface_purpose: Many = [],  # noqa: B006
 ) -> Response:
-    """Save a release's intended use, clinical function and essential performance."""
+    """Save a release's intended use, clinical function, essential performance and network
+    interfaces (the interface rows replace the list; a row without a name is dropped)."""
     credentials.check_csrf(user.csrf, csrf)
     require_read(session, user.principal, product)
-    form = {
+    rows = _posted_interfaces(
+        iface_name, iface_protocol, iface_port, iface_direction, iface_purpose
+    )
+    form: dict[str, Any] = {
         "release_date": release_date,
         "use_environment": use_environment,
         "clinical_function": clinical_function,
         "essential_performance": essential_performance,
+        "interfaces": rows + _interface_rows([]),
     }
     try:
+        changes: dict[str, Any] = {}
+        if interfaces_form:  # the form shows the interface rows: they replace the list
+            changes["interfaces"] = [
+                {k: v for k, v in r.items() if v not in ("", None)} | {"port": _port(r["port"])}
+                for r in rows
+            ]
         data = _valid(
             ReleaseUpdate,
             release_date=release_date or None,
             use_environment=use_environment,
             clinical_function=clinical_function.strip() or None,
             essential_performance=essential_performance.strip() or None,
+            **changes,
         )
         products.update_release(
             session, product=product, version=version, data=data, actor=user.principal.actor

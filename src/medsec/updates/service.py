@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -45,7 +47,8 @@ def create(
     for fid, effect in addressed:
         _finding, _rel, fprod = decisions.get_finding(session, fid)
         if fprod.id != prod.id:
-            raise InvalidInput(f"finding {fid} belongs to {fprod.name!r}, not {product!r}")
+            # the other product is not named: the actor may not be allowed to see it
+            raise InvalidInput(f"finding {fid} is not a finding of {product!r}")
         try:
             eff = rules.UpdateEffect(effect)
         except ValueError:
@@ -100,3 +103,24 @@ def list_updates(session: Session, *, product: str) -> list[Update]:
     prod = products.get_product(session, product)
     stmt = select(Update).where(Update.product_id == prod.id).order_by(Update.id)
     return list(session.execute(stmt).scalars())
+
+
+def view(session: Session, row: Update) -> dict[str, Any]:
+    """An update as JSON-ready data, with its method's Table 2 row."""
+    info = rules.UPDATE_METHODS[rules.UpdateMethod(row.method)]
+    rel = products.release_by_id(session, row.release_id) if row.release_id else None
+    return {
+        "id": row.id,
+        "name": row.name,
+        "release": rel.version if rel else None,
+        "method": row.method,
+        "method_title": info.title,
+        "user_responsibility": info.user_responsibility,
+        "description": row.description,
+        "cyber_hygiene": row.cyber_hygiene,
+        "addressed": list(row.addressed),
+        "oversight": row.oversight,
+        "oversight_reasons": list(row.oversight_reasons),
+        "created_by": row.created_by,
+        "created_at": row.created_at.isoformat(),
+    }

@@ -15,6 +15,7 @@ from medsec.models import (
     AdvisoryKey,
     Component,
     EpssRow,
+    FeedSnapshot,
     KevEntryRow,
     VulnAlias,
     Vulnerability,
@@ -243,3 +244,10 @@ def groups_changed_after(session: Session, seq: int) -> list[int]:
     # no DISTINCT in SQL: it would lead SQLite to walk the vulnerability index over every row
     stmt = select(Advisory.vulnerability_id).where(Advisory.change_seq > seq)
     return sorted(set(session.execute(stmt).scalars()))
+
+
+def snapshots_page(session: Session, *, offset: int, limit: int) -> tuple[int, list[Any]]:
+    """(total, one page) of imported feed snapshots, newest first."""
+    total = session.execute(select(func.count(FeedSnapshot.id))).scalar_one()
+    stmt = select(FeedSnapshot).order_by(FeedSnapshot.id.desc()).offset(offset).limit(limit)
+    return int(total), list(session.execute(stmt).scalars())

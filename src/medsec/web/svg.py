@@ -6,7 +6,7 @@ policy's acceptability region and shows how many current risk records fall in it
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -14,8 +14,15 @@ CELL_W, CELL_H, LEFT, TOP, BOTTOM = 96, 56, 150, 34, 60
 FILL = {"acceptable": "#cfe8cf", "alarp": "#fbe3a6", "unacceptable": "#f4b6b0"}
 
 
-def heat_map_svg(data: Mapping[str, Any], *, which: str = "before", title: str = "") -> str:
-    """SVG markup for `risk.service.heat_map` data; ``which`` is "before" or "residual"."""
+def heat_map_svg(
+    data: Mapping[str, Any],
+    *,
+    which: str = "before",
+    title: str = "",
+    link: Callable[[str, str], str] | None = None,
+) -> str:
+    """SVG markup for `risk.service.heat_map` data; ``which`` is "before" or "residual";
+    ``link(exploitability, severity)``: the address a counted cell leads to (its findings)."""
     exp = list(data["exploitability_levels"])
     sev = list(data["severity_levels"])
     cells = data["policy"]["cells"]  # cells[exploitability][severity]
@@ -43,7 +50,12 @@ def heat_map_svg(data: Mapping[str, Any], *, which: str = "before", title: str =
             region, level = str(cell["region"]), str(cell["level"])
             fill = FILL.get(region, "#eeeeee")
             tip = escape(f"{e} × {s}: {n} ({region}, {level})")
+            opened = ""
+            if link is not None and n:
+                words = f"{e} × {s}: {n} findings ({region})"
+                opened = f"<a href={quoteattr(link(e, s))} aria-label={quoteattr(words)}>"
             out.append(
+                f"{opened}"
                 f'<g class="hm-cell" data-exploitability={quoteattr(e)} '
                 f'data-severity={quoteattr(s)} data-count="{n}">'
                 f'<rect x="{x}" y="{y}" width="{CELL_W - 2}" height="{CELL_H - 2}" '
@@ -51,6 +63,7 @@ def heat_map_svg(data: Mapping[str, Any], *, which: str = "before", title: str =
                 f"<title>{tip}</title>"
                 f'<text x="{x + CELL_W / 2 - 1}" y="{y + CELL_H / 2 + 6}" text-anchor="middle" '
                 f'class="{"hm-count" if n else "hm-zero"}">{n}</text></g>'
+                f"{'</a>' if opened else ''}"
             )
     base = TOP + CELL_H * len(exp)
     for col, s in enumerate(sev):

@@ -1,0 +1,64 @@
+"""`/api/v1`: feed files uploaded and imported, the snapshots imported so far, and re-matching
+(a release, a product, or the portfolio the account sees). Thin: services only."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+
+from medsec.api.deps import ApiPrincipal, SessionDep, require_read
+from medsec.errors import DocumentTooLarge
+from medsec.findings import rematch
+from medsec.vulns import uploads
+from medsec.vulns.schemas import FeedImportRead, FeedSnapshotsPage, MatchCreate, MatchRead
+
+router = APIRouter(prefix="/api/v1", tags=["feeds"])
+
+
+@router.post("/feeds/imports", response_model=FeedImportRead, status_code=201)
+def import_feed(
+    request: Request,
+    file: Annotated[UploadFile, File(description="OSV, NVD, CISA KEV or EPSS feed file.")],
+    session: SessionDep,
+    who: ApiPrincipal,
+    source: Annotated[str, Form(max_length=10)] = "auto",
+) -> dict[str, Any]:
+    """Import an uploaded feed file (analyst role), as `medsec feeds import`; idempotent."""
+    limit = request.app.state.settings.feed_max_bytes
+    name = uploads.safe_name(file.filename or "")
+    data = file.file.read(limit + 1)
+    if len(data) > limit:
+        raise DocumentTooLarge(f"more than {limit} bytes", source=name)
+    name, result = uploads.import_upload(
+        session, data=data, filename=name, actor=who.actor, source=source, max_bytes=limit
+    )
+    return uploads.summary(name, result)
+
+
+@router.get("/feeds/snapshots", response_model=FeedSnapshotsPage)
+def snapshots(
+    session: SessionDep,
+    who: ApiPrincipal,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> dict[str, Any]:
+    """Feed snapshots imported so far, newest first."""
+    require_read(session, who)
+    total, items = uploads.snapshots(session, offset=offset, limit=limit)
+    return {"total": total, "offset": offset, "limit": limit, "items": items}
+
+
+@router.post("/matches", response_model=MatchRead)
+def match(body: MatchCreate, session: SessionDep, who: ApiPrincipal) -> dict[str, Any]:
+    """Re-match a release, a product or the portfolio (analyst role), as `medsec match`."""
+    if body.product is not None:
+        require_read(session, who, body.product)
+    return rematch.rematch(
+        session,
+        actor=who.actor,
+        product=body.product,
+        release=body.release,
+        full=body.full,
+        visible=who.products,
+    )
