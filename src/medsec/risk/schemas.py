@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from medsec.core.schemas import ReadModel
 
+
 class RiskControlIn(BaseModel):
     """A risk control and its effect in steps down the exploitability and severity scales."""
 
