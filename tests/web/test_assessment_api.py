@@ -167,8 +167,11 @@ def test_updates_over_the_api(client, web_world, session_factory):
     r = client.post(f"/api/v1/products/{P}/updates", json=body, headers=ana)
     assert r.status_code == 422 and "risk record" in r.json()["detail"]  # none for this finding
     client.post(f"/api/v1/findings/{fid}/risk", json=RISK, headers=ana)
-    r = client.post(f"/api/v1/products/{P}/updates", json=body, headers=ana)
+    r = client.post(
+        f"/api/v1/products/{P}/updates", json=body | {"planned": "2026-03-01"}, headers=ana
+    )
     assert r.status_code == 201, r.text
+    assert r.json()["planned"] == "2026-03-01"
     assert r.json()["addressed"] == [{"finding": fid, "effect": "fixed"}]
     assert r.json()["oversight"] in ("low", "medium", "high") and r.json()["oversight_reasons"]
     with unit_of_work(session_factory) as s:

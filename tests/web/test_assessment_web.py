@@ -234,7 +234,9 @@ def test_updates_recorded_from_the_web_with_their_oversight_level(
     assert r.status_code == 422 and "give the update a name" in r.text
     assert _count(session_factory, Update) == before
     data["name"] = "2.0.1 hotfix"
-    r = client.post(f"/products/{P}/updates", data=data)
+    r = client.post(f"/products/{P}/updates", data=data | {"planned": "next week"})
+    assert r.status_code == 422 and "YYYY-MM-DD" in r.text and 'value="2.0.1 hotfix"' in r.text
+    r = client.post(f"/products/{P}/updates", data=data | {"planned": "2026-03-01"})
     assert r.status_code == 303
     page = client.get(r.headers["location"])
     assert "2.0.1 hotfix" in page.text and "Remote update" in page.text
@@ -242,6 +244,7 @@ def test_updates_recorded_from_the_web_with_their_oversight_level(
         row = s.execute(select(Update).where(Update.name == "2.0.1 hotfix")).scalar_one()
         assert row.addressed == [{"finding": int(offered[0]), "effect": "fixed"}]
         assert row.oversight in ("low", "medium", "high")
+        assert str(row.planned) == "2026-03-01"
 
 
 def test_feed_upload_and_rematch_from_the_web(client, web_world, session_factory, tmp_path):

@@ -9,8 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from medsec.core.schemas import ReadModel
 
-Reason = Field(min_length=1, max_length=10_000)
-
 
 class RiskControlIn(BaseModel):
     """A risk control and its effect in steps down the exploitability and severity scales."""
@@ -75,7 +73,7 @@ class RescoreCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Reason
+    reason: str = Field(min_length=1, max_length=10_000)
     environmental: dict[str, str] = Field(default_factory=dict, max_length=30)
     rubric_answers: dict[str, str] = Field(default_factory=dict, max_length=100)
     rubric_rationales: dict[str, str] = Field(default_factory=dict, max_length=100)
@@ -141,7 +139,7 @@ class SsvcOverrideIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     value: str = Field(min_length=1, max_length=60)
-    reason: str = Reason
+    reason: str = Field(min_length=1, max_length=10_000)
 
 
 class SsvcCreate(BaseModel):

@@ -38,5 +38,6 @@ def create_update(
         cyber_hygiene=body.cyber_hygiene,
         other_impact=body.other_impact,
         description=body.description,
+        planned=body.planned,
     )
     return service.view(session, row)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -26,6 +28,7 @@ class UpdateCreate(BaseModel):
     cyber_hygiene: bool = False
     other_impact: bool = False
     description: str | None = Field(default=None, max_length=10_000)
+    planned: date | None = None
 
 
 class AddressedRead(BaseModel):
@@ -46,6 +49,7 @@ class UpdateRead(BaseModel):
     user_responsibility: str
     description: str | None = None
     cyber_hygiene: bool
+    planned: str | None = None
     addressed: list[AddressedRead]
     oversight: str
     oversight_reasons: list[str]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -31,8 +32,10 @@ def create(
     cyber_hygiene: bool = False,
     other_impact: bool = False,
     description: str | None = None,
+    planned: date | None = None,
 ) -> Update:
-    """Record an update; ``addressed``: (finding id, fixed | risk_reduced | cyber_hygiene)."""
+    """Record an update; ``addressed``: (finding id, fixed | risk_reduced | cyber_hygiene);
+    ``planned``: the date it is planned to reach customers."""
     prod = products.get_product(session, product)
     accounts.require(session, actor, "analyst", rule="updates", product=prod.name)
     try:
@@ -72,6 +75,7 @@ def create(
         method=how.value,
         description=description,
         cyber_hygiene=cyber_hygiene,
+        planned=planned,
         addressed=[{"finding": fid, "effect": eff} for fid, eff in addressed],
         oversight=decision.level.value,
         oversight_reasons=list(decision.reasons),
@@ -93,6 +97,7 @@ def create(
             "oversight": row.oversight,
             "addressed": row.addressed,
             "release": release,
+            "planned": planned.isoformat() if planned else None,
         },
     )
     return row
@@ -118,6 +123,7 @@ def view(session: Session, row: Update) -> dict[str, Any]:
         "user_responsibility": info.user_responsibility,
         "description": row.description,
         "cyber_hygiene": row.cyber_hygiene,
+        "planned": row.planned.isoformat() if row.planned else None,
         "addressed": list(row.addressed),
         "oversight": row.oversight,
         "oversight_reasons": list(row.oversight_reasons),

@@ -3,6 +3,7 @@ addresses; the oversight level is derived and shown with its reasons. Thin: serv
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -60,6 +61,7 @@ def _updates_page(
             "method": "",
             "release": "",
             "description": "",
+            "planned": "",
             "other_ids": "",
             "chosen": {},
             "cyber_hygiene": False,
@@ -95,6 +97,16 @@ def _addressed(finding: list[str], effect: list[str], other_ids: str) -> list[tu
     return out
 
 
+def _date(text: str) -> date | None:
+    """A date typed as YYYY-MM-DD (blank: none)."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"planned: {text!r} is not a date (YYYY-MM-DD)") from None
+
+
 @router.post("/products/{product}/updates", response_model=None)
 def create(
     request: Request,
@@ -106,6 +118,7 @@ def create(
     method: Short = "",
     release: Short = "",
     description: Text = "",
+    planned: Short = "",
     other_ids: Text = "",
     cyber_hygiene: Short = "",
     other_impact: Short = "",
@@ -120,6 +133,7 @@ def create(
         "method": method,
         "release": release,
         "description": description,
+        "planned": planned,
         "other_ids": other_ids,
         "chosen": dict(zip(finding, effect, strict=False)),
         "cyber_hygiene": cyber_hygiene == "yes",
@@ -139,6 +153,7 @@ def create(
             cyber_hygiene=cyber_hygiene == "yes",
             other_impact=other_impact == "yes",
             description=description.strip() or None,
+            planned=_date(planned),
         )
     except (InvalidInput, NotFound) as refused:
         return _updates_page(request, session, user, product, error=str(refused), form=form)
