@@ -17,6 +17,8 @@ SRC = ROOT / "src" / "medsec"
 
 # Domains, top to bottom (ARCHITECTURE.md); entry points are above all of them.
 DOMAINS = (
+    "documents",
+    "tplc",
     "jobs",
     "sharing",
     "incidents",

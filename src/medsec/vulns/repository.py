@@ -243,3 +243,16 @@ def groups_changed_after(session: Session, seq: int) -> list[int]:
     # no DISTINCT in SQL: it would lead SQLite to walk the vulnerability index over every row
     stmt = select(Advisory.vulnerability_id).where(Advisory.change_seq > seq)
     return sorted(set(session.execute(stmt).scalars()))
+
+
+def latest_snapshots(session: Session) -> dict[str, Any]:
+    """The newest feed snapshot of each feed kind (osv, nvd, kev, epss, ...)."""
+    from medsec.models import FeedSnapshot
+
+    newest = (
+        select(FeedSnapshot.kind, func.max(FeedSnapshot.id).label("id"))
+        .group_by(FeedSnapshot.kind)
+        .subquery()
+    )
+    rows = session.scalars(select(FeedSnapshot).join(newest, FeedSnapshot.id == newest.c.id))
+    return {r.kind: r for r in rows}

@@ -1,0 +1,55 @@
+"""The one pipeline: Jinja2 template -> HTML -> PDF (WeasyPrint through
+``export.notice_pdf.html_to_pdf``). Autoescaped: record values are text; the only markup let
+through is the system diagram, SVG that medsec's own Graphviz call produced."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from medsec.core.i18n import install_jinja
+from medsec.documents.schemas import DocumentContent
+
+CSS = """
+@page{size:A4;margin:18mm 15mm;@bottom-right{content:counter(page) " / " counter(pages);
+font-size:8pt;color:#555}}
+body{font-family:"Noto Sans CJK JP","Noto Sans JP","DejaVu Sans",sans-serif;font-size:10pt;
+line-height:1.5;color:#111;max-width:60em;margin:1em auto}
+h1{font-size:1.5em}h1.part{page-break-before:always;border-bottom:2px solid #333}
+h2{font-size:1.15em;margin-top:1.4em;border-bottom:1px solid #999;break-after:avoid}
+.clause{font-weight:normal;font-size:.8em;color:#555}.meta{color:#444}
+table{border-collapse:collapse;width:100%;margin:.5em 0;font-size:.9em}
+thead{display:table-header-group}
+tr,td,th{break-inside:avoid;page-break-inside:avoid}
+td,th{border:1px solid #bbb;padding:.25em .35em;text-align:left;vertical-align:top;
+overflow-wrap:anywhere}
+th{background:#eee}
+.missing{border-left:4px solid #c60;background:#fff4e5;padding:.3em .6em}
+.to-complete{border:1px solid #c60;padding:.2em .8em;margin-bottom:1em}
+figure.diagram{break-inside:avoid;margin:.5em 0}figure.diagram svg{max-width:100%;height:auto}
+"""
+
+
+@cache
+def _env(lang: str) -> Environment:
+    env = Environment(
+        loader=PackageLoader("medsec.documents", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+    )
+    install_jinja(env, lang, "documents")
+    return env
+
+
+def to_html(doc: DocumentContent, *, generated: str) -> str:
+    """The document as one self-contained HTML page."""
+    template = _env(doc.lang).get_template("document.html")
+    return template.render(doc=doc, css=CSS, generated=generated)
+
+
+def to_pdf(html: str) -> bytes:
+    """The same HTML laid out as PDF."""
+    from medsec.export.notice_pdf import html_to_pdf
+
+    return html_to_pdf(html)
