@@ -133,7 +133,7 @@ def plan_of(session: Session, *, product_id: int) -> PlanContent | None:
 def set_plan(
     session: Session, *, product: str, changes: dict[str, Any], actor: str, note: str | None = None
 ) -> PlanRead:
-    """Apply changes to the plan as a new version (analysts); refused when nothing changes."""
+    """Apply changes to the plan as a new version (analysts); the same values again make none."""
     prod = _product(session, product, actor, "analyst", "editing a TPLC plan")
     row = repo.current(session, prod.id)
     before = PlanContent.model_validate(row.content if row else {}).model_dump(mode="json")
@@ -144,7 +144,7 @@ def set_plan(
         raise InvalidInput(f"plan: {exc}") from None
     changed = rules.changed_fields(before, content)
     if not changed:
-        raise InvalidInput("plan: nothing changed (the values given are the current ones)")
+        return _read(session, prod, row, actor)  # the same values again: no new version
     new = TplcPlanVersion(
         product_id=prod.id,
         version=(row.version if row else 0) + 1,
