@@ -17,6 +17,12 @@ from medsec.documents.sections import SECTIONS, SUBMISSION_KINDS, Section
 
 Builder = Callable[["Ctx"], list[Block]]
 
+
+def N_(text: str) -> str:  # noqa: N802 - the gettext convention for "translated later"
+    """Mark a message for the catalog; it is translated where it is shown."""
+    return text
+
+
 KIND_TITLES = {
     "design": "Cybersecurity design documentation",
     "risk": "Cybersecurity risk management report",
@@ -565,18 +571,18 @@ BUILDERS: dict[str, Builder] = {
     "customer.backup_restore": backup_restore,
     "customer.ports_interfaces": ports_interfaces,
     "customer.system_diagram": system_diagram,
-    "customer.infrastructure": _plan_text("infrastructure", "the infrastructure requirements"),
+    "customer.infrastructure": _plan_text("infrastructure", N_("the infrastructure requirements")),
     "customer.hardening": _plan_text(
-        "hardening", "hardening (anti-malware, firewall rules, allow-lists, log settings)"
+        "hardening", N_("hardening (anti-malware, firewall rules, allow-lists, log settings)")
     ),
     "customer.incident_response": _plan_text(
-        "incident_response", "what to do when a vulnerability or incident is detected"
+        "incident_response", N_("what to do when a vulnerability or incident is detected")
     ),
     "customer.security_events": _plan_text(
-        "security_events", "how the device signals security events"
+        "security_events", N_("how the device signals security events")
     ),
     "customer.configuration_backup": _plan_text(
-        "configuration_backup", "how privileged users back up and restore the configuration"
+        "configuration_backup", N_("how privileged users back up and restore the configuration")
     ),
     "customer.update_procedure": customer_update_procedure,
     "customer.end_of_support": customer_end_of_support,

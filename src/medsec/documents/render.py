@@ -23,7 +23,7 @@ table{border-collapse:collapse;width:100%;margin:.5em 0;font-size:.9em}
 thead{display:table-header-group}
 tr,td,th{break-inside:avoid;page-break-inside:avoid}
 td,th{border:1px solid #bbb;padding:.25em .35em;text-align:left;vertical-align:top;
-overflow-wrap:anywhere}
+overflow-wrap:break-word}
 th{background:#eee}
 .missing{border-left:4px solid #c60;background:#fff4e5;padding:.3em .6em}
 .to-complete{border:1px solid #c60;padding:.2em .8em;margin-bottom:1em}

@@ -38,7 +38,7 @@ def inputs_digest(meta: Mapping[str, Any], inputs: Mapping[str, str]) -> str:
 
 def filename(product: str, release: str, kind: str, lang: str, fmt: str) -> str:
     """A safe file name for a document."""
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{product}-{release}").strip("-.") or "document"
+    slug = re.sub(r"[^A-Za-z0-9._]+", "-", f"{product}-{release}").strip("-.") or "document"
     return f"{slug}-{kind}-{lang}.{fmt}"
 
 
