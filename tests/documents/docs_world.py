@@ -79,7 +79,9 @@ def make_world(session_factory) -> None:
         accounts.add(s, name="vic", roles=["viewer"], products=[PRODUCT], actor="t")
         accounts.add(s, name="val", roles=["viewer"], products=["Other"], actor="t")
         for name in (PRODUCT, "Other"):
-            products.create_product(s, data=ProductCreate(name=name, manufacturer="Acme"), actor="t")
+            products.create_product(
+                s, data=ProductCreate(name=name, manufacturer="Acme"), actor="t"
+            )
         products.create_release(
             s,
             product=PRODUCT,
@@ -111,5 +113,10 @@ def make_world(session_factory) -> None:
             actor="ana",
         )
         sboms.import_sbom(
-            s, data=sbom(), source_name="vent.cdx.json", product=PRODUCT, version=RELEASE, actor="ana"
+            s,
+            data=sbom(),
+            source_name="vent.cdx.json",
+            product=PRODUCT,
+            version=RELEASE,
+            actor="ana",
         )

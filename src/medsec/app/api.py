@@ -26,8 +26,8 @@ from medsec.cvd import api as cvd_api
 from medsec.cvd import http as cvd_http
 from medsec.cvd import staff_api as cvd_staff_api
 from medsec.db import migrate
-from medsec.documents import api as documents_api
 from medsec.db.engine import BUSY_RETRY_AFTER, is_busy, make_engine, make_session_factory
+from medsec.documents import api as documents_api
 from medsec.errors import Hidden, MedsecError
 from medsec.evidence import api as evidence_api
 from medsec.findings import api as findings_api

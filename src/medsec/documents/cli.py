@@ -41,13 +41,15 @@ def build(
 ) -> None:
     """Generate a document, store it as a new revision and write it to --out."""
     req = BuildRequest(
-        kind=kind, product=product, release=release, lang=lang, format=fmt,  # type: ignore[arg-type]
+        kind=kind,
+        product=product,
+        release=release,
+        lang=lang,
+        format=fmt,  # type: ignore[arg-type]
         markets=market,
     )
     with runtime.uow() as session:
-        built = service.build(
-            session, request=req, actor=runtime.actor(), sections=section or None
-        )
+        built = service.build(session, request=req, actor=runtime.actor(), sections=section or None)
     out.mkdir(parents=True, exist_ok=True)
     path = out / built.revision.filename
     path.write_bytes(built.data)
@@ -63,8 +65,15 @@ def _table(rows: list[RevisionRead]) -> Table:
     t = Table("rev", "kind", "product", "release", "lang", "format", "to complete", "by", "at")
     for r in rows:
         t.add_row(
-            str(r.id), r.kind, escape(r.product), escape(r.release), r.lang, r.format,
-            str(len(r.to_complete)), escape(r.created_by), r.created_at.isoformat(timespec="seconds"),
+            str(r.id),
+            r.kind,
+            escape(r.product),
+            escape(r.release),
+            r.lang,
+            r.format,
+            str(len(r.to_complete)),
+            escape(r.created_by),
+            r.created_at.isoformat(timespec="seconds"),
         )
     return t
 

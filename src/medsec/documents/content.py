@@ -18,7 +18,7 @@ from medsec.documents.sections import SECTIONS, SUBMISSION_KINDS, Section
 Builder = Callable[["Ctx"], list[Block]]
 
 
-def N_(text: str) -> str:  # noqa: N802 - the gettext convention for "translated later"
+def N_(text: str) -> str:
     """Mark a message for the catalog; it is translated where it is shown."""
     return text
 
@@ -165,8 +165,13 @@ def _interfaces(c: Ctx, *, customer: bool) -> list[Block]:
             _table(
                 [_("Network interface"), _("Protocol"), _("Port"), _("Direction"), _("Purpose")],
                 (
-                    (i.get("name"), i.get("protocol"), i.get("port"), i.get("direction"),
-                     i.get("purpose"))
+                    (
+                        i.get("name"),
+                        i.get("protocol"),
+                        i.get("port"),
+                        i.get("direction"),
+                        i.get("purpose"),
+                    )
                     for i in net
                 ),
             )
@@ -230,11 +235,23 @@ def risk_risks(c: Ctx) -> list[Block]:
         return [c.missing(_("the risk estimation of each threat (medsec threats risk)"))]
     out = [
         _table(
-            [_("Threat"), _("Hazardous situation"), _("Harm"), _("Before controls"),
-             _("After controls"), _("Acceptable")],
+            [
+                _("Threat"),
+                _("Hazardous situation"),
+                _("Harm"),
+                _("Before controls"),
+                _("After controls"),
+                _("Acceptable"),
+            ],
             (
-                (r.threat, r.risk.hazardous_situation, r.risk.harm, r.risk.risk_before,
-                 r.risk.residual, c.yes_no(r.risk.acceptable))
+                (
+                    r.threat,
+                    r.risk.hazardous_situation,
+                    r.risk.harm,
+                    r.risk.risk_before,
+                    r.risk.residual,
+                    c.yes_no(r.risk.acceptable),
+                )
                 for r in rows
                 if r.risk is not None
             ),
@@ -272,8 +289,15 @@ def risk_acceptance(c: Ctx) -> list[Block]:
     for r in rows:
         assert r.risk is not None
         if r.risk.accepted_by:
-            table.append((r.threat, r.risk.residual, r.risk.accepted_by, c.day(r.risk.accepted_at),
-                          r.risk.rationale or ""))
+            table.append(
+                (
+                    r.threat,
+                    r.risk.residual,
+                    r.risk.accepted_by,
+                    c.day(r.risk.accepted_at),
+                    r.risk.rationale or "",
+                )
+            )
         else:
             table.append((r.threat, r.risk.residual, _("not accepted yet"), "", ""))
             c.to_complete.append(
@@ -296,16 +320,23 @@ def test_evidence(c: Ctx) -> list[Block]:
             _table(
                 [_("Test kind"), _("Source"), _("Tools"), _("Results"), _("Imported by"), _("On")],
                 (
-                    (i.test_kind, i.source_name, ", ".join(i.tools),
-                     ", ".join(f"{k}: {v}" for k, v in sorted(i.counts.items())),
-                     i.imported_by, c.day(i.imported_at))
+                    (
+                        i.test_kind,
+                        i.source_name,
+                        ", ".join(i.tools),
+                        ", ".join(f"{k}: {v}" for k, v in sorted(i.counts.items())),
+                        i.imported_by,
+                        c.day(i.imported_at),
+                    )
                     for i in sorted(c.f.imports, key=lambda i: (i.test_kind, i.id))
                 ),
             )
         )
     kinds = c.f.coverage.kinds
     out.append(
-        _table([_("Test kind"), _("Evidence")], ((k, c.yes_no(v)) for k, v in sorted(kinds.items())))
+        _table(
+            [_("Test kind"), _("Evidence")], ((k, c.yes_no(v)) for k, v in sorted(kinds.items()))
+        )
     )
     absent = [k for k, v in sorted(kinds.items()) if not v]
     if absent:
@@ -339,8 +370,10 @@ def test_vuln_xref(c: Ctx) -> list[Block]:
         out = [
             _table(
                 [_("Database"), _("Source"), _("Records"), _("Imported on")],
-                ((k.upper(), f.source_name, f.records, c.day(f.imported_at))
-                 for k, f in sorted(feeds.items())),
+                (
+                    (k.upper(), f.source_name, f.records, c.day(f.imported_at))
+                    for k, f in sorted(feeds.items())
+                ),
             )
         ]
     out.append(_t(_("Components last matched on %(day)s.") % {"day": c.day(c.f.matched_at)}))
@@ -354,12 +387,25 @@ def test_vuln_xref(c: Ctx) -> list[Block]:
         if dbs and "kev" in feeds:
             dbs.append("KEV")
         rows.append(
-            (comp["name"], comp["version"], comp["purl"] or comp["cpe"] or "—",
-             ", ".join(dbs) or _("no identifier to match"), ", ".join(comp["findings"]) or "—")
+            (
+                comp["name"],
+                comp["version"],
+                comp["purl"] or comp["cpe"] or "—",
+                ", ".join(dbs) or _("no identifier to match"),
+                ", ".join(comp["findings"]) or "—",
+            )
         )
     out.append(
-        _table([_("Component"), _("Version"), _("Identifier"), _("Databases"),
-                _("Open vulnerabilities")], rows)
+        _table(
+            [
+                _("Component"),
+                _("Version"),
+                _("Identifier"),
+                _("Databases"),
+                _("Open vulnerabilities"),
+            ],
+            rows,
+        )
     )
     return out
 
@@ -388,10 +434,15 @@ def tplc_monitoring(c: Ctx) -> list[Block]:
     out = [
         _table(
             [_("Source or job"), _("What"), _("How often"), _("Last run")],
-            ((m.name, m.title, _every(c, m.every_seconds), c.day(m.last_run)) for m in p.monitoring),
+            (
+                (m.name, m.title, _every(c, m.every_seconds), c.day(m.last_run))
+                for m in p.monitoring
+            ),
         )
     ]
-    return out + _written(c, p.content.monitoring_review, _("how new findings are reviewed, by whom"))
+    return out + _written(
+        c, p.content.monitoring_review, _("how new findings are reviewed, by whom")
+    )
 
 
 def tplc_disclosure(c: Ctx) -> list[Block]:
@@ -413,7 +464,9 @@ def tplc_disclosure(c: Ctx) -> list[Block]:
         ),
         _t(_("Deadline policy in force: %(source)s") % {"source": p.cvd_policy_source}),
     ]
-    out += _written(c, p.content.disclosure_policy_url, _("the address of the published CVD policy"))
+    out += _written(
+        c, p.content.disclosure_policy_url, _("the address of the published CVD policy")
+    )
     out += _written(c, p.content.disclosure_contact, _("the contact for vulnerability reports"))
     return out
 
@@ -423,15 +476,21 @@ def tplc_updates(c: Ctx) -> list[Block]:
     p = c.f.plan
     out = _written(c, p.content.update_cadence, _("the regular update cadence"))
     if p.content.update_methods:
-        out.append(_table([_("Update method"), _("User's responsibility")],
-                          (_method(c, m) for m in p.content.update_methods)))
+        out.append(
+            _table(
+                [_("Update method"), _("User's responsibility")],
+                (_method(c, m) for m in p.content.update_methods),
+            )
+        )
     else:
         out.append(c.missing(_("the update methods (seed Table 2)")))
     out += _written(c, p.content.update_validation, _("how updates are validated"))
     if p.updates:
         out.append(
-            _table([_("Update"), _("Method"), _("Planned"), _("Oversight")],
-                   ((u["name"], u["method"], u["planned"] or "", u["oversight"]) for u in p.updates))
+            _table(
+                [_("Update"), _("Method"), _("Planned"), _("Oversight")],
+                ((u["name"], u["method"], u["planned"] or "", u["oversight"]) for u in p.updates),
+            )
         )
     return out
 
@@ -476,7 +535,8 @@ def recommended_controls(c: Ctx) -> list[Block]:
     _ = c._
     out = [_t(_("Intended use environment: %(env)s") % {"env": c.f.release.use_environment})]
     return out + _written(
-        c, c.f.plan.content.recommended_controls,
+        c,
+        c.f.plan.content.recommended_controls,
         _("the security controls recommended for the use environment"),
     )
 
@@ -505,8 +565,12 @@ def customer_update_procedure(c: Ctx) -> list[Block]:
     p = c.f.plan.content
     out = _written(c, p.update_procedure, _("the update procedure for authorized users"))
     if p.update_methods:
-        out.append(_table([_("Update method"), _("User's responsibility")],
-                          (_method(c, m) for m in p.update_methods)))
+        out.append(
+            _table(
+                [_("Update method"), _("User's responsibility")],
+                (_method(c, m) for m in p.update_methods),
+            )
+        )
     return out
 
 

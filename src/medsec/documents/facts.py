@@ -109,4 +109,3 @@ def gather(session: Session, *, product: str, release: str, actor: str, on: date
         status=statuses[0] if statuses else None,
         notes=notes,
     )
-

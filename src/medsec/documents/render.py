@@ -14,7 +14,7 @@ from medsec.documents.schemas import DocumentContent
 CSS = """
 @page{size:A4;margin:18mm 15mm;@bottom-right{content:counter(page) " / " counter(pages);
 font-size:8pt;color:#555}}
-body{font-family:"Noto Sans CJK JP","Noto Sans JP","DejaVu Sans",sans-serif;font-size:10pt;
+body{font-family:%(fonts)s;font-size:10pt;
 line-height:1.5;color:#111;max-width:60em;margin:1em auto}
 h1{font-size:1.5em}h1.part{page-break-before:always;border-bottom:2px solid #333}
 h2{font-size:1.15em;margin-top:1.4em;border-bottom:1px solid #999;break-after:avoid}
@@ -31,6 +31,13 @@ figure.diagram{break-inside:avoid;margin:.5em 0}figure.diagram svg{max-width:100
 """
 
 
+# Japanese needs a CJK font (Debian: fonts-noto-cjk) named first; English keeps the PDF small
+FONTS = {
+    "ja": '"Noto Sans CJK JP","Noto Sans JP","DejaVu Sans",sans-serif',
+    "en": '"DejaVu Sans","Noto Sans CJK JP",sans-serif',
+}
+
+
 @cache
 def _env(lang: str) -> Environment:
     env = Environment(
@@ -45,7 +52,9 @@ def _env(lang: str) -> Environment:
 def to_html(doc: DocumentContent, *, generated: str) -> str:
     """The document as one self-contained HTML page."""
     template = _env(doc.lang).get_template("document.html")
-    return template.render(doc=doc, css=CSS, generated=generated)
+    return template.render(
+        doc=doc, css=CSS.replace("%(fonts)s", FONTS[doc.lang]), generated=generated
+    )
 
 
 def to_pdf(html: str) -> bytes:

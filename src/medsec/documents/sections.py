@@ -1,4 +1,4 @@
-"""The registry of document kinds and their section ids (jurisdiction profiles choose among them)."""
+"""The registry of document kinds and their section ids (jurisdiction profiles choose)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,9 @@ SECTIONS: dict[str, tuple[Section, ...]] = {
     "test": (
         Section("test.evidence", "5.6.3", "Test evidence by kind of test"),
         Section("test.traceability", "5.6.3", "Traceability matrix"),
-        Section("test.vuln_xref", "5.6.3", "Components cross-referenced to vulnerability databases"),
+        Section(
+            "test.vuln_xref", "5.6.3", "Components cross-referenced to vulnerability databases"
+        ),
         Section("test.references", "5.6.3", "Standards and procedures referenced"),
     ),
     "tplc": (
@@ -56,9 +58,13 @@ SECTIONS: dict[str, tuple[Section, ...]] = {
         Section("customer.system_diagram", "5.5.1", "System diagram"),
         Section("customer.infrastructure", "5.5.2", "Infrastructure requirements"),
         Section("customer.hardening", "5.5.2", "Hardening"),
-        Section("customer.incident_response", "5.5.2", "When a vulnerability or incident is detected"),
+        Section(
+            "customer.incident_response", "5.5.2", "When a vulnerability or incident is detected"
+        ),
         Section("customer.security_events", "5.5.2", "How the device signals security events"),
-        Section("customer.configuration_backup", "5.5.2", "Configuration backup by privileged users"),
+        Section(
+            "customer.configuration_backup", "5.5.2", "Configuration backup by privileged users"
+        ),
         Section("customer.update_procedure", "5.5.2", "Update procedure"),
         Section("customer.end_of_support", "5.5.2", "Cybersecurity end of support"),
         Section("customer.sbom", "5.5.2", "Software bill of materials"),

@@ -91,7 +91,9 @@ class Built:
     data: bytes
 
 
-def _meta(kind: str, product: str, release: str, lang: str, markets: list[str]) -> dict[str, object]:
+def _meta(
+    kind: str, product: str, release: str, lang: str, markets: list[str]
+) -> dict[str, object]:
     return {"kind": kind, "product": product, "release": release, "lang": lang, "markets": markets}
 
 
@@ -218,9 +220,7 @@ def download(session: Session, *, revision: int, actor: str) -> Built:
     return Built(_read(row, prod.name), bytes(row.content))
 
 
-def diff(
-    session: Session, *, revision: int, actor: str, against: int | None = None
-) -> DiffRead:
+def diff(session: Session, *, revision: int, actor: str, against: int | None = None) -> DiffRead:
     """What changed, section by section, between a revision's inputs and a later revision's (or
     the records today when no second revision is named)."""
     base, prod = _row(session, revision, actor)

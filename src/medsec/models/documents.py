@@ -1,4 +1,4 @@
-"""The TPLC cybersecurity management plan (versioned per product) and generated document revisions."""
+"""The TPLC cybersecurity management plan (versioned per product) and document revisions."""
 
 from __future__ import annotations
 

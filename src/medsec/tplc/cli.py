@@ -32,7 +32,7 @@ def show(
     version: int | None = typer.Option(None, "--version", help="An earlier version."),
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
 ) -> None:
-    """The plan: what people wrote, and what medsec's records say (monitoring, CVD, updates, EOS)."""
+    """The plan: what people wrote, and what the records say (monitoring, CVD, updates, EOS)."""
     with runtime.uow() as session:
         plan = service.show(session, product=product, actor=runtime.actor(), version=version)
     if fmt is Fmt.json:
@@ -89,7 +89,9 @@ def set_(
         plan = service.set_plan(
             session, product=product, changes=given, actor=runtime.actor(), note=note
         )
-    runtime.console.print(f"plan of {escape(plan.product)}: version {plan.version}", highlight=False)
+    runtime.console.print(
+        f"plan of {escape(plan.product)}: version {plan.version}", highlight=False
+    )
 
 
 @app.command("history")
@@ -103,7 +105,10 @@ def history(product: str = PRODUCT, fmt: Fmt = typer.Option(Fmt.table, "--format
     t = Table("version", "by", "at", "changed", "note")
     for r in rows:
         t.add_row(
-            str(r.version), escape(r.created_by), r.created_at.isoformat(timespec="seconds"),
-            ", ".join(r.changed), escape(r.note or ""),
+            str(r.version),
+            escape(r.created_by),
+            r.created_at.isoformat(timespec="seconds"),
+            ", ".join(r.changed),
+            escape(r.note or ""),
         )
     runtime.console.print(t)

@@ -13,7 +13,7 @@ LIST_FIELDS = frozenset({"update_methods", "isao_memberships"})
 def apply_changes(
     before: Mapping[str, Any], changes: Mapping[str, Any], known: frozenset[str]
 ) -> dict[str, Any]:
-    """The content after `changes` (empty strings and lists clear a field); unknown fields refused."""
+    """The content after `changes` (empty values clear a field); unknown fields refused."""
     unknown = sorted(set(changes) - known)
     if unknown:
         raise InvalidInput(
