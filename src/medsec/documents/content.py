@@ -5,6 +5,7 @@ the records do not hold and a person must write becomes a "to complete" block, n
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
@@ -44,6 +45,7 @@ class Ctx:
         self._ = gettext_for(lang, "documents")
         self.to_complete: list[str] = []
         self.section = ""
+        self.section_id = ""
 
     def missing(self, what: str) -> Block:
         """A fact a person must write: said plainly in place and listed at the top."""
@@ -104,7 +106,10 @@ def design_device(c: Ctx) -> list[Block]:
 def _diagram(c: Ctx) -> list[Block]:
     if c.f.diagram:
         digest = hashlib.sha256(c.f.diagram.encode()).hexdigest()[:16]
-        return [Block(kind="svg", svg=c.f.diagram, text=digest)]
+        # the same diagram may appear twice in a submission: ids made unique per section
+        prefix = re.sub(r"[^A-Za-z0-9_-]", "-", c.section_id)
+        svg = re.sub(r'\bid="', f'id="{prefix}-', c.f.diagram)
+        return [Block(kind="svg", svg=svg, text=digest)]
     if c.f.model is None:
         return [c.missing(c._("the system model and its diagram (medsec model import)"))]
     return [c.missing(c._("the system diagram (Graphviz was not available)"))]
@@ -656,6 +661,7 @@ BUILDERS: dict[str, Builder] = {
 
 def _section(c: Ctx, s: Section) -> SectionContent:
     c.section = c._(s.title)
+    c.section_id = s.id
     return SectionContent(id=s.id, clause=s.clause, title=c.section, blocks=BUILDERS[s.id](c))
 
 
