@@ -78,6 +78,7 @@ STORAGE = ("medsec.models", "medsec.db", "sqlalchemy")
 ALLOWED_UPWARD = {
     ("medsec.risk.service", "medsec.findings.decisions"),
     ("medsec.risk.service", "medsec.findings.signals"),
+    ("medsec.documents.render", "medsec.web.svg"),
 }
 
 

@@ -12,8 +12,7 @@ from datetime import date, datetime
 from medsec.core.clock import utcnow
 from medsec.core.i18n import gettext_for
 from medsec.core.updates import UPDATE_METHODS, UpdateMethod
-from medsec.documents.facts import Facts
-from medsec.documents.schemas import Block, DocumentContent, SectionContent
+from medsec.documents.schemas import Block, DocumentContent, Facts, SectionContent
 from medsec.documents.sections import SECTIONS, SUBMISSION_KINDS, Section
 
 Builder = Callable[["Ctx"], list[Block]]
@@ -67,6 +66,50 @@ class Ctx:
         return f"{d.year}年{d.month}月{d.day}日" if self.lang == "ja" else d.isoformat()
 
 
+WORDS = {
+    "very_low": N_("very low"),
+    "low": N_("low"),
+    "medium": N_("medium"),
+    "high": N_("high"),
+    "very_high": N_("very high"),
+    "negligible": N_("negligible"),
+    "minor": N_("minor"),
+    "serious": N_("serious"),
+    "critical": N_("critical"),
+    "catastrophic": N_("catastrophic"),
+    "open": N_("open"),
+    "mitigated": N_("mitigated"),
+    "accepted": N_("accepted"),
+    "transferred": N_("transferred"),
+    "verified": N_("verified"),
+    "unverified": N_("not verified yet"),
+    "failing": N_("failing"),
+    "threat-without-control": N_("no control"),
+    "control-without-evidence": N_("control not tested"),
+    "failing-evidence": N_("control failed its test"),
+    "risk-not-accepted": N_("risk not accepted"),
+    "component-vulnerability-search": N_("Component vulnerability search"),
+    "static-analysis": N_("Static code analysis"),
+    "robustness-fuzz": N_("Robustness and fuzz testing"),
+    "penetration-test": N_("Penetration testing"),
+    "variation-analysis": N_("Variation analysis"),
+    "security-test": N_("Security tests"),
+    "hospital": N_("hospital"),
+    "home": N_("home"),
+    "remote": N_("Remote update"),
+    "user_managed": N_("User-managed"),
+    "service_visit": N_("Service visit"),
+}
+
+
+def word(c: Ctx, code: str | None) -> str:
+    """A record's code (risk level, status, test kind...) as words of the document's language."""
+    if not code:
+        return ""
+    known = WORDS.get(code)
+    return c._(known) if known else code.replace("_", " ")
+
+
 def _t(text: str) -> Block:
     return Block(kind="text", text=text)
 
@@ -89,10 +132,10 @@ def design_device(c: Ctx) -> list[Block]:
     _ = c._
     rows = [
         (_("Manufacturer"), c.f.manufacturer),
-        (_("Product"), c.f.product.name),
+        (_("Product"), c.f.product),
         (_("Release"), r.version),
         (_("Release date"), c.day(r.release_date)),
-        (_("Intended use environment"), r.use_environment),
+        (_("Intended use environment"), word(c, r.use_environment)),
     ]
     out = [_table([_("Item"), _("Value")], rows)]
     out += _written(c, r.clinical_function, _("the clinical function of the release"))
@@ -210,7 +253,7 @@ def design_controls(c: Ctx) -> list[Block]:
                 f"{c.section}: " + _("the rationale of control %(key)s") % {"key": k.key}
             )
         rows.append(
-            (k.key, k.name, ", ".join(k.principles), k.rationale or "—", k.verification or "")
+            (k.key, k.name, ", ".join(k.principles), k.rationale or "—", word(c, k.verification))
         )
     return [_table([_("Control"), _("Name"), _("Principles"), _("Rationale"), _("Verified")], rows)]
 
@@ -227,7 +270,10 @@ def risk_threat_model(c: Ctx) -> list[Block]:
         _t(mx.what_are_we_building),
         _table(
             [_("Threat"), _("Title"), _("Category"), _("Target"), _("Status")],
-            ((r.threat, r.title, r.category_name, r.target_id or "", r.status) for r in mx.rows),
+            (
+                (r.threat, r.title, r.category_name, r.target_id or "", word(c, r.status))
+                for r in mx.rows
+            ),
         ),
     ]
 
@@ -253,8 +299,8 @@ def risk_risks(c: Ctx) -> list[Block]:
                     r.threat,
                     r.risk.hazardous_situation,
                     r.risk.harm,
-                    r.risk.risk_before,
-                    r.risk.residual,
+                    word(c, r.risk.risk_before),
+                    word(c, r.risk.residual),
                     c.yes_no(r.risk.acceptable),
                 )
                 for r in rows
@@ -262,6 +308,15 @@ def risk_risks(c: Ctx) -> list[Block]:
             ),
         )
     ]
+    for title, attr in (
+        (_("Threats by risk before controls"), "risk_before"),
+        (_("Threats by residual risk"), "residual"),
+    ):
+        counts: dict[str, int] = {}
+        for r in rows:
+            level = getattr(r.risk, attr)
+            counts[word(c, level)] = counts.get(word(c, level), 0) + 1
+        out.append(Block(kind="chart", text=title, rows=[[k, str(n)] for k, n in counts.items()]))
     unassessed = [r.threat for r in (mx.rows if mx else []) if r.risk is None]
     if unassessed:
         out.append(c.missing(_("the risk of threats %(keys)s") % {"keys": ", ".join(unassessed)}))
@@ -297,14 +352,14 @@ def risk_acceptance(c: Ctx) -> list[Block]:
             table.append(
                 (
                     r.threat,
-                    r.risk.residual,
+                    word(c, r.risk.residual),
                     r.risk.accepted_by,
                     c.day(r.risk.accepted_at),
                     r.risk.rationale or "",
                 )
             )
         else:
-            table.append((r.threat, r.risk.residual, _("not accepted yet"), "", ""))
+            table.append((r.threat, word(c, r.risk.residual), _("not accepted yet"), "", ""))
             c.to_complete.append(
                 f"{c.section}: "
                 + _("the acceptance of the residual risk of %(key)s") % {"key": r.threat}
@@ -326,7 +381,7 @@ def test_evidence(c: Ctx) -> list[Block]:
                 [_("Test kind"), _("Source"), _("Tools"), _("Results"), _("Imported by"), _("On")],
                 (
                     (
-                        i.test_kind,
+                        word(c, i.test_kind),
                         i.source_name,
                         ", ".join(i.tools),
                         ", ".join(f"{k}: {v}" for k, v in sorted(i.counts.items())),
@@ -340,12 +395,17 @@ def test_evidence(c: Ctx) -> list[Block]:
     kinds = c.f.coverage.kinds
     out.append(
         _table(
-            [_("Test kind"), _("Evidence")], ((k, c.yes_no(v)) for k, v in sorted(kinds.items()))
+            [_("Test kind"), _("Evidence")],
+            ((word(c, k), c.yes_no(v)) for k, v in sorted(kinds.items())),
         )
     )
     absent = [k for k, v in sorted(kinds.items()) if not v]
     if absent:
-        out.append(c.missing(_("test evidence of: %(kinds)s") % {"kinds": ", ".join(absent)}))
+        out.append(
+            c.missing(
+                _("test evidence of: %(kinds)s") % {"kinds": ", ".join(word(c, k) for k in absent)}
+            )
+        )
     return out
 
 
@@ -356,9 +416,17 @@ def test_traceability(c: Ctx) -> list[Block]:
         return [c.missing(_("the traceability matrix (threats, controls and their tests)"))]
     rows = []
     for r in mx.rows:
-        ctl = "; ".join(f"{k.key} ({k.verification})" for k in r.controls) or "—"
+        ctl = "; ".join(f"{k.key} ({word(c, k.verification)})" for k in r.controls) or "—"
         res = "; ".join(f"{x.name}: {x.outcome}" for k in r.controls for x in k.results) or "—"
-        rows.append((r.threat, r.risk.residual if r.risk else "—", ctl, res, ", ".join(r.gaps)))
+        rows.append(
+            (
+                r.threat,
+                word(c, r.risk.residual) if r.risk else "—",
+                ctl,
+                res,
+                ", ".join(word(c, g) for g in r.gaps),
+            )
+        )
     return [
         _table([_("Threat"), _("Residual risk"), _("Controls"), _("Test results"), _("Gaps")], rows)
     ]
@@ -494,7 +562,10 @@ def tplc_updates(c: Ctx) -> list[Block]:
         out.append(
             _table(
                 [_("Update"), _("Method"), _("Planned"), _("Oversight")],
-                ((u["name"], u["method"], u["planned"] or "", u["oversight"]) for u in p.updates),
+                (
+                    (u["name"], word(c, u["method"]), u["planned"] or "", u["oversight"])
+                    for u in p.updates
+                ),
             )
         )
     return out
@@ -538,7 +609,9 @@ def tplc_end_of_support(c: Ctx) -> list[Block]:
 
 def recommended_controls(c: Ctx) -> list[Block]:
     _ = c._
-    out = [_t(_("Intended use environment: %(env)s") % {"env": c.f.release.use_environment})]
+    out = [
+        _t(_("Intended use environment: %(env)s") % {"env": word(c, c.f.release.use_environment)})
+    ]
     return out + _written(
         c,
         c.f.plan.content.recommended_controls,
@@ -599,7 +672,7 @@ def customer_sbom(c: Ctx) -> list[Block]:
     _ = c._
     if c.f.sbom_revision is None:
         return [c.missing(_("the SBOM of the release (medsec sbom import)"))]
-    cmd = SBOM_EXPORT.format(p=c.f.product.name, v=c.f.release.version)
+    cmd = SBOM_EXPORT.format(p=c.f.product, v=c.f.release.version)
     return [
         _t(
             _(
@@ -682,7 +755,7 @@ def build(
     return DocumentContent(
         kind=kind,
         title=c._(KIND_TITLES[kind]),
-        product=facts.product.name,
+        product=facts.product,
         manufacturer=facts.manufacturer,
         release=facts.release.version,
         lang=lang,

@@ -3,53 +3,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from medsec.controls import service as controls
-from medsec.controls.schemas import ControlRead
+from medsec.documents.schemas import Facts, FeedFacts, ReleaseFacts
 from medsec.errors import NotFound, Unavailable
 from medsec.evidence import service as evidence
-from medsec.evidence.schemas import CoverageRead, EvidenceImportRead
 from medsec.findings import service as findings
-from medsec.ingest.sysmodel_model import SystemModel
 from medsec.lifecycle import service as lifecycle
-from medsec.lifecycle.schemas import ReleaseStatusRead
-from medsec.models import Product, Release
+from medsec.models import Release
 from medsec.products import service as products
 from medsec.sbom import service as sboms
 from medsec.sysmodel import service as sysmodel
 from medsec.tplc import service as tplc
-from medsec.tplc.schemas import PlanRead
 from medsec.trace import service as trace
 from medsec.trace.schemas import MatrixRead
 from medsec.vulns import service as vulns
-
-
-@dataclass
-class Facts:
-    """Everything the records hold about one release for its documents."""
-
-    product: Product
-    manufacturer: str
-    release: Release
-    on: date
-    model: SystemModel | None
-    diagram: str | None
-    matrix: MatrixRead | None
-    controls: list[ControlRead]
-    imports: list[EvidenceImportRead]
-    coverage: CoverageRead
-    components: list[dict[str, Any]]
-    sbom_revision: int | None
-    matched_at: Any
-    feeds: dict[str, vulns.FeedStatus]
-    plan: PlanRead
-    status: ReleaseStatusRead | None
-    notes: list[str] = field(default_factory=list)
 
 
 def _components(session: Session, release: Release) -> tuple[list[dict[str, Any]], int | None]:
@@ -91,9 +63,16 @@ def gather(session: Session, *, product: str, release: str, actor: str, on: date
     matched_at, _ = findings.match_summary(session, rel.id)
     statuses = lifecycle.status(session, product=product, version=release, on=on, actor=actor)
     return Facts(
-        product=prod,
+        product=prod.name,
         manufacturer=products.get_product(session, product).manufacturer.name,
-        release=rel,
+        release=ReleaseFacts(
+            version=rel.version,
+            release_date=rel.release_date,
+            use_environment=rel.use_environment,
+            clinical_function=rel.clinical_function,
+            essential_performance=rel.essential_performance,
+            interfaces=list(rel.interfaces or []),
+        ),
         on=on,
         model=model,
         diagram=diagram,
@@ -104,7 +83,10 @@ def gather(session: Session, *, product: str, release: str, actor: str, on: date
         components=comps,
         sbom_revision=revision,
         matched_at=matched_at,
-        feeds=vulns.feed_status(session),
+        feeds={
+            k: FeedFacts(f.source_name, f.imported_at, f.records)
+            for k, f in vulns.feed_status(session).items()
+        },
         plan=tplc.show(session, product=product, actor=actor),
         status=statuses[0] if statuses else None,
         notes=notes,

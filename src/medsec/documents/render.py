@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from medsec.core.i18n import install_jinja
 from medsec.documents.schemas import DocumentContent
+from medsec.web.svg import bar_chart_svg
 
 CSS = """
 @page{size:A4;margin:18mm 15mm;@bottom-right{content:counter(page) " / " counter(pages);
@@ -28,6 +29,7 @@ th{background:#eee}
 .missing{border-left:4px solid #c60;background:#fff4e5;padding:.3em .6em}
 .to-complete{border:1px solid #c60;padding:.2em .8em;margin-bottom:1em}
 figure.diagram{break-inside:avoid;margin:.5em 0}figure.diagram svg{max-width:100%;height:auto}
+.chart .bar{fill:#4a6fa5}.chart text{font-size:12px}.chart .hm-title{font-weight:bold}
 """
 
 
@@ -51,10 +53,30 @@ def _env(lang: str) -> Environment:
 
 def to_html(doc: DocumentContent, *, generated: str) -> str:
     """The document as one self-contained HTML page."""
+    doc = _with_charts(doc)
     template = _env(doc.lang).get_template("document.html")
     return template.render(
         doc=doc, css=CSS.replace("%(fonts)s", FONTS[doc.lang]), generated=generated
     )
+
+
+def _with_charts(doc: DocumentContent) -> DocumentContent:
+    """The document with each chart block drawn as SVG by the web kit's bar chart (escaped)."""
+    parts = []
+    for title, sections in doc.parts:
+        new = []
+        for s in sections:
+            blocks = [
+                b.model_copy(
+                    update={"svg": bar_chart_svg(b.text, [(k, int(n), None) for k, n in b.rows])}
+                )
+                if b.kind == "chart"
+                else b
+                for b in s.blocks
+            ]
+            new.append(s.model_copy(update={"blocks": blocks}))
+        parts.append((title, new))
+    return doc.model_copy(update={"parts": parts})
 
 
 def to_pdf(html: str) -> bytes:

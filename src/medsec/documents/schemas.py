@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+
+from medsec.controls.schemas import ControlRead
+from medsec.evidence.schemas import CoverageRead, EvidenceImportRead
+from medsec.ingest.sysmodel_model import SystemModel
+from medsec.lifecycle.schemas import ReleaseStatusRead
+from medsec.tplc.schemas import PlanRead
+from medsec.trace.schemas import MatrixRead
 
 Format = Literal["html", "pdf"]
 
@@ -13,7 +21,7 @@ Format = Literal["html", "pdf"]
 class Block(BaseModel):
     """One piece of a section: a paragraph, a table, a diagram, or a fact a person must write."""
 
-    kind: Literal["text", "table", "svg", "missing"]
+    kind: Literal["text", "table", "svg", "chart", "missing"]
     text: str = ""
     headers: list[str] = Field(default_factory=list)
     rows: list[list[str]] = Field(default_factory=list)
@@ -37,6 +45,8 @@ class SectionContent(BaseModel):
                 lines += [" | ".join(r) for r in b.rows]
             elif b.kind == "svg":
                 lines.append(f"[diagram sha256 {b.text}]")
+            elif b.kind == "chart":
+                lines.append(f"[chart] {b.text}: " + ", ".join(f"{k} {n}" for k, n in b.rows))
             elif b.kind == "missing":
                 lines.append(f"TO COMPLETE: {b.text}")
             else:
@@ -110,3 +120,47 @@ class DiffRead(BaseModel):
     release: str
     inputs_changed: bool
     sections: list[SectionDiffRead]
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseFacts:
+    """The release as the records describe it."""
+
+    version: str
+    release_date: date | None
+    use_environment: str
+    clinical_function: str | None
+    essential_performance: str | None
+    interfaces: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFacts:
+    """The last import of one vulnerability database."""
+
+    source_name: str
+    imported_at: datetime | None
+    records: int
+
+
+@dataclass
+class Facts:
+    """Everything the records hold about one release for its documents (plain values)."""
+
+    product: str
+    manufacturer: str
+    release: ReleaseFacts
+    on: date
+    model: SystemModel | None
+    diagram: str | None
+    matrix: MatrixRead | None
+    controls: list[ControlRead]
+    imports: list[EvidenceImportRead]
+    coverage: CoverageRead
+    components: list[dict[str, Any]]
+    sbom_revision: int | None
+    matched_at: datetime | None
+    feeds: dict[str, FeedFacts]
+    plan: PlanRead
+    status: ReleaseStatusRead | None
+    notes: list[str] = field(default_factory=list)
