@@ -60,6 +60,11 @@ def to_html(doc: DocumentContent, *, generated: str) -> str:
     )
 
 
+def _chart(title: str, rows: list[list[str]]) -> str:
+    svg = bar_chart_svg(title, [(k, int(n), None) for k, n in rows])
+    return svg.replace('class="bar"', 'class="bar" fill="#4a6fa5"')  # PDF: no page stylesheet
+
+
 def _with_charts(doc: DocumentContent) -> DocumentContent:
     """The document with each chart block drawn as SVG by the web kit's bar chart (escaped)."""
     parts = []
@@ -67,11 +72,7 @@ def _with_charts(doc: DocumentContent) -> DocumentContent:
         new = []
         for s in sections:
             blocks = [
-                b.model_copy(
-                    update={"svg": bar_chart_svg(b.text, [(k, int(n), None) for k, n in b.rows])}
-                )
-                if b.kind == "chart"
-                else b
+                b.model_copy(update={"svg": _chart(b.text, b.rows)}) if b.kind == "chart" else b
                 for b in s.blocks
             ]
             new.append(s.model_copy(update={"blocks": blocks}))
