@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shlex
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
@@ -99,6 +100,16 @@ WORDS = {
     "remote": N_("Remote update"),
     "user_managed": N_("User-managed"),
     "service_visit": N_("Service visit"),
+    "network-port": N_("network port"),
+    "wireless": N_("wireless"),
+    "bluetooth": N_("Bluetooth"),
+    "usb": N_("USB"),
+    "serial": N_("serial"),
+    "service-port": N_("service port"),
+    "other": N_("other"),
+    "inbound": N_("inbound"),
+    "outbound": N_("outbound"),
+    "both": N_("both ways"),
 }
 
 
@@ -200,7 +211,14 @@ def _interfaces(c: Ctx, *, customer: bool) -> list[Block]:
                     + _("why the interface %(name)s is disabled") % {"name": i.name}
                 )
             rows.append(
-                (e.name, i.name, i.kind, _proto(i.protocol, i.port), c.yes_no(i.enabled), reason)
+                (
+                    e.name,
+                    i.name,
+                    word(c, i.kind),
+                    _proto(i.protocol, i.port),
+                    c.yes_no(i.enabled),
+                    reason,
+                )
             )
     heads = [_("Element"), _("Interface"), _("Kind"), _("Protocol and port"), _("Enabled")]
     heads.append(_("Why disabled") if not customer else _("Note"))
@@ -217,7 +235,7 @@ def _interfaces(c: Ctx, *, customer: bool) -> list[Block]:
                         i.get("name"),
                         i.get("protocol"),
                         i.get("port"),
-                        i.get("direction"),
+                        word(c, i.get("direction")),
                         i.get("purpose"),
                     )
                     for i in net
@@ -672,7 +690,7 @@ def customer_sbom(c: Ctx) -> list[Block]:
     _ = c._
     if c.f.sbom_revision is None:
         return [c.missing(_("the SBOM of the release (medsec sbom import)"))]
-    cmd = SBOM_EXPORT.format(p=c.f.product, v=c.f.release.version)
+    cmd = SBOM_EXPORT.format(p=shlex.quote(c.f.product), v=shlex.quote(c.f.release.version))
     return [
         _t(
             _(
