@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from docs_world import PRODUCT, RELEASE
+
+pytestmark = pytest.mark.db
 
 
 def _auth(web, name: str) -> dict[str, str]:
