@@ -17,6 +17,8 @@ SRC = ROOT / "src" / "medsec"
 
 # Domains, top to bottom (ARCHITECTURE.md); entry points are above all of them.
 DOMAINS = (
+    "documents",
+    "tplc",
     "jobs",
     "sharing",
     "incidents",
@@ -76,6 +78,7 @@ STORAGE = ("medsec.models", "medsec.db", "sqlalchemy")
 ALLOWED_UPWARD = {
     ("medsec.risk.service", "medsec.findings.decisions"),
     ("medsec.risk.service", "medsec.findings.signals"),
+    ("medsec.documents.render", "medsec.web.svg"),
 }
 
 

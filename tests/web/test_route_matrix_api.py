@@ -28,6 +28,20 @@ LEVELS = (VIEWER, ANALYST, REVIEWER)
 RULES: dict[tuple[str, str], str] = {
     ("GET", "/api/openapi.json"): PUBLIC,
     ("GET", "/api/v1/products"): VIEWER,
+    ("GET", "/api/v1/documents"): VIEWER,
+    ("POST", "/api/v1/documents"): ANALYST,
+    ("GET", "/api/v1/documents/{revision}"): VIEWER,
+    ("GET", "/api/v1/documents/{revision}/content"): VIEWER,
+    ("GET", "/api/v1/documents/{revision}/diff"): VIEWER,
+    ("GET", "/api/v1/products/{product}/plan"): VIEWER,
+    ("PATCH", "/api/v1/products/{product}/plan"): ANALYST,
+    ("GET", "/api/v1/products/{product}/plan/versions"): VIEWER,
+    ("GET", "/documents/{revision}/diff"): VIEWER,
+    ("GET", "/documents/{revision}/download"): VIEWER,
+    ("GET", "/products/{product}/documents"): VIEWER,
+    ("GET", "/products/{product}/plan"): VIEWER,
+    ("POST", "/products/{product}/documents"): ANALYST,
+    ("POST", "/products/{product}/plan"): ANALYST,
     ("GET", "/api/v1/products/{product}"): VIEWER,
     ("GET", "/api/v1/products/{product}/releases"): VIEWER,
     ("GET", "/api/v1/products/{product}/releases/{version}/components"): VIEWER,
@@ -261,6 +275,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "direction": "internal",
     },
     ("PATCH", "/api/v1/products/{product}"): {"description": "route matrix test"},
+    ("PATCH", "/api/v1/products/{product}/plan"): {"changes": {"recovery_plan": "route test"}},
+    ("POST", "/api/v1/documents"): {"kind": "tplc", "product": PRODUCT, "release": "2.1.0"},
     ("PATCH", "/api/v1/products/{product}/releases/{version}"): {
         "essential_performance": "route matrix test"
     },
@@ -328,6 +344,7 @@ def params(web_world, session_factory) -> dict[str, str]:
         "evidence_id": "1",
         "ident": "CVE-2021-3711",
         "pref_id": "1",
+        "revision": "1",
     }
 
 

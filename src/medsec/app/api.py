@@ -27,6 +27,7 @@ from medsec.cvd import http as cvd_http
 from medsec.cvd import staff_api as cvd_staff_api
 from medsec.db import migrate
 from medsec.db.engine import BUSY_RETRY_AFTER, is_busy, make_engine, make_session_factory
+from medsec.documents import api as documents_api
 from medsec.errors import Hidden, MedsecError
 from medsec.evidence import api as evidence_api
 from medsec.findings import api as findings_api
@@ -41,6 +42,7 @@ from medsec.sbom import api as sbom_api
 from medsec.sharing import api as sharing_api
 from medsec.sysmodel import api as sysmodel_api
 from medsec.threats import api as threats_api
+from medsec.tplc import api as tplc_api
 from medsec.trace import api as trace_api
 from medsec.updates import api as updates_api
 from medsec.vulns import api as vulns_api
@@ -90,6 +92,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sharing_api.router)
     for assessment in (risk_api, updates_api, vulns_api):
         app.include_router(assessment.router)
+    app.include_router(tplc_api.router)
+    app.include_router(documents_api.router)
     web_app.install(app)
     audit_web.install(app)
     app.add_exception_handler(MedsecError, _on_medsec_error)  # type: ignore[arg-type]

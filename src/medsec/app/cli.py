@@ -184,6 +184,12 @@ mount(
 mount("notify", "medsec.notifications.cli:app", "Notifications by e-mail and webhooks.")
 mount("worker", "medsec.jobs.cli:worker", "Run background jobs from the PostgreSQL queue.")
 mount("trace", "medsec.trace.cli:app", "Traceability: threat, risk, control, verification, result.")
+mount("plan", "medsec.tplc.cli:app", "TPLC cybersecurity management plan of a product (seed 5.4).")
+mount(
+    "docs",
+    "medsec.documents.cli:app",
+    "Documents generated from the records (seed 5.4-5.6), EN/JA.",
+)
 
 
 @app.callback(invoke_without_command=True)

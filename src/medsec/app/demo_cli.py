@@ -112,6 +112,14 @@ def demo(
         out.print(f"  note: {escape(note)}", highlight=False)
     if report.hospital is not None:
         _print_hospital(report.hospital)
+    if report.documents:
+        out.print(
+            f"documents generated from the records of {report.product} 2.1.0 (the submission set "
+            "and the customer security documentation, English and Japanese; `medsec docs list`):",
+            highlight=False,
+        )
+        for path in report.documents:
+            out.print(f"  document: {path}", highlight=False)
     out.print(f"database: {db_path}")
     out.print(f"explore: export MEDSEC_HOME={home}")
     out.print(f"  medsec sbom show --product '{report.product}' --release 2.1.0")

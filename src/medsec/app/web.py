@@ -12,6 +12,7 @@ from medsec.assets import web as asset_pages
 from medsec.controls import web as controls_pages
 from medsec.cvd import staff_web as cvd_pages
 from medsec.cvd import web as cvd_web
+from medsec.documents import web as document_pages
 from medsec.evidence import web as evidence_pages
 from medsec.findings import web as finding_pages
 from medsec.imported_csaf import web as csaf_pages
@@ -23,6 +24,7 @@ from medsec.risk import web as risk_pages
 from medsec.sbom import web as sbom_pages
 from medsec.sysmodel import web as model_pages
 from medsec.threats import web as threat_pages
+from medsec.tplc import web as plan_pages
 from medsec.trace import web as trace_pages
 from medsec.updates import web as update_pages
 from medsec.vulns import web as feed_pages
@@ -58,4 +60,6 @@ def install(app: FastAPI) -> None:
     app.include_router(incident_pages.router)
     for assessment in (update_pages, feed_pages):
         app.include_router(assessment.router)
+    app.include_router(plan_pages.router)
+    app.include_router(document_pages.router)
     app.add_middleware(SecurityHeaders)

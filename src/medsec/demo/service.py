@@ -17,6 +17,7 @@ from medsec.demo import hospital as demo_hospital
 from medsec.demo import incidents as demo_incidents
 from medsec.demo import jobs as demo_jobs
 from medsec.demo import lifecycle as demo_lifecycle
+from medsec.demo import submission as demo_submission
 from medsec.findings import listing
 from medsec.findings import service as findings
 from medsec.products import service as products
@@ -49,6 +50,7 @@ class DemoReport:
     notes: list[str] = field(default_factory=list)
     lifecycle: list[str] = field(default_factory=list)
     hospital: demo_hospital.HospitalReport | None = None
+    documents: list[Path] = field(default_factory=list)
 
 
 def build(session: Session, folder: Path) -> DemoReport:
@@ -137,6 +139,7 @@ def build(session: Session, folder: Path) -> DemoReport:
         session, folder=folder, actor=demo_assessment.PSIRT, tracking_id=report.advisory
     )
     report.hospital = demo_hospital.build_hospital(session, folder, admin=demo_assessment.PSIRT)
+    report.documents = demo_submission.build(session, folder)
     return report
 
 

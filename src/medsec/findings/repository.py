@@ -19,6 +19,7 @@ from medsec.models import (
     Sbom,
     VexDecision,
     VulnAlias,
+    Vulnerability,
 )
 
 COMPONENT_COLS = (
@@ -315,3 +316,13 @@ def portfolio_counts(session: Session, release_ids: Sequence[int]) -> dict[str, 
         "months": {str(k): int(n) for k, n in months},
         "open": sum(int(n) for _, n in by_ssvc),
     }
+
+
+def active_by_component(session: Session, release_id: int) -> list[Any]:
+    """(component_id, vulnerability external id) of a release's active findings."""
+    stmt = (
+        select(Finding.component_id, Vulnerability.key)
+        .join(Vulnerability, Vulnerability.id == Finding.vulnerability_id)
+        .where(Finding.release_id == release_id, Finding.status == "active")
+    )
+    return list(session.execute(stmt))

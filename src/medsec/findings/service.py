@@ -219,3 +219,14 @@ def _reconcile(
     report.resolved += resolved
     report.reopened += reopened
     report.active += len(desired)
+
+
+def match_summary(session: Session, release_id: int) -> tuple[Any, dict[int, list[str]]]:
+    """When a release was last matched, and the active findings' vulnerability ids per component
+    id (for the security test report's cross-reference; no access check)."""
+    state = repo.match_states(session).get(release_id)
+    out: dict[int, list[str]] = {}
+    for component_id, key in repo.active_by_component(session, release_id):
+        if component_id is not None:
+            out.setdefault(component_id, []).append(key)
+    return (state.matched_at if state else None), {k: sorted(v) for k, v in out.items()}

@@ -33,6 +33,7 @@ from medsec.models.design import (
     SystemModelRow,
     ThreatRow,
 )
+from medsec.models.documents import DocumentRevision, TplcPlanVersion
 from medsec.models.finding import Finding, FindingEvent, MatchState
 from medsec.models.imported_csaf import (
     ImportedCsaf,
@@ -98,6 +99,7 @@ __all__ = [
     "CvdEvent",
     "CvdLink",
     "CvssRescore",
+    "DocumentRevision",
     "EpssRow",
     "EvidenceImport",
     "EvidenceResultRow",
@@ -152,6 +154,7 @@ __all__ = [
     "SsvcDecisionRow",
     "SystemModelRow",
     "ThreatRow",
+    "TplcPlanVersion",
     "TrainingRecord",
     "Update",
     "VendorContact",

@@ -251,3 +251,16 @@ def snapshots_page(session: Session, *, offset: int, limit: int) -> tuple[int, l
     total = session.execute(select(func.count(FeedSnapshot.id))).scalar_one()
     stmt = select(FeedSnapshot).order_by(FeedSnapshot.id.desc()).offset(offset).limit(limit)
     return int(total), list(session.execute(stmt).scalars())
+
+
+def latest_snapshots(session: Session) -> dict[str, Any]:
+    """The newest feed snapshot of each feed kind (osv, nvd, kev, epss, ...)."""
+    from medsec.models import FeedSnapshot
+
+    newest = (
+        select(FeedSnapshot.kind, func.max(FeedSnapshot.id).label("id"))
+        .group_by(FeedSnapshot.kind)
+        .subquery()
+    )
+    rows = session.scalars(select(FeedSnapshot).join(newest, FeedSnapshot.id == newest.c.id))
+    return {r.kind: r for r in rows}

@@ -264,3 +264,21 @@ def exploitation_signals(
     kev = repo.kev_for(session, wanted)
     epss = repo.epss_for(session, wanted)
     return {c: (c in kev, epss[c].epss if c in epss else None) for c in wanted}
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStatus:
+    """When a vulnerability database (feed kind) was last imported, from where, how many records."""
+
+    kind: str
+    source_name: str
+    imported_at: Any
+    records: int
+
+
+def feed_status(session: Session) -> dict[str, FeedStatus]:
+    """The last import of each vulnerability database medsec consults (documents, plan)."""
+    return {
+        k: FeedStatus(k, r.source_name, _aware(r.imported_at), r.records)
+        for k, r in repo.latest_snapshots(session).items()
+    }
