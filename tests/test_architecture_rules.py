@@ -21,6 +21,7 @@ DOMAINS = (
     "sharing",
     "incidents",
     "assets",
+    "mds2",
     "trace",
     "controls",
     "threats",

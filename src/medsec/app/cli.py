@@ -184,6 +184,7 @@ mount(
 mount("notify", "medsec.notifications.cli:app", "Notifications by e-mail and webhooks.")
 mount("worker", "medsec.jobs.cli:worker", "Run background jobs from the PostgreSQL queue.")
 mount("trace", "medsec.trace.cli:app", "Traceability: threat, risk, control, verification, result.")
+mount("mds2", "medsec.mds2.cli:app", "MDS2 statements: export from the records, read a vendor's.")
 
 
 @app.callback(invoke_without_command=True)

@@ -33,6 +33,7 @@ from medsec.models.design import (
     SystemModelRow,
     ThreatRow,
 )
+from medsec.models.feedback import RolloutFeedback
 from medsec.models.finding import Finding, FindingEvent, MatchState
 from medsec.models.imported_csaf import (
     ImportedCsaf,
@@ -66,6 +67,7 @@ from medsec.models.product import Manufacturer, Product, Release
 from medsec.models.publication import SecurityAdvisory, SecurityAdvisoryRevision
 from medsec.models.sbom import Component, Sbom
 from medsec.models.sharing import SharedImport, SharedObject, SharingAgreement
+from medsec.models.vendor_documents import VendorMds2
 from medsec.models.vulnerability import (
     Advisory,
     AdvisoryKey,
@@ -141,6 +143,7 @@ __all__ = [
     "RiskRecord",
     "Rollout",
     "RolloutAsset",
+    "RolloutFeedback",
     "RolloutValidation",
     "Sbom",
     "SecurityAdvisory",
@@ -155,6 +158,7 @@ __all__ = [
     "TrainingRecord",
     "Update",
     "VendorContact",
+    "VendorMds2",
     "VexDecision",
     "VulnAlias",
     "Vulnerability",
