@@ -122,35 +122,29 @@ CONTROL_RULES: tuple[ControlRule, ...] = (
         "ALOF-1",
         frozenset({"user-authentication", "secure-communication"}),
         (("logoff", "log off", "time-out", "timeout", "auto-lock"),),
-    ),  # fmt: skip
+    ),
     ControlRule(
         "STCF-1", frozenset({"data-protection"}), (("encrypt",), ("storage", "at rest", "stored"))
-    ),  # fmt: skip
-    ControlRule(
-        "TXCF-2", frozenset({"secure-communication", "data-protection"}), (("tls", "encrypt"),)
-    ),  # fmt: skip
-    ControlRule(
-        "TXCF-4", frozenset({"secure-communication"}), (("mutual", "client certificate"),)
-    ),  # fmt: skip
+    ),
+    ControlRule("TXCF-2", frozenset({"secure-communication"}), (("tls", "encrypt"),)),
+    ControlRule("TXCF-4", frozenset({"secure-communication"}), (("mutual", "client certificate"),)),
     ControlRule(
         "TXIG-1", frozenset({"secure-communication"}), (("tls", "integrity", "signed message"),)
-    ),  # fmt: skip
-    ControlRule(
-        "NAUT-1", frozenset({"secure-communication"}), (("mutual", "device certificate"),)
-    ),  # fmt: skip
+    ),
+    ControlRule("NAUT-1", frozenset({"secure-communication"}), (("mutual", "device certificate"),)),
     ControlRule("NAUT-3", frozenset({"secure-communication"}), (("certificate",),)),
     ControlRule(
         "SAHD-3",
         frozenset({"software-maintenance", "device-integrity"}),
         (("signed", "integrity"),),
-    ),  # fmt: skip
+    ),
     ControlRule(
         "SAHD-3.1", frozenset({"software-maintenance", "device-integrity"}), (("signed",),)
-    ),  # fmt: skip
+    ),
     ControlRule("AUDT-1", frozenset({"device-integrity"}), (("audit",),)),
     ControlRule(
         "MLDP-4", frozenset({"device-integrity"}), (("allow-list", "allowlist", "whitelist"),)
-    ),  # fmt: skip
+    ),
 )
 _WIFI = re.compile(r"wi-?fi|802\.11|wlan", re.I)
 _RF = re.compile(r"rfid|nfc", re.I)
@@ -192,14 +186,14 @@ def _controls(facts: Facts, out: dict[str, Answer], hints: dict[str, str]) -> No
 
 
 def _interface_slot(i: InterfaceFact) -> str | None:
+    if i.kind == "usb" or (i.kind == "service-port" and "usb" in i.name.lower()):
+        return "CONN-1.2.2"
     if i.kind == "bluetooth":
         return "CONN-1.1.2"
     if i.kind == "wireless":
         if _WIFI.search(i.name):
             return "CONN-1.1.1"
         return "CONN-1.1.4" if _RF.search(i.name) else "CONN-1.1.3"
-    if i.kind == "usb":
-        return "CONN-1.2.2"
     if i.kind in ("serial", "service-port"):
         return "CONN-1.2.4"
     if i.kind == "network-port" and _ETHERNET.search(i.name):
@@ -230,13 +224,9 @@ def _connectivity(facts: Facts, out: dict[str, Answer], hints: dict[str, str]) -
             out[qid] = Answer(qid, value, "; ".join(_describe(i) for i in items), src)
     if any(i.enabled for i in facts.interfaces):
         out["CONN-1"] = Answer("CONN-1", YES, f"{len(facts.interfaces)} interface(s) listed", src)
-    ports = sorted(
-        {
-            f"{x.port or '-'}/{x.protocol or '-'}"
-            for x in [*(i for i in facts.interfaces if i.enabled), *facts.flows]
-            if x.port or x.protocol
-        }
-    )
+    pairs = [(i.port, i.protocol) for i in facts.interfaces if i.enabled]
+    pairs += [(f.port, f.protocol) for f in facts.flows]
+    ports = sorted({f"{p or '-'}/{proto or '-'}" for p, proto in pairs if p or proto})
     if ports:
         out["CONN-2"] = Answer("CONN-2", ", ".join(ports), "port/protocol", src)
     inside = [f.name for f in facts.flows if not f.external]
@@ -296,7 +286,8 @@ def _device(facts: Facts, out: dict[str, Answer]) -> None:
         out["DOC-7"] = Answer("DOC-7", facts.release_date.isoformat(), "", "release record")
     if facts.cvd_note:
         out["DOC-8"] = Answer("DOC-8", YES, facts.cvd_note, "CVD policy in force in medsec")
-    dates = [f"{what} {when}" for what, when in (("end of life", facts.eol), ("end of support", facts.eos)) if when]  # fmt: skip
+    pairs = (("end of life", facts.eol), ("end of support", facts.eos))
+    dates = [f"{what} {when}" for what, when in pairs if when]
     if dates:
         out["RDMP-3"] = Answer(
             "RDMP-3",

@@ -67,8 +67,8 @@ def write_xlsx(
                   a.source if a else "")  # fmt: skip
         for col, value in enumerate(values, start=1):
             _put(ws, row, col, value)
-    for col, width in zip("ABCDEF", (12, 28, 70, 22, 60, 40), strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEF", (12, 28, 70, 22, 60, 40), strict=True):
+        ws.column_dimensions[letter].width = width
     for line in ws.iter_rows(min_row=1, max_row=row):
         for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
