@@ -27,7 +27,7 @@ MAX_ROWS = 5000
 MAX_SHEETS = 50
 HEADER = ("Question ID", "Section", "Question", "Answer", "Note", "Source")
 TO_ANSWER_SHEET = "To answer"
-_ANSWER_HEAD = re.compile(r"answer|response|yes\s*/\s*no|y\s*/\s*n\b", re.I)
+_ANSWER_HEAD = re.compile(r"answer|response|yes\s*[,/]\s*no|y\s*/\s*n\b", re.I)
 _NOTE_HEAD = re.compile(r"note|comment|remark|explanation|detail", re.I)
 _SOURCE_HEAD = re.compile(r"^source$", re.I)
 
@@ -169,11 +169,11 @@ def _columns(
         votes: dict[int, int] = {}
         for r in id_rows:
             for (rr, c), (text, _f, _m) in grid.items():
-                if rr == r and c != id_col and normalise(text) in ("Yes", "No", "N/A"):
+                if rr == r and c not in (id_col, note) and normalise(text) in ("Yes", "No", "N/A"):
                     votes[c] = votes.get(c, 0) + 1
         if votes:
             answer = max(votes.items(), key=lambda kv: (kv[1], -kv[0]))[0]
-    if answer is not None and note is None:
+    if answer is not None and (note is None or note == answer):
         note = answer + 1
     return answer, note
 
