@@ -80,7 +80,7 @@ def test_the_hospital_files_a_vendors_statement_against_a_release(world):
 
 
 def test_a_bad_file_or_a_reader_stores_nothing(world):
-    with unit_of_work(world) as s, pytest.raises(DocumentError, match="bad.xlsx"):
+    with unit_of_work(world) as s, pytest.raises(DocumentError, match=r"bad\.xlsx"):
         vendor_mds2.file_statement(
             s, data=b"PK\x03\x04 broken", source="bad.xlsx", product="Pump", release="1.0",
             actor="cli:ana",
