@@ -164,6 +164,8 @@ def build_hospital(
     )
     report.controls = [f"{first.scope}: {first.state}", f"{second.scope}: {second.state}"]
     report.vendor_mds2 = _vendor_mds2(session, folder, actor, report)
+    if report.icsma is not None:
+        icsma.fill_exposure(session, report.icsma, actor=actor)
     report.exposed = _exposed(session, actor)
     _rollout(session, folder, actor, report)
     report.plan = _plan(session, actor)

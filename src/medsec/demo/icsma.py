@@ -40,7 +40,7 @@ class IcsmaReport:
     source: str = ""
     devices: int = 0
     mapped: list[tuple[str, str]] = field(default_factory=list)  # asset tag, what it runs
-    exposed: dict[str, list[str]] = field(default_factory=dict)  # asset tag -> CVEs
+    exposed: dict[str, list[str]] = field(default_factory=dict)  # tag -> 'CVE (state)'
 
 
 def find_shared_data(
@@ -84,9 +84,14 @@ def add_devices(session: Session, shared: Path, *, actor: str) -> IcsmaReport:
         if group.model.lower() in best.label.lower():  # the clinical engineer confirms it
             inventory.confirm_mapping(session, tag=group.assets[0], target=best.target, actor=actor)
             report.mapped += [(tag, best.label) for tag in group.assets]
+    return report
+
+
+def fill_exposure(session: Session, report: IcsmaReport, *, actor: str) -> None:
+    """Each device's vulnerabilities after the hospital's controls: open or mitigated."""
+    words = {"exposed": "open", "mitigated": "mitigated by a control"}
     tags = [d[0] for d in DEVICES]
     for item in exposure.report(session, actor=actor, tags=tags).assets:
         report.exposed[item.asset_tag] = sorted(
-            {i.vulnerability for i in item.items if i.state == "exposed"}
+            f"{i.vulnerability} ({words[i.state]})" for i in item.items if i.state in words
         )
-    return report
