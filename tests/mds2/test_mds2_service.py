@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from medsec.assets import vendor_mds2
 from medsec.db.uow import unit_of_work
-from medsec.errors import DocumentError, NotFound, PermissionDenied
+from medsec.errors import DocumentError, InvalidInput, NotFound, PermissionDenied
 from medsec.mds2 import service
 from medsec.mds2.questions import questions
 
@@ -129,3 +129,44 @@ def test_cli_export_import_and_file(world, cli, tmp_path):
     assert code == 2 and "bad.xlsx" in err
     code, text, err = cli("mds2", "export", "-p", "Nope", "-r", "1.0", "--out", str(out))
     assert code == 3
+    sheet = tmp_path / "mds-sds.xlsx"
+    code, text, err = cli("mds2", "jahis", "-p", "Pump", "-r", "1.0", "--out", str(sheet))
+    assert code == 0, err
+    assert "not covered: JAHIS MDS/SDS" in text and "(to answer)" in text and sheet.exists()
+    code, text, err = cli("mds2", "jahis", "-p", "Pump", "-r", "1.0", "--out", str(sheet),
+                          "--lang", "fr")  # fmt: skip
+    assert code == 2 and "use one of en, ja" in err
+
+
+def test_the_jahis_sheet_gives_what_the_records_hold_and_says_what_it_does_not_cover(
+    world, tmp_path
+):
+    with unit_of_work(world) as s:
+        ja = service.jahis_export(
+            s, product="Pump", release="1.0", out=tmp_path / "ja.xlsx", actor="cli:vic",
+            mds2_file="pump-mds2.xlsx",
+        )  # fmt: skip
+        en = service.jahis_export(
+            s, product="Pump", release="1.0", out=tmp_path / "en.xlsx", actor="cli:vic",
+            lang="en",
+        )  # fmt: skip
+        with pytest.raises(InvalidInput, match="use one of en, ja"):
+            service.jahis_export(
+                s, product="Pump", release="1.0", out=tmp_path / "x.xlsx", actor="cli:vic",
+                lang="fr",
+            )  # fmt: skip
+    items = {i.key: i for i in ja.items}
+    assert items["manufacturer"].label == "製造販売業者" and items["manufacturer"].value == "Acme"
+    assert items["sbom"].value == "あり：cyclonedx 1.5、構成要素 2 件"
+    assert items["mds2"].value.startswith("pump-mds2.xlsx：記録から")
+    assert "Pump: RS-232 service port" in items["disabled_services"].value
+    # what medsec cannot know stays blank; nothing is made up
+    assert items["remote_maintenance"].value == "" and items["backup_restore"].value == ""
+    assert items["unused_accounts"].value == "" and items["contact"].value == ""
+    assert [g.what for g in en.not_covered][0].startswith("The items and numbering of the JAHIS")
+    assert {i.key for i in en.items} == set(items)
+    wb = load_workbook(tmp_path / "ja.xlsx")
+    assert wb.sheetnames == ["MDS-SDS", "Not covered"]
+    labels = [c.value for c in wb["MDS-SDS"]["A"][3:]]
+    assert labels == [i.label for i in ja.items]
+    assert wb["Not covered"]["B2"].value.startswith("medsec の参照資料には規格（JAHIS 24-005）")

@@ -93,3 +93,34 @@ def import_(
     `medsec assets vendor-mds2` to file it against a release)."""
     read = service.read_statement(runtime.read_input(file), source=str(file))
     print_statement(read, fmt)
+
+
+@app.command("jahis")
+def jahis(
+    product: str = typer.Option(..., "--product", "-p"),
+    release: str = typer.Option(..., "--release", "-r"),
+    out: Path = typer.Option(..., "--out", "-o", help="The XLSX file to write."),
+    lang: str = typer.Option("ja", "--lang", help="ja or en."),
+    fmt: Fmt = FORMAT,
+) -> None:
+    """Write the Japanese MDS/SDS items medsec can source (XLSX); what it cannot is listed."""
+    with runtime.uow() as session:
+        read = service.jahis_export(
+            session, product=product, release=release, out=out, lang=lang,
+            actor=runtime.actor(),
+        )  # fmt: skip
+    if fmt is Fmt.json:
+        runtime.print_json(read.model_dump(mode="json"))
+        return
+    filled = sum(1 for i in read.items if i.value)
+    runtime.console.print(
+        f"wrote {read.file}: {filled} of {len(read.items)} item(s) from the records",
+        highlight=False,
+        markup=False,
+    )
+    table = Table("item", "value", "source")
+    for i in read.items:
+        table.add_row(escape(i.label), escape(i.value or "(to answer)"), escape(i.source))
+    runtime.console.print(table)
+    for gap in read.not_covered:
+        runtime.console.print(f"not covered: {gap.what}: {gap.why}", highlight=False, markup=False)

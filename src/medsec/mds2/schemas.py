@@ -65,3 +65,31 @@ class Mds2StatementRead(BaseModel):
     answers: list[VendorAnswerRead]
     unknown: list[UnknownIdRead]
     warnings: list[str]
+
+
+class JahisItemRead(BaseModel):
+    """One line of the MDS/SDS sheet: blank ``value`` means medsec has no record of it."""
+
+    key: str
+    label: str
+    value: str
+    source: str
+    basis: str
+
+
+class JahisGapRead(BaseModel):
+    """Something the MDS/SDS sheet does not cover, and why."""
+
+    what: str
+    why: str
+
+
+class JahisRead(BaseModel):
+    """What `medsec mds2 jahis` wrote."""
+
+    product: str
+    release: str
+    lang: str
+    file: str | None = None
+    items: list[JahisItemRead]
+    not_covered: list[JahisGapRead]

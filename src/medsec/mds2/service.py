@@ -11,13 +11,17 @@ from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
 from medsec.controls import service as controls
+from medsec.core import i18n
 from medsec.core.clock import utcnow
 from medsec.cvd.policy import policy_from_env
-from medsec.errors import Hidden, NotFound, PermissionDenied
+from medsec.errors import Hidden, InvalidInput, NotFound, PermissionDenied
 from medsec.lifecycle import service as lifecycle
-from medsec.mds2 import rules, workbook
+from medsec.mds2 import jahis, rules, workbook
 from medsec.mds2.questions import SECTIONS, by_id, questions
 from medsec.mds2.schemas import (
+    JahisGapRead,
+    JahisItemRead,
+    JahisRead,
     Mds2AnswerRead,
     Mds2ExportRead,
     Mds2OpenRead,
@@ -217,3 +221,39 @@ def statement_read(statement: rules.ImportedStatement) -> Mds2StatementRead:
 def read_statement(data: bytes, *, source: str) -> Mds2StatementRead:
     """A vendor's MDS2 XLSX as structured answers (bounded; formulas kept as text)."""
     return statement_read(workbook.read_xlsx(data, source=source))
+
+
+def jahis_export(
+    session: Session,
+    *,
+    product: str,
+    release: str,
+    out: Path,
+    actor: str,
+    lang: str = "ja",
+    mds2_file: str | None = None,
+    on: date | None = None,
+) -> JahisRead:
+    """Write the JAHIS MDS/SDS sheet (items medsec can source; gaps listed) to ``out``."""
+    require_read(session, actor, product, rule="writing an MDS/SDS sheet")
+    try:
+        gettext = i18n.gettext_for(i18n.check_lang(lang), "mds2")
+    except i18n.UnknownLanguage as exc:
+        raise InvalidInput(str(exc)) from None
+    f = facts(session, product=product, release=release, on=on or utcnow().date())
+    answers, _hints = rules.prefill(f)
+    lines = jahis.items(f, answers, mds2_file, gettext)
+    gaps = jahis.not_covered(gettext)
+    title = gettext(jahis.TITLE) % {"product": f.product, "release": f.release}
+    out.write_bytes(jahis.write_xlsx(title, lines, gaps, gettext))
+    return JahisRead(
+        product=f.product,
+        release=f.release,
+        lang=lang,
+        file=str(out),
+        items=[
+            JahisItemRead(key=i.key, label=i.label, value=i.value, source=i.source, basis=i.basis)
+            for i in lines
+        ],
+        not_covered=[JahisGapRead(what=w, why=y) for w, y in gaps],
+    )
