@@ -54,6 +54,7 @@ def test_the_demo_hospital_gets_devices_from_a_real_icsma_advisory(
         )
         assert [a["id"] for a in filed.answers] == [a.id for a in sent.answers]
         assert {a.id for a in sent.answers} >= {"SBOM-1", "CONN-1.1.1", "TXCF-2", "DOC-10"}
+        assert (home / "infuguard-500-2.1.0-mds-sds-ja.xlsx").exists()
         (advisory_id,) = {
             line.split("onto advisory ")[1].strip() for line in out.splitlines()
             if "onto advisory" in line

@@ -81,3 +81,28 @@ def many_rows(n: int) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def entity_bomb() -> bytes:
+    """A real workbook whose XML declares nested entities (billion laughs)."""
+    wb = Workbook()
+    wb.active["A1"] = "DOC-1"
+    wb.active["A2"] = "DOC-2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+    )
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if b"DOC-2" in data:
+                body = data.decode()
+                body = body.split("?>", 1)[1] if body.startswith("<?xml") else body
+                data = (bomb + body.replace("DOC-2", "&lol3;")).encode()
+            z.writestr(info, data)
+    return out.getvalue()

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from mds2_files import many_rows, messy_vendor_workbook, zip_bomb
+from mds2_files import entity_bomb, many_rows, messy_vendor_workbook, zip_bomb
 from openpyxl import load_workbook
 
 from medsec.errors import DocumentError, DocumentTooLarge
@@ -174,6 +174,8 @@ def test_bounds_refuse_large_files_zip_bombs_long_sheets_and_non_workbooks():
         workbook.read_xlsx(many_rows(50), source="long.xlsx", max_rows=50)
     with pytest.raises(DocumentError, match="not an XLSX"):
         workbook.read_xlsx(b"DOC-1,Yes\n", source="x.csv")
+    with pytest.raises(DocumentError, match="cannot read the workbook"):
+        workbook.read_xlsx(entity_bomb(), source="lol.xlsx")  # XML entities refused
     with pytest.raises(DocumentError, match="no MDS2 question ids"):
         workbook.read_xlsx(workbook_without_ids(), source="empty.xlsx")
 

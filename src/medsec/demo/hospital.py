@@ -252,12 +252,19 @@ def _rollout(session: Session, folder: Path, actor: str, report: HospitalReport)
 
 
 def _vendor_mds2(session: Session, folder: Path, actor: str, report: HospitalReport) -> str:
-    """The manufacturer's MDS2 for 2.1.0 (written by its medsec), filed by the hospital."""
+    """The manufacturer's MDS2 for 2.1.0 (written by its medsec), filed by the hospital; and
+    the Japanese MDS/SDS sheet beside it."""
     path = folder / "infuguard-500-2.1.0-mds2.xlsx"
     mds2.export_file(
         session, product=data.PRODUCT, release="2.1.0", out=path, actor=MANUFACTURER_ACTOR
     )
     report.files.append(path)
+    sheet = folder / "infuguard-500-2.1.0-mds-sds-ja.xlsx"  # Japan's counterpart, where known
+    mds2.jahis_export(
+        session, product=data.PRODUCT, release="2.1.0", out=sheet, actor=MANUFACTURER_ACTOR,
+        lang="ja", mds2_file=path.name,
+    )  # fmt: skip
+    report.files.append(sheet)
     filed = vendor_mds2.file_statement(
         session,
         data=path.read_bytes(),
