@@ -142,7 +142,8 @@ def test_round_trip_export_then_import_gives_the_same_answers():
     assert {k: (a.answer, a.note) for k, a in back.answers.items()} == {
         k: (a.answer, a.note) for k, a in answers.items()
     }
-    assert back.unknown == [] and not any(a.formula for a in back.answers.values())
+    assert back.unknown == [] and back.warnings == []
+    assert not any(a.formula for a in back.answers.values())
 
 
 def test_a_messy_vendor_file_is_read_by_question_id():
@@ -197,3 +198,18 @@ def workbook_without_ids() -> bytes:
 )  # fmt: skip
 def test_answer_words(cell, read):
     assert rules.normalise(cell) == read
+
+
+def test_the_jahis_sheet_names_update_methods_in_the_readers_language():
+    from medsec.core.i18n import gettext_for
+    from medsec.mds2 import jahis
+
+    facts = rules.Facts(
+        manufacturer="Acme", product="Pump", release="1.0", document_id="X",
+        update_methods=("remote", "service_visit"),
+    )  # fmt: skip
+    lines = {i.key: i for i in jahis.items(facts, {}, None, gettext_for("ja", "mds2"))}
+    assert lines["patching"].value == "リモートアップデート, サービス担当者の訪問によるアップデート"
+    lines = {i.key: i for i in jahis.items(facts, {}, None, gettext_for("en", "mds2"))}
+    assert lines["patching"].value == "Remote update, Service visit"
+    assert lines["mds2"].value == "" and lines["remote_maintenance"].value == ""

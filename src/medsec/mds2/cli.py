@@ -101,13 +101,16 @@ def jahis(
     release: str = typer.Option(..., "--release", "-r"),
     out: Path = typer.Option(..., "--out", "-o", help="The XLSX file to write."),
     lang: str = typer.Option("ja", "--lang", help="ja or en."),
+    mds2_file: str | None = typer.Option(
+        None, "--mds2-file", help="Name of the MDS2 XLSX handed over with it (medsec mds2 export)."
+    ),
     fmt: Fmt = FORMAT,
 ) -> None:
     """Write the Japanese MDS/SDS items medsec can source (XLSX); what it cannot is listed."""
     with runtime.uow() as session:
         read = service.jahis_export(
             session, product=product, release=release, out=out, lang=lang,
-            actor=runtime.actor(),
+            actor=runtime.actor(), mds2_file=mds2_file,
         )  # fmt: skip
     if fmt is Fmt.json:
         runtime.print_json(read.model_dump(mode="json"))

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from medsec.core.updates import UPDATE_METHODS
 from medsec.mds2.rules import Answer, Facts
 
 BASIS_DEVICE = "MHLW hospital checklist: device ledger and MDS/SDS per vendor"
 BASIS_CHECKLIST = "MHLW hospital checklist, FY2024 additions"
 BASIS_CONTACT = "MHLW guideline 6.0: list of vendors and incident contacts"
 TITLE = "JAHIS MDS/SDS items medsec can source: %(product)s %(release)s"
+METHOD_TITLES = {m.value: info.title for m, info in UPDATE_METHODS.items()}  # seed Table 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +112,7 @@ def items(
     add(
         "patching",
         _("Security updates (patching): how updates reach the device"),
-        ", ".join(facts.update_methods),
+        ", ".join(_(METHOD_TITLES.get(m, m)) for m in facts.update_methods),
         _("updates recorded in medsec") if facts.update_methods else "",
         BASIS_CHECKLIST,
     )
@@ -126,7 +128,7 @@ def items(
     add(
         "role_based_access",
         _("Role-based access control"),
-        rbac.note if rbac else "",
+        rbac.note.removeprefix("design control(s): ") if rbac else "",
         _("verified design control") if rbac else "",
         BASIS_CHECKLIST,
     )

@@ -196,7 +196,10 @@ def _sheet(
     )
     answer_col, note_col = _columns(grid, id_col, id_rows)
     if answer_col is None:
-        statement.warnings.append(f"sheet {title!r}: question ids but no answer column; skipped")
+        if title != TO_ANSWER_SHEET:  # medsec's own list of open questions has no answers
+            statement.warnings.append(
+                f"sheet {title!r}: question ids but no answer column; skipped"
+            )
         return
     for r in id_rows:
         qid = grid[(r, id_col)][0]
