@@ -213,3 +213,29 @@ def test_the_jahis_sheet_names_update_methods_in_the_readers_language():
     lines = {i.key: i for i in jahis.items(facts, {}, None, gettext_for("en", "mds2"))}
     assert lines["patching"].value == "Remote update, Service visit"
     assert lines["mds2"].value == "" and lines["remote_maintenance"].value == ""
+
+
+def test_a_far_corner_cell_or_a_huge_merge_does_not_blow_up_the_reader():
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Question ID", "Answer"])
+    ws.append(["DOC-8", "Yes"])
+    ws.append(["CONN-6", "No"])
+    ws.cell(row=4000, column=16000, value="far away")  # a sheet 64 million cells wide
+    ws.merge_cells("A5:B6")
+    buf = io.BytesIO()
+    wb.save(buf)
+    st = workbook.read_xlsx(buf.getvalue(), source="far.xlsx")
+    assert {k: a.answer for k, a in st.answers.items()} == {"DOC-8": "Yes", "CONN-6": "No"}
+    # the same file with one merged range over 65.5 million cells is refused before loading
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info, data.replace(b'ref="A5:B6"', b'ref="C1:XFD4000"'))
+    with pytest.raises(DocumentTooLarge, match="merged cells cover 65528000 cells"):
+        workbook.read_xlsx(out.getvalue(), source="merge.xlsx")

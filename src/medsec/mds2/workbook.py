@@ -25,6 +25,8 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED = 40 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_SHEETS = 50
+MAX_MERGED_CELLS = 10_000  # one merged range spread over more cells is ignored
+MAX_MERGED_AREA = 200_000  # cells covered by all merged ranges of one sheet
 HEADER = ("Question ID", "Section", "Question", "Answer", "Note", "Source")
 TO_ANSWER_SHEET = "To answer"
 _ANSWER_HEAD = re.compile(r"answer|response|yes\s*[,/]\s*no|y\s*/\s*n\b", re.I)
@@ -101,6 +103,37 @@ def _check_container(data: bytes, source: str, max_bytes: int) -> None:
             f"{MAX_UNCOMPRESSED} bytes (a zip bomb or not an MDS2 form)",
             source=source,
         )
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for info in infos:
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                area = _merged_area(z.read(info))
+                if area > MAX_MERGED_AREA:
+                    raise DocumentTooLarge(
+                        f"{info.filename}: merged cells cover {area} cells; the limit is "
+                        f"{MAX_MERGED_AREA} (a real form merges a few thousand)",
+                        source=source,
+                    )
+
+
+_MERGE = re.compile(
+    rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"'
+)
+
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _merged_area(xml: bytes) -> int:
+    """How many cells the merged ranges of one sheet's XML cover (openpyxl makes one object
+    per merged cell when it loads, so this is checked before loading)."""
+    return sum(
+        (abs(_column(c2) - _column(c1)) + 1) * (abs(int(r2) - int(r1)) + 1)
+        for c1, r1, c2, r2 in _MERGE.findall(xml)
+    )
 
 
 def _text(value: Any) -> str:
@@ -122,14 +155,14 @@ Cell = tuple[str, bool, int]  # text, is formula, merged-range number (0: not me
 def _grid(ws: Worksheet) -> dict[tuple[int, int], Cell]:
     """Every non-empty cell, merged ranges spread over the cells they cover."""
     grid: dict[tuple[int, int], Cell] = {}
-    for line in ws.iter_rows():
-        for cell in line:
-            if cell.value is None or not isinstance(cell.row, int):
-                continue
-            grid[(cell.row, cell.column)] = (_text(cell.value), cell.data_type == "f", 0)
+    # only the cells the file holds: iter_rows() would create every cell up to the far corner
+    stored: dict[tuple[int, int], Any] = ws._cells
+    for (row, col), cell in stored.items():
+        if cell.value is not None:
+            grid[(row, col)] = (_text(cell.value), cell.data_type == "f", 0)
     for n, rng in enumerate(ws.merged_cells.ranges, start=1):
         top = grid.get((rng.min_row, rng.min_col))
-        if top is None:
+        if top is None or rng.size["rows"] * rng.size["columns"] > MAX_MERGED_CELLS:
             continue
         for r in range(rng.min_row, rng.max_row + 1):
             for c in range(rng.min_col, rng.max_col + 1):
