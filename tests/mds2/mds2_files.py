@@ -72,12 +72,11 @@ def zip_bomb() -> bytes:
 
 def many_rows(n: int) -> bytes:
     """A workbook with ``n`` rows of ids."""
-    wb = Workbook()
-    ws = wb.active
-    ws["A1"], ws["B1"] = "Question ID", "Answer"
-    for i in range(2, n + 2):
-        ws.cell(row=i, column=1, value="DOC-1")
-        ws.cell(row=i, column=2, value="Yes")
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Sheet")
+    ws.append(["Question ID", "Answer"])
+    for _ in range(n):
+        ws.append(["DOC-1", "Yes"])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -105,4 +104,21 @@ def entity_bomb() -> bytes:
                 body = body.split("?>", 1)[1] if body.startswith("<?xml") else body
                 data = (bomb + body.replace("DOC-2", "&lol3;")).encode()
             z.writestr(info, data)
+    return out.getvalue()
+
+
+def many_cells(n: int) -> bytes:
+    """A workbook whose sheet XML holds ``n`` empty cells (written straight into the XML)."""
+    wb = Workbook()
+    wb.active["A1"] = "Question ID"
+    buf = io.BytesIO()
+    wb.save(buf)
+    cells = b"".join(b'<row r="%d"><c r="A%d"/></row>' % (i, i) for i in range(2, n + 2))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", cells + b"</sheetData>")
+            dst.writestr(info, data)
     return out.getvalue()

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from mds2_files import entity_bomb, many_rows, messy_vendor_workbook, zip_bomb
+from mds2_files import entity_bomb, many_cells, many_rows, messy_vendor_workbook, zip_bomb
 from openpyxl import load_workbook
 
 from medsec.errors import DocumentError, DocumentTooLarge
@@ -173,6 +173,8 @@ def test_bounds_refuse_large_files_zip_bombs_long_sheets_and_non_workbooks():
         workbook.read_xlsx(zip_bomb(), source="bomb.xlsx")
     with pytest.raises(DocumentTooLarge, match="'Sheet' has 51 rows"):
         workbook.read_xlsx(many_rows(50), source="long.xlsx", max_rows=50)
+    with pytest.raises(DocumentTooLarge, match="holds 200001 cells; the limit is 200000"):
+        workbook.read_xlsx(many_cells(200_000), source="cells.xlsx")
     with pytest.raises(DocumentError, match="not an XLSX"):
         workbook.read_xlsx(b"DOC-1,Yes\n", source="x.csv")
     with pytest.raises(DocumentError, match="cannot read the workbook"):

@@ -27,6 +27,7 @@ MAX_ROWS = 5000
 MAX_SHEETS = 50
 MAX_MERGED_CELLS = 10_000  # one merged range spread over more cells is ignored
 MAX_MERGED_AREA = 200_000  # cells covered by all merged ranges of one sheet
+MAX_CELLS = 200_000  # cells stored in one sheet (a real form has a few thousand)
 HEADER = ("Question ID", "Section", "Question", "Answer", "Note", "Source")
 TO_ANSWER_SHEET = "To answer"
 _ANSWER_HEAD = re.compile(r"answer|response|yes\s*[,/]\s*no|y\s*/\s*n\b", re.I)
@@ -106,7 +107,14 @@ def _check_container(data: bytes, source: str, max_bytes: int) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         for info in infos:
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                area = _merged_area(z.read(info))
+                xml = z.read(info)
+                cells = len(_CELL.findall(xml))
+                if cells > MAX_CELLS:
+                    raise DocumentTooLarge(
+                        f"{info.filename} holds {cells} cells; the limit is {MAX_CELLS}",
+                        source=source,
+                    )
+                area = _merged_area(xml)
                 if area > MAX_MERGED_AREA:
                     raise DocumentTooLarge(
                         f"{info.filename}: merged cells cover {area} cells; the limit is "
@@ -115,6 +123,7 @@ def _check_container(data: bytes, source: str, max_bytes: int) -> None:
                     )
 
 
+_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
 _MERGE = re.compile(
     rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"'
 )
