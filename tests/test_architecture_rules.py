@@ -23,6 +23,7 @@ DOMAINS = (
     "sharing",
     "incidents",
     "assets",
+    "mds2",
     "trace",
     "controls",
     "threats",

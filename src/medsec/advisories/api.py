@@ -3,17 +3,23 @@ Thin: services only; every read checked with the viewer rule on the advisory's p
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter
+from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from medsec.advisories import distribution, publish, service
-from medsec.advisories.schemas import AdvisoryRead, AdvisorySummaryRead, PublishedRevisionRead
+from medsec.advisories import distribution, feedback, publish, service
+from medsec.advisories.schemas import (
+    AdvisoryRead,
+    AdvisorySummaryRead,
+    FeedbackRead,
+    PublishedRevisionRead,
+)
 from medsec.api.deps import ApiPrincipal, Principal, SessionDep, require_read
 from medsec.export.notice_pdf import html_to_pdf
+from medsec.ingest.rollout_feedback import MAX_BYTES as MAX_FEEDBACK_BYTES
 from medsec.models import SecurityAdvisory
 from medsec.products import service as products
 
@@ -98,6 +104,30 @@ def list_advisories(
 def show_advisory(tracking_id: str, session: SessionDep, who: ApiPrincipal) -> dict[str, Any]:
     """One advisory as `medsec advisory show --format json`."""
     return service.summary(session, readable(session, who, tracking_id))
+
+
+@router.get("/{tracking_id}/feedback", response_model=list[FeedbackRead])
+def list_feedback(tracking_id: str, session: SessionDep, who: ApiPrincipal) -> list[FeedbackRead]:
+    """Rollout feedback from hospitals imported onto the advisory, newest first."""
+    return feedback.list_feedback(session, tracking_id=tracking_id, actor=who.actor)
+
+
+@router.post("/{tracking_id}/feedback", status_code=201, response_model=FeedbackRead)
+async def import_feedback(
+    tracking_id: str,
+    file: Annotated[UploadFile, File(description="A medsec-rollout-feedback/1 message (JSON).")],
+    session: SessionDep,
+    who: ApiPrincipal,
+) -> FeedbackRead:
+    """Import a hospital's rollout feedback onto the advisory (analyst)."""
+    data = await file.read(MAX_FEEDBACK_BYTES + 1)
+    return feedback.import_feedback(
+        session,
+        tracking_id=tracking_id,
+        data=data,
+        source=file.filename or "feedback.json",
+        actor=who.actor,
+    )
 
 
 @router.get("/{tracking_id}/{fmt}", response_class=Response, responses=EXPORT_RESPONSES)

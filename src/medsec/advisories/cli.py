@@ -9,7 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from medsec.advisories import distribution, publish, service, signing
+from medsec.advisories import distribution, feedback, publish, service, signing
+from medsec.advisories.schemas import FeedbackRead
 from medsec.cli import runtime
 from medsec.errors import InvalidInput
 from medsec.export.notice_pdf import html_to_pdf
@@ -179,3 +180,66 @@ def directory(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     runtime.console.print(f"wrote {len(files)} files under {out}", markup=False, highlight=False)
+
+
+feedback_app = typer.Typer(
+    help="Rollout feedback from hospitals (medsec-rollout-feedback/1) on an advisory.",
+    no_args_is_help=True,
+)
+app.add_typer(feedback_app, name="feedback")
+
+
+def _print_feedback(rows: list[FeedbackRead], fmt: str) -> None:
+    if fmt == "json":
+        runtime.print_json([r.model_dump(mode="json") for r in rows])
+        return
+    table = Table("update", "model", "version", "what failed", "when", "imported")
+    for r in rows:
+        for f in r.failures:
+            table.add_row(
+                escape(r.update), escape(f"{f.manufacturer} {f.model}"),
+                escape(f.installed_version or "unknown"), escape(f.what_failed), f.when,
+                r.imported_at[:10],
+            )  # fmt: skip
+    runtime.console.print(table)
+
+
+@feedback_app.command("import")
+def feedback_import(
+    file: Path = typer.Argument(..., help="The hospital's feedback message (JSON)."),
+    advisory: str = typer.Option(..., "--advisory", "-a", help="Tracking id of the advisory."),
+    fmt: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """Import a hospital's rollout feedback onto the advisory of the update (analyst)."""
+    with runtime.uow() as session:
+        row = feedback.import_feedback(
+            session,
+            tracking_id=advisory,
+            data=runtime.read_input(file),
+            source=str(file),
+            actor=runtime.actor(),
+        )
+    if fmt != "json":
+        known = (
+            ""
+            if row.update_known
+            else " (no update of that name recorded: see `medsec update list`)"
+        )
+        runtime.console.print(
+            f"imported onto {row.advisory}: {len(row.failures)} failed installation(s) of "
+            f"{row.update}{known}",
+            highlight=False,
+            markup=False,
+        )
+    _print_feedback([row], fmt)
+
+
+@feedback_app.command("list")
+def feedback_list(
+    advisory: str = typer.Argument(..., help="Tracking id of the advisory."),
+    fmt: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """The rollout feedback imported onto an advisory, newest first."""
+    with runtime.uow() as session:
+        rows = feedback.list_feedback(session, tracking_id=advisory, actor=runtime.actor())
+    _print_feedback(rows, fmt)

@@ -16,6 +16,7 @@ from medsec.models import (
     CvdLink,
     Finding,
     Release,
+    RolloutFeedback,
     Sbom,
     SecurityAdvisory,
     SecurityAdvisoryRevision,
@@ -133,3 +134,21 @@ def cvd_reports(
         for query in (direct, via):
             out.update((vid, cid, credit, at) for cid, credit, at, vid in session.execute(query))
     return sorted(((vid, credit, at) for vid, _cid, credit, at in out), key=lambda r: (r[0], r[2]))
+
+
+def feedback_of(session: Session, advisory_id: int) -> list[RolloutFeedback]:
+    """The rollout feedback imported onto an advisory, newest first."""
+    stmt = (
+        select(RolloutFeedback)
+        .where(RolloutFeedback.advisory_id == advisory_id)
+        .order_by(RolloutFeedback.imported_at.desc(), RolloutFeedback.id.desc())
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def feedback_by_sha256(session: Session, advisory_id: int, sha256: str) -> RolloutFeedback | None:
+    """The feedback with these exact bytes on an advisory, if imported before."""
+    stmt = select(RolloutFeedback).where(
+        RolloutFeedback.advisory_id == advisory_id, RolloutFeedback.sha256 == sha256
+    )
+    return session.execute(stmt).scalars().first()

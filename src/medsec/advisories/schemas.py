@@ -61,3 +61,29 @@ class PublishedRevisionRead(ReadModel):
     status: str
     sha256: str
     date: str
+
+
+class FeedbackFailureRead(ReadModel):
+    """One failed installation a hospital reported (models and versions, no site data)."""
+
+    manufacturer: str
+    model: str
+    installed_version: str | None
+    what_failed: str
+    when: str
+
+
+class FeedbackRead(ReadModel):
+    """Rollout feedback a hospital sent about an update, imported onto an advisory."""
+
+    id: int
+    advisory: str
+    update: str
+    update_known: bool
+    method: str
+    target_version: str
+    failures: list[FeedbackFailureRead]
+    validations: list[dict[str, str]]
+    source: str
+    imported_by: str
+    imported_at: str

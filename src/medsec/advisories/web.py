@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from medsec.accounts import credentials
-from medsec.advisories import distribution, publish, service
+from medsec.advisories import distribution, feedback, publish, service
 from medsec.advisories.api import MEDIA, attachment, listing
 from medsec.api.deps import SessionDep, require_read
 from medsec.errors import NotFound, PermissionDenied
@@ -75,6 +75,9 @@ def advisory_page(
         "public_url": public,
         "can_publish": user.has("reviewer"),
         "statuses": publish.STATUSES,
+        "feedback": feedback.list_feedback(
+            session, tracking_id=tracking_id, actor=user.principal.actor
+        ),
     }
     return page(request, "advisories/detail.html", ctx)
 

@@ -190,6 +190,7 @@ mount(
     "medsec.documents.cli:app",
     "Documents generated from the records (seed 5.4-5.6), EN/JA.",
 )
+mount("mds2", "medsec.mds2.cli:app", "MDS2 statements: export from the records, read a vendor's.")
 
 
 @app.callback(invoke_without_command=True)

@@ -20,6 +20,7 @@ from medsec.db.uow import unit_of_work
 from medsec.demo import service
 from medsec.demo.assessment import AssessmentReport
 from medsec.demo.hospital import HospitalReport
+from medsec.demo.icsma import find_shared_data
 from medsec.errors import Conflict
 from medsec.web.signing import secret_key
 
@@ -55,7 +56,7 @@ def demo(
     passwords: dict[str, str] = {}
     factory = make_session_factory(engine, audit_key=secret_key(settings))  # anchors keyed
     with unit_of_work(factory) as session:
-        report = service.build(session, home)
+        report = service.build(session, home, shared_data=find_shared_data())
         if serve and report.assessment is not None:
             passwords = _demo_passwords(session)
     engine.dispose()
@@ -187,5 +188,20 @@ def _print_hospital(h: HospitalReport) -> None:
     if h.rollout:
         states = ", ".join(f"{k} {v}" for k, v in sorted(h.rollout_counts.items()))
         out.print(f"  rollout {h.rollout!r}: {states}", highlight=False)
+    if h.vendor_mds2:
+        out.print(f"  vendor MDS2: {h.vendor_mds2}", highlight=False)
+    if h.icsma is not None:
+        i = h.icsma
+        out.print(
+            f"  real CISA advisory {i.tracking_id} ({i.title}) from {i.source}: {i.devices} "
+            f"device(s) added, {len(i.mapped)} mapped after confirmation",
+            highlight=False,
+            markup=False,
+        )
+        for tag, label in i.mapped:
+            cves = ", ".join(i.exposed.get(tag, [])) or "nothing open"
+            out.print(f"    {tag} runs {label}: {cves}", highlight=False, markup=False)
+    elif h.icsma_hint:
+        out.print(f"  {h.icsma_hint}", highlight=False, markup=False)
     for path in h.files:
         out.print(f"  hospital file: {path}", highlight=False)

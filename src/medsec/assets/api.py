@@ -24,6 +24,7 @@ from medsec.assets.schemas import (
     SegmentRead,
     TrainingRead,
     UnmappedGroup,
+    VendorMds2Read,
     VendorRead,
 )
 from medsec.core.inbound import upload_name
@@ -309,6 +310,38 @@ def move_in_rollout(
 def rollout_feedback(name: str, session: SessionDep, who: ApiPrincipal) -> FeedbackRead:
     """Failed installations as a structured message for the manufacturer."""
     return FeedbackRead.model_validate(rollouts.feedback(session, name=name, actor=who.actor))
+
+
+@router.get("/vendor-mds2", response_model=list[VendorMds2Read])
+def list_vendor_mds2(
+    session: SessionDep, who: ApiPrincipal, product: str | None = None, release: str | None = None
+) -> list[VendorMds2Read]:
+    """Vendor MDS2 statements filed against releases, newest first."""
+    from medsec.assets import vendor_mds2
+
+    return vendor_mds2.list_statements(session, actor=who.actor, product=product, release=release)
+
+
+@router.post("/vendor-mds2", status_code=201, response_model=VendorMds2Read)
+async def file_vendor_mds2(
+    request: Request,
+    file: Annotated[UploadFile, File(description="The vendor's MDS2 workbook (XLSX).")],
+    product: Annotated[str, Form(min_length=1, max_length=200)],
+    release: Annotated[str, Form(min_length=1, max_length=100)],
+    session: SessionDep,
+    who: ApiPrincipal,
+) -> VendorMds2Read:
+    """File a vendor's MDS2 XLSX against a release: its answers are stored."""
+    from medsec.assets import vendor_mds2
+
+    limit = request.app.state.settings.max_document_bytes
+    source = (file.filename or "mds2.xlsx").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise DocumentTooLarge(f"the file is over {limit} bytes", source=source)
+    return vendor_mds2.file_statement(
+        session, data=data, source=source, product=product, release=release, actor=who.actor
+    )
 
 
 @router.get("/{tag}", response_model=AssetRead)

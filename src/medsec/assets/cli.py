@@ -793,3 +793,67 @@ def rollout_feedback(
         runtime.console.print(escape(rollouts.feedback_text(message)), highlight=False)
     elif out is None:
         runtime.print_json(message)
+
+
+@app.command("vendor-mds2")
+def vendor_mds2(
+    file: Path = typer.Argument(..., help="The vendor's MDS2 workbook (XLSX)."),
+    product: str = typer.Option(..., "--product", "-p"),
+    release: str = typer.Option(..., "--release", "-r"),
+    fmt: Fmt = FORMAT,
+) -> None:
+    """File a vendor's MDS2 XLSX against the release your devices run (answers stored)."""
+    from medsec.assets import vendor_mds2 as statements
+
+    with runtime.uow() as session:
+        row = statements.file_statement(
+            session,
+            data=runtime.read_input(file),
+            source=str(file),
+            product=product,
+            release=release,
+            actor=runtime.actor(),
+        )
+    if fmt is Fmt.json:
+        runtime.print_json(row.model_dump(mode="json"))
+        return
+    counts = ", ".join(f"{n} {k}" for k, n in sorted(row.counts.items())) or "no answers"
+    runtime.console.print(
+        f"{file}: filed against {row.product} {row.release}: {len(row.answers)} answer(s) "
+        f"({counts})",
+        highlight=False,
+        markup=False,
+    )
+    for u in row.unknown:
+        runtime.console.print(
+            f"  unknown question id {u['id']!r} on sheet {u['sheet']!r} row {u['row']}",
+            highlight=False,
+            markup=False,
+        )
+    for w in row.warnings:
+        runtime.console.print(f"  warning: {w}", highlight=False, markup=False)
+
+
+@app.command("vendor-mds2-list")
+def vendor_mds2_list(
+    product: str | None = typer.Option(None, "--product", "-p"),
+    release: str | None = typer.Option(None, "--release", "-r"),
+    fmt: Fmt = FORMAT,
+) -> None:
+    """The vendor MDS2 statements filed, newest first."""
+    from medsec.assets import vendor_mds2 as statements
+
+    with runtime.uow() as session:
+        rows = statements.list_statements(
+            session, actor=runtime.actor(), product=product, release=release
+        )
+    if fmt is Fmt.json:
+        runtime.print_json([r.model_dump(mode="json") for r in rows])
+        return
+    table = Table("product", "release", "file", "answers", "filed by", "filed")
+    for r in rows:
+        table.add_row(
+            escape(r.product), escape(r.release), escape(r.source), str(len(r.answers)),
+            escape(r.filed_by), r.filed_at.date().isoformat(),
+        )  # fmt: skip
+    runtime.console.print(table)

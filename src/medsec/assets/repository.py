@@ -21,6 +21,7 @@ from medsec.models import (
     RolloutValidation,
     TrainingRecord,
     VendorContact,
+    VendorMds2,
 )
 
 
@@ -207,4 +208,12 @@ def validations(session: Session, rollout_id: int) -> list[RolloutValidation]:
 def training(session: Session) -> list[TrainingRecord]:
     """Training records by person and topic."""
     stmt = select(TrainingRecord).order_by(TrainingRecord.person, TrainingRecord.topic)
+    return list(session.execute(stmt).scalars())
+
+
+def vendor_mds2(session: Session, release_ids: Sequence[int] | None = None) -> list[VendorMds2]:
+    """Vendor MDS2 statements filed (of these releases), newest first."""
+    stmt = select(VendorMds2).order_by(VendorMds2.filed_at.desc(), VendorMds2.id.desc())
+    if release_ids is not None:
+        stmt = stmt.where(VendorMds2.release_id.in_(list(release_ids)))
     return list(session.execute(stmt).scalars())

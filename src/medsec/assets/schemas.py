@@ -260,3 +260,24 @@ class AssetPlanRead(_Read):
     legacy: list[AssetLegacyRead]
     without_dates: list[str]
     timeline_svg: str | None
+
+
+class VendorMds2Read(_Read):
+    """A vendor's MDS2 statement filed against a release, with the answers that matter most to
+    the hospital first (exposure, patchability, compensating controls, SBOM)."""
+
+    id: int
+    product: str
+    release: str
+    target: str
+    source: str
+    sha256: str
+    filed_by: str
+    filed_at: datetime
+    counts: dict[str, int] = Field(description="answers by value: Yes, No, N/A, other")
+    highlights: list[dict[str, str]] = Field(
+        description="id, question, answer, note of the questions a hospital reads first"
+    )
+    answers: list[dict[str, object]]
+    unknown: list[dict[str, object]]
+    warnings: list[str]

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from medsec.accounts import credentials
 from medsec.api.deps import SessionDep
-from medsec.assets import charts, exposure, operations, planning, rollouts
+from medsec.assets import charts, exposure, operations, planning, rollouts, vendor_mds2
 from medsec.assets import service as inventory
 from medsec.assets.rules import CONTROL_KINDS, ROLLOUT_MOVES
 from medsec.core.inbound import upload_name
@@ -192,6 +192,7 @@ def asset_page(request: Request, tag: str, session: SessionDep, user: UserDep) -
             for i in r.items
             if i.asset_tag == tag
         ],
+        "mds2": vendor_mds2.for_target(session, target=asset.target, actor=actor),
         "can_write": user.has("analyst", "reviewer"),
         "kinds": CONTROL_KINDS,
         "moves": ROLLOUT_MOVES,

@@ -16,13 +16,15 @@ import orjson
 from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
-from medsec.assets import exposure, operations, planning, rollouts
+from medsec.assets import exposure, operations, planning, rollouts, vendor_mds2
 from medsec.assets import service as inventory
-from medsec.demo import data
+from medsec.demo import data, icsma
 from medsec.demo.lifecycle import AS_OF
 from medsec.ingest.assets_table import COLUMNS, read_csv
+from medsec.mds2 import service as mds2
 
 BIOMED = "biomed"  # the hospital's clinical engineer (analyst)
+MANUFACTURER_ACTOR = "demo:psirt"  # the manufacturer writes its MDS2 in its own medsec
 SEGMENTS = (
     ("icu-clinical", "controlled", "ICU device VLAN behind the clinical firewall"),
     ("biomed-isolated", "isolated", "closed network for devices under service"),
@@ -47,6 +49,9 @@ class HospitalReport:
     rollout_counts: dict[str, int] = field(default_factory=dict)
     plan: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    icsma: icsma.IcsmaReport | None = None
+    icsma_hint: str | None = None
+    vendor_mds2: str | None = None
 
 
 def inventory_csv() -> bytes:
@@ -85,8 +90,11 @@ def inventory_csv() -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-def build_hospital(session: Session, folder: Path, *, admin: str) -> HospitalReport:
-    """Run the hospital's side of the demo; ``admin`` adds the hospital's account."""
+def build_hospital(
+    session: Session, folder: Path, *, admin: str, shared_data: Path | None = None
+) -> HospitalReport:
+    """Run the hospital's side of the demo; ``admin`` adds the hospital's account;
+    ``shared_data`` (when present) adds devices from a real CISA ICSMA advisory."""
     report = HospitalReport()
     accounts.add(session, name=BIOMED, roles=["analyst"], products=[], actor=admin)
     actor = f"demo:{BIOMED}"
@@ -107,6 +115,10 @@ def build_hospital(session: Session, folder: Path, *, admin: str) -> HospitalRep
             report.confirmed += inventory.confirm_mapping(
                 session, tag=group.assets[0], target=best.target, actor=actor
             )
+    if shared_data is not None:
+        report.icsma = icsma.add_devices(session, shared_data, actor=actor)
+    else:
+        report.icsma_hint = icsma.HOW_TO
     operations.set_vendor(
         session,
         manufacturer=data.MANUFACTURER,
@@ -151,6 +163,9 @@ def build_hospital(session: Session, folder: Path, *, admin: str) -> HospitalRep
         actor=actor,
     )
     report.controls = [f"{first.scope}: {first.state}", f"{second.scope}: {second.state}"]
+    report.vendor_mds2 = _vendor_mds2(session, folder, actor, report)
+    if report.icsma is not None:
+        icsma.fill_exposure(session, report.icsma, actor=actor)
     report.exposed = _exposed(session, actor)
     _rollout(session, folder, actor, report)
     report.plan = _plan(session, actor)
@@ -234,3 +249,31 @@ def _rollout(session: Session, folder: Path, actor: str, report: HospitalReport)
     report.files.append(path)
     report.rollout = name
     report.rollout_counts = rollouts.show(session, name=name, actor=actor).counts
+
+
+def _vendor_mds2(session: Session, folder: Path, actor: str, report: HospitalReport) -> str:
+    """The manufacturer's MDS2 for 2.1.0 (written by its medsec), filed by the hospital; and
+    the Japanese MDS/SDS sheet beside it."""
+    path = folder / "infuguard-500-2.1.0-mds2.xlsx"
+    mds2.export_file(
+        session, product=data.PRODUCT, release="2.1.0", out=path, actor=MANUFACTURER_ACTOR
+    )
+    report.files.append(path)
+    sheet = folder / "infuguard-500-2.1.0-mds-sds-ja.xlsx"  # Japan's counterpart, where known
+    mds2.jahis_export(
+        session, product=data.PRODUCT, release="2.1.0", out=sheet, actor=MANUFACTURER_ACTOR,
+        lang="ja", mds2_file=path.name,
+    )  # fmt: skip
+    report.files.append(sheet)
+    filed = vendor_mds2.file_statement(
+        session,
+        data=path.read_bytes(),
+        source=path.name,
+        product=data.PRODUCT,
+        release="2.1.0",
+        actor=actor,
+    )
+    return (
+        f"{path.name} filed against {filed.product} {filed.release}: "
+        f"{len(filed.answers)} answer(s) from the manufacturer's records"
+    )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from medsec.advisories import feedback as advisory_feedback
 from medsec.advisories import service as advisory_service
 from medsec.demo import advisories, data, documents, publication
 from medsec.demo import assessment as demo_assessment
@@ -53,8 +54,9 @@ class DemoReport:
     documents: list[Path] = field(default_factory=list)
 
 
-def build(session: Session, folder: Path) -> DemoReport:
-    """Create the demo product, releases and SBOMs; write the SBOM files to folder."""
+def build(session: Session, folder: Path, *, shared_data: Path | None = None) -> DemoReport:
+    """Create the demo product, releases and SBOMs; write the SBOM files to folder;
+    ``shared_data`` adds hospital devices from a real CISA ICSMA advisory."""
     report = DemoReport(product=data.PRODUCT)
     products.create_product(
         session,
@@ -138,7 +140,21 @@ def build(session: Session, folder: Path) -> DemoReport:
     report.notes += demo_incidents.build(
         session, folder=folder, actor=demo_assessment.PSIRT, tracking_id=report.advisory
     )
-    report.hospital = demo_hospital.build_hospital(session, folder, admin=demo_assessment.PSIRT)
+    report.hospital = demo_hospital.build_hospital(
+        session, folder, admin=demo_assessment.PSIRT, shared_data=shared_data
+    )
+    message = folder / "rollout-feedback.json"
+    got = advisory_feedback.import_feedback(
+        session,
+        tracking_id=published.tracking_id,
+        data=message.read_bytes(),
+        source=message.name,
+        actor=demo_assessment.PSIRT,
+    )
+    report.notes.append(
+        f"the hospital's rollout feedback ({len(got.failures)} failed installation(s) of "
+        f"{got.update}) imported onto advisory {report.advisory}"
+    )
     report.documents = demo_submission.build(session, folder)
     return report
 

@@ -34,6 +34,7 @@ from medsec.models.design import (
     ThreatRow,
 )
 from medsec.models.documents import DocumentRevision, TplcPlanVersion
+from medsec.models.feedback import RolloutFeedback
 from medsec.models.finding import Finding, FindingEvent, MatchState
 from medsec.models.imported_csaf import (
     ImportedCsaf,
@@ -67,6 +68,7 @@ from medsec.models.product import Manufacturer, Product, Release
 from medsec.models.publication import SecurityAdvisory, SecurityAdvisoryRevision
 from medsec.models.sbom import Component, Sbom
 from medsec.models.sharing import SharedImport, SharedObject, SharingAgreement
+from medsec.models.vendor_documents import VendorMds2
 from medsec.models.vulnerability import (
     Advisory,
     AdvisoryKey,
@@ -143,6 +145,7 @@ __all__ = [
     "RiskRecord",
     "Rollout",
     "RolloutAsset",
+    "RolloutFeedback",
     "RolloutValidation",
     "Sbom",
     "SecurityAdvisory",
@@ -158,6 +161,7 @@ __all__ = [
     "TrainingRecord",
     "Update",
     "VendorContact",
+    "VendorMds2",
     "VexDecision",
     "VulnAlias",
     "Vulnerability",
