@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -17,7 +17,7 @@ from medsec.advisories.schemas import (
     FeedbackRead,
     PublishedRevisionRead,
 )
-from medsec.api.deps import ApiPrincipal, Principal, SessionDep, require_read
+from medsec.api.deps import ApiPrincipal, Principal, SessionDep, read_upload, require_read
 from medsec.export.notice_pdf import html_to_pdf
 from medsec.ingest.rollout_feedback import MAX_BYTES as MAX_FEEDBACK_BYTES
 from medsec.models import SecurityAdvisory
@@ -114,13 +114,14 @@ def list_feedback(tracking_id: str, session: SessionDep, who: ApiPrincipal) -> l
 
 @router.post("/{tracking_id}/feedback", status_code=201, response_model=FeedbackRead)
 async def import_feedback(
+    request: Request,
     tracking_id: str,
     file: Annotated[UploadFile, File(description="A medsec-rollout-feedback/1 message (JSON).")],
     session: SessionDep,
     who: ApiPrincipal,
 ) -> FeedbackRead:
     """Import a hospital's rollout feedback onto the advisory (analyst)."""
-    data = await file.read(MAX_FEEDBACK_BYTES + 1)
+    data = await read_upload(request, file, MAX_FEEDBACK_BYTES)
     return feedback.import_feedback(
         session,
         tracking_id=tracking_id,

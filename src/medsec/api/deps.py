@@ -87,19 +87,25 @@ def require_read(
     accounts.require(session, who.actor, role, rule=rule, product=product, hide_as=hide_as)
 
 
-def document_limit(request: Request, cap: int | None = None) -> int:
-    """An upload's size limit: MEDSEC_MAX_DOCUMENT_BYTES, or a kind's stricter cap."""
-    limit: int = request.app.state.settings.max_document_bytes
+def document_limit(request: Request, cap: int | None = None, *, feed: bool = False) -> int:
+    """An upload's size limit: MEDSEC_MAX_DOCUMENT_BYTES (a feed: the feed limit), or a kind's
+    stricter cap."""
+    settings = request.app.state.settings
+    limit: int = settings.feed_max_bytes if feed else settings.max_document_bytes
     return limit if cap is None else min(cap, limit)
 
 
-async def read_upload(request: Request, file: UploadFile, cap: int | None = None) -> bytes:
+async def read_upload(
+    request: Request, file: UploadFile, cap: int | None = None, *, feed: bool = False
+) -> bytes:
     """An uploaded file's bytes within the document limit (413 above it), read through
     `core.inbound` like every inbound file."""
-    return await inbound.read_upload(file, limit=document_limit(request, cap))
+    return await inbound.read_upload(file, limit=document_limit(request, cap, feed=feed))
 
 
-def read_upload_sync(request: Request, file: UploadFile, cap: int | None = None) -> bytes:
+def read_upload_sync(
+    request: Request, file: UploadFile, cap: int | None = None, *, feed: bool = False
+) -> bytes:
     """`read_upload` for synchronous routes (they run in a worker thread)."""
-    limit = document_limit(request, cap)
+    limit = document_limit(request, cap, feed=feed)
     return inbound.read_stream(file.file, limit=limit, source=inbound.upload_name(file.filename))

@@ -334,11 +334,8 @@ async def file_vendor_mds2(
     """File a vendor's MDS2 XLSX against a release: its answers are stored."""
     from medsec.assets import vendor_mds2
 
-    limit = request.app.state.settings.max_document_bytes
-    source = (file.filename or "mds2.xlsx").replace("\\", "/").rsplit("/", 1)[-1][:200]
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise DocumentTooLarge(f"the file is over {limit} bytes", source=source)
+    source = upload_name(file.filename, "mds2.xlsx")
+    data = await read_upload(request, file)
     return vendor_mds2.file_statement(
         session, data=data, source=source, product=product, release=release, actor=who.actor
     )

@@ -7,8 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 
-from medsec.api.deps import ApiPrincipal, SessionDep, require_read
-from medsec.errors import DocumentTooLarge
+from medsec.api.deps import ApiPrincipal, SessionDep, read_upload_sync, require_read
 from medsec.findings import rematch
 from medsec.vulns import uploads
 from medsec.vulns.schemas import FeedImportRead, FeedSnapshotsPage, MatchCreate, MatchRead
@@ -27,9 +26,7 @@ def import_feed(
     """Import an uploaded feed file (analyst role), as `medsec feeds import`; idempotent."""
     limit = request.app.state.settings.feed_max_bytes
     name = uploads.safe_name(file.filename or "")
-    data = file.file.read(limit + 1)
-    if len(data) > limit:
-        raise DocumentTooLarge(f"more than {limit} bytes", source=name)
+    data = read_upload_sync(request, file, feed=True)
     name, result = uploads.import_upload(
         session, data=data, filename=name, actor=who.actor, source=source, max_bytes=limit
     )

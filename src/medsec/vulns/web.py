@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from medsec.accounts import credentials
-from medsec.api.deps import SessionDep, require_read
+from medsec.api.deps import SessionDep, read_upload_sync, require_read
 from medsec.errors import DocumentError, InvalidInput, NotFound
 from medsec.findings import rematch
 from medsec.imported_csaf import service as csaf_import
@@ -89,11 +89,9 @@ def import_feed(
     credentials.check_csrf(user.csrf, csrf)
     limit = request.app.state.settings.feed_max_bytes
     name = uploads.safe_name(file.filename or "")
-    data = file.file.read(limit + 1)
     form = {"source": source, "product": "", "release": "", "full": False}
     try:
-        if len(data) > limit:
-            raise InvalidInput(f"{name}: more than {limit} bytes")
+        data = read_upload_sync(request, file, feed=True)
         name, result = uploads.import_upload(
             session, data=data, filename=name, actor=user.principal.actor, source=source,
             max_bytes=limit,
@@ -153,10 +151,8 @@ def import_csaf(
     credentials.check_csrf(user.csrf, csrf)
     require_read(session, user.principal)
     name = uploads.safe_name(file.filename or "")
-    data = file.file.read(CSAF_MAX_BYTES + 1)
     try:
-        if len(data) > CSAF_MAX_BYTES:
-            raise InvalidInput(f"{name}: more than {CSAF_MAX_BYTES} bytes")
+        data = read_upload_sync(request, file, CSAF_MAX_BYTES)
         if not data:
             raise InvalidInput(f"{name}: the file is empty")
         result = csaf_import.import_csaf(
