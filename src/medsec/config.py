@@ -45,6 +45,7 @@ class Settings:
     csaf_signing_key: str | None = None  # MEDSEC_CSAF_SIGNING_KEY: armored OpenPGP secret key
     csaf_signing_passphrase: str | None = None  # MEDSEC_CSAF_SIGNING_PASSPHRASE: never printed
     stix_schemas: str | None = None  # MEDSEC_STIX_SCHEMAS: the STIX 2.1 JSON schemas folder
+    shared_data: str | None = None  # MEDSEC_SHARED_DATA: real third-party data (demo, tests)
     # MEDSEC_FEEDS_CONFIG, MEDSEC_FEED_* and MEDSEC_NVD_API_KEY, read by vulns.sources.load_config
     feed_vars: tuple[tuple[str, str], ...] = ()
 
@@ -97,6 +98,7 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         csaf_signing_key=env.get("MEDSEC_CSAF_SIGNING_KEY") or None,
         csaf_signing_passphrase=env.get("MEDSEC_CSAF_SIGNING_PASSPHRASE") or None,
         stix_schemas=env.get("MEDSEC_STIX_SCHEMAS") or None,
+        shared_data=env.get("MEDSEC_SHARED_DATA") or None,
         feed_vars=tuple(sorted((k, v) for k, v in env.items() if k.startswith(FEED_PREFIXES))),
     )
 

@@ -5,7 +5,6 @@ asset flow does. Without the data the demo says how to do it by hand."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from medsec.assets import exposure
 from medsec.assets import service as inventory
+from medsec.config import get_settings
 from medsec.imported_csaf import service as csaf_import
 from medsec.ingest.assets_table import read_csv
 
@@ -48,8 +48,8 @@ def find_shared_data(
 ) -> Path | None:
     """The shared data folder: $MEDSEC_SHARED_DATA, else ../shared/data from the working
     directory or from this source tree; None when absent (fresh machines)."""
-    env = os.environ if environ is None else environ
-    candidates = [Path(env["MEDSEC_SHARED_DATA"])] if env.get("MEDSEC_SHARED_DATA") else []
+    given = get_settings().shared_data if environ is None else environ.get("MEDSEC_SHARED_DATA")
+    candidates = [Path(given)] if given else []
     if start is None:
         candidates += [Path.cwd().parent / "shared" / "data"]
         candidates += [Path(__file__).resolve().parents[3].parent / "shared" / "data"]
