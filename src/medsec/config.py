@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -40,6 +41,9 @@ class Settings:
     worker_heartbeat: float = 10.0  # MEDSEC_WORKER_HEARTBEAT: seconds between a worker's beats
     worker_stalled_after: float = 60.0  # MEDSEC_WORKER_STALLED_AFTER: then its jobs are retried
     job_feeds: tuple[str, ...] = ()  # MEDSEC_JOB_FEEDS: feeds the scheduled sync takes (all)
+    # MEDSEC_TRUSTED_PROXIES: addresses or networks (comma-separated) whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed; from any other client those headers are ignored (default)
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def feed_max_bytes(self) -> int:
@@ -81,7 +85,23 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         job_feeds=tuple(
             f.strip() for f in (env.get("MEDSEC_JOB_FEEDS") or "").split(",") if f.strip()
         ),
+        trusted_proxies=_networks(env.get("MEDSEC_TRUSTED_PROXIES")),
     )
+
+
+def _networks(value: str | None) -> tuple[str, ...]:
+    """MEDSEC_TRUSTED_PROXIES checked: each entry an IP address or network."""
+    out = []
+    for entry in (e.strip() for e in (value or "").split(",")):
+        if not entry:
+            continue
+        try:
+            out.append(str(ipaddress.ip_network(entry, strict=False)))
+        except ValueError:
+            raise InvalidInput(
+                f"MEDSEC_TRUSTED_PROXIES: {entry!r} is not an IP address or network"
+            ) from None
+    return tuple(out)
 
 
 def _flag(value: str | None, *, default: bool) -> bool:

@@ -41,6 +41,8 @@ from medsec.sharing import api as sharing_api
 from medsec.sysmodel import api as sysmodel_api
 from medsec.threats import api as threats_api
 from medsec.trace import api as trace_api
+from medsec.web import paths
+from medsec.web.proxies import TrustedProxies
 from medsec.web.render import error_page
 from medsec.web.signing import secret_key
 
@@ -87,6 +89,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sharing_api.router)
     web_app.install(app)
     audit_web.install(app)
+    paths.install_convertors()
+    app.add_middleware(paths.EncodedSlashes)  # outermost but for the proxy headers
+    app.add_middleware(TrustedProxies, networks=cfg.trusted_proxies)  # added last: outermost
     app.add_exception_handler(MedsecError, _on_medsec_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _on_validation)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _on_http)  # type: ignore[arg-type]
@@ -105,7 +110,8 @@ async def _on_medsec_error(request: Request, exc: MedsecError) -> Response:
     if _is_api(request):
         return problems.from_error(exc)
     if isinstance(exc, Unauthenticated):
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        query = f"?{request.url.query}" if request.url.query else ""
+        target = paths.shown(request.url.path) + query
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
     return error_page(request, exc.status, str(exc))
 
@@ -121,9 +127,9 @@ async def _on_validation(request: Request, exc: RequestValidationError) -> Respo
 async def _on_http(request: Request, exc: StarletteHTTPException) -> Response:
     detail = str(exc.detail) if exc.detail else "error"
     if exc.status_code == 404:
-        detail = f"nothing at {request.url.path}"
+        detail = f"nothing at {paths.shown(request.url.path)}"
     elif exc.status_code == 405:
-        detail = f"{request.method} is not allowed on {request.url.path}"
+        detail = f"{request.method} is not allowed on {paths.shown(request.url.path)}"
     if _is_api(request):
         return problems.problem(exc.status_code, detail)
     return error_page(request, exc.status_code, detail)
