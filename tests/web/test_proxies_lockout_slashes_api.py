@@ -180,3 +180,16 @@ def test_product_names_with_a_slash_work_over_the_api_and_pages(client, web_worl
     )
     assert edit.status_code == 303 and edit.headers["location"].startswith(f"/products/{ENC}")
     assert re.search(r"ward 3", client.get(edit.headers["location"]).text)
+
+
+def test_pages_show_bidi_and_control_characters_as_markers(client, web_world):
+    name = "Pump\u202eexe.txt\x1b[2J"
+    body = {"name": name, "manufacturer": "Acme\u2067"}
+    r = client.post("/api/v1/products", json=body, headers=bearer(web_world, ADMIN))
+    assert r.status_code == 201 and r.json()["name"] == name  # stored exactly
+    login(client, web_world, ADMIN)
+    for url in ("/", "/products/Pump%E2%80%AEexe.txt%1B%5B2J"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert "Pump&lt;U+202E&gt;exe.txt&lt;U+001B&gt;[2J" in page.text, url
+        assert not any(c in page.text for c in "\u202e\x1b\u2067"), url

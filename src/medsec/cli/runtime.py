@@ -11,10 +11,13 @@ from typing import Any
 
 import orjson
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from medsec.config import Settings, get_settings
+from medsec.core.text import has_hidden, visible
 from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
 from medsec.db.uow import unit_of_work
@@ -28,10 +31,29 @@ class _LazyConsole:
         self.stderr = stderr
 
     def print(self, *objects: Any, **kwargs: Any) -> None:
-        """Print through a console bound to the current stdout/stderr."""
+        """Print through a console bound to the current stdout/stderr (bidi and control
+        characters of the text shown as markers: ``medsec.core.text.visible``)."""
         stream = sys.stderr if self.stderr else sys.stdout
         width = None if stream.isatty() else 200
-        Console(file=stream, width=width, stderr=self.stderr).print(*objects, **kwargs)
+        shown = [_shown(o) for o in objects]
+        Console(file=stream, width=width, stderr=self.stderr).print(*shown, **kwargs)
+
+
+def _shown(renderable: Any) -> Any:
+    """A string, Text or Table with its hidden characters made visible (other objects as
+    they are)."""
+    if isinstance(renderable, str):
+        return visible(renderable)
+    if isinstance(renderable, Text):
+        if not has_hidden(renderable.plain):
+            return renderable
+        return Text(visible(renderable.plain), style=renderable.style)
+    if isinstance(renderable, Table):
+        if renderable.title is not None:
+            renderable.title = _shown(renderable.title)
+        for column in renderable.columns:
+            column._cells = [_shown(cell) for cell in column._cells]  # rich keeps them there
+    return renderable
 
 
 console = _LazyConsole(stderr=False)
