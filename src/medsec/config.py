@@ -112,6 +112,7 @@ def _flag(value: str | None, *, default: bool) -> bool:
 
 
 KEY_FILE = "secret.key"
+ANCHOR_FILE = "audit-anchor.json"  # the audit log's head anchor, kept outside the database
 
 
 def secret_key(settings: Settings) -> bytes:

@@ -20,7 +20,7 @@ from medsec.api.deps import Unauthenticated
 from medsec.app import web as web_app
 from medsec.assets import api as assets_api
 from medsec.audit import web as audit_web
-from medsec.config import Settings, get_settings
+from medsec.config import ANCHOR_FILE, Settings, get_settings
 from medsec.controls import api as controls_api
 from medsec.cvd import api as cvd_api
 from medsec.cvd import http as cvd_http
@@ -73,7 +73,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = cfg
     app.state.secret = secret_key(cfg)
-    app.state.session_factory = make_session_factory(engine, audit_key=app.state.secret)
+    app.state.session_factory = make_session_factory(
+        engine, audit_key=app.state.secret, audit_anchor_file=cfg.home / ANCHOR_FILE
+    )
     for domain in (products_api, sbom_api, findings_api):
         app.include_router(domain.router)
     app.include_router(cvd_api.router)

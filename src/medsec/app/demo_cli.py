@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from medsec.accounts import credentials
 from medsec.app.serve_cli import run_server
 from medsec.cli import runtime
-from medsec.config import Settings
+from medsec.config import ANCHOR_FILE, Settings
 from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
 from medsec.db.uow import unit_of_work
@@ -54,7 +54,9 @@ def demo(
         secret_key=os.environ.get("MEDSEC_SECRET_KEY") or None,
     )
     passwords: dict[str, str] = {}
-    factory = make_session_factory(engine, audit_key=secret_key(settings))  # anchors keyed
+    factory = make_session_factory(  # anchors keyed, the head anchor also kept in the home
+        engine, audit_key=secret_key(settings), audit_anchor_file=home / ANCHOR_FILE
+    )
     with unit_of_work(factory) as session:
         report = service.build(session, home)
         if serve and report.assessment is not None:

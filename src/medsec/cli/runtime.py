@@ -16,7 +16,7 @@ from rich.text import Text
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from medsec.config import Settings, get_settings
+from medsec.config import ANCHOR_FILE, Settings, get_settings
 from medsec.core.text import has_hidden, visible
 from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
@@ -88,7 +88,8 @@ def engine() -> Engine:
 @cache
 def session_factory() -> sessionmaker[Session]:
     """The session factory for this process."""
-    return make_session_factory(engine(), audit_key=audit_key())
+    anchor_file = settings().home / ANCHOR_FILE  # the audit head anchor outside the database
+    return make_session_factory(engine(), audit_key=audit_key(), audit_anchor_file=anchor_file)
 
 
 @cache
