@@ -26,14 +26,16 @@ def list_findings(
     version: str | None = None,
     include_resolved: bool = False,
     sort: str = "release",
+    upstream_only: bool = False,
 ) -> list[dict[str, Any]]:
-    """Findings of a product (or one release).
+    """Findings of a product (or one release); ``upstream_only``: only the distribution
+    packages matched by upstream CPE ranges alone (backports not considered, never counted).
 
     ``sort="priority"`` is the work list: open findings only (none whose VEX decision in force is
     not_affected or fixed), the most urgent first, each with the reasons for its place.
     """
     release_ids = release_ids_of(session, product=product, version=version)
-    rows = repo.findings_listing(session, release_ids, include_resolved)
+    rows = repo.findings_listing(session, release_ids, include_resolved, upstream_only)
     out = describe(session, rows)
     if sort == "priority":
         out = [d for d in out if not (d["vex"] and d["vex"]["status"] in CLOSED)]

@@ -50,6 +50,7 @@ LABELS = {
     "both": "Hospital and home use",
     "active": "Open",
     "resolved": "No longer matching",
+    "upstream_only": "Upstream only: backports not considered",
     "inbound": "Inbound",
     "outbound": "Outbound",
 }
