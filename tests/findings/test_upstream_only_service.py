@@ -11,6 +11,7 @@ import pytest
 from test_findings_service import _feed, _import_sbom, _listing, _match, _nvd_page, _osv
 
 from medsec.db.uow import unit_of_work
+from medsec.findings import overview
 from medsec.models import Finding, FindingEvent
 
 pytestmark = pytest.mark.db
@@ -59,6 +60,10 @@ def test_upstream_only_is_shown_not_counted_and_goes_when_distro_data_decides(
         assert f.status == "upstream_only"
         kinds = [e.event for e in s.query(FindingEvent).filter_by(finding_id=f.id)]
         assert kinds == ["upstream_only"]  # no "new finding" event: nobody is told
+    with unit_of_work(session_factory) as s:  # the API's list (`?upstream-only=true`)
+        flt = overview.FindingFilter(upstream_only=True)
+        assert overview.search(s, product="P", flt=flt).total == 1
+        assert overview.search(s, product="P").total == 0
     _match(session_factory)  # stable on a re-match
     assert len(_listing(session_factory, upstream_only=True)) == 1
     dsa = _osv(

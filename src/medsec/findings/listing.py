@@ -60,6 +60,7 @@ def findings_page(
     kev: bool | None = None,
     offset: int = 0,
     limit: int = 50,
+    upstream_only: bool = False,
 ) -> tuple[int, list[dict[str, Any]]]:
     """(total, one page) of findings in release order: filtered, counted and sliced in SQL, only
     the page's findings described."""
@@ -71,6 +72,7 @@ def findings_page(
         kev=kev,
         offset=offset,
         limit=limit,
+        upstream_only=upstream_only,
     )
     return total, describe(session, rows)
 

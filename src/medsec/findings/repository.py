@@ -187,12 +187,14 @@ def findings_page(
     kev: bool | None,
     offset: int,
     limit: int,
+    upstream_only: bool = False,
 ) -> tuple[int, list[Any]]:
     """(total, one page) of findings of releases in release order, filtered and sliced in SQL;
     rows as `findings_listing` gives them."""
     conds: list[Any] = [Finding.release_id.in_(release_ids)]
-    if not include_resolved:
-        conds.append(Finding.status == "active")
+    status = _status_filter(include_resolved, upstream_only)
+    if status is not None:
+        conds.append(status)
     if kev is not None:
         conds.append(_in_kev() if kev else ~_in_kev())
     if state is not None:
