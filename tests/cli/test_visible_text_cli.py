@@ -22,3 +22,11 @@ def test_product_tables_and_messages_mark_hidden_characters(cli):
     assert [p["name"] for p in json.loads(out)] == [NAME]  # stored exactly, JSON exact
     code, out, err = cli("product", "show", "No\x1b[2JSuch")
     assert code == 3 and "\x1b" not in out + err and "No\\x1b[2JSuch" in err  # as repr
+
+
+def test_a_name_that_is_broken_rich_markup_is_printed_not_a_traceback(cli):
+    code, out, err = cli("product", "add", "P[/x]", "--manufacturer", "M")
+    assert code == 0, err
+    assert "P[/x]" in out and "Traceback" not in out + err
+    code, out, err = cli("release", "add", "--product", "P[/x]", "1.0")
+    assert code == 0 and "P[/x]" in out, err

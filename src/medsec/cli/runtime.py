@@ -11,6 +11,8 @@ from typing import Any
 
 import orjson
 from rich.console import Console
+from rich.errors import MarkupError
+from rich.markup import render as render_markup
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy import Engine
@@ -36,7 +38,22 @@ class _LazyConsole:
         stream = sys.stderr if self.stderr else sys.stdout
         width = None if stream.isatty() else 200
         shown = [_shown(o) for o in objects]
-        Console(file=stream, width=width, stderr=self.stderr).print(*shown, **kwargs)
+        console = Console(file=stream, width=width, stderr=self.stderr)
+        if kwargs.get("markup") is not False and not _markup_ok(shown):
+            kwargs["markup"] = False  # a stored name broke the markup: print the text as it is
+        console.print(*shown, **kwargs)
+
+
+def _markup_ok(objects: list[Any]) -> bool:
+    """False when a string's rich markup does not parse (e.g. a product named ``P[/x]``
+    interpolated into a message would otherwise end the command with a traceback)."""
+    for obj in objects:
+        if isinstance(obj, str) and "[" in obj:
+            try:
+                render_markup(obj)
+            except MarkupError:
+                return False
+    return True
 
 
 def _shown(renderable: Any) -> Any:
