@@ -4,6 +4,7 @@ logins limited per account name (no enumeration), product names holding a `/`.""
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 
 import pytest
@@ -193,3 +194,37 @@ def test_pages_show_bidi_and_control_characters_as_markers(client, web_world):
         assert page.status_code == 200, url
         assert "Pump&lt;U+202E&gt;exe.txt&lt;U+001B&gt;[2J" in page.text, url
         assert not any(c in page.text for c in "\u202e\x1b\u2067"), url
+
+
+def test_the_work_list_shows_upstream_only_findings_on_request(client, web_world, session_factory):
+    from medsec.db.uow import unit_of_work
+    from medsec.findings import service as findings
+    from medsec.sbom import service as sboms
+
+    comp = {
+        "type": "library",
+        "bom-ref": "o",
+        "name": "openssl",
+        "version": "1.1.1k-1+deb11u1",
+        "purl": "pkg:deb/debian/openssl@1.1.1k-1%2Bdeb11u1?distro=debian-11",
+        "cpe": "cpe:2.3:a:openssl:openssl:1.1.1k:*:*:*:*:*:*:*",
+    }
+    doc = {"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1, "components": [comp]}
+    with unit_of_work(session_factory) as s:
+        sboms.import_sbom(
+            s,
+            data=json.dumps(doc).encode(),
+            source_name="deb.json",
+            product="Debian Box",
+            version="1",
+            actor="cli:psirt",
+            manufacturer="Acme",
+        )
+        findings.match(s, actor="cli:psirt")
+    login(client, web_world, ADMIN)
+    box = "/products/Debian%20Box/findings?sort=release"
+    assert "0 findings" in client.get(box).text  # not an open finding
+    shown = client.get(box + "&upstream=yes")
+    assert shown.status_code == 200 and "1 findings" in shown.text
+    assert "upstream only: backports not considered" in shown.text
+    assert client.get(box + "&upstream=maybe").status_code == 422
