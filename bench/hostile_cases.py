@@ -40,6 +40,22 @@ def _cdx_json_distinct_components(size: int) -> bytes:
     return head + items + b"]}"
 
 
+MAX_COMPONENTS = 250_000  # the import's component cap (medsec.ingest)
+
+
+def _cdx_json_realistic_components(size: int) -> bytes:
+    """Distinct components with version, purl and a hash, up to the component cap: the largest
+    SBOM an import accepts (about 45 MB at the cap)."""
+    head = b'{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":['
+    item = (
+        b'{"type":"library","bom-ref":"c%d","name":"component-%d","version":"1.%d.0",'
+        b'"purl":"pkg:pypi/component-%d@1.%d.0",'
+        b'"hashes":[{"alg":"SHA-256","content":"%064x"}]}'
+    )
+    n = min(MAX_COMPONENTS, max(1, (size - 80) // 190))
+    return head + b",".join(item % (i, i, i, i, i, i) for i in range(n)) + b"]}"
+
+
 def _cdx_json_nested_lists(size: int) -> bytes:
     n = max(1, (size - 80) // 3)
     head = b'{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"x":['
@@ -153,7 +169,7 @@ class Case:
 
     name: str
     make: Callable[[int], bytes]
-    reader: str  # sbom | csaf-read | csaf-validate | feed | scan
+    reader: str  # sbom | sbom-store | csaf-read | csaf-validate | feed | scan
     suffix: str = ".json"
 
 
@@ -164,6 +180,7 @@ CASES: dict[str, Case] = {
         Case("cdx-json-minimal-components", _cdx_json_minimal, "sbom"),
         Case("cdx-json-distinct-components", _cdx_json_distinct_components, "sbom"),
         Case("cdx-json-nested-lists", _cdx_json_nested_lists, "sbom"),
+        Case("cdx-json-import-and-store", _cdx_json_realistic_components, "sbom-store"),
         Case("cdx-xml-empty-components", _cdx_xml_empty, "sbom", ".xml"),
         Case("cdx-xml-minimal-components", _cdx_xml_minimal, "sbom", ".xml"),
         Case("cdx-xml-utf7", _cdx_xml_utf7, "sbom", ".xml"),
@@ -190,6 +207,20 @@ try:
     if reader == "sbom":
         from medsec.ingest.sbom import parse_sbom
         parse_sbom(path.read_bytes(), source=str(path))
+    elif reader == "sbom-store":  # end to end: the import service into a fresh SQLite database
+        from medsec.db import migrate
+        from medsec.db.engine import make_engine, make_session_factory
+        from medsec.db.uow import unit_of_work
+        from medsec.sbom import service as sboms
+        db = path.with_suffix(".db")
+        db.unlink(missing_ok=True)
+        engine = make_engine(f"sqlite:///{db}")
+        migrate.upgrade(engine)
+        with unit_of_work(make_session_factory(engine)) as session:
+            done = sboms.import_sbom(session, data=path.read_bytes(), source_name=path.name,
+                                     product="Bench", version="1", actor="bench")
+            detail = f"{done.sbom.component_count:,} components stored"
+        engine.dispose()
     elif reader == "csaf-read":
         from medsec.ingest.csaf import read_csaf
         read_csaf(path.read_bytes(), source=str(path))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -54,6 +55,10 @@ class Settings:
         """The feed variables as a mapping (what `vulns.sources.load_config` reads)."""
         return dict(self.feed_vars)
 
+    # MEDSEC_TRUSTED_PROXIES: addresses or networks (comma-separated) whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed; from any other client those headers are ignored (default)
+    trusted_proxies: tuple[str, ...] = ()
+
     @property
     def feed_max_bytes(self) -> int:
         """The size limit of one feed document (dumps are large): the document limit, but never
@@ -100,7 +105,23 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         stix_schemas=env.get("MEDSEC_STIX_SCHEMAS") or None,
         shared_data=env.get("MEDSEC_SHARED_DATA") or None,
         feed_vars=tuple(sorted((k, v) for k, v in env.items() if k.startswith(FEED_PREFIXES))),
+        trusted_proxies=_networks(env.get("MEDSEC_TRUSTED_PROXIES")),
     )
+
+
+def _networks(value: str | None) -> tuple[str, ...]:
+    """MEDSEC_TRUSTED_PROXIES checked: each entry an IP address or network."""
+    out = []
+    for entry in (e.strip() for e in (value or "").split(",")):
+        if not entry:
+            continue
+        try:
+            out.append(str(ipaddress.ip_network(entry, strict=False)))
+        except ValueError:
+            raise InvalidInput(
+                f"MEDSEC_TRUSTED_PROXIES: {entry!r} is not an IP address or network"
+            ) from None
+    return tuple(out)
 
 
 def _flag(value: str | None, *, default: bool) -> bool:
@@ -111,6 +132,7 @@ def _flag(value: str | None, *, default: bool) -> bool:
 
 
 KEY_FILE = "secret.key"
+ANCHOR_FILE = "audit-anchor.json"  # the audit log's head anchor, kept outside the database
 
 
 def secret_key(settings: Settings) -> bytes:

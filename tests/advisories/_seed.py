@@ -240,6 +240,7 @@ def add_feed_record(
     vector: str,
     published: datetime,
     kev_added: date | None = None,
+    references: list[str] | None = None,
 ) -> None:
     """An NVD-like feed record (and a KEV entry) for a seeded vulnerability."""
     vuln_id = session.get(VulnAlias, alias).vulnerability_id  # type: ignore[union-attr]
@@ -256,7 +257,7 @@ def add_feed_record(
             details=details,
             aliases=[alias],
             severities=[{"type": "CVSS_V3", "value": vector, "source": "nvd@nist.gov"}],
-            references=[f"https://example.org/{alias}"],
+            references=[f"https://example.org/{alias}"] if references is None else references,
             cwes=cwes,
             affected=[],
             configurations=[],

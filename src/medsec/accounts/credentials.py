@@ -227,6 +227,17 @@ def login_failed(session: Session, *, name: str, client: str, reason: str) -> No
     )
 
 
+def login_locked(session: Session, *, name: str, client: str, seconds: int) -> None:
+    """Audit an account name locked out after repeated failed logins."""
+    audit.record(
+        session,
+        actor="web:anonymous",
+        action="login.locked",
+        object_type="account",
+        details={"name": name[:200], "client": client, "seconds": seconds},
+    )
+
+
 def check_csrf(expected: str, token: str | None) -> None:
     """Refuse a form whose CSRF token does not match its session's."""
     if not token or not secrets.compare_digest(token, expected):

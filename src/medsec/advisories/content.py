@@ -8,6 +8,7 @@ catalog its test 6.1.11 checks names against); left out when the catalog does no
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -20,11 +21,13 @@ from sqlalchemy.orm import Session
 
 from medsec.core.vex import VexStatus
 from medsec.export import advisory_model as m
+from medsec.export.csaf import is_uri
 from medsec.models import Release
 from medsec.vulns import codec
 from medsec.vulns import repository as vuln_repo
 
 S = VexStatus
+log = logging.getLogger(__name__)
 _CVE = re.compile(r"^CVE-[0-9]{4}-[0-9]{4,}$")
 _CWE = re.compile(r"^CWE-([0-9]+)$")
 
@@ -88,6 +91,26 @@ class Info:
     cwes: list[str] = field(default_factory=list)
 
 
+def _usable_references(source: str, record: str, refs: Sequence[str]) -> list[str]:
+    """The http(s) references a CSAF document can carry; one that is not a valid URI is dropped
+    with a warning naming the feed record and its place (the rest of the advisory stands)."""
+    kept = []
+    for n, url in enumerate(refs):
+        if not url.startswith(("https://", "http://")):
+            continue
+        if is_uri(url):
+            kept.append(url)
+        else:
+            log.warning(
+                "%s %s /references/%d: reference dropped from the advisory, not a valid URI: %r",
+                source,
+                record,
+                n,
+                url[:300],
+            )
+    return kept
+
+
 def vuln_info(session: Session, vids: Sequence[int]) -> dict[int, Info]:
     """Aliases, title, description, references, CWEs and publication date per vulnerability."""
     out: dict[int, Info] = {vid: Info() for vid in vids}
@@ -100,7 +123,7 @@ def vuln_info(session: Session, vids: Sequence[int]) -> dict[int, Info]:
             i.title = rec.summary.strip()[:300]
         if rec.details and (rec.source == "nvd" or not i.description):
             i.description = rec.details.strip()
-        i.references.extend(r for r in rec.references if r.startswith(("https://", "http://")))
+        i.references.extend(_usable_references(rec.source, rec.id, rec.references))
         i.cwes.extend(rec.cwes)
         pub = as_datetime(rec.published)
         if pub and (i.published is None or pub < i.published):

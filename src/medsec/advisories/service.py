@@ -16,7 +16,7 @@ from medsec.audit import service as audit
 from medsec.core.clock import utcnow
 from medsec.errors import Conflict, InvalidInput, NotFound
 from medsec.export import advisory_model as m
-from medsec.export.csaf import Profile, to_csaf
+from medsec.export.csaf import Profile, is_uri, to_csaf
 from medsec.models import Product, SecurityAdvisory, SecurityAdvisoryRevision
 from medsec.products import repository as product_repo
 from medsec.products import service as products
@@ -98,7 +98,7 @@ def create(
         raise InvalidInput(f"TLP {tlp!r} is not one of {', '.join(TLPS)}")
     if not title.strip():
         raise InvalidInput("an advisory needs a title")
-    if not namespace.startswith(("https://", "http://")):
+    if not namespace.startswith(("https://", "http://")) or not is_uri(namespace):
         raise InvalidInput(f"publisher namespace {namespace!r} must be an http(s) URL")
     if releases:
         rel_ids = [products.get_release(session, product=product, version=v).id for v in releases]

@@ -20,7 +20,7 @@ from medsec.api.deps import Unauthenticated
 from medsec.app import web as web_app
 from medsec.assets import api as assets_api
 from medsec.audit import web as audit_web
-from medsec.config import Settings, get_settings
+from medsec.config import ANCHOR_FILE, Settings, get_settings
 from medsec.controls import api as controls_api
 from medsec.cvd import api as cvd_api
 from medsec.cvd import http as cvd_http
@@ -46,6 +46,8 @@ from medsec.tplc import api as tplc_api
 from medsec.trace import api as trace_api
 from medsec.updates import api as updates_api
 from medsec.vulns import api as vulns_api
+from medsec.web import paths
+from medsec.web.proxies import TrustedProxies
 from medsec.web.render import error_page
 from medsec.web.signing import secret_key
 
@@ -76,7 +78,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = cfg
     app.state.secret = secret_key(cfg)
-    app.state.session_factory = make_session_factory(engine, audit_key=app.state.secret)
+    app.state.session_factory = make_session_factory(
+        engine, audit_key=app.state.secret, audit_anchor_file=cfg.home / ANCHOR_FILE
+    )
     for domain in (products_api, sbom_api, findings_api):
         app.include_router(domain.router)
     app.include_router(cvd_api.router)
@@ -96,6 +100,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(documents_api.router)
     web_app.install(app)
     audit_web.install(app)
+    paths.install_convertors()
+    app.add_middleware(paths.EncodedSlashes)  # outermost but for the proxy headers
+    app.add_middleware(TrustedProxies, networks=cfg.trusted_proxies)  # added last: outermost
     app.add_exception_handler(MedsecError, _on_medsec_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _on_validation)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _on_http)  # type: ignore[arg-type]
@@ -114,7 +121,8 @@ async def _on_medsec_error(request: Request, exc: MedsecError) -> Response:
     if _is_api(request):
         return problems.from_error(exc)
     if isinstance(exc, Unauthenticated):
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        query = f"?{request.url.query}" if request.url.query else ""
+        target = paths.shown(request.url.path) + query
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
     return error_page(request, exc.status, str(exc))
 
@@ -130,9 +138,9 @@ async def _on_validation(request: Request, exc: RequestValidationError) -> Respo
 async def _on_http(request: Request, exc: StarletteHTTPException) -> Response:
     detail = str(exc.detail) if exc.detail else "error"
     if exc.status_code == 404:
-        detail = f"nothing at {request.url.path}"
+        detail = f"nothing at {paths.shown(request.url.path)}"
     elif exc.status_code == 405:
-        detail = f"{request.method} is not allowed on {request.url.path}"
+        detail = f"{request.method} is not allowed on {paths.shown(request.url.path)}"
     if _is_api(request):
         return problems.problem(exc.status_code, detail)
     return error_page(request, exc.status_code, detail)

@@ -1,4 +1,5 @@
-"""Login and logout pages: argon2 passwords, rate limit per client, CSRF on both forms."""
+"""Login and logout pages: argon2 passwords, rate limit per client, failed logins per account
+locked out with a doubling wait, CSRF on both forms."""
 
 from __future__ import annotations
 
@@ -82,12 +83,29 @@ def login(
         return error_page(request, 403, str(exc))
     if not secrets.compare_digest(nonce, request.cookies.get(LOGIN_COOKIE, "")):
         return error_page(request, 403, "the login form does not belong to this browser; reload")
+    lockout = request.app.state.account_lockout
+    key = name[:200].casefold()
+    locked = lockout.locked_for(key)
+    if locked > 0:  # the same answer whether or not the account exists: no enumeration
+        credentials.login_failed(session, name=name, client=client, reason="account locked")
+        wait = math.ceil(locked)
+        refused = error_page(
+            request,
+            429,
+            f"too many failed logins for this account name; try again in {wait} s",
+        )
+        refused.headers["Retry-After"] = str(wait)
+        return refused
     account = credentials.check_password(session, name=name, password=password)
     if account is None:
         credentials.login_failed(session, name=name, client=client, reason="bad credentials")
+        lock = lockout.failed(key)
+        if lock > 0:
+            credentials.login_locked(session, name=name, client=client, seconds=math.ceil(lock))
         return _login_form(
             request, next_=_safe_next(next), message="wrong account name or password", status=401
         )
+    lockout.succeeded(key)
     new = credentials.open_session(session, account=account, client=client)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(

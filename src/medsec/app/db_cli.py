@@ -6,6 +6,7 @@ import typer
 
 from medsec.audit import service as audit
 from medsec.cli import runtime
+from medsec.config import ANCHOR_FILE
 from medsec.db import migrate
 from medsec.db.engine import make_engine
 from medsec.errors import InvalidInput
@@ -32,7 +33,8 @@ def verify_audit(
     if fmt not in ("table", "json"):
         raise InvalidInput(f"--format: {fmt!r} is not table or json")
     with runtime.uow() as session:
-        check = audit.verify(session, key=runtime.audit_key())
+        anchor_file = runtime.settings().home / ANCHOR_FILE
+        check = audit.verify(session, key=runtime.audit_key(), anchor_file=anchor_file)
     if fmt == "json":
         runtime.print_json(
             {

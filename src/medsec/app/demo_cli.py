@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from medsec.accounts import credentials
 from medsec.app.serve_cli import run_server
 from medsec.cli import runtime
-from medsec.config import Settings, get_settings
+from medsec.config import ANCHOR_FILE, Settings, get_settings
 from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
 from medsec.db.uow import unit_of_work
@@ -54,7 +54,9 @@ def demo(
         secret_key=get_settings().secret_key,
     )
     passwords: dict[str, str] = {}
-    factory = make_session_factory(engine, audit_key=secret_key(settings))  # anchors keyed
+    factory = make_session_factory(  # anchors keyed, the head anchor also kept in the home
+        engine, audit_key=secret_key(settings), audit_anchor_file=home / ANCHOR_FILE
+    )
     with unit_of_work(factory) as session:
         report = service.build(session, home, shared_data=find_shared_data())
         if serve and report.assessment is not None:

@@ -18,8 +18,8 @@ def run_server(settings: Settings, *, host: str, port: int) -> None:
     runtime.console.print(f"medsec web UI and API at http://{host}:{port}/ (Ctrl+C stops)")
     jobs = scheduler.start_if_embedded(settings)  # background jobs
     try:
-        uvicorn.run(
-            create_app(settings), host=host, port=port, log_level="info", proxy_headers=True
+        uvicorn.run(  # proxy headers: only MEDSEC_TRUSTED_PROXIES, decided by the app
+            create_app(settings), host=host, port=port, log_level="info", proxy_headers=False
         )
     finally:
         if jobs is not None:

@@ -28,18 +28,24 @@ from medsec.tplc import web as plan_pages
 from medsec.trace import web as trace_pages
 from medsec.updates import web as update_pages
 from medsec.vulns import web as feed_pages
-from medsec.web.ratelimit import RateLimiter
+from medsec.web.ratelimit import FailureBackoff, RateLimiter
 from medsec.web.render import HERE, make_templates
 from medsec.web.security import SecurityHeaders
 
 LOGIN_BURST = 5  # attempts at once per client address
 LOGIN_REFILL = 1 / 12  # then one more every 12 seconds
+ACCOUNT_FREE_FAILURES = 5  # failed logins in a row per account name before it is locked
+ACCOUNT_LOCK_BASE = 30.0  # seconds of the first lock, doubling with every further failure
+ACCOUNT_LOCK_CAP = 900.0  # up to 15 minutes
 
 
 def install(app: FastAPI) -> None:
     """Add the pages, the login limiter, static files and the security headers."""
     app.state.templates = make_templates()
     app.state.login_limiter = RateLimiter(capacity=LOGIN_BURST, rate=LOGIN_REFILL)
+    app.state.account_lockout = FailureBackoff(
+        free=ACCOUNT_FREE_FAILURES, base=ACCOUNT_LOCK_BASE, cap=ACCOUNT_LOCK_CAP
+    )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(auth.router)
     for domain in (product_pages, sbom_pages, finding_pages, risk_pages):

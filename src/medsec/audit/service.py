@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import orjson
 from sqlalchemy import func, literal, select, text
 from sqlalchemy.orm import Session
 
+from medsec.audit import outside
 from medsec.core.clock import utcnow
 from medsec.models import Account, AuditCheckpoint, AuditEvent, Product
 
@@ -91,6 +93,7 @@ def _advance_anchor(session: Session, event: AuditEvent) -> None:
         count = head.events + 1
     head.last_event_id, head.events, head.head_hash = event.id, count, event.hash
     head.mac = _mac(key, event.id, count, event.hash)
+    outside.stage(session, outside.OutsideAnchor(event.id, count, event.hash, head.mac))
     if count % CHECKPOINT_EVERY == 0:
         session.add(
             AuditCheckpoint(
@@ -129,16 +132,21 @@ class AuditCheck:
         return self.failed is None
 
 
-def verify(session: Session, *, key: bytes | None) -> AuditCheck:
+def verify(session: Session, *, key: bytes | None, anchor_file: Path | None = None) -> AuditCheck:
     """Verify the chain, then its anchors: keyed with ``key``, the head anchor must name the
     last event, the event count and its hash (tail deletion, emptying, recomputing), and so
-    must every periodic checkpoint for its part of the log."""
+    must every periodic checkpoint for its part of the log; the anchor kept in ``anchor_file``
+    (outside the database) must still hold for the log (an emptied database is seen)."""
     broken = verify_chain(session)
     events = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
     anchors = list(session.execute(select(AuditCheckpoint).order_by(AuditCheckpoint.id)).scalars())
     n = len(anchors)
     if broken is not None:
         return AuditCheck(events, n, "chain", broken, "an event's hash or link does not verify")
+    if anchor_file is not None:
+        failed = _check_outside(session, anchor_file, key=key, events=events, checkpoints=n)
+        if failed is not None:
+            return failed
     heads = [a for a in anchors if a.kind == "head"]
     if events and not heads:
         return AuditCheck(events, n, "anchor-missing", None, "the log has no head anchor")
@@ -193,6 +201,59 @@ def verify(session: Session, *, key: bytes | None) -> AuditCheck:
             f"the head anchor counts {heads[0].events} events; the log holds {events}",
         )
     return AuditCheck(events, n)
+
+
+def _check_outside(
+    session: Session, path: Path, *, key: bytes | None, events: int, checkpoints: int
+) -> AuditCheck | None:
+    """The anchor file's check: None when it holds (or there is no file yet)."""
+    try:
+        anchor = outside.read(path)
+    except outside.Unreadable as exc:
+        return AuditCheck(events, checkpoints, "anchor-file", None, str(exc))
+    if anchor is None:
+        return None
+    if key is not None and anchor.mac != _mac(
+        key, anchor.last_event_id, anchor.events, anchor.head_hash
+    ):
+        return AuditCheck(
+            events,
+            checkpoints,
+            "anchor-key",
+            anchor.last_event_id,
+            f"the anchor in {path} is not keyed with this instance's secret",
+        )
+    if events == 0:
+        return AuditCheck(
+            0,
+            checkpoints,
+            "emptied",
+            None,
+            f"the audit log is empty but {path} records {anchor.events} events up to event "
+            f"{anchor.last_event_id}",
+        )
+    at = session.get(AuditEvent, anchor.last_event_id)
+    upto = session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.id <= anchor.last_event_id)
+    )
+    if at is None or upto != anchor.events:
+        return AuditCheck(
+            events,
+            checkpoints,
+            "truncated",
+            anchor.last_event_id,
+            f"{path} records {anchor.events} events up to event {anchor.last_event_id}; the "
+            f"log holds {upto} up to there",
+        )
+    if at.hash != anchor.head_hash:
+        return AuditCheck(
+            events,
+            checkpoints,
+            "rewritten",
+            anchor.last_event_id,
+            f"event {anchor.last_event_id} no longer has the hash {path} recorded",
+        )
+    return None
 
 
 def _lock_chain(session: Session) -> None:

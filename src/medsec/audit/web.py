@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from medsec.audit import service as audit
 from medsec.db.uow import unit_of_work
+from medsec.web import paths
 
 RATE_LIMIT_EVERY = 60.0  # seconds: one 429 per client address is audited in this window
 
@@ -55,7 +56,7 @@ def install(app: FastAPI) -> None:
             return response
         details = {
             "method": request.method,
-            "path": request.url.path[:500],
+            "path": paths.shown(request.url.path)[:500],
             "status": status,
             "client": client,
         }

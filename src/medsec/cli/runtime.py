@@ -11,10 +11,15 @@ from typing import Any
 
 import orjson
 from rich.console import Console
+from rich.errors import MarkupError
+from rich.markup import render as render_markup
+from rich.table import Table
+from rich.text import Text
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from medsec.config import Settings, get_settings
+from medsec.config import ANCHOR_FILE, Settings, get_settings
+from medsec.core.text import has_hidden, visible
 from medsec.db import migrate
 from medsec.db.engine import make_engine, make_session_factory
 from medsec.db.uow import unit_of_work
@@ -28,10 +33,44 @@ class _LazyConsole:
         self.stderr = stderr
 
     def print(self, *objects: Any, **kwargs: Any) -> None:
-        """Print through a console bound to the current stdout/stderr."""
+        """Print through a console bound to the current stdout/stderr (bidi and control
+        characters of the text shown as markers: ``medsec.core.text.visible``)."""
         stream = sys.stderr if self.stderr else sys.stdout
         width = None if stream.isatty() else 200
-        Console(file=stream, width=width, stderr=self.stderr).print(*objects, **kwargs)
+        shown = [_shown(o) for o in objects]
+        console = Console(file=stream, width=width, stderr=self.stderr)
+        if kwargs.get("markup") is not False and not _markup_ok(shown):
+            kwargs["markup"] = False  # a stored name broke the markup: print the text as it is
+        console.print(*shown, **kwargs)
+
+
+def _markup_ok(objects: list[Any]) -> bool:
+    """False when a string's rich markup does not parse (e.g. a product named ``P[/x]``
+    interpolated into a message would otherwise end the command with a traceback)."""
+    for obj in objects:
+        if isinstance(obj, str) and "[" in obj:
+            try:
+                render_markup(obj)
+            except MarkupError:
+                return False
+    return True
+
+
+def _shown(renderable: Any) -> Any:
+    """A string, Text or Table with its hidden characters made visible (other objects as
+    they are)."""
+    if isinstance(renderable, str):
+        return visible(renderable)
+    if isinstance(renderable, Text):
+        if not has_hidden(renderable.plain):
+            return renderable
+        return Text(visible(renderable.plain), style=renderable.style)
+    if isinstance(renderable, Table):
+        if renderable.title is not None:
+            renderable.title = _shown(renderable.title)
+        for column in renderable.columns:
+            column._cells = [_shown(cell) for cell in column._cells]  # rich keeps them there
+    return renderable
 
 
 console = _LazyConsole(stderr=False)
@@ -66,7 +105,8 @@ def engine() -> Engine:
 @cache
 def session_factory() -> sessionmaker[Session]:
     """The session factory for this process."""
-    return make_session_factory(engine(), audit_key=audit_key())
+    anchor_file = settings().home / ANCHOR_FILE  # the audit head anchor outside the database
+    return make_session_factory(engine(), audit_key=audit_key(), audit_anchor_file=anchor_file)
 
 
 @cache

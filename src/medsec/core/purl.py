@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from packageurl import PackageURL
 
-from medsec.core.versions import ecosystem_base, scheme_for_ecosystem
+from medsec.core.versions import ecosystem_base, scheme_for_ecosystem, suse_release
 
 _SIMPLE = {
     "pypi": "PyPI",
@@ -116,13 +116,19 @@ def _ecosystem(p: PackageURL) -> str | None:
         release = _distro_release(distro, ns)
         return f"{_APK[ns]}:v{release}" if release and ns == "alpine" else _APK[ns]
     if p.type == "rpm" and ns in _RPM:
-        release = _rpm_release(distro, ns) if _RPM[ns] in _RPM_MAJOR_RELEASES else None
+        if _RPM[ns] in _RPM_MAJOR_RELEASES:
+            release = _rpm_release(distro, ns)
+        elif _RPM[ns] in ("SUSE", "openSUSE") and distro:
+            release = suse_release(distro)
+        else:
+            release = None
         return f"{_RPM[ns]}:{release}" if release else _RPM[ns]
     return None
 
 
-# RPM distributions whose OSV ecosystems are scoped by major release (``AlmaLinux:8``).
-_RPM_MAJOR_RELEASES = frozenset({"AlmaLinux", "Rocky Linux"})
+# RPM distributions whose OSV ecosystems are scoped by major release (``AlmaLinux:8``; Red Hat's
+# product streams ``Red Hat:rhel_aus:8.6::appstream`` by the major release of the stream).
+_RPM_MAJOR_RELEASES = frozenset({"AlmaLinux", "Rocky Linux", "Red Hat"})
 _RPM_RELEASE_RE = re.compile(r"^(?:[a-z]+-?)?(\d+)(?:[._]\d+)*$")
 
 

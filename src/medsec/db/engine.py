@@ -67,11 +67,14 @@ def _sqlite_begin(conn: Any) -> None:
 
 
 def make_session_factory(
-    engine: Engine, *, audit_key: bytes | None = None
+    engine: Engine, *, audit_key: bytes | None = None, audit_anchor_file: Path | None = None
 ) -> sessionmaker[Session]:
     """Session factory bound to ``engine``; objects stay readable after commit. With
-    ``audit_key`` (the instance secret) the audit log's anchors are keyed with it."""
-    info = {"audit_key": audit_key} if audit_key is not None else {}
+    ``audit_key`` (the instance secret) the audit log's anchors are keyed with it; with
+    ``audit_anchor_file`` the head anchor is also written there after each commit."""
+    info: dict[str, object] = {"audit_key": audit_key} if audit_key is not None else {}
+    if audit_anchor_file is not None:
+        info["audit_anchor_file"] = str(audit_anchor_file)
     return sessionmaker(bind=engine, expire_on_commit=False, info=info)
 
 

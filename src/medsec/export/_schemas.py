@@ -3,9 +3,10 @@
 CycloneDX: the validators of ``ingest.cyclonedx_schema``, the same compiled schemas (and options)
 that check an SBOM on import.
 
-SPDX: no installed package ships the SPDX 2.3 JSON schema (spdx-tools 0.8 validates its object
-model instead), so a document is parsed with spdx-tools' JSON-like-dict parser and checked with
-``validate_full_spdx_document``. spdx-tools is imported lazily (it takes ~0.2 s to import).
+SPDX: the official SPDX 2.2/2.3 JSON schema (shipped by lib4sbom, compiled once in
+``medsec.ingest.spdx_json``), then spdx-tools' JSON-like-dict parser and
+``validate_full_spdx_document`` (its object model's rules). spdx-tools is imported lazily
+(it takes ~0.2 s to import).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import orjson
 
 from medsec.ingest import cyclonedx_schema
+from medsec.ingest.spdx_json import schema_error as spdx_schema_error
 
 CYCLONEDX_VERSIONS = cyclonedx_schema.VERSIONS
 
@@ -54,6 +56,9 @@ def validate_spdx(doc: bytes | str | dict[str, Any]) -> list[str]:
         return errors
     if not isinstance(obj, dict):
         return ["an SPDX JSON document must be an object"]
+    problem = spdx_schema_error(obj)  # the official JSON schema (lib4sbom ships it) first
+    if problem is not None:
+        return [f"{problem[0]}: {problem[1]}"]
     try:
         document = JsonLikeDictParser().parse(obj)
     except SPDXParsingError as exc:

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+import jsonschema_rs
 import orjson
 
 from medsec import __version__
@@ -34,6 +35,14 @@ from medsec.export.advisory_model import (
     Remediation,
     check_advisory,
 )
+
+_URI = jsonschema_rs.validator_for({"type": "string", "format": "uri"}, validate_formats=True)
+
+
+def is_uri(text: str) -> bool:
+    """True when ``text`` is a URI (RFC 3986) as the CSAF schema's ``format: uri`` asserts."""
+    return _URI.is_valid(text)
+
 
 Profile = Literal["csaf_security_advisory", "csaf_vex"]
 PROFILES: tuple[str, ...] = ("csaf_security_advisory", "csaf_vex")

@@ -13,6 +13,8 @@ from datetime import date
 from html import escape
 from typing import Literal
 
+from medsec.core.text import visible_html
+
 Lang = Literal["en", "ja"]
 LANGS: tuple[Lang, ...] = ("en", "ja")
 
@@ -51,7 +53,7 @@ class NoticeFacts:
 
 
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+    return visible_html(escape(str(value), quote=True))  # bidi/control characters marked
 
 
 def _d(value: date | None, lang: Lang) -> str:

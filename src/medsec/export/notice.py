@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from medsec.core.text import visible_html
 from medsec.core.vex import IMPACT_BY_JUSTIFICATION
 
 _CSS = """
@@ -37,7 +38,7 @@ _REMEDIATION_WORDS = {
 
 
 def _e(value: Any) -> str:
-    return escape(str(value), quote=True)
+    return visible_html(escape(str(value), quote=True))  # bidi/control characters marked
 
 
 def _names(doc: dict[str, Any]) -> dict[str, str]:

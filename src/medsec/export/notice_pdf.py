@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from medsec.core.text import visible_html
 from medsec.errors import Unavailable
 
 MISSING_LIBS = (
@@ -33,7 +34,8 @@ def html_to_pdf(html: str) -> bytes:
             from weasyprint import HTML  # see the module docstring: imported when needed
         except OSError as error:  # cffi could not load pango/harfbuzz
             raise Unavailable(MISSING_LIBS.format(error=error)) from None
-        pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+        shown = visible_html(html)  # bidi/control characters in any text shown as markers
+        pdf = HTML(string=shown, url_fetcher=_no_fetch).write_pdf()
     finally:
         for log, level in zip(logs, before, strict=True):
             log.setLevel(level)

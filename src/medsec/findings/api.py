@@ -44,9 +44,11 @@ def finding_filter(
     kev: bool | None = None,
     include_resolved: Annotated[bool, Query(alias="all")] = False,
     sort: str = "release",
+    upstream_only: Annotated[bool, Query(alias="upstream-only")] = False,
 ) -> overview.FindingFilter:
-    """The filter query parameters of a findings list."""
-    return overview.FindingFilter(state, severity, kev, include_resolved, sort)
+    """The filter query parameters of a findings list (``upstream-only=true``: only distribution
+    packages matched by upstream CPE ranges alone, backports not considered)."""
+    return overview.FindingFilter(state, severity, kev, include_resolved, sort, upstream_only)
 
 
 FilterDep = Annotated[overview.FindingFilter, Depends(finding_filter)]

@@ -75,17 +75,31 @@ def list_(
     release: str | None = typer.Option(None, "--release", "-r"),
     all_: bool = typer.Option(False, "--all", help="Include findings that no longer match."),
     sort: str = typer.Option("release", "--sort", help="release, or priority (most urgent first)."),
+    upstream_only: bool = typer.Option(
+        False,
+        "--upstream-only",
+        help="Only distribution packages matched by upstream CPE ranges alone (backports not "
+        "considered; never counted as open).",
+    ),
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
 ) -> None:
     """Findings of a product or release: component, vulnerability, severity, KEV, EPSS, why."""
     with runtime.uow() as session:
         rows = listing.list_findings(
-            session, product=product, version=release, include_resolved=all_, sort=sort
+            session,
+            product=product,
+            version=release,
+            include_resolved=all_,
+            sort=sort,
+            upstream_only=upstream_only,
         )
     if fmt is Fmt.json:
         runtime.print_json(rows)
         return
     _table(rows, title=f"{product} {release or ''}".strip())
+
+
+STATUS_WORDS = {"upstream_only": "upstream only: backports not considered"}
 
 
 def _table(rows: list[dict[str, Any]], *, title: str) -> None:
@@ -117,7 +131,7 @@ def _table(rows: list[dict[str, Any]], *, title: str) -> None:
             f"{v['severity'] or '?'} {v['cvss_score'] or ''}".strip(),
             "yes" if v["kev"] else "",
             epss,
-            r.get("status", "affected"),
+            STATUS_WORDS.get(r.get("status", "affected"), r.get("status", "affected")),
             escape(r["matched_by"][0]["reason"] if r["matched_by"] else ""),
         )
     runtime.console.print(table)

@@ -26,14 +26,16 @@ def list_findings(
     version: str | None = None,
     include_resolved: bool = False,
     sort: str = "release",
+    upstream_only: bool = False,
 ) -> list[dict[str, Any]]:
-    """Findings of a product (or one release).
+    """Findings of a product (or one release); ``upstream_only``: only the distribution
+    packages matched by upstream CPE ranges alone (backports not considered, never counted).
 
     ``sort="priority"`` is the work list: open findings only (none whose VEX decision in force is
     not_affected or fixed), the most urgent first, each with the reasons for its place.
     """
     release_ids = release_ids_of(session, product=product, version=version)
-    rows = repo.findings_listing(session, release_ids, include_resolved)
+    rows = repo.findings_listing(session, release_ids, include_resolved, upstream_only)
     out = describe(session, rows)
     if sort == "priority":
         out = [d for d in out if not (d["vex"] and d["vex"]["status"] in CLOSED)]
@@ -58,6 +60,7 @@ def findings_page(
     kev: bool | None = None,
     offset: int = 0,
     limit: int = 50,
+    upstream_only: bool = False,
 ) -> tuple[int, list[dict[str, Any]]]:
     """(total, one page) of findings in release order: filtered, counted and sliced in SQL, only
     the page's findings described."""
@@ -69,6 +72,7 @@ def findings_page(
         kev=kev,
         offset=offset,
         limit=limit,
+        upstream_only=upstream_only,
     )
     return total, describe(session, rows)
 

@@ -28,6 +28,7 @@ class FindingFilter:
     kev: bool | None = None
     include_resolved: bool = False
     sort: str = "release"
+    upstream_only: bool = False  # only distro packages matched by upstream CPE ranges alone
 
     def check(self) -> None:
         """Refuse unknown values with the allowed ones named."""
@@ -103,6 +104,7 @@ def search(
             kev=flt.kev,
             offset=offset,
             limit=limit,
+            upstream_only=flt.upstream_only,
         )
         return Page(total=total, offset=offset, limit=limit, items=items)
     rows = listing.list_findings(
@@ -111,6 +113,7 @@ def search(
         version=version,
         include_resolved=flt.include_resolved,
         sort=flt.sort,
+        upstream_only=flt.upstream_only,
     )
     kept = [r for r in rows if matches(r, flt)]
     return Page(total=len(kept), offset=offset, limit=limit, items=kept[offset : offset + limit])

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from medsec.core.clock import utcnow
 from medsec.db import bulk
-from medsec.matching.engine import Hit
+from medsec.matching.engine import Hit, Miss
 from medsec.models import Finding, FindingEvent
 
 FINDINGS: Any = Finding.__table__
@@ -36,6 +36,9 @@ EVENT_COLUMNS = ("finding_id", "at", "event", "details")
 SEEN_COLUMNS = ("status", "resolved_at", "component_id", "last_seen", "explanations")
 RESOLVED_COLUMNS = ("status", "resolved_at")
 RESOLVED_REASON = {"reason": "no longer matches the current SBOM and records"}
+# A distribution package matched only by upstream CPE ranges: shown, never counted as open.
+UPSTREAM_ONLY = "upstream_only"
+Desired = dict[tuple[str, int], tuple[int, list[dict[str, Any]], str]]
 
 
 class Origin(NamedTuple):
@@ -73,25 +76,41 @@ class Writer:
 
 
 def desired_findings(
-    comps: Sequence[Any], hits: Sequence[Hit], adv_by_source_id: dict[str, Origin]
-) -> dict[tuple[str, int], tuple[int, list[dict[str, Any]]]]:
-    """(component key, vulnerability id) -> (component id, explanations) of the hits."""
+    comps: Sequence[Any],
+    hits: Sequence[Hit],
+    adv_by_source_id: dict[str, Origin],
+    upstream: Sequence[Miss] = (),
+) -> Desired:
+    """(component key, vulnerability id) -> (component id, explanations, status) of the hits
+    (``active``) and of the upstream-only matches of distribution packages (``upstream_only``,
+    unless a hit makes the same finding active)."""
     comp_by_id = {r[0]: r for r in comps}  # every component row starts with its id
     keys: dict[int, str] = {}
-    desired: dict[tuple[str, int], tuple[int, list[dict[str, Any]]]] = {}
-    for h in hits:
-        adv = adv_by_source_id[h.record_id]
-        ckey = keys.get(h.component_id)
+    desired: Desired = {}
+    matched: list[tuple[int, str | None, str, str | None, str, str]] = [
+        (h.component_id, h.record_id, h.identifier, h.value, h.reason, "active") for h in hits
+    ]
+    matched += [
+        (m.component_id, m.record_id, m.identifier, m.value, m.reason, UPSTREAM_ONLY)
+        for m in upstream
+        if m.record_id in adv_by_source_id
+    ]
+    for cid, record_id, identifier, value, reason, status in matched:
+        adv = adv_by_source_id[str(record_id)]
+        ckey = keys.get(cid)
         if ckey is None:
-            ckey = keys[h.component_id] = component_key(comp_by_id[h.component_id])
-        _cid, expl = desired.setdefault((ckey, adv.vulnerability_id), (h.component_id, []))
+            ckey = keys[cid] = component_key(comp_by_id[cid])
+        key = (ckey, adv.vulnerability_id)
+        _cid, expl, was = desired.setdefault(key, (cid, [], status))
+        if was != status and status == "active":  # a real match wins over an upstream-only one
+            desired[key] = (cid, expl, "active")
         expl.append(
             {
-                "record": h.record_id,
+                "record": record_id,
                 "source": adv.source,
-                "identifier": h.identifier,
-                "value": h.value,
-                "reason": h.reason,
+                "identifier": identifier,
+                "value": value,
+                "reason": reason,
             }
         )
     return desired
@@ -100,7 +119,7 @@ def desired_findings(
 def reconcile(
     writer: Writer,
     release_id: int,
-    desired: dict[tuple[str, int], tuple[int, list[dict[str, Any]]]],
+    desired: Desired,
     existing: Sequence[Any],
 ) -> tuple[int, int, int]:
     """Make a release's findings (those given: all, or the changed vulnerabilities') match
@@ -114,7 +133,7 @@ def reconcile(
     rows = []
     ev_now = _processed(writer.event_p[1:2], (now,))[0]
     for fid, key in zip(ids, new_keys, strict=True):
-        cid, expl = desired[key]
+        cid, expl, status = desired[key]
         head = (fid, release_id, key[0], cid, key[1])
         if writer.process_head:
             head = _processed(writer.new_p[:5], head)
@@ -123,8 +142,8 @@ def reconcile(
             details: Any = '{"matched_by":' + stored + "}"
         else:
             details = _event_details(writer, {"matched_by": expl})
-        rows.append((*head, "active", *stamp, None, stored))
-        events.append((fid, ev_now, "new", details))
+        rows.append((*head, _processed(writer.new_p[5:6], (status,))[0], *stamp, None, stored))
+        events.append((fid, ev_now, "new" if status == "active" else UPSTREAM_ONLY, details))
     bulk.insert_rows(session, FINDINGS, NEW_COLUMNS, rows)
     seen: list[tuple[Any, ...]] = []
     seen_head = _processed(writer.seen_p[:2], ("active", None))
@@ -133,16 +152,17 @@ def reconcile(
     reopened = 0
     for key, f in current.items():
         if key in desired:
-            cid, expl = desired[key]
-            if f.status != "active":
+            cid, expl, status = desired[key]
+            if f.status != status:
                 details = _event_details(writer, {"matched_by": expl})
-                events.append((f.id, ev_now, "reopened", details))
-                reopened += 1
-            if writer.process_head:
-                seen.append(_processed(writer.seen_p, ("active", None, cid, now, expl, f.id)))
+                kind = "reopened" if status == "active" else UPSTREAM_ONLY
+                events.append((f.id, ev_now, kind, details))
+                reopened += status == "active"
+            if writer.process_head or status != "active":
+                seen.append(_processed(writer.seen_p, (status, None, cid, now, expl, f.id)))
             else:  # only the explanations need binding: the rest is the same for every row
                 seen.append((*seen_head, cid, seen_now, writer.seen_p[4](expl), f.id))
-        elif f.status == "active":
+        elif f.status in ("active", UPSTREAM_ONLY):
             events.append((f.id, ev_now, "resolved", _event_details(writer, RESOLVED_REASON)))
             resolved.append(_processed(writer.resolved_p, ("resolved", now, f.id)))
     bulk.update_rows(session, FINDINGS, SEEN_COLUMNS, seen)
@@ -150,7 +170,8 @@ def reconcile(
     bulk.insert_rows(session, FINDING_EVENTS, EVENT_COLUMNS, events)
     if existing:
         _expire_loaded(session, {f.id for f in existing})
-    return len(new_keys), len(resolved), reopened
+    new_open = sum(1 for key in new_keys if desired[key][2] == "active")  # upstream-only: not new
+    return new_open, len(resolved), reopened
 
 
 def _event_details(writer: Writer, details: dict[str, Any]) -> Any:

@@ -121,8 +121,19 @@ def finding_states_of_groups(session: Session, vulnerability_ids: Sequence[int])
     return out
 
 
+def _status_filter(include_resolved: bool, upstream_only: bool) -> Any | None:
+    """Open findings by default; only the upstream-only ones of distribution packages (never
+    counted as open) when asked; every finding with ``include_resolved``."""
+    if upstream_only:
+        return Finding.status == "upstream_only"
+    return None if include_resolved else Finding.status == "active"
+
+
 def findings_listing(
-    session: Session, release_ids: Sequence[int], include_resolved: bool
+    session: Session,
+    release_ids: Sequence[int],
+    include_resolved: bool,
+    upstream_only: bool = False,
 ) -> list[Any]:
     """Findings of releases with their component and release columns, for listing."""
     stmt = (
@@ -133,8 +144,9 @@ def findings_listing(
         .where(Finding.release_id.in_(release_ids))
         .order_by(Product.name, Release.id, Finding.id)
     )
-    if not include_resolved:
-        stmt = stmt.where(Finding.status == "active")
+    status = _status_filter(include_resolved, upstream_only)
+    if status is not None:
+        stmt = stmt.where(status)
     return list(session.execute(stmt))
 
 
@@ -176,12 +188,14 @@ def findings_page(
     kev: bool | None,
     offset: int,
     limit: int,
+    upstream_only: bool = False,
 ) -> tuple[int, list[Any]]:
     """(total, one page) of findings of releases in release order, filtered and sliced in SQL;
     rows as `findings_listing` gives them."""
     conds: list[Any] = [Finding.release_id.in_(release_ids)]
-    if not include_resolved:
-        conds.append(Finding.status == "active")
+    status = _status_filter(include_resolved, upstream_only)
+    if status is not None:
+        conds.append(status)
     if kev is not None:
         conds.append(_in_kev() if kev else ~_in_kev())
     if state is not None:

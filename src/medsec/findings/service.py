@@ -15,7 +15,7 @@ from medsec.core.gcpause import paused_gc
 from medsec.findings import notices, reconcile
 from medsec.findings import repository as repo
 from medsec.matching.cpe import CpeIndex
-from medsec.matching.engine import Candidate, Hit, Matcher
+from medsec.matching.engine import Candidate, Hit, Matcher, Miss
 from medsec.matching.index import AdvisoryIndex
 from medsec.models import MatchState
 from medsec.vulns import codec
@@ -156,7 +156,7 @@ def _full_batch(session: Session, pairs: list[tuple[int, int]], report: MatchRep
         hits, misses = matcher.match(cands, [c.cpe for c in cands if c.cpe])
         _count_misses(misses, report)
         existing = repo.finding_states(session, release_id)
-        _reconcile(writer, release_id, comps, hits, by_record, existing, report)
+        _reconcile(writer, release_id, comps, (hits, misses), by_record, existing, report)
 
 
 def _incremental(
@@ -191,11 +191,13 @@ def _incremental(
             continue
         report.components += len(comps)
         hits: list[Hit] = []
+        misses: list[Miss] = []
         if comps:
             platform = repo.release_cpes(session, sbom_id) if cpe_keys else []
             hits, misses = matcher.match(_candidates(comps), platform)
             _count_misses(misses, report)
-        _reconcile(writer, release_id, comps, hits, by_record, found.get(release_id, []), report)
+        existing = found.get(release_id, [])
+        _reconcile(writer, release_id, comps, (hits, misses), by_record, existing, report)
 
 
 def _count_misses(misses: list[Any], report: MatchReport) -> None:
@@ -207,18 +209,21 @@ def _reconcile(
     writer: reconcile.Writer,
     release_id: int,
     comps: list[Any],
-    hits: list[Hit],
+    matched: tuple[list[Hit], list[Miss]],
     by_record: dict[str, Any],
     existing: list[Any],
     report: MatchReport,
 ) -> None:
-    """Make a release's findings (those given: all, or the changed vulnerabilities') match hits."""
-    desired = reconcile.desired_findings(comps, hits, by_record)
+    """Make a release's findings (those given: all, or the changed vulnerabilities') match the
+    hits, and the upstream-only matches of distribution packages (shown, not counted)."""
+    hits, misses = matched
+    upstream = [m for m in misses if m.upstream_only]
+    desired = reconcile.desired_findings(comps, hits, by_record, upstream)
     new, resolved, reopened = reconcile.reconcile(writer, release_id, desired, existing)
     report.new += new
     report.resolved += resolved
     report.reopened += reopened
-    report.active += len(desired)
+    report.active += sum(1 for *_, status in desired.values() if status == "active")
 
 
 def match_summary(session: Session, release_id: int) -> tuple[Any, dict[int, list[str]]]:

@@ -24,11 +24,11 @@ def _opt(value: str | None) -> str | None:
     return value or None
 
 
-def _kev(value: str | None) -> bool | None:
+def _kev(value: str | None, name: str = "kev") -> bool | None:
     if not value:
         return None
     if value not in ("yes", "no"):
-        raise InvalidInput(f"kev: {value!r} is not one of yes, no")
+        raise InvalidInput(f"{name}: {value!r} is not one of yes, no")
     return value == "yes"
 
 
@@ -44,10 +44,15 @@ def worklist(
     kev: str | None = None,
     sort: str = "priority",
     offset: int = 0,
+    upstream: str | None = None,
 ) -> HTMLResponse:
-    """The work list: open findings most urgent first (or by release), with filters."""
+    """The work list: open findings most urgent first (or by release), with filters;
+    ``upstream=yes``: the distribution packages matched by upstream CPE ranges alone."""
     require_read(session, user.principal, product)
-    flt = overview.FindingFilter(_opt(state), _opt(severity), _kev(kev), False, sort)
+    only_upstream = _kev(upstream, "upstream") is True
+    flt = overview.FindingFilter(
+        _opt(state), _opt(severity), _kev(kev), False, sort, upstream_only=only_upstream
+    )
     found = overview.search(
         session, product=product, version=_opt(release), flt=flt, offset=offset, limit=50
     )
@@ -61,6 +66,7 @@ def worklist(
             "severity": severity or "",
             "kev": kev or "",
             "sort": sort,
+            "upstream": "yes" if only_upstream else "",
         },
         "states": overview.STATES,
         "severities": ("critical", "high", "medium", "low", "none"),

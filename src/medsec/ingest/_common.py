@@ -219,6 +219,14 @@ def hash_error(alg: str, content: str) -> str | None:
     return None
 
 
+def json_path(parts: Any) -> str:
+    """A JSON path (``$.packages[0].name``) from a validator's instance path."""
+    out = "$"
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else f".{p}"
+    return out
+
+
 class Warnings:
     """Collects warnings, folding repeats of the same kind into one entry with a count."""
 

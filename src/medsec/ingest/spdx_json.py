@@ -10,10 +10,15 @@ left out of ``components`` like CycloneDX's metadata.component.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
+from functools import cache
+from importlib import resources
 from typing import Any
 
+import jsonschema_rs
+import orjson
 import yaml
 
 from medsec.errors import DocumentError, DocumentTooLarge, UnsupportedFormat
@@ -21,11 +26,12 @@ from medsec.ingest._common import (
     Warnings,
     cpe_is_valid,
     hash_error,
+    json_path,
     parse_date,
     parse_datetime,
     purl_error,
 )
-from medsec.ingest.sbom_model import SUPPORT_LEVELS, ParsedComponent, ParsedSbom
+from medsec.ingest.sbom_model import SUPPORT_LEVELS, ParsedComponent, ParsedSbom, ParseWarning
 
 SUPPORTED = ("SPDX-2.0", "SPDX-2.1", "SPDX-2.2", "SPDX-2.3")
 PURPOSE_TO_TYPE = {
@@ -358,8 +364,47 @@ def map_spdx2(
 
 
 def read_spdx_json(doc: dict[str, Any], *, source: str, strict: bool = True) -> ParsedSbom:
-    """Map an already-parsed SPDX 2.x JSON document."""
-    return map_spdx2(doc, source=source, encoding="json", strict=strict)
+    """Check an already-parsed SPDX 2.2/2.3 JSON document against its official JSON schema,
+    then map it. The first schema error (with its JSON path) refuses the document when
+    ``strict``; otherwise it is a warning and the document is read as far as medsec can (real
+    tools' output deviates: a 2.2 package without ``copyrightText``, ``null`` lists)."""
+    parsed = map_spdx2(doc, source=source, encoding="json", strict=strict)  # its errors first
+    problem = schema_error(doc)
+    if problem is None:
+        return parsed
+    text = f"not valid {doc.get('spdxVersion')} (schema): {problem[1]}"
+    if strict:
+        raise DocumentError(text, source=source, location=problem[0])
+    warning = ParseWarning(problem[0], f"{text} (read anyway; --strict refuses)")
+    return dataclasses.replace(parsed, warnings=(*parsed.warnings, warning))
+
+
+SCHEMAS = {"SPDX-2.2": "2.2", "SPDX-2.3": "2.3"}  # shipped by lib4sbom (lib4sbom/schemas/spdx)
+
+
+@cache
+def _schema_validator(version: str) -> Any:
+    """The official SPDX JSON schema of a version, compiled once."""
+    name = f"schemas/spdx/{SCHEMAS[version]}-schema.json"
+    schema = orjson.loads(resources.files("lib4sbom").joinpath(name).read_bytes())
+    return jsonschema_rs.validator_for(schema, validate_formats=True)
+
+
+def schema_error(doc: dict[str, Any]) -> tuple[str, str] | None:
+    """(JSON path, message) of the first schema error of an SPDX 2.2/2.3 JSON document; None
+    when it is valid or of a version without a schema. Stops at the first error (bounded)."""
+    version = doc.get("spdxVersion")
+    if version not in SCHEMAS:
+        return None
+    validator = _schema_validator(str(version))
+    if validator.is_valid(doc):
+        return None
+    try:
+        validator.validate(doc)
+    except jsonschema_rs.ValidationError as err:
+        message = err.message if len(err.message) <= 200 else err.message[:200] + "…"
+        return json_path(err.instance_path), message
+    return "$", "schema validation failed"  # pragma: no cover - is_valid and validate disagree
 
 
 _Loader: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)

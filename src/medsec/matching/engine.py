@@ -52,6 +52,16 @@ class Miss:
     component_id: int
     identifier: str
     reason: str
+    record_id: str | None = None  # an upstream-only match: the record that matched upstream
+    value: str | None = None  # and the CPE it matched
+
+    @property
+    def upstream_only(self) -> bool:
+        """True for an upstream CPE match on a distribution package (backports unknown)."""
+        return self.record_id is not None and self.reason.startswith(UPSTREAM_ONLY)
+
+
+UPSTREAM_ONLY = "upstream only: backports not considered"
 
 
 class Matcher:
@@ -98,7 +108,8 @@ class Matcher:
                 if distro is None:
                     hits.append(Hit(cid, h.record_id, "cpe", cpe_of[cid], reason))
                 elif not self.advisories.has_family(distro):
-                    misses.append(Miss(cid, "cpe", upstream_only(distro, h.record_id, reason)))
+                    why = upstream_only(distro, h.record_id, reason)
+                    misses.append(Miss(cid, "cpe", why, h.record_id, cpe_of[cid]))
             misses += [
                 Miss(int(m.component_id), "cpe", m.reason)
                 for m in report.unmatched
@@ -122,7 +133,7 @@ def distro_of_purl(purl: str) -> str | None:
 def upstream_only(distro: str, record_id: str, reason: str) -> str:
     """The Miss reason of an upstream CPE match on a distribution package."""
     return (
-        f"upstream only: backports not considered: {record_id} matches the upstream CPE "
+        f"{UPSTREAM_ONLY}: {record_id} matches the upstream CPE "
         f"({reason}), but {distro} backports fixes into its own package versions; load "
         f"{distro} advisories (OSV) to evaluate this package"
     )

@@ -35,7 +35,8 @@ class Finding(Base):
         ForeignKey("component.id", ondelete="SET NULL")
     )
     vulnerability_id: Mapped[int] = mapped_column(ForeignKey("vulnerability.id"))
-    status: Mapped[str] = mapped_column(String(20), default="active")  # active | resolved
+    # active | resolved | upstream_only (a distro package matched by upstream CPE ranges alone)
+    status: Mapped[str] = mapped_column(String(20), default="active")
     first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -67,3 +67,61 @@ class RateLimiter:
         """Forget a key (its bucket is full again)."""
         with self._lock:
             self._buckets.pop(key, None)
+
+
+@dataclass(slots=True)
+class _Failures:
+    count: int
+    last: float
+    locked_until: float
+
+
+class FailureBackoff:
+    """Failed attempts per key (an account name): after ``free`` failures in a row each further
+    one locks the key for ``base`` seconds, doubling up to ``cap``; a success or ``forget_after``
+    quiet seconds start afresh. Pure and thread-safe; the clock is injectable."""
+
+    def __init__(
+        self,
+        *,
+        free: int = 5,
+        base: float = 30.0,
+        cap: float = 900.0,
+        forget_after: float = 86_400.0,
+        max_keys: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if free < 1 or base <= 0 or cap < base or max_keys < 1:
+            raise ValueError("free and max_keys must be >= 1 and 0 < base <= cap")
+        self.free, self.base, self.cap, self.forget_after = free, base, cap, forget_after
+        self.max_keys, self.clock = max_keys, clock
+        self._keys: OrderedDict[str, _Failures] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def locked_for(self, key: str) -> float:
+        """Seconds the key stays locked (0 when it is not)."""
+        with self._lock:
+            entry = self._keys.get(key)
+            return 0.0 if entry is None else max(0.0, entry.locked_until - self.clock())
+
+    def failed(self, key: str) -> float:
+        """Count a failure; the seconds of the lock it starts (0 while still free)."""
+        with self._lock:
+            now = self.clock()
+            entry = self._keys.pop(key, None)
+            if entry is None or now - entry.last > self.forget_after:
+                entry = _Failures(0, now, now)
+            entry.count += 1
+            entry.last = now
+            over = entry.count - self.free
+            lock = 0.0 if over <= 0 else min(self.cap, self.base * 2 ** min(over - 1, 32))
+            entry.locked_until = now + lock
+            self._keys[key] = entry
+            while len(self._keys) > self.max_keys:
+                self._keys.popitem(last=False)
+            return lock
+
+    def succeeded(self, key: str) -> None:
+        """Forget the key's failures."""
+        with self._lock:
+            self._keys.pop(key, None)

@@ -11,6 +11,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from medsec.core.text import has_hidden, visible, visible_html
 
 HERE = Path(__file__).resolve().parent
 
@@ -47,6 +50,7 @@ LABELS = {
     "both": "Hospital and home use",
     "active": "Open",
     "resolved": "No longer matching",
+    "upstream_only": "Upstream only: backports not considered",
     "inbound": "Inbound",
     "outbound": "Outbound",
 }
@@ -61,6 +65,17 @@ def label(value: object) -> str:
     return spaced[:1].upper() + spaced[1:]
 
 
+def shown(value: object) -> object:
+    """Every ``{{ value }}`` of a page: bidi and control characters shown as markers (Jinja's
+    ``finalize``; escaping follows, so the marker of plain text is escaped as text)."""
+    if isinstance(value, Markup):
+        safe = str(value)  # already markup: only its hidden characters change, into escaped text
+        return Markup(visible_html(safe)) if has_hidden(safe) else value  # noqa: S704
+    if isinstance(value, str):
+        return visible(value)
+    return value
+
+
 def make_templates() -> Jinja2Templates:
     """The template set: autoescape on for every template, undefined names are errors."""
     env = Environment(
@@ -68,7 +83,9 @@ def make_templates() -> Jinja2Templates:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=shown,
     )
+    env.filters["visible"] = visible
     env.filters["seg"] = seg
     env.filters["when"] = when
     env.filters["label"] = label

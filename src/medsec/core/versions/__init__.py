@@ -31,6 +31,7 @@ Julia, Linux, OSS-Fuzz, opam, VSCode - their version orders are not implemented 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -159,6 +160,21 @@ def ecosystem_base(osv_ecosystem: str) -> str:
     return parts[0]
 
 
+_FIRST_NUMBER = re.compile(r"(\d+)")
+_SUSE_RELEASE = re.compile(r"(\d+)(?:[ ._-]*sp[ ._-]*(\d+)|\.(\d+))?", re.IGNORECASE)
+
+
+def suse_release(text: str) -> str | None:
+    """A SUSE/openSUSE release as ``major.servicepack``: ``Linux Enterprise Server 15 SP5``,
+    ``sles-15-sp5``, ``Leap 15.5`` -> ``15.5``; ``15`` -> ``15.0``; ``Tumbleweed`` ->
+    ``tumbleweed``; None when empty."""
+    found = _SUSE_RELEASE.search(text)
+    if found:
+        return f"{found.group(1)}.{found.group(2) or found.group(3) or '0'}"
+    words = [w for w in re.split(r"[\s:_-]+", text.strip().lower()) if w]
+    return words[-1] if words else None
+
+
 def ecosystem_release(osv_ecosystem: str) -> str | None:
     """The release scope of a distro ecosystem (``Debian:12`` -> ``12``), or None."""
     parts = osv_ecosystem.strip().split(":")
@@ -167,6 +183,11 @@ def ecosystem_release(osv_ecosystem: str) -> str | None:
     rest = [p for p in parts[1:] if p not in ("LTS", "Pro")]
     if not rest or parts[0] in ("Maven", "Packagist", "VSCode"):
         return None
+    if parts[0] == "Red Hat":  # a product stream CPE: ``rhel_aus:8.6::appstream`` -> ``8``
+        found = _FIRST_NUMBER.search(":".join(rest))
+        return found.group(1) if found else None
+    if parts[0] in ("SUSE", "openSUSE"):  # ``Linux Enterprise Server 15 SP5`` -> ``15.5``
+        return suse_release(":".join(rest))
     release = rest[0]
     if parts[0] == "Alpine" and release.startswith("v"):
         release = release[1:]

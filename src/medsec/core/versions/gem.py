@@ -41,10 +41,14 @@ def rubygems_key(version: str) -> tuple:
 # --- Composer ---------------------------------------------------------------------------
 _COMPOSER = re.compile(
     r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?"
-    r"(?:[._-]?(stable|beta|b|rc|alpha|a|patch|pl|p)((?:[.-]?\d+)*))?"
+    # the stability number: digits, then separated digit groups. Written so that a run of
+    # digits can be split only one way: ``(?:[.-]?\d+)*`` backtracked exponentially on a long
+    # run followed by a character that fails the match (22 digits: 6 s)
+    r"(?:[._-]?(stable|beta|b|rc|alpha|a|patch|pl|p)(\d*(?:[.-]\d+)*))?"
     r"([.-]?dev)?$",
     re.IGNORECASE,
 )
+MAX_COMPOSER_LENGTH = 256  # characters: far beyond real versions, far below int()'s 4300 digits
 _STABILITY = {"a": "alpha", "b": "beta", "p": "patch", "pl": "patch", "rc": "RC"}
 # PHP version_compare special forms (matched by prefix, like PHP does)
 _PHP_FORMS = (("dev", 1), ("alpha", 2), ("a", 2), ("beta", 3), ("b", 3), ("RC", 4), ("rc", 4))
@@ -72,6 +76,8 @@ def php_version_key(version: str) -> tuple:
 def composer_normalize(version: str) -> str:
     """Composer ``VersionParser::normalize`` for release versions (``1.2`` -> ``1.2.0.0``)."""
     v = version.strip().split("+", 1)[0]  # build metadata is dropped, as Composer does
+    if len(v) > MAX_COMPOSER_LENGTH:
+        raise InvalidVersion("packagist", version[:80], "longer than any Composer version")
     m = _COMPOSER.match(v)
     if m is None:
         raise InvalidVersion("packagist", version, "not a Composer version")
