@@ -37,6 +37,7 @@ DOMAINS = (
     "vulns",
     "notifications",
     "products",
+    "jurisdictions",
     "accounts",
     "audit",
 )

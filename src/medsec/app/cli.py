@@ -184,6 +184,11 @@ mount(
 mount("notify", "medsec.notifications.cli:app", "Notifications by e-mail and webhooks.")
 mount("worker", "medsec.jobs.cli:worker", "Run background jobs from the PostgreSQL queue.")
 mount("trace", "medsec.trace.cli:app", "Traceability: threat, risk, control, verification, result.")
+mount(
+    "jurisdictions",
+    "medsec.jurisdictions.cli:app",
+    "Regulator profiles (FDA, Japan, EU, Canada): deadlines, timelines, words.",
+)
 
 
 @app.callback(invoke_without_command=True)
