@@ -3,7 +3,8 @@
 The obligations are data: the regulators' reports in the jurisdiction profiles
 (``medsec/data/jurisdictions/<code>.json``) and the ones of every jurisdiction in
 ``medsec/data/incidents/reporting_obligations.json``, each fact with its source and whether
-STANDARDS.md verified it; the units and the condition language are documented in that file. Deadlines count from the incident's detection time.
+STANDARDS.md verified it; the units and the condition language are documented in that file.
+Deadlines count from the incident's detection time.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ def _flag(verified: bool) -> str:
 @app.command("list")
 def list_(fmt: Fmt = typer.Option(Fmt.table, "--format", "-f")) -> None:
     """The profiles: code, name, regulator and how many facts are unverified."""
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "code": p.code,
             "name": p.name,
@@ -50,7 +50,9 @@ def list_(fmt: Fmt = typer.Option(Fmt.table, "--format", "-f")) -> None:
         return
     table = Table("code", "name", "regulator", "unverified facts")
     for r in rows:
-        table.add_row(r["code"], escape(r["name"]), escape(r["regulator"]), str(r["unverified_facts"]))
+        table.add_row(
+            r["code"], escape(r["name"]), escape(r["regulator"]), str(r["unverified_facts"])
+        )
     runtime.console.print(table)
 
 
@@ -76,7 +78,9 @@ def show(code: str, fmt: Fmt = typer.Option(Fmt.table, "--format", "-f")) -> Non
     for o in p.reporting_obligations:
         due = "as soon as possible" if o.due.unit == "none" else f"{o.due.amount} {o.due.unit}"
         reports.add_row(
-            escape(o.title), escape(o.authority), due.replace("_", " "),
+            escape(o.title),
+            escape(o.authority),
+            due.replace("_", " "),
             escape(o.source + _flag(o.verified)),
         )
     out.print(reports)
@@ -86,6 +90,6 @@ def show(code: str, fmt: Fmt = typer.Option(Fmt.table, "--format", "-f")) -> Non
         out.print(f"sections {kind}: {', '.join(ids)}", markup=False, highlight=False)
     if p.terms_ja:
         terms = Table("concept", "Japanese term", "note", title="Japanese terms")
-        for t in p.terms_ja:
-            terms.add_row(escape(t.concept), escape(t.term), escape(t.note))
+        for jt in p.terms_ja:
+            terms.add_row(escape(jt.concept), escape(jt.term), escape(jt.note))
         out.print(terms)
