@@ -29,8 +29,10 @@ def parse(data: bytes | str, *, source: str) -> Profile:
         return Profile.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
-        pointer = "/" + "/".join(str(p) for p in first["loc"])
-        raise InvalidInput(f"{source}: {pointer}: {first['msg']}") from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if first["loc"]:  # a field's own check; the profile's cross-checks name their pointer
+            message = "/" + "/".join(str(p) for p in first["loc"]) + f": {message}"
+        raise InvalidInput(f"{source}: {message}") from None
 
 
 def _path(code: str) -> Any:

@@ -149,20 +149,20 @@ class Profile(BaseModel):
         for kind, ids in self.document_sections.items():
             known = SECTION_IDS.get(kind)
             if known is None:
-                raise ValueError(f"document_sections: unknown kind {kind!r}")
+                raise ValueError(f"/document_sections/{kind}: unknown document kind {kind!r}")
             stray = [i for i in ids if i not in known]
             if stray:
-                raise ValueError(f"document_sections/{kind}: unknown section ids {stray}")
+                raise ValueError(f"/document_sections/{kind}: unknown section ids {stray}")
             if len(set(ids)) != len(ids):
-                raise ValueError(f"document_sections/{kind}: a section is listed twice")
+                raise ValueError(f"/document_sections/{kind}: a section is listed twice")
         if set(self.cvd) != set(CVD_KEYS):
-            raise ValueError(f"cvd: needs exactly the keys {', '.join(CVD_KEYS)}")
+            raise ValueError(f"/cvd: needs exactly the keys {', '.join(CVD_KEYS)}")
         if set(self.vocabulary) != set(VOCABULARY_KEYS):
-            raise ValueError(f"vocabulary: needs exactly the keys {', '.join(VOCABULARY_KEYS)}")
+            raise ValueError(f"/vocabulary: needs exactly the keys {', '.join(VOCABULARY_KEYS)}")
         for n, ob in enumerate(self.reporting_obligations):
             if ob.jurisdiction != self.incident_jurisdiction:
                 raise ValueError(
-                    f"reporting_obligations/{n}: jurisdiction {ob.jurisdiction!r} is not "
+                    f"/reporting_obligations/{n}/jurisdiction: {ob.jurisdiction!r} is not "
                     f"{self.incident_jurisdiction!r}"
                 )
         return self
