@@ -67,7 +67,7 @@ def test_unverified_facts_are_flagged_as_standards_md_marks_them() -> None:
 def test_bad_profiles_are_refused_naming_the_place(change, pointer) -> None:
     raw = _raw("fda")
     change(raw)
-    with pytest.raises(InvalidInput, match="fda.json") as refused:
+    with pytest.raises(InvalidInput, match=r"fda\.json") as refused:
         profiles.parse(json.dumps(raw), source="fda.json")
     assert pointer in str(refused.value)
     with pytest.raises(InvalidInput, match="not valid JSON"):
