@@ -109,7 +109,7 @@ def test_pages_show_the_advisory_its_notice_and_publish_with_csrf(client, web_wo
     assert f"/advisories/{tid}/download/openvex" in page.text
     assert f"{WELL_KNOWN}/white/" in page.text
     notice = client.get(f"/advisories/{tid}/notice")
-    assert notice.status_code == 200 and "<h2>What is affected</h2>" in notice.text
+    assert notice.status_code == 200 and "<h2>What to do now</h2>" in notice.text
     csp = notice.headers["content-security-policy"]
     assert "default-src 'none'" in csp and "'sha256-" in csp and "'self'" not in csp
     form = {"summary": "Clarified.", "status": "final"}

@@ -143,7 +143,7 @@ class MarketPolicy:
     markets: tuple[str, ...]
 
 
-_TOPIC_OF_KEY = {**_SETTING_SOURCE, "controlled_remediate_days": "remediate_controlled"}
+TOPIC_OF_KEY = {**_SETTING_SOURCE, "controlled_remediate_days": "remediate_controlled"}
 
 
 def for_markets(
@@ -159,7 +159,7 @@ def for_markets(
         values[key] = choice.days
         name = next(p.name for p in profiles if p.code == choice.market)
         said = f"{name}: {choice.source}" + ("" if choice.verified else " (unverified)")
-        topic = _TOPIC_OF_KEY[key]
+        topic = TOPIC_OF_KEY[key]
         sources[topic] = f"agreed embargo date, else {said}" if topic == "disclose" else said
     return MarketPolicy(
         replace(in_force.policy, **values), sources, tuple(p.code for p in profiles)
