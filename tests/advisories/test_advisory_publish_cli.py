@@ -158,6 +158,9 @@ def test_roles_versions_history_and_immutability(world, cli, monkeypatch, tmp_pa
     assert target.read_bytes() == revs[1].csaf
     assert [a for a in actions(world) if a.startswith("advisory.")] == [
         "advisory.create",
+        "advisory.edit",  # the note on patient care
+        "advisory.edit",  # another example namespace
+        "advisory.edit",  # the PSIRT's namespace
         "advisory.publish",
         "advisory.refresh",
         "advisory.publish",

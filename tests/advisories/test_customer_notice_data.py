@@ -14,9 +14,9 @@ import orjson
 import pytest
 from _seed import READY
 
-from medsec import demo
 from medsec.advisories import distribution, publish, service
 from medsec.db.uow import unit_of_work
+from medsec.demo import service as demo
 from medsec.errors import Conflict, InvalidInput
 from medsec.export.notice import grouped
 from medsec.ingest.csaf import validate_csaf
@@ -142,7 +142,9 @@ def test_japanese_advisory_validates_and_publishes(session_factory, tmp_path: Pa
     summary = next(n["text"] for n in doc["notes"] if n["category"] == "summary")
     assert "脆弱性の状況を公表します" in summary and "_" not in summary
     remediations = [
-        r["details"] for v in orjson.loads(rev.csaf)["vulnerabilities"] for r in v["remediations"]
+        r["details"]
+        for v in orjson.loads(rev.csaf)["vulnerabilities"]
+        for r in v.get("remediations", [])
     ]
     assert any("アップデート方法：サービス訪問。" in d for d in remediations)
     assert any(d.startswith("補完的対策：") for d in remediations)
