@@ -42,6 +42,8 @@ def _draft(sf, tlp: str, tracking_id: str) -> str:
             tlp=tlp,
             tracking_id=tracking_id,
             vulnerabilities=advisories.decided_vulnerabilities(s, product=PRODUCT),
+            clinician_note="Keep infusing; watch the local pump alarm.",
+            namespace="https://psirt.example-medical.test",
         )
         return adv.tracking_id
 
