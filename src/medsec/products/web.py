@@ -162,8 +162,12 @@ def _product_page(
     form: dict[str, str] | None = None,
     done: str | None = None,
 ) -> HTMLResponse:
+    shown = overview.product_overview(session, product)
+    markets = list(shown.get("markets") or [])
     ctx = {
-        "p": overview.product_overview(session, product),
+        "p": shown,
+        "markets": markets,
+        "market_names": [j.name for j in jurisdictions.for_markets(markets)] if markets else [],
         "can_edit": user.has("analyst"),
         "can_delete": user.has("admin"),
         "environments": ("hospital", "home", "both"),
