@@ -134,6 +134,8 @@ def show(
         highlight=False,
         markup=False,
     )
+    for item in data["incomplete"]:
+        out.print(f"  before publishing: {item}", highlight=False, markup=False)
     for r in data["revisions"]:
         out.print(
             f"  revision {r['number']} {r['status']} {r['date']} by {r['published_by']}: "
