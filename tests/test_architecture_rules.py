@@ -40,6 +40,7 @@ DOMAINS = (
     "vulns",
     "notifications",
     "products",
+    "jurisdictions",
     "accounts",
     "audit",
 )

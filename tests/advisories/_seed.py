@@ -45,6 +45,14 @@ class Case:
     impact: str | None = None
 
 
+# What publishing needs besides the decisions: a note on patient care written by a person and the
+# PSIRT's real namespace (the default https://psirt.example.com is refused as a placeholder).
+READY: dict[str, Any] = {
+    "clinician_note": "Keep infusing; watch the local pump alarm until the update is installed.",
+    "namespace": "https://psirt.acme-medical.test",
+}
+
+
 def add_accounts(session: Session) -> None:
     """admin (first, bootstrap), ana (analyst), rev (reviewer), view (viewer)."""
     accounts.add(session, name="admin", roles=["admin"], products=[], actor="cli:admin")

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 import pytest
 from _seed import (
+    READY,
     Case,
     add_accounts,
     add_feed_record,
@@ -96,7 +97,12 @@ def _publish_both(
     with unit_of_work(session_factory) as s:
         for profile in ("security-advisory", "vex"):
             adv = service.create(
-                s, product=product, title=f"{product} {profile}", actor=analyst, profile=profile
+                s,
+                product=product,
+                title=f"{product} {profile}",
+                actor=analyst,
+                profile=profile,
+                **READY,
             )
             rev = publish.publish(s, tracking_id=adv.tracking_id, summary="First.", actor=reviewer)
             out[profile] = _docs(adv, rev)
@@ -279,13 +285,15 @@ def test_random_decisions_give_valid_agreeing_documents(
                 s, product, "fix", sorted({c.release for c in data})[-1], list(found.values())[:2]
             )
     with unit_of_work(session_factory) as s:
-        adv = service.create(s, product=product, title="Random", actor="cli:ana", profile="vex")
+        adv = service.create(
+            s, product=product, title="Random", actor="cli:ana", profile="vex", **READY
+        )
         rev = publish.publish(s, tracking_id=adv.tracking_id, summary="First.", actor="cli:rev")
         csaf, bom, ovx = _docs(adv, rev)
     _check_agreement(csaf, bom, ovx)
     if any(c.status not in (None, "under_investigation") for c in data):
         with unit_of_work(session_factory) as s:  # some decision: a security advisory too
-            adv = service.create(s, product=product, title="Random", actor="cli:ana")
+            adv = service.create(s, product=product, title="Random", actor="cli:ana", **READY)
             rev = publish.publish(s, tracking_id=adv.tracking_id, summary="First.", actor="cli:rev")
         assert validate_csaf(rev.csaf, source="sa").valid
         sa = orjson.loads(rev.csaf)

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import orjson
-from _seed import Case, add_accounts, seed
+from _seed import READY, Case, add_accounts, seed
 
 from medsec.advisories import publish, service
 from medsec.cvd import intake_service, links
@@ -40,7 +40,9 @@ def _case(s, *, product: str, vuln: str, credit: str | None, outcome: str, days:
 
 def _csaf(session_factory, product: str) -> dict:
     with unit_of_work(session_factory) as s:
-        adv = service.create(s, product=product, title=f"{product} advisory", actor="cli:ana")
+        adv = service.create(
+            s, product=product, title=f"{product} advisory", actor="cli:ana", **READY
+        )
         rev = publish.publish(s, tracking_id=adv.tracking_id, summary="First.", actor="cli:rev")
         return orjson.loads(rev.csaf)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime, timedelta
 
-from _seed import Case, add_accounts, seed
+from _seed import READY, Case, add_accounts, seed
 from sqlalchemy import select
 
 from medsec.advisories import publish, service
@@ -31,7 +31,7 @@ def test_each_published_revision_is_told_once(session_factory, monkeypatch):
             target="view@hospital.example",
             events=["advisory.published"],
         )
-        adv = service.create(s, product="InfuSafe", title="Pump advisory", actor="cli:ana")
+        adv = service.create(s, product="InfuSafe", title="Pump advisory", actor="cli:ana", **READY)
         tid = adv.tracking_id
         assert s.execute(select(NotificationEvent)).first() is None  # a draft tells nobody
     for summary, status in (("Initial.", "interim"), ("Fixed.", "final")):

@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema_rs
 import orjson
 import pytest
-from _seed import Case, add_accounts, add_risk, add_update, seed
+from _seed import READY, Case, add_accounts, add_risk, add_update, seed
 
 from medsec.advisories.signing import signer_from_env
 from medsec.db.uow import unit_of_work
@@ -56,6 +56,8 @@ def published(session_factory, cli, monkeypatch, tmp_path: Path) -> dict[str, st
             tlp,
             "--note-file",
             str(note),
+            "--namespace",
+            READY["namespace"],
             "--id",
             f"ACME-{tlp}-1",
         )
@@ -86,7 +88,7 @@ def test_notice_html_escapes_and_pdf_has_product_and_update(published, cli, tmp_
         ["pdftotext", str(pdf_path), "-"], capture_output=True, check=True
     ).stdout.decode()
     flat = " ".join(text.split())
-    assert "Pump" in flat and "Gateway firmware 2.0" in flat and "affected" in flat
+    assert "Pump" in flat and "Gateway firmware 2.0" in flat and "What to do now" in flat
 
 
 def _gpg(home: Path, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 import pytest
-from _seed import Case, add_accounts, add_update, seed
+from _seed import READY, Case, add_accounts, add_update, seed
 from sqlalchemy import select
 
 from medsec.advisories import publish, service
@@ -73,8 +73,30 @@ def test_roles_versions_history_and_immutability(world, cli, monkeypatch, tmp_pa
     assert code == 0, err
     tid = out.split()[2].rstrip(":")
     assert tid == "ACMEMEDICAL-SA-2026-0001"
+    assert "before publishing: the note on patient care is not written" in " ".join(out.split())
     code, _, err = cli("advisory", "publish", tid, "--summary", "Initial.")
     assert code == 5 and "reviewer" in err
+    as_(monkeypatch, "rev")
+    # no note on patient care written by a person, and the placeholder namespace: refused
+    code, _, err = cli("advisory", "publish", tid, "--summary", "Initial.")
+    flat = " ".join(err.split())
+    assert code == 4 and "note on patient care is not written" in flat
+    assert "psirt.example.com is a placeholder" in flat
+    assert revisions(world) == []
+    as_(monkeypatch, "ana")
+    note = tmp_path / "note.txt"
+    note.write_text(READY["clinician_note"], encoding="utf-8")
+    assert cli("advisory", "edit", tid, "--note-file", str(note))[0] == 0
+    as_(monkeypatch, "rev")
+    code, _, err = cli("advisory", "publish", tid, "--summary", "Initial.")
+    assert code == 4 and "placeholder" in err and "note on patient care" not in err
+    as_(monkeypatch, "ana")
+    code, _, err = cli("advisory", "edit", tid, "--namespace", "https://psirt.example.org")
+    assert code == 0, err
+    as_(monkeypatch, "rev")
+    assert cli("advisory", "publish", tid, "--summary", "Initial.")[0] == 4  # also an example
+    as_(monkeypatch, "ana")
+    assert cli("advisory", "edit", tid, "--namespace", READY["namespace"])[0] == 0
     as_(monkeypatch, "rev")
     code, out, err = cli("advisory", "publish", tid, "--summary", "Initial.", "--status", "interim")
     assert code == 0, err
@@ -136,6 +158,9 @@ def test_roles_versions_history_and_immutability(world, cli, monkeypatch, tmp_pa
     assert target.read_bytes() == revs[1].csaf
     assert [a for a in actions(world) if a.startswith("advisory.")] == [
         "advisory.create",
+        "advisory.edit",  # the note on patient care
+        "advisory.edit",  # another example namespace
+        "advisory.edit",  # the PSIRT's namespace
         "advisory.publish",
         "advisory.refresh",
         "advisory.publish",
@@ -151,6 +176,8 @@ def test_invalid_document_is_refused_and_nothing_is_stored(world, cli, monkeypat
         "advisory", "create", "--product", "InfuSafe", "--title", "T", "--id", "ACME-1"
     )
     assert code == 0
+    with unit_of_work(world) as s:
+        service.edit(s, tracking_id="ACME-1", actor="cli:ana", **READY)
     bad = CsafValidation(
         "x",
         False,

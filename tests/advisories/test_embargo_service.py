@@ -8,7 +8,7 @@ import time
 from datetime import date, timedelta
 
 import pytest
-from _seed import Case, add_accounts, seed
+from _seed import READY, Case, add_accounts, seed
 from sqlalchemy import select
 
 from medsec.advisories import publish, service
@@ -39,7 +39,7 @@ def _world(session_factory) -> tuple[str, str]:
         links.set_credit(s, case=receipt, credit="Ada Finder", actor="cli:ana")
         for action in ("start-remediation", "remediated"):
             cvd.transition(s, case=receipt, action=action, reason="fix 2.0", actor="cli:ana")
-        adv = service.create(s, product="InfuSafe", title="OpenSSL", actor="cli:ana")
+        adv = service.create(s, product="InfuSafe", title="OpenSSL", actor="cli:ana", **READY)
         return receipt, adv.tracking_id
 
 

@@ -49,7 +49,13 @@ def test_product_and_release_commands(cli):
     assert data["interfaces"][1] == {"name": "usb"}
     code, out, _ = cli("product", "list", "--format", "json")
     assert json.loads(out) == [
-        {"name": "Pump", "manufacturer": "Acme", "description": None, "releases": ["1.0"]}
+        {
+            "name": "Pump",
+            "manufacturer": "Acme",
+            "description": None,
+            "releases": ["1.0"],
+            "markets": [],
+        }
     ]
 
 

@@ -143,12 +143,12 @@ def test_data_file_errors_name_the_json_pointer() -> None:
         .joinpath("data/incidents/reporting_obligations.json")
         .read_text(encoding="utf-8")
     )
-    raw["obligations"][3]["due"]["unit"] = "fortnights"
-    with pytest.raises(InvalidInput, match=r"/obligations/3/due/unit: 'fortnights'"):
+    raw["obligations"][2]["due"]["unit"] = "fortnights"
+    with pytest.raises(InvalidInput, match=r"/obligations/2/due/unit: 'fortnights'"):
         ob.parse(raw)
-    raw["obligations"][3]["due"]["unit"] = "hours"
-    raw["obligations"][2]["when"][0]["flags"] = ["cosmic_rays"]
-    with pytest.raises(InvalidInput, match=r"/obligations/2/when/0/flags"):
+    raw["obligations"][2]["due"]["unit"] = "hours"
+    raw["obligations"][1]["when"][0]["flags"] = ["cosmic_rays"]
+    with pytest.raises(InvalidInput, match=r"/obligations/1/when/0/flags"):
         ob.parse(raw)
 
 

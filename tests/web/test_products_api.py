@@ -99,3 +99,28 @@ def test_sbom_upload_for_ci(client, web_world, session_factory):
     shown = client.get("/api/v1/products/InfuGuard-500/releases", headers=admin).json()
     assert shown[0]["current_sbom_revision"] == 2 and shown[0]["component_count"] == 2
     _ = PRODUCT
+
+
+def test_markets_over_the_api_and_on_the_product_page(client, web_world, session_factory):
+    from _web import csrf_of, login
+
+    admin = bearer(web_world, ADMIN)
+    body = {"name": "Monitor", "manufacturer": "Acme"}
+    assert client.post("/api/v1/products", json=body, headers=admin).status_code == 201
+    r = client.patch("/api/v1/products/Monitor", json={"markets": ["jp", "EU"]}, headers=admin)
+    assert r.status_code == 200 and r.json()["markets"] == ["jp", "eu"]
+    bad = client.patch("/api/v1/products/Monitor", json={"markets": ["uk"]}, headers=admin)
+    assert bad.status_code == 422 and "'uk'" in bad.json()["detail"]
+    listed = client.get("/api/v1/products", headers=admin).json()
+    assert next(p for p in listed if p["name"] == "Monitor")["markets"] == ["jp", "eu"]
+    assert client.get("/api/v1/products/Monitor", headers=admin).json()["markets"] == ["jp", "eu"]
+    login(client, web_world, ADMIN)
+    page = client.get("/products/Monitor")
+    assert "Markets: Japan (MHLW/PMDA), European Union (MDR, MDCG 2019-16)" in page.text
+    form = {"csrf": csrf_of(page.text), "manufacturer": "Acme", "markets_shown": "1"}
+    saved = client.post("/products/Monitor/edit", data={**form, "markets": ["fda"]})
+    assert saved.status_code in (200, 303)
+    assert client.get("/api/v1/products/Monitor", headers=admin).json()["markets"] == ["fda"]
+    client.post("/products/Monitor/edit", data={**form, "description": "ICU"})  # none ticked
+    page = client.get("/products/Monitor")
+    assert "none recorded (the FDA profile&#39;s deadlines apply)" in page.text

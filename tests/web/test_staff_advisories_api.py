@@ -42,6 +42,8 @@ def _draft(sf, tlp: str, tracking_id: str) -> str:
             tlp=tlp,
             tracking_id=tracking_id,
             vulnerabilities=advisories.decided_vulnerabilities(s, product=PRODUCT),
+            clinician_note="Keep infusing; watch the local pump alarm.",
+            namespace="https://psirt.example-medical.test",
         )
         return adv.tracking_id
 
@@ -109,7 +111,7 @@ def test_pages_show_the_advisory_its_notice_and_publish_with_csrf(client, web_wo
     assert f"/advisories/{tid}/download/openvex" in page.text
     assert f"{WELL_KNOWN}/white/" in page.text
     notice = client.get(f"/advisories/{tid}/notice")
-    assert notice.status_code == 200 and "<h2>What is affected</h2>" in notice.text
+    assert notice.status_code == 200 and "<h2>What to do now</h2>" in notice.text
     csp = notice.headers["content-security-policy"]
     assert "default-src 'none'" in csp and "'sha256-" in csp and "'self'" not in csp
     form = {"summary": "Clarified.", "status": "final"}

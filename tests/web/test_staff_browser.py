@@ -39,7 +39,7 @@ def test_case_to_closed_then_the_advisory_notice_and_the_directory(
     assert page.locator("#advisory-status").inner_text() == "final"
     page.click("#open-notice")
     page.wait_for_load_state()
-    assert page.locator("h2", has_text="What is affected").count() == 1
+    assert page.locator("h2", has_text="What to do now").count() == 1
     border = page.evaluate("getComputedStyle(document.querySelector('h2')).borderBottomStyle")
     assert border == "solid"  # the notice's own stylesheet applies: its CSP names its hash
     shoot(page, tmp_path, "notice")

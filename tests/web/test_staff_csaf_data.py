@@ -77,7 +77,7 @@ def test_vendor_statements_per_product_and_release(client, web_world, session_fa
     with unit_of_work(session_factory) as s:
         tid = next(a.tracking_id for a in advisories.list_advisories(s) if a.version)
         _, data = publish.document(s, tracking_id=tid, fmt="csaf")
-    data = data.replace(b"https://psirt.example.com", b"https://supplier.example.net")
+    data = data.replace(b"https://psirt.example-medical.test", b"https://supplier.example.net")
     r = _upload(client, web_world, "supplier.json", data)
     assert r.status_code == 201, r.text
     assert r.json()["mapped"] > 0
@@ -134,7 +134,7 @@ def test_mappings_to_products_the_caller_may_not_see_are_left_out(
     with unit_of_work(session_factory) as s:
         tid = next(a.tracking_id for a in advisories.list_advisories(s) if a.version)
         _, data = publish.document(s, tracking_id=tid, fmt="csaf")
-    data = data.replace(b"https://psirt.example.com", b"https://supplier.example.net")
+    data = data.replace(b"https://psirt.example-medical.test", b"https://supplier.example.net")
     assert _upload(client, web_world, "supplier.json", data).status_code == 201
     url = f"/api/v1/csaf/documents/{tid}"
     full = client.get(url, headers=bearer(web_world, "vic")).json()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -33,6 +33,7 @@ from medsec.advisories.content import (
     vulnerability,
 )
 from medsec.core import cvss
+from medsec.core.i18n import gettext_for
 from medsec.core.updates import UpdateMethod
 from medsec.core.vex import Justification, VexStatus
 from medsec.errors import InvalidInput
@@ -130,8 +131,11 @@ def build(
     tlp: str | None,
     profile: str,
     clinician_note: str | None,
+    lang: str = "en",
 ) -> m.Advisory:
-    """The advisory model of a selection (no I/O besides the reads)."""
+    """The advisory model of a selection (no I/O besides the reads); its generated sentences
+    in ``lang`` (the texts people wrote stay as written)."""
+    _ = gettext_for(lang, "advisories")
     findings = list(sel.findings)
     if not findings:
         listed = ", ".join(r.version for r in sel.releases)
@@ -170,21 +174,22 @@ def build(
         if rec is not None and st.status in (S.AFFECTED, S.UNDER_INVESTIGATION):
             for c in rec.controls:
                 v.controls.setdefault(c["name"], []).extend((rel_pid, rpid))
-            words = HARM_WORDS.get(rec.severity, rec.severity)
-            text = (
-                f"If exploited, the worst credible harm to a patient is rated {rec.severity}: "
-                f"{words}. {rec.harm.strip().rstrip('.')}."
-            )
+            words = _(HARM_WORDS.get(rec.severity, rec.severity))
+            text = _(
+                "If exploited, the worst credible harm to a patient is rated %(severity)s: "
+                "%(words)s."
+            ) % {"severity": _(rec.severity), "words": words}
+            text += f" {rec.harm.strip().rstrip('.')}."
             v.impacts.setdefault(text, []).extend((rel_pid, rpid))
     for (vid, rid), parts in per_release.items():
         vulns[vid].statuses[release_pid[rid]] = _aggregate(release_pid[rid], parts)
-    _updates(session, sel, findings, release_pid, vulns)
+    _updates(session, sel, findings, release_pid, vulns, _)
     for v in vulns.values():
         for name, pids in v.controls.items():
             v.remediations.append(
                 m.Remediation(
                     m.RemediationCategory.MITIGATION,
-                    f"Compensating control: {name}.",
+                    _("Compensating control: %(name)s.") % {"name": name},
                     tuple(sorted(set(pids))),
                 )
             )
@@ -192,7 +197,7 @@ def build(
     for vid, credit, at in repo.cvd_reports(session, sel.product.id, vids):
         reports[vid].append((credit, at))
     out = [
-        vulnerability(vid, vulns[vid], info.get(vid, Info()), profile, reports.get(vid, ()))
+        vulnerability(vid, vulns[vid], info.get(vid, Info()), profile, reports.get(vid, ()), lang)
         for vid in vids
     ]
     kept = [v for v in out if v is not None]
@@ -222,10 +227,14 @@ def build(
             kept,
             clinician_note,
             set(release_pid.values()),
+            lang,
         )
         + lifecycle_notes(session, sel.product.name, sel.releases),
-        references=(m.Reference(namespace, f"{sel.manufacturer} product security"),),
+        references=(
+            m.Reference(namespace, _("%(maker)s product security") % {"maker": sel.manufacturer}),
+        ),
         tlp=m.TlpLabel(tlp) if tlp else None,
+        lang=lang,
     )
 
 
@@ -302,6 +311,7 @@ def _updates(
     findings: list[Finding],
     release_pid: dict[int, str],
     vulns: dict[int, VulnParts],
+    _: Callable[[str], str],
 ) -> None:
     by_id = {f.id: f for f in findings}
     matched = {(f.vulnerability_id, f.release_id) for f in findings}
@@ -312,7 +322,7 @@ def _updates(
             if f is not None:
                 touched[f.vulnerability_id] = str(item["effect"])
         for vid, effect in touched.items():
-            _one_update(upd, vid, effect, vulns[vid], release_pid, matched, sel)
+            _one_update(upd, vid, effect, vulns[vid], release_pid, matched, sel, _)
 
 
 def _one_update(
@@ -323,6 +333,7 @@ def _one_update(
     release_pid: dict[int, str],
     matched: set[tuple[int, int]],
     sel: Selection,
+    _: Callable[[str], str],
 ) -> None:
     fixed_in = release_pid.get(upd.release_id) if upd.release_id else None
     if fixed_in is not None and (vid, upd.release_id) not in matched and effect == "fixed":
@@ -335,11 +346,13 @@ def _one_update(
         details += " " + upd.description.strip().rstrip(".") + "."
     if upd.release_id and fixed_in is None:
         version = next((r.version for r in sel.releases if r.id == upd.release_id), None)
-        details += (
-            f" Shipped in a release outside this advisory{f' ({version})' if version else ''}."
+        details += " " + (
+            _("Shipped in release %(version)s, outside this advisory.") % {"version": version}
+            if version
+            else _("Shipped in a release outside this advisory.")
         )
     elif upd.release_id is None and upd.planned:
-        details += f" Planned for {upd.planned.isoformat()}."
+        details += " " + _("Planned for %(date)s.") % {"date": upd.planned.isoformat()}
     category = (
         m.RemediationCategory.VENDOR_FIX if effect == "fixed" else m.RemediationCategory.MITIGATION
     )

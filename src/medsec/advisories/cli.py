@@ -40,9 +40,16 @@ def create(
     vuln: list[str] = typer.Option([], "--vuln", help="Repeatable; default all with findings."),
     profile: str = typer.Option("security-advisory", help="security-advisory or vex."),
     tlp: str = typer.Option("WHITE", help="WHITE, GREEN, AMBER or RED."),
-    note_file: Path | None = typer.Option(None, help="Plain-language note for clinicians."),
-    namespace: str = typer.Option(service.DEFAULT_NAMESPACE, help="Publisher namespace URL."),
+    note_file: Path | None = typer.Option(
+        None,
+        help="The note on patient care, written by a person (required before publishing).",
+    ),
+    namespace: str = typer.Option(
+        service.DEFAULT_NAMESPACE,
+        help="Publisher namespace URL (the default is a placeholder publishing refuses).",
+    ),
     tracking_id: str | None = typer.Option(None, "--id", help="Default: MAKER-SA-YEAR-NNNN."),
+    lang: str = typer.Option("en", "--lang", help="Language of the notes: en or ja."),
 ) -> None:
     """Create a draft advisory from the decisions in force (analyst)."""
     note = _read_note(note_file)
@@ -59,9 +66,41 @@ def create(
             clinician_note=note,
             namespace=namespace,
             tracking_id=tracking_id,
+            lang=lang,
         )
         tid, count = adv.tracking_id, len(adv.draft.get("vulnerabilities", []))
+        todo = service.not_publishable(adv)
     runtime.console.print(f"draft advisory {tid}: {count} vulnerabilities", highlight=False)
+    for item in todo:
+        runtime.console.print(f"before publishing: {item}", markup=False, highlight=False)
+
+
+@app.command("edit")
+def edit(
+    tracking_id: str,
+    note_file: Path | None = typer.Option(
+        None, help="The note on patient care, written by a person."
+    ),
+    namespace: str | None = typer.Option(None, help="Publisher namespace URL."),
+    lang: str | None = typer.Option(None, "--lang", help="Language of the notes: en or ja."),
+) -> None:
+    """Write the note on patient care, the namespace or the language; rebuild the draft."""
+    note = _read_note(note_file)
+    if note is None and namespace is None and lang is None:
+        raise InvalidInput("nothing to change: give --note-file, --namespace or --lang")
+    with runtime.uow() as session:
+        adv = service.edit(
+            session,
+            tracking_id=tracking_id,
+            actor=runtime.actor(),
+            clinician_note=note,
+            namespace=namespace,
+            lang=lang,
+        )
+        todo = service.not_publishable(adv)
+    runtime.console.print(f"draft of {tracking_id} rebuilt", markup=False, highlight=False)
+    for item in todo:
+        runtime.console.print(f"before publishing: {item}", markup=False, highlight=False)
 
 
 @app.command("list")
@@ -96,6 +135,8 @@ def show(
         highlight=False,
         markup=False,
     )
+    for item in data["incomplete"]:
+        out.print(f"  before publishing: {item}", highlight=False, markup=False)
     for r in data["revisions"]:
         out.print(
             f"  revision {r['number']} {r['status']} {r['date']} by {r['published_by']}: "
@@ -157,12 +198,17 @@ def notice(
     fmt: str = typer.Option("html", "--format", help="html or pdf."),
     out: Path = typer.Option(..., "--out"),
     contact: str | None = typer.Option(None, help="Who customers contact (default: namespace)."),
+    lang: str | None = typer.Option(
+        None, "--lang", help="en or ja (default: the advisory's language)."
+    ),
 ) -> None:
-    """Write the plain-language customer notice as HTML or PDF."""
+    """Write the plain-language customer notice as HTML or PDF, in English or Japanese."""
     if fmt not in ("html", "pdf"):
         raise InvalidInput(f"--format {fmt!r}: html or pdf")
     with runtime.uow() as session:
-        html = distribution.notice_html(session, tracking_id=tracking_id, contact=contact)
+        html = distribution.notice_html(
+            session, tracking_id=tracking_id, contact=contact, lang=lang
+        )
     out.write_bytes(html.encode() if fmt == "html" else html_to_pdf(html))
     runtime.console.print(f"wrote {out}", markup=False, highlight=False)
 

@@ -19,6 +19,7 @@ from importlib import resources
 
 from sqlalchemy.orm import Session
 
+from medsec.core.i18n import gettext_for
 from medsec.core.vex import VexStatus
 from medsec.export import advisory_model as m
 from medsec.export.csaf import is_uri
@@ -144,12 +145,14 @@ def vulnerability(
     i: Info,
     profile: str,
     reports: Sequence[tuple[str | None, datetime]] = (),
+    lang: str = "en",
 ) -> m.AdvisoryVulnerability | None:
     """The advisory's statement about one vulnerability (None: nothing to say in this profile).
 
     ``reports`` are the (credit, received) of the valid CVD cases on it: the finders who asked
     for credit are acknowledged, and the first report's date is the discovery date.
     """
+    _ = gettext_for(lang, "advisories")
     statuses = tuple(sorted(v.statuses.values(), key=lambda s: s.product_id))
     if profile == "csaf_security_advisory" and all(
         s.status is S.UNDER_INVESTIGATION for s in statuses
@@ -166,7 +169,7 @@ def vulnerability(
         remediations.append(
             m.Remediation(
                 m.RemediationCategory.VENDOR_FIX,
-                "These releases contain the fix; no action is needed for them.",
+                _("These releases contain the fix; no action is needed for them."),
                 tuple(fixed),
             )
         )
@@ -182,8 +185,11 @@ def vulnerability(
         threats.append(
             m.Threat(
                 m.ThreatCategory.EXPLOIT_STATUS,
-                f"Listed in the CISA Known Exploited Vulnerabilities catalog since {v.kev}: "
-                "attackers are known to exploit it.",
+                _(
+                    "Listed in the CISA Known Exploited Vulnerabilities catalog since "
+                    "%(date)s: attackers are known to exploit it."
+                )
+                % {"date": v.kev},
                 tuple(s.product_id for s in statuses),
                 date=as_datetime(v.kev),
             )
@@ -193,7 +199,7 @@ def vulnerability(
         refs.insert(0, f"https://nvd.nist.gov/vuln/detail/{cve}")
     notes = []
     if i.description:
-        notes.append(m.Note(m.NoteCategory.DESCRIPTION, i.description, title="Description"))
+        notes.append(m.Note(m.NoteCategory.DESCRIPTION, i.description, title=_("Description")))
     return m.AdvisoryVulnerability(
         statuses=statuses,
         cve=cve,
@@ -216,6 +222,9 @@ def _credits(reports: Sequence[tuple[str | None, datetime]]) -> tuple[m.Acknowle
     return (m.Acknowledgment(names, CREDIT_SUMMARY),) if names else ()
 
 
+CLINICIANS = "clinicians and biomedical engineers"  # the audience of the note on patient care
+
+
 def document_notes(
     maker: str,
     product: str,
@@ -223,37 +232,41 @@ def document_notes(
     vulns: Sequence[m.AdvisoryVulnerability],
     clinician_note: str | None,
     release_pids: set[str],
+    lang: str = "en",
 ) -> tuple[m.Note, ...]:
-    """The summary and the plain-language note for clinicians (the given one, else a default)."""
-    counts: dict[str, int] = defaultdict(int)
+    """The summary (facts counted in plain words) and the note on patient care, only as a
+    person wrote it: without one the advisory is incomplete and cannot be published."""
+    _ = gettext_for(lang, "advisories")
+    words = {
+        S.AFFECTED: _("%(n)s need action"),
+        S.NOT_AFFECTED: _("%(n)s not affected"),
+        S.FIXED: _("%(n)s fixed"),
+        S.UNDER_INVESTIGATION: _("%(n)s still being assessed"),
+    }
+    counts: dict[S, int] = defaultdict(int)
     for v in vulns:
         for s in v.statuses:
             if s.product_id in release_pids:
-                counts[s.status.value] += 1
-    versions = ", ".join(r.version for r in releases)
-    said = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts.items()))
-    summary = (
-        f"{maker} states the status of {len(vulns)} vulnerabilit"
-        f"{'y' if len(vulns) == 1 else 'ies'} for {product} releases {versions} "
-        f"(release statements: {said})."
-    )
-    affected = [v.name for v in vulns if any(s.status is S.AFFECTED for s in v.statuses)]
-    plain = clinician_note or (
-        (
-            f"Some {product} releases are affected by {', '.join(affected)}. "
-            "Keep using the device as labelled; follow the compensating measures in this "
-            "advisory until the update is installed, and contact the manufacturer's service if "
-            "the device behaves unexpectedly."
+                counts[s.status] += 1
+    said = ", ".join(words[k] % {"n": counts[k]} for k in words if counts[k])
+    summary = _(
+        "%(maker)s states the status of %(count)s vulnerabilities for %(product)s releases "
+        "%(versions)s (release statements: %(said)s)."
+    ) % {
+        "maker": maker,
+        "count": len(vulns),
+        "product": product,
+        "versions": ", ".join(r.version for r in releases),
+        "said": said,
+    }
+    notes = [m.Note(m.NoteCategory.SUMMARY, summary, title=_("Summary"))]
+    if clinician_note:
+        notes.append(
+            m.Note(
+                m.NoteCategory.GENERAL,
+                clinician_note,
+                title=_("What this means for patient care"),
+                audience=CLINICIANS,
+            )
         )
-        if affected
-        else f"No {product} release in this advisory needs action from clinical users."
-    )
-    return (
-        m.Note(m.NoteCategory.SUMMARY, summary, title="Summary"),
-        m.Note(
-            m.NoteCategory.GENERAL,
-            plain,
-            title="What this means for patient care",
-            audience="clinicians and biomedical engineers",
-        ),
-    )
+    return tuple(notes)

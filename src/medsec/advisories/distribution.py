@@ -9,6 +9,7 @@ import orjson
 from sqlalchemy.orm import Session
 
 from medsec.advisories import publish, service
+from medsec.core.i18n import UnknownLanguage
 from medsec.errors import InvalidInput
 from medsec.export.notice import render_notice
 from medsec.export.provider_directory import PUBLIC_TLP, PublicKey, Signer, build_directory
@@ -62,8 +63,16 @@ def notice_document(
 
 
 def notice_html(
-    session: Session, *, tracking_id: str, contact: str | None = None, finder_data: bool = True
+    session: Session,
+    *,
+    tracking_id: str,
+    contact: str | None = None,
+    finder_data: bool = True,
+    lang: str | None = None,
 ) -> str:
-    """The customer notice of an advisory as HTML."""
+    """The customer notice of an advisory as HTML (``lang``: default the advisory's)."""
     doc = notice_document(session, tracking_id=tracking_id, finder_data=finder_data)
-    return render_notice(doc, contact=contact)
+    try:
+        return render_notice(doc, contact=contact, lang=lang)
+    except UnknownLanguage as exc:
+        raise InvalidInput(str(exc)) from None

@@ -87,6 +87,9 @@ def publish(
         raise InvalidInput(f"status {status!r} is not one of {', '.join(STATUSES)}")
     if not summary.strip():
         raise InvalidInput("a revision needs a summary of what changed")
+    incomplete = service.not_publishable(adv)
+    if incomplete:
+        raise Conflict(f"{tracking_id} cannot be published: {'; '.join(incomplete)}")
     held = cvd.embargoes_on(
         session,
         product_id=adv.product_id,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
@@ -14,6 +15,7 @@ from medsec.advisories import build as builder
 from medsec.advisories import repository as repo
 from medsec.audit import service as audit
 from medsec.core.clock import utcnow
+from medsec.core.i18n import UnknownLanguage, check_lang
 from medsec.errors import Conflict, InvalidInput, NotFound
 from medsec.export import advisory_model as m
 from medsec.export.csaf import Profile, is_uri, to_csaf
@@ -24,7 +26,8 @@ from medsec.vulns import repository as vuln_repo
 
 PROFILES = {"security-advisory": "csaf_security_advisory", "vex": "csaf_vex"}
 TLPS = ("WHITE", "GREEN", "AMBER", "RED")
-DEFAULT_NAMESPACE = "https://psirt.example.com"
+DEFAULT_NAMESPACE = "https://psirt.example.com"  # a placeholder: publication refuses it
+PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net")  # RFC 2606
 _PREFIX = re.compile(r"[^A-Z0-9]+")
 
 
@@ -36,6 +39,28 @@ def aware(value: datetime) -> datetime:
 def now() -> datetime:
     """The current time in whole seconds (CSAF dates carry no fractions medsec relies on)."""
     return utcnow().replace(microsecond=0)
+
+
+def is_placeholder(url: str) -> bool:
+    """True for the default namespace or any other RFC 2606 example domain."""
+    host = urlsplit(url).hostname or ""
+    return any(host == d or host.endswith("." + d) for d in PLACEHOLDER_DOMAINS)
+
+
+def not_publishable(adv: SecurityAdvisory) -> list[str]:
+    """What must be written before the advisory can be published (empty: nothing)."""
+    out = []
+    if not adv.clinician_note:
+        out.append(
+            "the note on patient care is not written (a person writes it: "
+            f"medsec advisory edit {adv.tracking_id} --note-file FILE)"
+        )
+    if is_placeholder(adv.namespace):
+        out.append(
+            f"the publisher namespace {adv.namespace} is a placeholder; give the PSIRT's real "
+            f"address (medsec advisory edit {adv.tracking_id} --namespace https://…)"
+        )
+    return out
 
 
 def missing(tracking_id: str) -> str:
@@ -88,8 +113,10 @@ def create(
     clinician_note: str | None = None,
     namespace: str = DEFAULT_NAMESPACE,
     tracking_id: str | None = None,
+    lang: str = "en",
 ) -> SecurityAdvisory:
-    """Create a draft advisory for a product's releases and vulnerabilities (analyst)."""
+    """Create a draft advisory for a product's releases and vulnerabilities (analyst); its
+    notes in ``lang`` (en or ja). Without a note on patient care it stays an incomplete draft."""
     prod = products.get_product(session, product)
     accounts.require(session, actor, "analyst", rule="advisories", product=prod.name)
     if profile not in PROFILES:
@@ -98,8 +125,8 @@ def create(
         raise InvalidInput(f"TLP {tlp!r} is not one of {', '.join(TLPS)}")
     if not title.strip():
         raise InvalidInput("an advisory needs a title")
-    if not namespace.startswith(("https://", "http://")) or not is_uri(namespace):
-        raise InvalidInput(f"publisher namespace {namespace!r} must be an http(s) URL")
+    _check_namespace(namespace)
+    lang = _lang(lang)
     if releases:
         rel_ids = [products.get_release(session, product=product, version=v).id for v in releases]
     else:
@@ -128,6 +155,7 @@ def create(
         release_ids=sorted(rel_ids),
         vulnerability_ids=sorted(set(vids)),
         clinician_note=(clinician_note or "").strip() or None,
+        lang=lang,
         draft={},
         created_by=actor,
         created_at=when,
@@ -148,6 +176,8 @@ def create(
             "tracking_id": tid,
             "profile": adv.profile,
             "tlp": adv.tlp,
+            "lang": lang,
+            "incomplete": not_publishable(adv),
             "releases": releases or "all",
             "vulnerabilities": vulnerabilities or "all with findings",
         },
@@ -199,6 +229,7 @@ def model(
         tlp=adv.tlp,
         profile=adv.profile,
         clinician_note=adv.clinician_note,
+        lang=adv.lang or "en",
     )
 
 
@@ -237,6 +268,71 @@ def refresh(session: Session, *, tracking_id: str, actor: str) -> SecurityAdviso
     return adv
 
 
+def _check_namespace(namespace: str) -> None:
+    if not namespace.startswith(("https://", "http://")) or not is_uri(namespace):
+        raise InvalidInput(f"publisher namespace {namespace!r} must be an http(s) URL")
+
+
+def _lang(lang: str) -> str:
+    try:
+        return check_lang(lang)
+    except UnknownLanguage as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def edit(
+    session: Session,
+    *,
+    tracking_id: str,
+    actor: str,
+    clinician_note: str | None = None,
+    namespace: str | None = None,
+    lang: str | None = None,
+) -> SecurityAdvisory:
+    """Write the note on patient care, the publisher namespace or the notes' language, and
+    rebuild the draft (analyst); audited with what changed."""
+    adv = get(session, tracking_id)
+    prod, _ = product_of(session, adv)
+    accounts.require(
+        session,
+        actor,
+        "analyst",
+        rule="advisories",
+        product=prod.name,
+        hide_as=missing(tracking_id),
+    )
+    changes: dict[str, Any] = {}
+    if clinician_note is not None:
+        note = clinician_note.strip() or None
+        if note != adv.clinician_note:
+            changes["clinician_note"] = "written" if note else "removed"
+            adv.clinician_note = note
+    if namespace is not None:
+        _check_namespace(namespace)
+        if namespace.rstrip("/") != adv.namespace:
+            changes["namespace"] = [adv.namespace, namespace.rstrip("/")]
+            adv.namespace = namespace.rstrip("/")
+    if lang is not None and _lang(lang) != adv.lang:
+        changes["lang"] = [adv.lang, lang]
+        adv.lang = lang
+    if not changes:
+        return adv
+    when = now()
+    adv.draft = preview(session, adv, when=when)
+    adv.updated_by, adv.updated_at = actor, when
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="advisory.edit",
+        object_type="security_advisory",
+        object_id=adv.id,
+        product_id=prod.id,
+        details={"tracking_id": adv.tracking_id, "changes": changes},
+    )
+    return adv
+
+
 def list_advisories(session: Session, *, product: str | None = None) -> list[SecurityAdvisory]:
     """Advisories of one product, or all."""
     ids = [products.get_product(session, product).id] if product else None
@@ -263,6 +359,8 @@ def summary(session: Session, adv: SecurityAdvisory) -> dict[str, Any]:
         "tlp": adv.tlp,
         "status": adv.status,
         "version": adv.version,
+        "lang": adv.lang,
+        "incomplete": not_publishable(adv),
         "created": [adv.created_by, aware(adv.created_at).isoformat()],
         "updated": [adv.updated_by, aware(adv.updated_at).isoformat()],
         "revisions": [

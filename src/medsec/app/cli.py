@@ -191,6 +191,11 @@ mount(
     "Documents generated from the records (seed 5.4-5.6), EN/JA.",
 )
 mount("mds2", "medsec.mds2.cli:app", "MDS2 statements: export from the records, read a vendor's.")
+mount(
+    "jurisdictions",
+    "medsec.jurisdictions.cli:app",
+    "Regulator profiles (FDA, Japan, EU, Canada): deadlines, timelines, words.",
+)
 
 
 @app.callback(invoke_without_command=True)

@@ -16,6 +16,7 @@ from medsec.cvd import policy as policy_mod
 from medsec.cvd.cli_output import case_json, deadline_state, print_detail, summary_json
 from medsec.cvd.sanitize import ReportRejected
 from medsec.errors import InvalidInput, NotFound
+from medsec.jurisdictions import profiles as jurisdictions
 
 app = typer.Typer(
     help="Vulnerability reports from finders and their handling (CVD, seed 6.3).",
@@ -371,16 +372,26 @@ def contacts_(
 
 
 @app.command("deadlines")
-def deadlines_() -> None:
+def deadlines_(
+    markets: str | None = typer.Option(
+        None,
+        "--markets",
+        help="A product's markets (fda, jp, eu, ca): the deadlines its cases get.",
+    ),
+) -> None:
     """The deadline policy in force, and where each value comes from."""
     pol = policy_mod.policy_from_env()
+    chosen = policy_mod.for_markets(pol, jurisdictions.parse_markets(markets or ""))
     table = Table("setting", "value", "source")
     for key in deadlines.DeadlinePolicy.__dataclass_fields__:
-        value = getattr(pol.policy, key)
+        value = getattr(chosen.policy, key)
         if key == "holidays":
             value = ", ".join(sorted(d.isoformat() for d in value)) or "none"
-        table.add_row(key, str(value), escape(pol.source_of(key)))
+        topic = policy_mod.TOPIC_OF_KEY.get(key, "")
+        source = chosen.sources.get(topic) or pol.source_of(key)
+        table.add_row(key, str(value), escape(source))
     runtime.console.print(table)
+    runtime.console.print(f"markets: {', '.join(chosen.markets)}", markup=False)
 
 
 __all__ = ["app", "deadline_state"]

@@ -26,7 +26,7 @@ after its due time is ``late``. All datetimes must be timezone-aware.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -151,9 +151,17 @@ def _risk(case: CaseFacts, policy: DeadlinePolicy) -> RiskLevel | None:
 
 
 def deadlines(
-    case: CaseFacts, now: datetime, *, policy: DeadlinePolicy = DEFAULT_POLICY
+    case: CaseFacts,
+    now: datetime,
+    *,
+    policy: DeadlinePolicy = DEFAULT_POLICY,
+    sources: Mapping[str, str] | None = None,
 ) -> list[Deadline]:
-    """The case's deadlines (acknowledge, triage, communicate, remediate, disclose) at ``now``."""
+    """The case's deadlines (acknowledge, triage, communicate, remediate, disclose) at ``now``.
+
+    ``sources`` names where each deadline comes from (default ``SOURCES``); its key
+    ``remediate_controlled`` is used for the remediate deadline of a controlled risk.
+    """
     _aware("now", now)
     received = case.received_at
     plan: list[tuple[str, datetime, datetime | None]] = [
@@ -184,8 +192,11 @@ def deadlines(
         if fix_days is not None:
             plan.append(("remediate", received + timedelta(days=fix_days), case.remediated_at))
         plan.append(("disclose", disclosure_due(case, policy), case.disclosed_at))
+    said = {**SOURCES, **(sources or {})}
+    if _risk(case, policy) is RiskLevel.CONTROLLED and "remediate_controlled" in said:
+        said["remediate"] = said["remediate_controlled"]
     return [
-        Deadline(name, due, met, overdue=met is None and now > due, source=SOURCES[name])
+        Deadline(name, due, met, overdue=met is None and now > due, source=said[name])
         for name, due, met in plan
     ]
 

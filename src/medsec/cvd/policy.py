@@ -1,8 +1,14 @@
-"""Install-wide CVD deadline policy from a JSON file (``MEDSEC_CVD_POLICY``), validated.
+"""Install-wide CVD deadline policy from a JSON file (``MEDSEC_CVD_POLICY``), validated, and
+the policy of one product's markets (``for_markets``).
 
 The file is one JSON object whose keys are ``DeadlinePolicy`` fields; any key left out keeps
 its default (see ``medsec.cvd.deadlines`` for each default's source). ``holidays`` is a list of
 ISO dates; ``controlled_remediate_days`` may be null (no deadline). Errors name the file and key.
+
+For a product, each setting comes from: the install file when it sets the key (the
+manufacturer's own policy); else the strictest day count the regulators of the product's
+markets set (jurisdiction profiles; no market recorded: the FDA profile, which gives today's
+30/60-day figures); else the default. The FDA profile therefore reproduces the defaults exactly.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from typing import Any
 from medsec.config import get_settings
 from medsec.cvd.deadlines import DEFAULT_POLICY, SOURCES, DeadlinePolicy
 from medsec.errors import InvalidInput
+from medsec.jurisdictions import profiles as jurisdictions
+from medsec.jurisdictions import rules as jurisdiction_rules
 
 POLICY_ENV = "MEDSEC_CVD_POLICY"
 _INT_KEYS = frozenset(
@@ -125,3 +133,35 @@ def policy_from_env(environ: Mapping[str, str] | None = None) -> PolicyInForce:
     if environ is None:
         return load_policy(get_settings().cvd_policy)
     return load_policy(environ.get(POLICY_ENV))
+
+
+@dataclass(frozen=True, slots=True)
+class MarketPolicy:
+    """The deadline policy for one product's markets and where each deadline comes from."""
+
+    policy: DeadlinePolicy
+    sources: dict[str, str]
+    markets: tuple[str, ...]
+
+
+TOPIC_OF_KEY = {**_SETTING_SOURCE, "controlled_remediate_days": "remediate_controlled"}
+
+
+def for_markets(
+    in_force: PolicyInForce, markets: list[str] | tuple[str, ...] | None
+) -> MarketPolicy:
+    """The policy of a product sold in ``markets`` (see the module docstring for the order)."""
+    profiles = jurisdictions.for_markets(markets)
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for key, choice in jurisdiction_rules.cvd_choices(profiles).items():
+        if key in in_force.overridden or choice.days is None:
+            continue
+        values[key] = choice.days
+        name = next(p.name for p in profiles if p.code == choice.market)
+        said = f"{name}: {choice.source}" + ("" if choice.verified else " (unverified)")
+        topic = TOPIC_OF_KEY[key]
+        sources[topic] = f"agreed embargo date, else {said}" if topic == "disclose" else said
+    return MarketPolicy(
+        replace(in_force.policy, **values), sources, tuple(p.code for p in profiles)
+    )

@@ -22,6 +22,7 @@ from medsec.cvd.rules import CaseState
 from medsec.cvd.sanitize import clean_text
 from medsec.errors import InvalidInput, NotFound
 from medsec.models import CvdAttachment, CvdCase, CvdCoordination, CvdEvent, CvdLink
+from medsec.products import service as products
 
 S = CaseState
 ACTIONS: dict[str, CaseState] = {
@@ -101,11 +102,31 @@ def embargoes_on(
 
 
 def case_deadlines(
-    case: CvdCase, now: datetime, pol: deadlines.DeadlinePolicy | None = None
+    case: CvdCase,
+    now: datetime,
+    pol: deadlines.DeadlinePolicy | policy.MarketPolicy | None = None,
+    markets: list[str] | None = None,
 ) -> tuple[deadlines.Deadline, ...]:
-    """The case's deadlines at ``now`` under ``pol`` (default: the policy in force)."""
-    in_force = pol or policy.policy_from_env().policy
-    return tuple(deadlines.deadlines(repository.facts(case), now, policy=in_force))
+    """The case's deadlines at ``now`` under ``pol`` (default: the policy in force for the
+    product's ``markets``, see ``policy.for_markets``)."""
+    if pol is None:
+        pol = policy.for_markets(policy.policy_from_env(), markets)
+    if isinstance(pol, policy.MarketPolicy):
+        found = deadlines.deadlines(
+            repository.facts(case), now, policy=pol.policy, sources=pol.sources
+        )
+    else:
+        found = deadlines.deadlines(repository.facts(case), now, policy=pol)
+    return tuple(found)
+
+
+def market_policies(
+    session: Session, product_ids: Sequence[int | None]
+) -> dict[int | None, policy.MarketPolicy]:
+    """The deadline policy of each product's markets (None: a case without a product)."""
+    in_force = policy.policy_from_env()
+    markets = products.markets_by_id(session, [p for p in product_ids if p is not None])
+    return {p: policy.for_markets(in_force, markets.get(p) if p else None) for p in product_ids}
 
 
 def _now(now: datetime | None) -> datetime:
@@ -135,12 +156,13 @@ def list_cases(
     account = access.account_of(session, actor, rule="cvd cases")
     if state is not None and state not in set(CaseState):
         raise InvalidInput(f"unknown case state {state!r} (one of: {', '.join(CaseState)})")
-    pol = policy.policy_from_env().policy
+    rows = repository.cases(session, state=state)
+    pols = market_policies(session, sorted({r.product_id for r, _ in rows}, key=lambda x: x or 0))
     out = []
-    for row, product in repository.cases(session, state=state):
+    for row, product in rows:
         if not access.visible(account, row, product, at.date()):
             continue
-        found = case_deadlines(row, at, pol)
+        found = case_deadlines(row, at, pols[row.product_id])
         summary = CaseSummary(row, product, found, access.is_security(account))
         if not overdue or summary.overdue:
             out.append(summary)
@@ -166,6 +188,7 @@ def case_detail(
             product_id=row.product_id,
             details={"receipt_id": row.receipt_id},
         )
+    pol = market_policies(session, [row.product_id])[row.product_id]
     return CaseDetail(
         case=row,
         product=repository.product_name(session, row.product_id),
@@ -174,7 +197,7 @@ def case_detail(
         attachments=tuple(repository.attachments_of(session, row.id)) if security else (),
         links=tuple(repository.links_of(session, row.id)),
         coordination=tuple(repository.coordination_of(session, row.id)),
-        deadlines=case_deadlines(row, at),
+        deadlines=case_deadlines(row, at, pol),
         finder_visible=security,
     )
 

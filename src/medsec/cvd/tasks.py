@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from medsec.core.clock import utcnow
-from medsec.cvd import policy, repository, service
+from medsec.cvd import repository, service
 from medsec.jobs.schemas import JobContext, JobSpec
 from medsec.notifications import service as notifications
 from medsec.notifications.schemas import Event
@@ -19,12 +19,13 @@ OPEN_STATES = {"disclosed", "closed"}
 
 def deadline_events(session: Session, *, now: datetime) -> list[Event]:
     """Events for unmet deadlines due within 30 days or passed (no finder data, no report)."""
-    pol = policy.policy_from_env().policy
+    rows = repository.cases(session)
+    pols = service.market_policies(session, sorted({c.product_id or 0 for c, _ in rows}))
     out = []
-    for case, product in repository.cases(session):
+    for case, product in rows:
         if case.state == "closed":
             continue
-        for d in service.case_deadlines(case, now, pol):
+        for d in service.case_deadlines(case, now, pols[case.product_id or 0]):
             if d.met_at is not None:
                 continue
             days_left = (d.due - now).days

@@ -23,6 +23,7 @@ import orjson
 
 from medsec import __version__
 from medsec.core import cvss
+from medsec.core.i18n import gettext_for
 from medsec.core.updates import UPDATE_METHODS
 from medsec.core.vex import FROM_CANONICAL, VexStatus, Vocabulary, impact_statement_for, refuse
 from medsec.export.advisory_model import (
@@ -170,15 +171,17 @@ def _product_tree(advisory: Advisory) -> tuple[dict[str, Any], dict[str, str]]:
     )
 
 
-def _remediation(rem: Remediation, names: dict[str, str]) -> dict[str, Any]:
+def _remediation(rem: Remediation, names: dict[str, str], lang: str = "en") -> dict[str, Any]:
+    _ = gettext_for(lang, "advisories")
     details = rem.details.strip()
     if rem.fixed_in is not None:
-        details += f" Fixed in {names[rem.fixed_in]}."
+        details += " " + _("Fixed in %(release)s.") % {"release": names[rem.fixed_in]}
     if rem.update_method is not None:
         info = UPDATE_METHODS[rem.update_method]
-        details += f" Update method: {info.title}. {info.user_responsibility}"
+        details += " " + _("Update method: %(title)s.") % {"title": _(info.title)}
+        details += f" {_(info.user_responsibility)}"
         if info.note:
-            details += f" {info.note}"
+            details += f" {_(info.note)}"
     return _compact(
         {
             "category": rem.category.value,
@@ -209,7 +212,7 @@ def _scores(vuln: AdvisoryVulnerability) -> list[dict[str, Any]]:
 
 
 def _vulnerability(
-    vuln: AdvisoryVulnerability, names: dict[str, str], profile: str
+    vuln: AdvisoryVulnerability, names: dict[str, str], profile: str, lang: str = "en"
 ) -> dict[str, Any]:
     if profile == "csaf_vex" and not (vuln.cve or vuln.ids):
         raise refuse("csaf.6.1.27.8", f"{vuln.name}: a VEX vulnerability needs a CVE or an id")
@@ -224,7 +227,8 @@ def _vulnerability(
     if not notes:
         if not vuln.title:
             raise refuse("csaf.6.1.27.5", f"{vuln.name}: a vulnerability needs a note or title")
-        notes = [{"category": "description", "text": vuln.title, "title": "Summary"}]
+        title = gettext_for(lang, "advisories")("Summary")
+        notes = [{"category": "description", "text": vuln.title, "title": title}]
     status = _grouped((_STATUS[s.status], s.product_id) for s in vuln.statuses)
     flags = _grouped(
         (_FLAG[s.justification], s.product_id)
@@ -232,7 +236,12 @@ def _vulnerability(
         if s.status is VexStatus.NOT_AFFECTED and s.justification is not None
     )
     impacts = _grouped(
-        (impact_statement_for(s.justification, s.impact_statement), s.product_id)
+        (
+            gettext_for(lang, "advisories")(
+                impact_statement_for(s.justification, s.impact_statement)
+            ),
+            s.product_id,
+        )
         for s in vuln.statuses
         if s.status is VexStatus.NOT_AFFECTED and s.justification is not None
     )
@@ -251,7 +260,7 @@ def _vulnerability(
         )
         for t in vuln.threats
     ]
-    remediations = [_remediation(r, names) for r in vuln.remediations]
+    remediations = [_remediation(r, names, lang) for r in vuln.remediations]
     covered = {pid for r in vuln.remediations for pid in r.product_ids}
     actions = _grouped(
         ((s.action_category.value, (s.action_statement or "").strip()), s.product_id)
@@ -350,7 +359,9 @@ def to_csaf(advisory: Advisory, *, profile: Profile = "csaf_security_advisory") 
     doc = {
         "document": _document(advisory, profile),
         "product_tree": tree,
-        "vulnerabilities": [_vulnerability(v, names, profile) for v in advisory.vulnerabilities],
+        "vulnerabilities": [
+            _vulnerability(v, names, profile, advisory.lang) for v in advisory.vulnerabilities
+        ],
     }
     return _sorted(doc)
 

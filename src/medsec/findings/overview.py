@@ -152,6 +152,7 @@ def product_overview(session: Session, product: str) -> dict[str, Any]:
         "manufacturer": prod.manufacturer.name,
         "description": prod.description,
         "releases": out,
+        "markets": list(prod.markets or []),
     }
 
 

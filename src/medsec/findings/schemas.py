@@ -142,3 +142,4 @@ class ProductOverview(BaseModel):
     manufacturer: str
     description: str | None
     releases: list[ReleaseSummary]
+    markets: list[str] = []  # jurisdiction profile codes as recorded (empty: the FDA profile)

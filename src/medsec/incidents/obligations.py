@@ -1,8 +1,10 @@
 """Pure notification rules: which reporting obligations an incident has, and when each is due.
 
-The obligations are data (``medsec/data/incidents/reporting_obligations.json``, each fact with
-its source and whether STANDARDS.md verified it); the units and the condition language are
-documented in that file. Deadlines count from the incident's detection time.
+The obligations are data: the regulators' reports in the jurisdiction profiles
+(``medsec/data/jurisdictions/<code>.json``) and the ones of every jurisdiction in
+``medsec/data/incidents/reporting_obligations.json``, each fact with its source and whether
+STANDARDS.md verified it; the units and the condition language are documented in that file.
+Deadlines count from the incident's detection time.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from medsec.errors import InvalidInput
 from medsec.incidents.rules import PrivacyImpact, SafetyImpact, at_least
+from medsec.jurisdictions import profiles
 
 UNITS = ("hours", "calendar_days", "business_days", "months", "none")
 FLAGS = ("remedial_action", "uncontrolled_risk", "criminal", "nis2_significant")
@@ -140,13 +143,20 @@ def parse(data: dict[str, Any], source: str = "reporting_obligations.json") -> l
 
 @cache
 def catalogue() -> tuple[Obligation, ...]:
-    """The obligations shipped with medsec."""
+    """The obligations shipped with medsec: each jurisdiction profile's regulator reports (the
+    single source of those, ``medsec/data/jurisdictions``), then the ones of every jurisdiction."""
+    regulators = [
+        o.model_dump(mode="json", exclude_none=True)
+        for p in profiles.all_profiles()
+        for o in p.reporting_obligations
+    ]
     text = (
         resources.files("medsec")
         .joinpath("data/incidents/reporting_obligations.json")
         .read_text(encoding="utf-8")
     )
-    return tuple(parse(json.loads(text)))
+    common = json.loads(text)
+    return tuple(parse({"obligations": regulators + common["obligations"]}))
 
 
 def by_key(key: str) -> Obligation:

@@ -22,6 +22,7 @@ from medsec.incidents.schemas import (
     IndicatorRead,
     LinkRead,
 )
+from medsec.jurisdictions import profiles as jurisdiction_profiles
 from medsec.models import Incident, IncidentAction, IncidentEvent, IncidentIndicator
 from medsec.products import service as products
 
@@ -150,7 +151,8 @@ def open_incident(
     tlp: str = "amber",
     now: datetime | None = None,
 ) -> Incident:
-    """Open an incident in phase ``reported``; its product decides who may see it."""
+    """Open an incident in phase ``reported``; its product decides who may see it. Without
+    ``jurisdictions``, the product's recorded markets give them (their reporting timelines)."""
     at = now_or(now)
     access.require(session, actor, product, rule="incident open")
     if source not in SOURCES:
@@ -167,6 +169,10 @@ def open_incident(
     if product is not None:
         prod = products.get_product(session, product)
         product_id = prod.id
+        if not jurisdictions and prod.markets:  # none given: the product's recorded markets
+            jurisdictions = [
+                p.incident_jurisdiction for p in jurisdiction_profiles.for_markets(prod.markets)
+            ]
         for version in releases or []:
             products.get_release(session, product=product, version=version)
             kept_releases.append(version)

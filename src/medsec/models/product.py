@@ -29,6 +29,8 @@ class Product(CreatedMixin, Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     manufacturer_id: Mapped[int] = mapped_column(ForeignKey("manufacturer.id"), index=True)
     description: Mapped[str | None] = mapped_column(Text)
+    # jurisdiction profile codes (medsec.jurisdictions): fda, jp, eu, ca; empty: fda
+    markets: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     manufacturer: Mapped[Manufacturer] = relationship(lazy="raise")
     releases: Mapped[list[Release]] = relationship(back_populates="product", lazy="raise")

@@ -34,6 +34,7 @@ class SecurityAdvisory(Base):
     release_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     vulnerability_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     clinician_note: Mapped[str | None] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(5), default="en")  # notes' language: en | ja
     draft: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # CSAF of the next revision
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -37,6 +37,7 @@ def list_products(session: SessionDep, who: ApiPrincipal) -> list[ProductRead]:
             manufacturer=p.manufacturer.name,
             description=p.description,
             releases=[r.version for r in releases.get(p.id, [])],
+            markets=list(p.markets or []),
         )
         for p in items
     ]
@@ -79,6 +80,7 @@ def _product_read(session: SessionDep, name: str) -> ProductRead:
         manufacturer=p.manufacturer.name,
         description=p.description,
         releases=[r.version for r in products.list_releases(session, product=p.name)],
+        markets=list(p.markets or []),
     )
 
 

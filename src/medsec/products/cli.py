@@ -59,6 +59,7 @@ def product_dict(p: Product, releases: list[Release]) -> dict[str, Any]:
         "manufacturer": p.manufacturer.name,
         "description": p.description,
         "releases": [r.version for r in releases],
+        "markets": list(p.markets or []),
     }
 
 
@@ -117,6 +118,8 @@ def product_show(name: str, fmt: Fmt = typer.Option(Fmt.table, "--format", "-f")
     if data["description"]:
         runtime.console.print(data["description"])
     runtime.console.print(f"releases: {', '.join(data['releases']) or '(none)'}")
+    shown = ", ".join(data["markets"]) or "none recorded (the FDA profile applies)"
+    runtime.console.print(f"markets: {shown}", markup=False, highlight=False)
 
 
 @release_app.command("add")
@@ -242,15 +245,22 @@ def product_edit(
     description: str | None = typer.Option(
         None, "--description", help="New description ('' clears it)."
     ),
+    markets: str | None = typer.Option(
+        None,
+        "--markets",
+        help="Markets, comma-separated jurisdiction profiles: fda, jp, eu, ca ('' clears: fda).",
+    ),
 ) -> None:
-    """Change a device model's manufacturer or description (analyst role; audited)."""
+    """Change a device model's manufacturer, description or markets (analyst role; audited)."""
     values: dict[str, Any] = {}
     if manufacturer is not None:
         values["manufacturer"] = manufacturer
     if description is not None:
         values["description"] = description or None
+    if markets is not None:
+        values["markets"] = [m for m in markets.split(",") if m.strip()]
     if not values:
-        raise InvalidInput("nothing to change: give --manufacturer and/or --description")
+        raise InvalidInput("nothing to change: give --manufacturer, --description or --markets")
     data = _validated(ProductUpdate, **values)
     with runtime.uow() as session:
         service.update_product(session, name=name, data=data, actor=runtime.actor())

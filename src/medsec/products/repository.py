@@ -65,3 +65,11 @@ def dependents(session: Session, target: str, row_id: int) -> dict[str, int]:
             if count:
                 out[table.name] = out.get(table.name, 0) + count
     return out
+
+
+def markets_by_id(session: Session, product_ids: list[int]) -> dict[int, list[str]]:
+    """The recorded markets of each product by id."""
+    if not product_ids:
+        return {}
+    stmt = select(Product.id, Product.markets).where(Product.id.in_(product_ids))
+    return {pid: list(markets or []) for pid, markets in session.execute(stmt).all()}

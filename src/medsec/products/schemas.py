@@ -60,6 +60,7 @@ class ProductRead(BaseModel):
     manufacturer: str
     description: str | None = None
     releases: list[str] = Field(default_factory=list)
+    markets: list[str] = Field(default_factory=list)  # jurisdiction profile codes; empty: fda
 
 
 class ProductUpdate(BaseModel):
@@ -69,6 +70,7 @@ class ProductUpdate(BaseModel):
 
     manufacturer: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=10_000)
+    markets: list[str] | None = Field(default=None, max_length=10)  # fda, jp, eu, ca
 
 
 class ReleaseUpdate(BaseModel):

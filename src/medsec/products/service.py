@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from medsec.accounts import service as accounts
 from medsec.audit import service as audit
 from medsec.errors import Conflict, InvalidInput, NotFound
+from medsec.jurisdictions import profiles as jurisdictions
 from medsec.models import Manufacturer, Product, Release
 from medsec.products import repository as repo
 from medsec.products.schemas import ProductCreate, ProductUpdate, ReleaseCreate, ReleaseUpdate
@@ -97,7 +98,7 @@ def did_you_mean(session: Session, name: str) -> str:
 
 
 def update_product(session: Session, *, name: str, data: ProductUpdate, actor: str) -> Product:
-    """Change a product's manufacturer or description (analyst); audited with before/after."""
+    """Change a product's manufacturer, description or markets (analyst); audited."""
     accounts.require(session, actor, "analyst", rule="only an analyst edits products", product=name)
     product = get_product(session, name)
     changes: dict[str, Any] = {}
@@ -107,6 +108,11 @@ def update_product(session: Session, *, name: str, data: ProductUpdate, actor: s
     if "description" in data.model_fields_set and data.description != product.description:
         changes["description"] = [product.description, data.description]
         product.description = data.description
+    if data.markets is not None:
+        markets = jurisdictions.parse_markets(data.markets)
+        if markets != list(product.markets or []):
+            changes["markets"] = [list(product.markets or []), markets]
+            product.markets = markets
     session.flush()
     if changes:
         audit.record(
@@ -341,3 +347,19 @@ def release_by_id(session: Session, release_id: int) -> Release:
     if release is None:
         raise NotFound(f"no release with id {release_id}")
     return release
+
+
+def markets_of(session: Session, name: str) -> list[str]:
+    """The product's markets (jurisdiction profile codes) as recorded; empty: none recorded."""
+    return list(get_product(session, name).markets or [])
+
+
+def effective_markets(markets: list[str] | None) -> list[str]:
+    """The markets whose profiles apply: the recorded ones, else the FDA profile (today's)."""
+    return list(markets or jurisdictions.DEFAULT_MARKETS)
+
+
+def markets_by_id(session: Session, product_ids: list[int]) -> dict[int, list[str]]:
+    """The recorded markets of each product by id (no access check: deadlines are computed for
+    cases and incidents whose access is checked by their own domain)."""
+    return repo.markets_by_id(session, product_ids)

@@ -17,6 +17,7 @@ from medsec.api.deps import SessionDep, require_read
 from medsec.errors import Conflict, InvalidInput
 from medsec.findings import overview
 from medsec.imported_csaf import queries as csaf_queries
+from medsec.jurisdictions import profiles as jurisdictions
 from medsec.lifecycle import service as lifecycle
 from medsec.lifecycle.rules import LEVEL_WORDS
 from medsec.products import service as products
@@ -118,6 +119,7 @@ def _release(
         "can_edit": user.has("analyst"),
         "can_delete": user.has("admin"),
         "environments": ("hospital", "home", "both"),
+        "jurisdictions": [(j.code, j.name) for j in jurisdictions.all_profiles()],
         "error": error,
         "form": form
         or {
@@ -137,6 +139,7 @@ def _release(
 
 Text = Annotated[str, Form(max_length=10_000)]
 Short = Annotated[str, Form(max_length=200)]
+Markets = Annotated[list[str], Form(max_length=10)]
 DONE = {
     "created": "Product created.",
     "edited": "Changes saved.",
@@ -161,8 +164,12 @@ def _product_page(
     form: dict[str, str] | None = None,
     done: str | None = None,
 ) -> HTMLResponse:
+    shown = overview.product_overview(session, product)
+    markets = list(shown.get("markets") or [])
     ctx = {
-        "p": overview.product_overview(session, product),
+        "p": shown,
+        "markets": markets,
+        "market_names": [j.name for j in jurisdictions.for_markets(markets)] if markets else [],
         "can_edit": user.has("analyst"),
         "can_delete": user.has("admin"),
         "environments": ("hospital", "home", "both"),
@@ -321,8 +328,11 @@ def edit_product(
     manufacturer: Short = "",
     description: Text = "",
     new_name: Short = "",
+    markets: Markets = [],  # noqa: B006 (FastAPI copies the default)
+    markets_shown: Short = "",
 ) -> Response:
-    """Save a product's manufacturer and description, and rename it when a new name is given."""
+    """Save a product's manufacturer, description and markets (the boxes ticked, when the form
+    showed them), and rename it when a new name is given."""
     credentials.check_csrf(user.csrf, csrf)
     require_read(session, user.principal, product)
     form = {"manufacturer": manufacturer, "description": description, "new_name": new_name}
@@ -331,6 +341,7 @@ def edit_product(
             ProductUpdate,
             manufacturer=manufacturer.strip() or None,
             description=description.strip() or None,
+            markets=list(markets) if markets_shown else None,
         )
         products.update_product(session, name=product, data=data, actor=user.principal.actor)
         target = new_name.strip()
