@@ -217,6 +217,35 @@ RULES: dict[tuple[str, str], str] = {
     ("PUT", "/api/v1/assets/vendors/{manufacturer}"): ANALYST,
     ("PUT", "/api/v1/assets/{tag}/mapping"): ANALYST,
     ("PUT", "/api/v1/lifecycle/products/{product}/releases/{version}"): ANALYST,
+    # accounts, roles and tokens (admins), one's own account, notification preferences
+    ("GET", "/api/v1/accounts"): ADMIN_ONLY,
+    ("POST", "/api/v1/accounts"): ADMIN_ONLY,
+    ("GET", "/api/v1/accounts/{account}"): ADMIN_ONLY,
+    ("PATCH", "/api/v1/accounts/{account}"): ADMIN_ONLY,
+    ("PUT", "/api/v1/accounts/{account}/password"): ADMIN_ONLY,
+    ("GET", "/api/v1/accounts/{account}/tokens"): ADMIN_ONLY,
+    ("POST", "/api/v1/accounts/{account}/tokens"): ADMIN_ONLY,
+    ("DELETE", "/api/v1/accounts/{account}/tokens/{token_id}"): ADMIN_ONLY,
+    ("GET", "/api/v1/me"): VIEWER,
+    ("PUT", "/api/v1/me/password"): VIEWER,
+    ("GET", "/api/v1/me/tokens"): VIEWER,
+    ("POST", "/api/v1/me/tokens"): VIEWER,
+    ("DELETE", "/api/v1/me/tokens/{token_id}"): VIEWER,
+    ("GET", "/admin/accounts"): ADMIN_ONLY,
+    ("POST", "/admin/accounts"): ADMIN_ONLY,
+    ("GET", "/admin/accounts/{account}"): ADMIN_ONLY,
+    ("POST", "/admin/accounts/{account}/access"): ADMIN_ONLY,
+    ("POST", "/admin/accounts/{account}/status"): ADMIN_ONLY,
+    ("POST", "/admin/accounts/{account}/password"): ADMIN_ONLY,
+    ("POST", "/admin/accounts/{account}/tokens"): ADMIN_ONLY,
+    ("POST", "/admin/accounts/{account}/tokens/{token_id}/revoke"): ADMIN_ONLY,
+    ("GET", "/account"): VIEWER,
+    ("POST", "/account/password"): VIEWER,
+    ("POST", "/account/tokens"): VIEWER,
+    ("POST", "/account/tokens/{token_id}/revoke"): VIEWER,
+    ("GET", "/account/notifications"): VIEWER,
+    ("POST", "/account/notifications"): VIEWER,
+    ("POST", "/account/notifications/{pref_id}"): VIEWER,
 }
 
 # JSON bodies valid enough that only the role decides (API writes checked per role)
@@ -234,6 +263,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/api/v1/products/{product}/releases/{version}"): {
         "essential_performance": "route matrix test"
     },
+    ("PATCH", "/api/v1/accounts/{account}"): {"products": []},
+    ("POST", "/api/v1/accounts/{account}/tokens"): {"label": "route matrix test"},
+    ("POST", "/api/v1/me/tokens"): {"label": "route matrix test"},
 }
 
 
@@ -288,6 +320,8 @@ def params(web_world, session_factory) -> dict[str, str]:
         "evidence_id": "1",
         "ident": "CVE-2021-3711",
         "pref_id": "1",
+        "account": "vic",
+        "token_id": str(web_world.token_ids["vic"]),
     }
 
 

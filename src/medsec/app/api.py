@@ -14,6 +14,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from medsec import __version__
+from medsec.accounts import api as accounts_api
 from medsec.advisories import api as advisories_api
 from medsec.api import problems
 from medsec.api.deps import Unauthenticated
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(extra)
     app.include_router(incidents_api.router)
     app.include_router(sharing_api.router)
+    app.include_router(accounts_api.router)
     web_app.install(app)
     audit_web.install(app)
     app.add_exception_handler(MedsecError, _on_medsec_error)  # type: ignore[arg-type]
