@@ -217,6 +217,18 @@ RULES: dict[tuple[str, str], str] = {
     ("PUT", "/api/v1/assets/vendors/{manufacturer}"): ANALYST,
     ("PUT", "/api/v1/assets/{tag}/mapping"): ANALYST,
     ("PUT", "/api/v1/lifecycle/products/{product}/releases/{version}"): ANALYST,
+    # advisories: create, edit, the next revision's preview and its changes
+    ("POST", "/api/v1/advisories"): ANALYST,
+    ("PATCH", "/api/v1/advisories/{tracking_id}"): ANALYST,
+    ("GET", "/api/v1/advisories/{tracking_id}/draft/csaf"): VIEWER,
+    ("GET", "/api/v1/advisories/{tracking_id}/draft/diff"): VIEWER,
+    ("GET", "/advisories/new"): ANALYST,
+    ("POST", "/advisories"): ANALYST,
+    ("GET", "/advisories/{tracking_id}/edit"): ANALYST,
+    ("POST", "/advisories/{tracking_id}/edit"): ANALYST,
+    ("GET", "/advisories/{tracking_id}/preview"): VIEWER,
+    ("GET", "/advisories/{tracking_id}/preview/notice"): VIEWER,
+    ("GET", "/advisories/{tracking_id}/diff"): VIEWER,
     # accounts, roles and tokens (admins), one's own account, notification preferences
     ("GET", "/api/v1/accounts"): ADMIN_ONLY,
     ("POST", "/api/v1/accounts"): ADMIN_ONLY,
@@ -263,6 +275,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/api/v1/products/{product}/releases/{version}"): {
         "essential_performance": "route matrix test"
     },
+    ("PATCH", "/api/v1/advisories/{tracking_id}"): {"title": "route matrix test"},
     ("PATCH", "/api/v1/accounts/{account}"): {"products": []},
     ("POST", "/api/v1/accounts/{account}/tokens"): {"label": "route matrix test"},
     ("POST", "/api/v1/me/tokens"): {"label": "route matrix test"},
