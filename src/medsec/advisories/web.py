@@ -94,11 +94,14 @@ def new_advisory(
     form: dict[str, Any] = {"product": product or "", "case": "", "tlp": "WHITE"}
     if case:
         filled = editing.case_prefill(session, case=case[:40], actor=user.principal.actor)
+        chosen = filled.product or form["product"]
+        decided = set(service.decided_vulnerabilities(session, product=chosen)) if chosen else set()
         form |= {
             "case": filled.case,
-            "product": filled.product or form["product"],
+            "product": chosen,
             "title": filled.title,
-            "vulnerabilities": " ".join(filled.vulnerabilities),
+            "picked": [v for v in filled.vulnerabilities if v in decided],
+            "vulnerabilities": " ".join(v for v in filled.vulnerabilities if v not in decided),
         }
     return _new_page(request, session, user, form)
 
