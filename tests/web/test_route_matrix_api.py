@@ -97,6 +97,7 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/csaf/documents/{tracking_id:path}"): VIEWER,
     # the design record, lifecycle, hospital workspace, incidents, sharing, jobs, notifications
     ("DELETE", "/api/v1/notifications/preferences/{pref_id}"): VIEWER,
+    ("PATCH", "/api/v1/notifications/preferences/{pref_id}"): VIEWER,
     ("GET", "/admin/jobs"): ADMIN_ONLY,
     ("GET", "/api/v1/assets"): VIEWER,
     ("GET", "/api/v1/assets/agreements"): VIEWER,
