@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from medsec.accounts import admin
 from medsec.db.uow import unit_of_work
-from medsec.models import AuditEvent
+from medsec.models import AuditEvent, NotificationDelivery
 from medsec.notifications import service
 from medsec.notifications.schemas import Event
 
@@ -26,6 +26,11 @@ def _event(n: int) -> Event:
         product=PRODUCT,
         data={"advisory": "X", "revision": "1"},
     )
+
+
+def _told(s, pid: int) -> int:
+    stmt = select(NotificationDelivery.id).where(NotificationDelivery.preference_id == pid)
+    return len(list(s.execute(stmt).scalars()))
 
 
 def test_pause_resume_and_secrets_never_shown_back(client, web_world, session_factory):
@@ -52,13 +57,16 @@ def test_pause_resume_and_secrets_never_shown_back(client, web_world, session_fa
     assert paused.status_code == 200 and paused.json()["enabled"] is False
     assert paused.json()["secret"] is None and secret not in paused.text
     with unit_of_work(session_factory) as s:
-        assert service.emit(s, _event(1)) == 0  # paused: nobody told
+        service.emit(s, _event(1))
+        assert _told(s, pid) == 0  # paused: not told
     client.patch(f"{URL}/{pid}", json={"enabled": True}, headers=vic)
     with unit_of_work(session_factory) as s:
-        assert service.emit(s, _event(2)) == 1
+        service.emit(s, _event(2))
+        assert _told(s, pid) == 1
         admin.set_disabled(s, name="vic", disabled=True, actor=f"cli:{ADMIN}")
     with unit_of_work(session_factory) as s:
-        assert service.emit(s, _event(3)) == 0  # a disabled account is told nothing
+        service.emit(s, _event(3))
+        assert _told(s, pid) == 1  # a disabled account is told nothing more
         actions = list(
             s.execute(
                 select(AuditEvent.action).where(AuditEvent.object_type == "notification_preference")
