@@ -181,6 +181,8 @@ def diff(
         return
     head = f"against revision {against}" if against else "nothing published yet: all new"
     runtime.console.print(f"{tracking_id} {head}: {len(rows)} change(s)", markup=False)
+    if not rows:
+        return
     table = Table("where", "change", "before", "after")
     for c in rows:
         table.add_row(*(escape(_short(x)) for x in (c.path, c.kind, c.old, c.new)))
