@@ -97,6 +97,8 @@ def test_analyst_drafts_and_edits_an_advisory(client, web_world):
     assert notice.status_code == 200 and "Pump TLS" in notice.text
     assert "default-src 'none'" in notice.headers["content-security-policy"]
     assert "Keep the pumps on their own network." in notice.text
+    contact = client.get(f"/advisories/{tid}/preview/notice?contact=<b>psirt@maker.example</b>")
+    assert "&lt;b&gt;psirt@maker.example&lt;/b&gt;" in contact.text  # given, and only as text
     diff = client.get(f"/advisories/{tid}/diff")
     assert "Nothing is published yet" in diff.text
 
