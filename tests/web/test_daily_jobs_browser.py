@@ -80,7 +80,7 @@ def test_publish_an_advisory_after_preview_and_confirmation(
     page.wait_for_load_state()
     assert "This becomes public." in page.content()
     shoot(page, shots, "journey-publish-confirm")
-    assert page.locator(f'a[href="/advisories/{tid}/notice"]').count() == 1  # the preview
+    assert page.locator(f'a[href="/advisories/{tid}/preview/notice"]').count() == 1  # preview
     page.click("button:has-text('Publish revision')")
     page.wait_for_load_state()
     assert page.locator("#revisions tbody tr").count() == revisions + 1

@@ -113,6 +113,7 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/csaf/documents/{tracking_id:path}"): VIEWER,
     # the design record, lifecycle, hospital workspace, incidents, sharing, jobs, notifications
     ("DELETE", "/api/v1/notifications/preferences/{pref_id}"): VIEWER,
+    ("PATCH", "/api/v1/notifications/preferences/{pref_id}"): VIEWER,
     ("GET", "/admin/jobs"): ADMIN_ONLY,
     ("GET", "/api/v1/assets"): VIEWER,
     ("GET", "/api/v1/assets/agreements"): VIEWER,
@@ -265,6 +266,47 @@ RULES: dict[tuple[str, str], str] = {
     ("GET", "/products/{product}/risk/findings"): VIEWER,
     ("GET", "/products/{product}/updates"): VIEWER,
     ("POST", "/products/{product}/updates"): ANALYST,
+    # advisories: create, edit, the next revision's preview and its changes
+    ("POST", "/api/v1/advisories"): ANALYST,
+    ("PATCH", "/api/v1/advisories/{tracking_id}"): ANALYST,
+    ("GET", "/api/v1/advisories/{tracking_id}/draft/csaf"): VIEWER,
+    ("GET", "/api/v1/advisories/{tracking_id}/draft/diff"): VIEWER,
+    ("GET", "/advisories/new"): ANALYST,
+    ("POST", "/advisories"): ANALYST,
+    ("GET", "/advisories/{tracking_id}/edit"): ANALYST,
+    ("POST", "/advisories/{tracking_id}/edit"): ANALYST,
+    ("GET", "/advisories/{tracking_id}/preview"): VIEWER,
+    ("GET", "/advisories/{tracking_id}/preview/notice"): VIEWER,
+    ("GET", "/advisories/{tracking_id}/diff"): VIEWER,
+    # accounts, roles and tokens (admins), one's own account, notification preferences
+    ("GET", "/api/v1/accounts"): ADMIN_ONLY,
+    ("POST", "/api/v1/accounts"): ADMIN_ONLY,
+    ("GET", "/api/v1/accounts/{account}"): ADMIN_ONLY,
+    ("PATCH", "/api/v1/accounts/{account}"): ADMIN_ONLY,
+    ("PUT", "/api/v1/accounts/{account}/password"): ADMIN_ONLY,
+    ("GET", "/api/v1/accounts/{account}/tokens"): ADMIN_ONLY,
+    ("POST", "/api/v1/accounts/{account}/tokens"): ADMIN_ONLY,
+    ("DELETE", "/api/v1/accounts/{account}/tokens/{token_id}"): ADMIN_ONLY,
+    ("GET", "/api/v1/me"): VIEWER,
+    ("PUT", "/api/v1/me/password"): VIEWER,
+    ("GET", "/api/v1/me/tokens"): VIEWER,
+    ("POST", "/api/v1/me/tokens"): VIEWER,
+    ("DELETE", "/api/v1/me/tokens/{token_id}"): VIEWER,
+    ("GET", "/admin/accounts"): ADMIN_ONLY,
+    ("POST", "/admin/accounts"): ADMIN_ONLY,
+    ("GET", "/admin/accounts/{account}"): ADMIN_ONLY,
+    ("POST", "/admin/accounts/{account}/access"): ADMIN_ONLY,
+    ("POST", "/admin/accounts/{account}/status"): ADMIN_ONLY,
+    ("POST", "/admin/accounts/{account}/password"): ADMIN_ONLY,
+    ("POST", "/admin/accounts/{account}/tokens"): ADMIN_ONLY,
+    ("POST", "/admin/accounts/{account}/tokens/{token_id}/revoke"): ADMIN_ONLY,
+    ("GET", "/account"): VIEWER,
+    ("POST", "/account/password"): VIEWER,
+    ("POST", "/account/tokens"): VIEWER,
+    ("POST", "/account/tokens/{token_id}/revoke"): VIEWER,
+    ("GET", "/account/notifications"): VIEWER,
+    ("POST", "/account/notifications"): VIEWER,
+    ("POST", "/account/notifications/{pref_id}"): VIEWER,
 }
 
 # JSON bodies valid enough that only the role decides (API writes checked per role)
@@ -294,6 +336,10 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "harm": "route matrix test",
         "severity": "minor",
     },
+    ("PATCH", "/api/v1/advisories/{tracking_id}"): {"title": "route matrix test"},
+    ("PATCH", "/api/v1/accounts/{account}"): {"products": []},
+    ("POST", "/api/v1/accounts/{account}/tokens"): {"label": "route matrix test"},
+    ("POST", "/api/v1/me/tokens"): {"label": "route matrix test"},
 }
 
 
@@ -349,6 +395,8 @@ def params(web_world, session_factory) -> dict[str, str]:
         "ident": "CVE-2021-3711",
         "pref_id": "1",
         "revision": "1",
+        "account": "vic",
+        "token_id": str(web_world.token_ids["vic"]),
     }
 
 

@@ -120,9 +120,10 @@ def test_pages_show_the_advisory_its_notice_and_publish_with_csrf(client, web_wo
     assert "Clarified." not in client.get(f"/advisories/{tid}").text
     ask = client.post(f"/advisories/{tid}/publish", data={**form, "csrf": csrf_of(page.text)})
     assert ask.status_code == 200 and "This becomes public." in ask.text  # TLP:WHITE, final
-    assert (
-        f"/advisories/{tid}/download/csaf" in ask.text and f"/advisories/{tid}/notice" in ask.text
-    )
+    # the previews of the revision being published (not of the last one) and what it changes
+    assert f'href="/advisories/{tid}/preview"' in ask.text
+    assert f'href="/advisories/{tid}/preview/notice"' in ask.text
+    assert f'href="/advisories/{tid}/diff"' in ask.text
     assert "Clarified." not in client.get(f"/advisories/{tid}").text  # nothing published yet
     done = client.post(
         f"/advisories/{tid}/publish",

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
 from rich.table import Table
 
-from medsec.accounts import credentials, service
+from medsec.accounts import admin, credentials, service
 from medsec.cli import runtime
+from medsec.errors import InvalidInput
+from medsec.products import service as products
 
 app = typer.Typer(
     help="Accounts, roles (admin, reviewer, analyst, viewer) and product access.",
@@ -36,17 +39,78 @@ def add(
 
 
 @app.command("list")
-def list_() -> None:
-    """List accounts with their roles and products."""
+def list_(fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
+    """List accounts with their roles, products and state."""
     with runtime.uow() as session:
-        rows = [
-            (a.name, ", ".join(a.roles), ", ".join(a.products) or "all")
+        data: list[dict[str, Any]] = [
+            {
+                "name": a.name,
+                "roles": list(a.roles),
+                "products": list(a.products),
+                "disabled": service.is_disabled(a),
+            }
             for a in service.list_accounts(session)
         ]
-    table = Table("account", "roles", "products")
-    for row in rows:
-        table.add_row(*row)
+    if fmt == "json":
+        runtime.print_json(data)
+        return
+    table = Table("account", "roles", "products", "state")
+    for a in data:
+        table.add_row(
+            a["name"],
+            ", ".join(a["roles"]),
+            ", ".join(a["products"]) or "all",
+            "disabled" if a["disabled"] else "active",
+        )
     runtime.console.print(table)
+
+
+@app.command("access")
+def access(
+    name: str,
+    role: list[str] = typer.Option(
+        [], "--role", help="Repeatable: admin, reviewer, analyst, viewer (replaces the roles)."
+    ),
+    product: list[str] = typer.Option(
+        [], "--product", help="Repeatable: the products it may see (replaces the list)."
+    ),
+    all_products: bool = typer.Option(
+        False, "--all-products", help="Let it see every product (clears the list)."
+    ),
+) -> None:
+    """Change an account's roles and/or product access (admin; the last admin stays one)."""
+    if product and all_products:
+        raise InvalidInput("give --product or --all-products, not both")
+    with runtime.uow() as session:
+        known = {p.name for p in products.list_products(session)}
+        unknown = [p for p in product if p not in known]
+        if unknown:
+            raise InvalidInput(f"--product: no product named {', '.join(map(repr, unknown))}")
+        acc = admin.set_access(
+            session,
+            name=name,
+            actor=runtime.actor(),
+            roles=role or None,
+            products=[] if all_products else (product or None),
+        )
+        roles, prods = ", ".join(acc.roles), ", ".join(acc.products) or "all"
+    runtime.console.print(f"{name}: roles {roles}; products {prods}", markup=False)
+
+
+@app.command("disable")
+def disable(name: str) -> None:
+    """Disable an account: no sign-in, no token, no action (admin; not the last admin)."""
+    with runtime.uow() as session:
+        admin.set_disabled(session, name=name, disabled=True, actor=runtime.actor())
+    runtime.console.print(f"account {name} disabled; its web sessions ended", markup=False)
+
+
+@app.command("enable")
+def enable(name: str) -> None:
+    """Enable a disabled account again (admin)."""
+    with runtime.uow() as session:
+        admin.set_disabled(session, name=name, disabled=False, actor=runtime.actor())
+    runtime.console.print(f"account {name} enabled", markup=False)
 
 
 @app.command("token")

@@ -50,6 +50,8 @@ def _require_self_or_admin(session: Session, actor: str, name: str, *, rule: str
         raise NotFound(f"no account {name!r} (see `medsec account list`)")
     if accounts.account_name(actor) != name:
         accounts.require(session, actor, "admin", rule=rule)
+    elif accounts.is_disabled(account):
+        raise PermissionDenied(f"the account {name!r} is disabled")
     return account
 
 
@@ -83,7 +85,9 @@ def check_password(session: Session, *, name: str, password: str) -> Account | N
         _hasher.verify(row.password_hash if row else _dummy_hash(), password[:MAX_PASSWORD])
     except (VerificationError, InvalidHashError):
         return None
-    return account if row is not None else None
+    if account is None or row is None or accounts.is_disabled(account):
+        return None
+    return account
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +154,8 @@ def account_for_token(session: Session, secret: str) -> Account | None:
     now = utcnow()
     if row.last_used_at is None or _aware(row.last_used_at) < now - TOKEN_USE_GRANULARITY:
         row.last_used_at = now  # at most one write per token and hour
-    return accounts.get(session, row.account)
+    account = accounts.get(session, row.account)
+    return account if account is not None and not accounts.is_disabled(account) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +202,9 @@ def find_session(session: Session, cookie: str) -> tuple[WebSession, Account] | 
     if row is None or _aware(row.expires_at) <= utcnow():
         return None
     account = accounts.get(session, row.account)
-    return (row, account) if account is not None else None
+    if account is None or accounts.is_disabled(account):
+        return None
+    return row, account
 
 
 def close_session(session: Session, cookie: str) -> None:

@@ -14,6 +14,23 @@ from medsec.errors import Conflict, Hidden, InvalidInput, PermissionDenied
 from medsec.models import Account
 
 ROLES = ("admin", "reviewer", "analyst", "viewer")
+MAX_NAME = 200
+
+
+def check_name(name: str) -> str:
+    """An account name as stored, or InvalidInput: 1-200 printable characters without spaces or
+    ':' (an actor string such as ``web:alice`` names its account after the first ':')."""
+    if not 1 <= len(name) <= MAX_NAME:
+        raise InvalidInput(f"account name: must be 1 to {MAX_NAME} characters long")
+    bad = next((c for c in name if c.isspace() or not c.isprintable() or c == ":"), None)
+    if bad is not None:
+        raise InvalidInput(f"account name {name!r}: no spaces, control characters or ':'")
+    return name
+
+
+def is_disabled(account: Account) -> bool:
+    """True when an admin has disabled the account."""
+    return account.disabled_at is not None
 
 
 def account_name(actor: str) -> str:
@@ -35,9 +52,8 @@ def add(
     session: Session, *, name: str, roles: list[str], products: list[str], actor: str
 ) -> Account:
     """Create an account; the first one is made admin, later ones need an admin to add them."""
-    unknown = sorted(set(roles) - set(ROLES))
-    if unknown:
-        raise InvalidInput(f"unknown role(s) {', '.join(unknown)}; one of: {', '.join(ROLES)}")
+    check_roles(roles)
+    check_name(name)
     if get(session, name) is not None:
         raise Conflict(f"account {name!r} already exists")
     first = session.execute(select(Account.name).limit(1)).scalar() is None
@@ -56,6 +72,13 @@ def add(
         details={"name": name, "roles": account.roles, "products": account.products},
     )
     return account
+
+
+def check_roles(roles: list[str]) -> None:
+    """InvalidInput naming the roles that are not one of ``ROLES``."""
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown:
+        raise InvalidInput(f"unknown role(s) {', '.join(unknown)}; one of: {', '.join(ROLES)}")
 
 
 def no_account_hint(session: Session, actor: str, role: str) -> str:
@@ -80,6 +103,8 @@ def require_read(session: Session, actor: str, *, rule: str, product: str | None
     account = get(session, account_name(actor))
     if account is None:
         raise PermissionDenied(f"{rule}: {no_account_hint(session, actor, 'viewer')}")
+    if is_disabled(account):
+        raise PermissionDenied(f"{rule}: the account {account.name!r} is disabled")
     if not account.roles:
         raise PermissionDenied(f"{rule}: {account.name!r} has no role")
     if product is not None and account.products and product not in account.products:
@@ -100,7 +125,7 @@ def rename_product_access(session: Session, *, old: str, new: str) -> int:
 def roles_of(session: Session, actor: str) -> set[str]:
     """The roles of the account an actor names (empty when it has no account)."""
     account = get(session, account_name(actor))
-    return set(account.roles) if account else set()
+    return set(account.roles) if account and not is_disabled(account) else set()
 
 
 def require(
@@ -121,6 +146,8 @@ def require(
     account = get(session, account_name(actor))
     if account is None:
         raise PermissionDenied(f"{rule}: {no_account_hint(session, actor, role)}")
+    if is_disabled(account):
+        raise PermissionDenied(f"{rule}: the account {account.name!r} is disabled")
     if role not in account.roles and "admin" not in account.roles:
         raise PermissionDenied(f"{rule}: {account.name!r} does not have the {role} role")
     if product is not None and account.products and product not in account.products:

@@ -6,14 +6,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import orjson
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from medsec.advisories import distribution, feedback, publish, service
+from medsec.advisories import distribution, editing, feedback, publish, service
 from medsec.advisories.schemas import (
+    AdvisoryCreate,
+    AdvisoryDiffRead,
+    AdvisoryDraftRead,
     AdvisoryRead,
     AdvisorySummaryRead,
+    AdvisoryUpdate,
     FeedbackRead,
     PublishedRevisionRead,
 )
@@ -98,6 +103,87 @@ def list_advisories(
     """The advisories of the products the account may see (or of one `?product=`)."""
     require_read(session, who, product)
     return listing(session, who, product)
+
+
+@router.post("", status_code=201, response_model=AdvisoryDraftRead)
+def create_advisory(body: AdvisoryCreate, session: SessionDep, who: ApiPrincipal) -> dict[str, Any]:
+    """Create a draft from the decisions in force (analyst), as `medsec advisory create`; with
+    `case` the CVD case's product, title and vulnerabilities fill what is not given."""
+    adv = editing.create(
+        session,
+        actor=who.actor,
+        product=body.product,
+        title=body.title,
+        case=body.case,
+        releases=body.releases,
+        vulnerabilities=body.vulnerabilities,
+        profile=body.profile,
+        tlp=body.tlp,
+        clinician_note=body.clinician_note,
+        namespace=body.namespace,
+        tracking_id=body.tracking_id,
+        lang=body.lang,
+    )
+    return editing.draft_view(session, adv)
+
+
+@router.patch("/{tracking_id}", response_model=AdvisoryDraftRead)
+def edit_advisory(
+    tracking_id: str, body: AdvisoryUpdate, session: SessionDep, who: ApiPrincipal
+) -> dict[str, Any]:
+    """Change the draft's title, TLP, profile, note, namespace, releases or vulnerabilities
+    (analyst); the draft is rebuilt from the decisions in force."""
+    readable(session, who, tracking_id)
+    adv = editing.edit(
+        session,
+        tracking_id=tracking_id,
+        actor=who.actor,
+        **body.model_dump(exclude_unset=True),
+    )
+    return editing.draft_view(session, adv)
+
+
+@router.get(
+    "/{tracking_id}/draft/csaf",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The CSAF 2.0 document of the next revision, if published now",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "description": "a CSAF 2.0 document (not validated until published)",
+                        "x-medsec-document": ["CSAF 2.0"],
+                    }
+                }
+            },
+        }
+    },
+)
+def next_csaf(tracking_id: str, session: SessionDep, who: ApiPrincipal) -> Response:
+    """The CSAF document the next revision would be (not validated, not stored): the preview
+    before publishing. Viewers never see finder credit or discovery dates."""
+    adv = readable(session, who, tracking_id)
+    finder = bool(SECURITY_ROLES & set(who.roles))
+    doc = editing.next_document(session, adv, finder_data=finder)
+    return Response(orjson.dumps(doc, option=orjson.OPT_INDENT_2), media_type="application/json")
+
+
+@router.get("/{tracking_id}/draft/diff", response_model=AdvisoryDiffRead)
+def next_diff(tracking_id: str, session: SessionDep, who: ApiPrincipal) -> dict[str, Any]:
+    """How the next revision differs from the last published one, field by field."""
+    adv = readable(session, who, tracking_id)
+    finder = bool(SECURITY_ROLES & set(who.roles))
+    last, found = editing.changes(session, adv, finder_data=finder)
+    return {
+        "tracking_id": adv.tracking_id,
+        "against": last.number if last else None,
+        "changes": [
+            {"path": c.path, "kind": c.kind, "old": c.old, "new": c.new, "tracking": c.tracking}
+            for c in found
+        ],
+    }
 
 
 @router.get("/{tracking_id}", response_model=AdvisoryRead)

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from medsec.advisories import distribution, feedback, publish, service, signing
+from medsec.advisories import distribution, editing, feedback, publish, service, signing
 from medsec.advisories.schemas import FeedbackRead
 from medsec.cli import runtime
 from medsec.errors import InvalidInput
@@ -75,34 +75,6 @@ def create(
         runtime.console.print(f"before publishing: {item}", markup=False, highlight=False)
 
 
-@app.command("edit")
-def edit(
-    tracking_id: str,
-    note_file: Path | None = typer.Option(
-        None, help="The note on patient care, written by a person."
-    ),
-    namespace: str | None = typer.Option(None, help="Publisher namespace URL."),
-    lang: str | None = typer.Option(None, "--lang", help="Language of the notes: en or ja."),
-) -> None:
-    """Write the note on patient care, the namespace or the language; rebuild the draft."""
-    note = _read_note(note_file)
-    if note is None and namespace is None and lang is None:
-        raise InvalidInput("nothing to change: give --note-file, --namespace or --lang")
-    with runtime.uow() as session:
-        adv = service.edit(
-            session,
-            tracking_id=tracking_id,
-            actor=runtime.actor(),
-            clinician_note=note,
-            namespace=namespace,
-            lang=lang,
-        )
-        todo = service.not_publishable(adv)
-    runtime.console.print(f"draft of {tracking_id} rebuilt", markup=False, highlight=False)
-    for item in todo:
-        runtime.console.print(f"before publishing: {item}", markup=False, highlight=False)
-
-
 @app.command("list")
 def list_(product: str | None = typer.Option(None, "--product", "-p")) -> None:
     """List advisories."""
@@ -156,6 +128,91 @@ def refresh(tracking_id: str) -> None:
         adv = service.refresh(session, tracking_id=tracking_id, actor=runtime.actor())
         count = len(adv.draft.get("vulnerabilities", []))
     runtime.console.print(f"draft of {tracking_id} rebuilt: {count} vulnerabilities", markup=False)
+
+
+@app.command("edit")
+def edit(
+    tracking_id: str,
+    title: str | None = typer.Option(None, "--title"),
+    release: list[str] = typer.Option([], "--release", "-r", help="Repeatable; replaces."),
+    vuln: list[str] = typer.Option([], "--vuln", help="Repeatable; replaces."),
+    all_vulns: bool = typer.Option(
+        False, "--all-vulns", help="List every vulnerability with findings (clears --vuln)."
+    ),
+    profile: str | None = typer.Option(None, help="security-advisory or vex (drafts only)."),
+    tlp: str | None = typer.Option(None, help="WHITE, GREEN, AMBER or RED."),
+    note_file: Path | None = typer.Option(
+        None, help="The note on patient care, written by a person."
+    ),
+    namespace: str | None = typer.Option(None, help="Publisher namespace URL."),
+    lang: str | None = typer.Option(None, "--lang", help="Language of the notes: en or ja."),
+) -> None:
+    """Change a draft's title, releases, vulnerabilities, profile, TLP, note on patient care,
+    namespace or language (analyst); the draft is rebuilt from the decisions in force."""
+    if vuln and all_vulns:
+        raise InvalidInput("give --vuln or --all-vulns, not both")
+    note = _read_note(note_file)
+    with runtime.uow() as session:
+        adv = editing.edit(
+            session,
+            tracking_id=tracking_id,
+            actor=runtime.actor(),
+            title=title,
+            tlp=tlp,
+            profile=profile,
+            clinician_note=note,
+            namespace=namespace,
+            releases=release or None,
+            vulnerabilities=[] if all_vulns else (vuln or None),
+            lang=lang,
+        )
+        count = len(adv.draft.get("vulnerabilities", []))
+        todo = service.not_publishable(adv)
+    runtime.console.print(f"draft of {tracking_id} saved: {count} vulnerabilities", markup=False)
+    for item in todo:
+        runtime.console.print(f"before publishing: {item}", markup=False, highlight=False)
+
+
+@app.command("diff")
+def diff(
+    tracking_id: str,
+    fmt: str = typer.Option("table", "--format", help="table or json."),
+    with_tracking: bool = typer.Option(
+        False, "--tracking", help="Also list revision bookkeeping (dates, version, history)."
+    ),
+) -> None:
+    """How the next revision differs from the last published one, field by field."""
+    with runtime.uow() as session:
+        adv = service.get(session, tracking_id)
+        last, found = editing.changes(session, adv, finder_data=True)
+        against = last.number if last else None
+    rows = [c for c in found if with_tracking or not c.tracking]
+    if fmt == "json":
+        runtime.print_json(
+            {
+                "tracking_id": tracking_id,
+                "against": against,
+                "changes": [
+                    {"path": c.path, "kind": c.kind, "old": c.old, "new": c.new,
+                     "tracking": c.tracking}
+                    for c in rows
+                ],
+            }
+        )  # fmt: skip
+        return
+    head = f"against revision {against}" if against else "nothing published yet: all new"
+    runtime.console.print(f"{tracking_id} {head}: {len(rows)} change(s)", markup=False)
+    if not rows:
+        return
+    table = Table("where", "change", "before", "after")
+    for c in rows:
+        table.add_row(*(escape(_short(x)) for x in (c.path, c.kind, c.old, c.new)))
+    runtime.console.print(table)
+
+
+def _short(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 200 else text[:200] + "…"
 
 
 @app.command("publish")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic import BaseModel, Field
+
 from medsec.core.schemas import ReadModel
 
 
@@ -87,3 +91,61 @@ class FeedbackRead(ReadModel):
     source: str
     imported_by: str
     imported_at: str
+
+
+class AdvisoryDraftRead(AdvisoryRead):
+    """An advisory with what a draft's editor sets: releases, listed vulnerabilities (empty:
+    every vulnerability with findings), the note for clinicians and the publisher namespace."""
+
+    releases: list[str]
+    listed_vulnerabilities: list[str]
+    clinician_note: str | None = None
+    namespace: str
+
+
+class AdvisoryCreate(BaseModel):
+    """A new draft advisory, as `medsec advisory create` (or prefilled from a CVD `case`)."""
+
+    product: str | None = Field(default=None, max_length=200)
+    title: str | None = Field(default=None, max_length=2000)
+    releases: list[str] = Field(default_factory=list, max_length=500)
+    vulnerabilities: list[str] = Field(default_factory=list, max_length=2000)
+    profile: str = Field(default="security-advisory", max_length=40)
+    tlp: str = Field(default="WHITE", max_length=10)
+    clinician_note: str | None = Field(default=None, max_length=20_000)
+    namespace: str = Field(default="https://psirt.example.com", max_length=2000)
+    tracking_id: str | None = Field(default=None, max_length=200)
+    case: str | None = Field(default=None, max_length=40)
+    lang: str = Field(default="en", max_length=5, description="Notes' language: en or ja.")
+
+
+class AdvisoryUpdate(BaseModel):
+    """What an edit changes; a field left out stays as it is."""
+
+    title: str | None = Field(default=None, max_length=2000)
+    tlp: str | None = Field(default=None, max_length=10)
+    profile: str | None = Field(default=None, max_length=40)
+    clinician_note: str | None = Field(default=None, max_length=20_000)
+    namespace: str | None = Field(default=None, max_length=2000)
+    releases: list[str] | None = Field(default=None, max_length=500)
+    vulnerabilities: list[str] | None = Field(default=None, max_length=2000)
+    lang: str | None = Field(default=None, max_length=5, description="Notes' language: en or ja.")
+
+
+class AdvisoryChangeRead(ReadModel):
+    """One difference: a JSON pointer (keyed lists in brackets), added/removed/changed, the old
+    and new values, and whether it is revision bookkeeping (changes every revision)."""
+
+    path: str
+    kind: str
+    old: Any = None
+    new: Any = None
+    tracking: bool
+
+
+class AdvisoryDiffRead(ReadModel):
+    """How the next revision differs from the last published one (`against`: its number)."""
+
+    tracking_id: str
+    against: str | None = None
+    changes: list[AdvisoryChangeRead]

@@ -125,8 +125,8 @@ def create(
         raise InvalidInput(f"TLP {tlp!r} is not one of {', '.join(TLPS)}")
     if not title.strip():
         raise InvalidInput("an advisory needs a title")
-    _check_namespace(namespace)
-    lang = _lang(lang)
+    check_namespace(namespace)
+    lang = check_language(lang)
     if releases:
         rel_ids = [products.get_release(session, product=product, version=v).id for v in releases]
     else:
@@ -268,12 +268,14 @@ def refresh(session: Session, *, tracking_id: str, actor: str) -> SecurityAdviso
     return adv
 
 
-def _check_namespace(namespace: str) -> None:
+def check_namespace(namespace: str) -> None:
+    """Refuse a publisher namespace that is not an http(s) URL."""
     if not namespace.startswith(("https://", "http://")) or not is_uri(namespace):
         raise InvalidInput(f"publisher namespace {namespace!r} must be an http(s) URL")
 
 
-def _lang(lang: str) -> str:
+def check_language(lang: str) -> str:
+    """The notes' language, or InvalidInput naming the supported ones."""
     try:
         return check_lang(lang)
     except UnknownLanguage as exc:
@@ -308,11 +310,11 @@ def edit(
             changes["clinician_note"] = "written" if note else "removed"
             adv.clinician_note = note
     if namespace is not None:
-        _check_namespace(namespace)
+        check_namespace(namespace)
         if namespace.rstrip("/") != adv.namespace:
             changes["namespace"] = [adv.namespace, namespace.rstrip("/")]
             adv.namespace = namespace.rstrip("/")
-    if lang is not None and _lang(lang) != adv.lang:
+    if lang is not None and check_language(lang) != adv.lang:
         changes["lang"] = [adv.lang, lang]
         adv.lang = lang
     if not changes:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from medsec import __version__
+from medsec.accounts import api as accounts_api
 from medsec.advisories import api as advisories_api
 from medsec.api import problems
 from medsec.api.deps import Unauthenticated
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(assessment.router)
     app.include_router(tplc_api.router)
     app.include_router(documents_api.router)
+    app.include_router(accounts_api.router)
     web_app.install(app)
     audit_web.install(app)
     paths.install_convertors()

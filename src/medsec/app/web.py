@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from medsec.accounts import web as account_pages
 from medsec.advisories import served
 from medsec.advisories import web as advisory_pages
 from medsec.app import auth
@@ -19,6 +20,7 @@ from medsec.imported_csaf import web as csaf_pages
 from medsec.incidents import web as incident_pages
 from medsec.jobs import web as jobs_pages
 from medsec.lifecycle import web as lifecycle_pages
+from medsec.notifications import web as notification_pages
 from medsec.products import web as product_pages
 from medsec.risk import web as risk_pages
 from medsec.sbom import web as sbom_pages
@@ -68,4 +70,6 @@ def install(app: FastAPI) -> None:
         app.include_router(assessment.router)
     app.include_router(plan_pages.router)
     app.include_router(document_pages.router)
+    app.include_router(account_pages.router)
+    app.include_router(notification_pages.router)
     app.add_middleware(SecurityHeaders)

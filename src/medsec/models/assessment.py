@@ -22,6 +22,7 @@ class Account(Base):
     roles: Mapped[list[str]] = mapped_column(JSON, default=list)
     products: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: every product
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
 class VexDecision(Base):

@@ -6,7 +6,12 @@ from fastapi import APIRouter, Query
 
 from medsec.api.deps import ApiPrincipal, SessionDep
 from medsec.notifications import service
-from medsec.notifications.schemas import DeliveryRead, PreferenceCreate, PreferenceRead
+from medsec.notifications.schemas import (
+    DeliveryRead,
+    PreferenceCreate,
+    PreferenceRead,
+    PreferenceUpdate,
+)
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
 
@@ -37,6 +42,14 @@ def add_preference(
         account=body.account,
         actor=who.actor,
     )
+
+
+@router.patch("/preferences/{pref_id}", response_model=PreferenceRead)
+def update_preference(
+    pref_id: int, body: PreferenceUpdate, session: SessionDep, who: ApiPrincipal
+) -> PreferenceRead:
+    """Pause or resume a preference (its account or an admin); the secret is never shown."""
+    return service.set_enabled(session, pref_id=pref_id, enabled=body.enabled, actor=who.actor)
 
 
 @router.delete("/preferences/{pref_id}", response_model=PreferenceRead)

@@ -36,6 +36,12 @@ class PreferenceCreate(BaseModel):
     account: str | None = Field(default=None, max_length=200)
 
 
+class PreferenceUpdate(BaseModel):
+    """Pause (``enabled: false``) or resume a preference."""
+
+    enabled: bool
+
+
 class PreferenceRead(BaseModel):
     """A notification preference; ``secret`` is shown only once, when it is made."""
 

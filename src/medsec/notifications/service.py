@@ -50,8 +50,10 @@ def emit(session: Session, event: Event) -> int:
         if not rules.wants(_pref_view(pref), event.kind, event.product, event.severity, event.data):
             continue
         account = accounts.get(session, pref.account)
-        if account is None or not rules.entitled(
-            account.roles, account.products, event.kind, event.product
+        if (
+            account is None
+            or accounts.is_disabled(account)
+            or not rules.entitled(account.roles, account.products, event.kind, event.product)
         ):
             continue
         session.add(
@@ -206,6 +208,26 @@ def remove_preference(session: Session, *, pref_id: int, actor: str) -> Preferen
         details={"account": out.account, "channel": out.channel},
     )
     return out
+
+
+def set_enabled(session: Session, *, pref_id: int, enabled: bool, actor: str) -> PreferenceRead:
+    """Pause or resume a preference (its owner or an admin); audited when it changes."""
+    pref = repo.preference(session, pref_id) if 0 < pref_id < 2**31 else None
+    if pref is None:
+        raise NotFound(f"no notification preference {pref_id} (see `medsec notify list`)")
+    _owner(session, actor, pref.account)
+    if pref.enabled != enabled:
+        pref.enabled = enabled
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="notification.preference.resume" if enabled else "notification.preference.pause",
+            object_type="notification_preference",
+            object_id=pref_id,
+            details={"account": pref.account, "channel": pref.channel},
+        )
+    return _read(pref)
 
 
 def list_deliveries(session: Session, *, actor: str, limit: int = 100) -> list[DeliveryRead]:
