@@ -40,6 +40,8 @@ class Settings:
     worker_heartbeat: float = 10.0  # MEDSEC_WORKER_HEARTBEAT: seconds between a worker's beats
     worker_stalled_after: float = 60.0  # MEDSEC_WORKER_STALLED_AFTER: then its jobs are retried
     job_feeds: tuple[str, ...] = ()  # MEDSEC_JOB_FEEDS: feeds the scheduled sync takes (all)
+    db_pool_size: int = 5  # MEDSEC_DB_POOL_SIZE: PostgreSQL connections the server keeps open
+    db_max_overflow: int = 10  # MEDSEC_DB_MAX_OVERFLOW: more it may open under load
 
     @property
     def feed_max_bytes(self) -> int:
@@ -81,7 +83,19 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         job_feeds=tuple(
             f.strip() for f in (env.get("MEDSEC_JOB_FEEDS") or "").split(",") if f.strip()
         ),
+        db_pool_size=_count(env, "MEDSEC_DB_POOL_SIZE", 5, least=1),
+        db_max_overflow=_count(env, "MEDSEC_DB_MAX_OVERFLOW", 10, least=0),
     )
+
+
+def _count(env: Mapping[str, str], name: str, default: int, *, least: int) -> int:
+    """A whole number setting of at least ``least``; a clear error naming the variable."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < least:
+        raise ValueError(f"{name}={raw!r}: a whole number of at least {least} is needed")
+    return int(raw)
 
 
 def _flag(value: str | None, *, default: bool) -> bool:

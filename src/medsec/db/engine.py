@@ -16,8 +16,11 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine for ``url``; SQLite files get WAL mode and enforced foreign keys."""
+def make_engine(
+    url: str, *, echo: bool = False, pool_size: int | None = None, max_overflow: int | None = None
+) -> Engine:
+    """Create an engine for ``url``; SQLite files get WAL mode and enforced foreign keys.
+    ``pool_size``/``max_overflow`` size a server database's connection pool (default 5 + 10)."""
     kwargs: dict[str, Any] = {
         "echo": echo,
         "json_serializer": _json_dumps,
@@ -31,6 +34,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    if pool_size is not None:
+        kwargs["pool_size"] = pool_size
+    if max_overflow is not None:
+        kwargs["max_overflow"] = max_overflow
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

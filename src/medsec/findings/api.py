@@ -44,9 +44,12 @@ def finding_filter(
     kev: bool | None = None,
     include_resolved: Annotated[bool, Query(alias="all")] = False,
     sort: str = "release",
+    component: Annotated[str | None, Query(max_length=overview.MAX_TEXT)] = None,
+    q: Annotated[str | None, Query(max_length=overview.MAX_TEXT)] = None,
 ) -> overview.FindingFilter:
-    """The filter query parameters of a findings list."""
-    return overview.FindingFilter(state, severity, kev, include_resolved, sort)
+    """The filter query parameters of a findings list (`component`: part of the component's
+    purl or name@version; `q`: part of any id of the vulnerability)."""
+    return overview.FindingFilter(state, severity, kev, include_resolved, sort, component, q)
 
 
 FilterDep = Annotated[overview.FindingFilter, Depends(finding_filter)]

@@ -16,7 +16,7 @@ from medsec.products import service as products
 from medsec.risk import service as risk_service
 from medsec.vulns import repository as vuln_repo
 
-CLOSED = ("not_affected", "fixed")
+CLOSED = repo.CLOSED_STATES
 
 
 def list_findings(
@@ -30,15 +30,15 @@ def list_findings(
     """Findings of a product (or one release).
 
     ``sort="priority"`` is the work list: open findings only (none whose VEX decision in force is
-    not_affected or fixed), the most urgent first, each with the reasons for its place.
+    not_affected or fixed), the most urgent first, each with the reasons for its place; the
+    database filters and orders.
     """
     release_ids = release_ids_of(session, product=product, version=version)
-    rows = repo.findings_listing(session, release_ids, include_resolved)
-    out = describe(session, rows)
-    if sort == "priority":
-        out = [d for d in out if not (d["vex"] and d["vex"]["status"] in CLOSED)]
-        out.sort(key=lambda d: (tuple(d["priority"]["key"]), -d["id"]), reverse=True)
-    return out
+    if sort != "priority":
+        return describe(session, repo.findings_listing(session, release_ids, include_resolved))
+    q = repo.ListQuery(include_resolved=include_resolved, sort=sort)
+    ids = repo.page_ids(session, release_ids, q, 0, None)
+    return describe(session, repo.rows_by_ids(session, ids))
 
 
 def release_ids_of(session: Session, *, product: str, version: str | None = None) -> list[int]:
@@ -53,24 +53,17 @@ def findings_page(
     *,
     product: str,
     version: str | None = None,
-    include_resolved: bool = False,
-    state: str | None = None,
-    kev: bool | None = None,
+    query: repo.ListQuery | None = None,
     offset: int = 0,
     limit: int = 50,
 ) -> tuple[int, list[dict[str, Any]]]:
-    """(total, one page) of findings in release order: filtered, counted and sliced in SQL, only
-    the page's findings described."""
-    total, rows = repo.findings_page(
-        session,
-        release_ids_of(session, product=product, version=version),
-        include_resolved=include_resolved,
-        state=state,
-        kev=kev,
-        offset=offset,
-        limit=limit,
-    )
-    return total, describe(session, rows)
+    """(total, one page) of findings: filtered, counted, ordered and sliced in SQL, only the
+    page's findings described (a fixed number of statements whatever the page size)."""
+    q = query or repo.ListQuery()
+    release_ids = release_ids_of(session, product=product, version=version)
+    total = repo.count_findings(session, release_ids, q)
+    ids = repo.page_ids(session, release_ids, q, offset, limit) if total > offset else []
+    return total, describe(session, repo.rows_by_ids(session, ids))
 
 
 def describe(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:

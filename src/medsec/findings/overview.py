@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session
 from medsec.core.severity import ORDER
 from medsec.errors import InvalidInput
 from medsec.findings import listing
+from medsec.findings.repository import ListQuery
 from medsec.products import service as products
 from medsec.sbom import service as sbom_service
 
 STATES = ("under_investigation", "affected", "not_affected", "fixed")
 MAX_PAGE = 500
+MAX_TEXT = 200  # a component or id search longer than any purl or id medsec stores is refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,20 @@ class FindingFilter:
     kev: bool | None = None
     include_resolved: bool = False
     sort: str = "release"
+    component: str | None = None  # part of the component identity
+    text: str | None = None  # part of any id of the vulnerability
+
+    def query(self) -> ListQuery:
+        """The database query of this filter."""
+        return ListQuery(
+            include_resolved=self.include_resolved,
+            state=self.state,
+            severity=self.severity,
+            kev=self.kev,
+            component=self.component or None,
+            text=self.text or None,
+            sort=self.sort,
+        )
 
     def check(self) -> None:
         """Refuse unknown values with the allowed ones named."""
@@ -37,6 +53,9 @@ class FindingFilter:
             raise InvalidInput(f"severity: {self.severity!r} is not one of {', '.join(ORDER)}")
         if self.sort not in ("release", "priority"):
             raise InvalidInput(f"sort: {self.sort!r} is not one of release, priority")
+        for name, value in (("component", self.component), ("q", self.text)):
+            if value is not None and len(value) > MAX_TEXT:
+                raise InvalidInput(f"{name}: at most {MAX_TEXT} characters")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,36 +103,15 @@ def search(
     offset: int = 0,
     limit: int = 50,
 ) -> Page:
-    """Findings of a product or release as `findings list --format json` gives them, filtered.
-
-    In release order without a severity filter, the database filters, counts and slices and only
-    the page is described; the work-list order and the severity (scored from every source's
-    vectors) need every finding described first.
-    """
+    """Findings of a product or release as `findings list --format json` gives them, filtered,
+    ordered, counted and sliced by the database; only the page is described."""
     flt = flt or FindingFilter()
     flt.check()
     page_bounds(offset, limit)
-    if flt.sort == "release" and flt.severity is None:
-        total, items = listing.findings_page(
-            session,
-            product=product,
-            version=version,
-            include_resolved=flt.include_resolved,
-            state=flt.state,
-            kev=flt.kev,
-            offset=offset,
-            limit=limit,
-        )
-        return Page(total=total, offset=offset, limit=limit, items=items)
-    rows = listing.list_findings(
-        session,
-        product=product,
-        version=version,
-        include_resolved=flt.include_resolved,
-        sort=flt.sort,
+    total, items = listing.findings_page(
+        session, product=product, version=version, query=flt.query(), offset=offset, limit=limit
     )
-    kept = [r for r in rows if matches(r, flt)]
-    return Page(total=len(kept), offset=offset, limit=limit, items=kept[offset : offset + limit])
+    return Page(total=total, offset=offset, limit=limit, items=items)
 
 
 def product_overview(session: Session, product: str) -> dict[str, Any]:

@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, exists, func, or_, select
+from sqlalchemy import String, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from medsec.core.batching import chunks
+from medsec.findings import priority
 from medsec.models import (
     Component,
+    CvssRescore,
+    EpssRow,
     Finding,
     KevEntryRow,
     MatchState,
     Product,
     Release,
+    RiskRecord,
     Sbom,
+    SsvcDecisionRow,
     VexDecision,
     VulnAlias,
+    Vulnerability,
 )
+
+CLOSED_STATES = ("not_affected", "fixed")  # VEX states that take a finding off the work list
 
 COMPONENT_COLS = (
     Component.id,
@@ -166,6 +175,151 @@ def _in_kev() -> Any:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """What a finding list asks the database for: filters and the order."""
+
+    include_resolved: bool = False
+    state: str | None = None
+    severity: str | None = None
+    kev: bool | None = None
+    component: str | None = None  # part of the component identity (purl or group/name@version)
+    text: str | None = None  # part of any id of the vulnerability (CVE, GHSA, ...)
+    sort: str = "release"  # release | priority (the work list: open findings only)
+
+
+def _like(value: str) -> str:
+    """A case-insensitive LIKE pattern matching ``value`` anywhere (wildcards taken literally)."""
+    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _latest(model: Any, column: Any, *where: Any) -> Any:
+    """The value of ``column`` in the newest row of ``model`` about the outer finding."""
+    return (
+        select(column)
+        .where(model.finding_id == Finding.id, *where)
+        .order_by(model.id.desc())
+        .limit(1)
+        .correlate(Finding)
+        .scalar_subquery()
+    )
+
+
+def _priority_columns() -> list[Any]:
+    """The work-list criteria of the outer finding as SQL (`findings.priority`; missing: -1)."""
+    missing = priority.MISSING
+    outcome = func.lower(func.trim(SsvcDecisionRow.outcome))
+    ssvc_rank = case(
+        *((outcome == name, float(r)) for name, r in priority.SSVC_RANK.items()), else_=missing
+    )
+    risk_rank = _latest(
+        RiskRecord,
+        RiskRecord.evaluation["residual_level_rank"].as_float(),
+        RiskRecord.is_current.is_(True),
+    )
+    epss = (
+        select(func.max(EpssRow.epss))
+        .join(VulnAlias, VulnAlias.alias == EpssRow.cve_id)
+        .where(VulnAlias.vulnerability_id == Finding.vulnerability_id)
+        .correlate(Finding)
+        .scalar_subquery()
+    )
+    return [
+        risk_rank.label("risk_rank"),
+        func.coalesce(_latest(SsvcDecisionRow, ssvc_rank), missing).label("ssvc"),
+        case((_in_kev(), 1.0), else_=0.0).label("kev"),
+        func.coalesce(epss, missing).label("epss"),
+        func.coalesce(
+            _latest(CvssRescore, CvssRescore.score), Vulnerability.cvss_score, missing
+        ).label("cvss"),
+    ]
+
+
+def _filtered(q: ListQuery, release_ids: Sequence[int], columns: Sequence[Any]) -> Any:
+    """SELECT ``columns`` FROM the findings of the releases that pass the query's filters."""
+    conds: list[Any] = [Finding.release_id.in_(release_ids)]
+    if not q.include_resolved:
+        conds.append(Finding.status == "active")
+    if q.kev is not None:
+        conds.append(_in_kev() if q.kev else ~_in_kev())
+    if q.state is not None:
+        conds.append(_state_in_force() == q.state)
+    if q.sort == "priority":  # the work list: nothing whose VEX decision closes it
+        conds.append(_state_in_force().not_in(CLOSED_STATES))
+    if q.severity is not None:
+        conds.append(Vulnerability.severity == q.severity)
+    if q.component:
+        conds.append(func.lower(Finding.component_key).like(_like(q.component), escape="\\"))
+    if q.text:
+        conds.append(
+            exists(
+                select(VulnAlias.alias).where(
+                    VulnAlias.vulnerability_id == Finding.vulnerability_id,
+                    func.lower(VulnAlias.alias).like(_like(q.text), escape="\\"),
+                )
+            )
+        )
+    stmt = select(*columns).select_from(Finding)
+    if q.state is not None or q.sort == "priority":  # the VEX decision in force is the product's
+        stmt = stmt.join(Release, Release.id == Finding.release_id)
+    if q.severity is not None or q.sort == "priority":
+        stmt = stmt.join(Vulnerability, Vulnerability.id == Finding.vulnerability_id)
+    return stmt.where(*conds)
+
+
+def count_findings(session: Session, release_ids: Sequence[int], q: ListQuery) -> int:
+    """How many findings of the releases pass the query's filters (one statement)."""
+    base = _filtered(q, release_ids, [Finding.id])
+    return int(session.execute(select(func.count()).select_from(base.subquery())).scalar_one())
+
+
+def page_ids(
+    session: Session, release_ids: Sequence[int], q: ListQuery, offset: int, limit: int | None
+) -> list[int]:
+    """Ids of one page of the filtered findings in the query's order (one statement).
+
+    Release order: release, then id. Priority order: the `findings.priority` key, most urgent
+    first, then id; computed in SQL so only the page leaves the database."""
+    if q.sort != "priority":
+        stmt = _filtered(q, release_ids, [Finding.id]).order_by(Finding.release_id, Finding.id)
+    else:
+        keyed = _filtered(q, release_ids, [Finding.id, *_priority_columns()]).subquery()
+        urgent = or_(keyed.c.kev >= 1.0, keyed.c.cvss >= priority.HIGH_CVSS, keyed.c.ssvc >= 2.0)
+        first = case(
+            (keyed.c.risk_rank.is_not(None), keyed.c.risk_rank),
+            (urgent, priority.UNASSESSED_URGENT),
+            else_=priority.MISSING,
+        )
+        stmt = select(keyed.c.id).order_by(
+            first.desc(),
+            keyed.c.ssvc.desc(),
+            keyed.c.kev.desc(),
+            keyed.c.epss.desc(),
+            keyed.c.cvss.desc(),
+            keyed.c.id,
+        )
+    stmt = stmt.offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.execute(stmt).scalars())
+
+
+def rows_by_ids(session: Session, ids: Sequence[int]) -> list[Any]:
+    """(Finding, Component, release version, product name) of the ids, in the order given."""
+    out: dict[int, Any] = {}
+    for part in chunks(list(ids)):
+        stmt = (
+            select(Finding, Component, Release.version, Product.name.label("product"))
+            .join(Release, Release.id == Finding.release_id)
+            .join(Product, Product.id == Release.product_id)
+            .outerjoin(Component, Component.id == Finding.component_id)
+            .where(Finding.id.in_(part))
+        )
+        out.update((row.Finding.id, row) for row in session.execute(stmt))
+    return [out[i] for i in ids if i in out]
+
+
 def findings_page(
     session: Session,
     release_ids: Sequence[int],
@@ -178,28 +332,9 @@ def findings_page(
 ) -> tuple[int, list[Any]]:
     """(total, one page) of findings of releases in release order, filtered and sliced in SQL;
     rows as `findings_listing` gives them."""
-    conds: list[Any] = [Finding.release_id.in_(release_ids)]
-    if not include_resolved:
-        conds.append(Finding.status == "active")
-    if kev is not None:
-        conds.append(_in_kev() if kev else ~_in_kev())
-    if state is not None:
-        conds.append(_state_in_force() == state)
-    base = select(Finding.id)
-    if state is not None:  # the VEX decision in force is the product's: join its release
-        base = base.join(Release, Release.id == Finding.release_id)
-    base = base.where(*conds)
-    total = int(session.execute(select(func.count()).select_from(base.subquery())).scalar_one())
-    ids = base.order_by(Finding.release_id, Finding.id).offset(offset).limit(limit).subquery()
-    stmt = (
-        select(Finding, Component, Release.version, Product.name.label("product"))
-        .join(ids, ids.c.id == Finding.id)
-        .join(Release, Release.id == Finding.release_id)
-        .join(Product, Product.id == Release.product_id)
-        .outerjoin(Component, Component.id == Finding.component_id)
-        .order_by(Finding.release_id, Finding.id)
-    )
-    return total, list(session.execute(stmt))
+    q = ListQuery(include_resolved=include_resolved, state=state, kev=kev)
+    total = count_findings(session, release_ids, q)
+    return total, rows_by_ids(session, page_ids(session, release_ids, q, offset, limit))
 
 
 def lookup_keys_of(session: Session, sbom_ids: Sequence[int]) -> set[tuple[str, str, str]]:
