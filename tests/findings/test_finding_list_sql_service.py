@@ -382,3 +382,87 @@ def test_a_page_takes_the_same_number_of_statements_whatever_its_size(world, eng
         event.remove(engine, "before_cursor_execute", count)
     assert sizes[1] == sizes[5] == sizes[60], sizes
     assert sizes[60] <= 16, sizes
+
+
+def _one_osv(folder: Path, rid: str, aliases: list[str], vector: str | None, modified: str) -> Path:
+    record = {
+        "id": rid,
+        "modified": modified,
+        "aliases": aliases,
+        "severity": [{"type": "CVSS_V3", "score": vector}] if vector else [],
+        "affected": [],
+    }
+    path = folder / f"{rid}-{modified[:4]}.json"
+    path.write_text(json.dumps(record))
+    return path
+
+
+def _scores(session: Any, cve: str) -> tuple[str | None, float | None]:
+    from medsec.vulns import repository as vuln_repo
+
+    v = vuln_repo.vulnerability_by_alias(session, cve)
+    assert v is not None
+    session.refresh(v)
+    return v.severity, v.cvss_score
+
+
+def test_every_feed_write_keeps_the_stored_scores(session_factory, tmp_path):
+    low = "CVSS:3.1/AV:P/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N"
+    with unit_of_work(session_factory) as s:
+        vulns.import_feed(
+            s, path=_one_osv(tmp_path, "A-1", ["CVE-2099-0001"], low, "2026-01-01T00:00:00Z"),
+            actor=ACTOR,
+        )  # fmt: skip
+        assert _scores(s, "CVE-2099-0001") == ("low", 1.6)
+        # a newer revision of the record scores it critical
+        vulns.import_feed(
+            s, path=_one_osv(tmp_path, "A-1", ["CVE-2099-0001"], VECTORS[0], "2027-01-01T00:00:00Z"),
+            actor=ACTOR,
+        )  # fmt: skip
+        assert _scores(s, "CVE-2099-0001") == ("critical", 9.8)
+        vulns.import_feed(
+            s, path=_one_osv(tmp_path, "B-1", ["CVE-2099-0002"], None, "2026-01-01T00:00:00Z"),
+            actor=ACTOR,
+        )  # fmt: skip
+        assert _scores(s, "CVE-2099-0002") == (None, None)
+        # a record naming both merges the groups: the merged one has the highest score
+        vulns.import_feed(
+            s, path=_one_osv(tmp_path, "C-1", ["CVE-2099-0001", "CVE-2099-0002"], VECTORS[2],
+                             "2026-01-01T00:00:00Z"),
+            actor=ACTOR,
+        )  # fmt: skip
+        assert _scores(s, "CVE-2099-0002") == ("critical", 9.8)
+        # an invalid vector is shown, never scored
+        vulns.import_feed(
+            s, path=_one_osv(tmp_path, "D-1", ["CVE-2099-0004"], VECTORS[-1], "2026-01-01T00:00:00Z"),
+            actor=ACTOR,
+        )  # fmt: skip
+        assert _scores(s, "CVE-2099-0004") == (None, None)
+
+
+def test_the_migration_scores_vulnerabilities_already_stored(tmp_path):
+    from sqlalchemy import text
+
+    from medsec.db import migrate
+    from medsec.db.engine import make_engine, make_session_factory
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    migrate.upgrade(engine)
+    with unit_of_work(make_session_factory(engine)) as s:
+        vulns.import_feed(
+            s, path=_one_osv(tmp_path, "A-1", ["CVE-2099-0001"], VECTORS[1], "2026-01-01T00:00:00Z"),
+            actor=ACTOR,
+        )  # fmt: skip
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    cfg = migrate.alembic_config(engine)
+    before = ScriptDirectory.from_config(cfg).get_revision("0026").down_revision
+    command.downgrade(cfg, str(before))  # the columns dropped, the advisories kept
+    with engine.connect() as conn:
+        assert "severity" not in conn.execute(text("SELECT * FROM vulnerability")).keys()
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT severity, cvss_score FROM vulnerability")).one()
+    engine.dispose()
+    assert tuple(row) == ("high", 7.5)

@@ -17,6 +17,8 @@ FILTERS = [
     overview.FindingFilter(kev=True),
     overview.FindingFilter(kev=False),
     *(overview.FindingFilter(state=s) for s in overview.STATES),
+    *(overview.FindingFilter(severity=s) for s in ("critical", "high", "medium", "low", "none")),
+    overview.FindingFilter(severity="high", include_resolved=True),
 ]
 
 
@@ -56,3 +58,15 @@ def test_kev_filter_finds_the_kev_hit(web_world, session_factory):
         hits = overview.search(session, product=PRODUCT, flt=overview.FindingFilter(kev=True))
         assert hits.total >= 1
         assert all(f["vulnerability"]["kev"] for f in hits.items)
+
+
+@pytest.mark.parametrize("version", [None, "2.0.0"])
+def test_sql_work_list_equals_the_pure_priority_order(web_world, session_factory, version):
+    with unit_of_work(session_factory) as session:
+        rows = listing.list_findings(session, product=PRODUCT, version=version)
+        rows = [r for r in rows if overview.state_of(r) not in listing.CLOSED]
+        rows.sort(key=lambda r: (tuple(r["priority"]["key"]), -r["id"]), reverse=True)
+        flt = overview.FindingFilter(sort="priority")
+        page = overview.search(session, product=PRODUCT, version=version, flt=flt, limit=500)
+        assert page.total == len(rows) > 1
+        assert page.items == rows
