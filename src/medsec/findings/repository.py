@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, case, exists, func, or_, select
+from sqlalchemy import Float, String, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from medsec.core.batching import chunks
@@ -29,6 +29,7 @@ from medsec.models import (
 )
 
 CLOSED_STATES = ("not_affected", "fixed")  # VEX states that take a finding off the work list
+VEX_STATES = ("under_investigation", "affected", "not_affected", "fixed")
 
 COMPONENT_COLS = (
     Component.id,
@@ -146,26 +147,6 @@ def findings_listing(
     return list(session.execute(stmt))
 
 
-def _state_in_force() -> Any:
-    """The VEX status in force of the outer finding row (no decision: under_investigation),
-    as `decisions.in_force` decides it: the newest decision of the product on the same
-    vulnerability and component identity, release-scoped ones only for their own release."""
-    newest = (
-        select(VexDecision.status)
-        .where(
-            VexDecision.product_id == Release.product_id,
-            VexDecision.vulnerability_id == Finding.vulnerability_id,
-            VexDecision.component_key == Finding.component_key,
-            or_(VexDecision.scope != "release", VexDecision.release_id == Finding.release_id),
-        )
-        .order_by(VexDecision.id.desc())
-        .limit(1)
-        .correlate(Finding, Release)
-        .scalar_subquery()
-    )
-    return func.coalesce(newest, "under_investigation")
-
-
 def _in_kev() -> Any:
     """True where one of the outer finding's vulnerability ids is in CISA KEV."""
     return exists(
@@ -194,46 +175,79 @@ def _like(value: str) -> str:
     return f"%{escaped}%"
 
 
-def _latest(model: Any, column: Any, *where: Any) -> Any:
-    """The value of ``column`` in the newest row of ``model`` about the outer finding."""
+def _states_in_force(release_ids: Sequence[int]) -> Any:
+    """(finding_id, status) of the VEX decision in force on each finding of the releases that has
+    one, as `decisions.in_force` decides it (the newest decision of the product on the same
+    vulnerability and component identity, release-scoped ones only for their own release);
+    set-based, so the database joins once instead of probing per finding."""
+    applicable = (
+        select(Finding.id.label("finding_id"), func.max(VexDecision.id).label("decision_id"))
+        .join(Release, Release.id == Finding.release_id)
+        .join(
+            VexDecision,
+            and_(
+                VexDecision.product_id == Release.product_id,
+                VexDecision.vulnerability_id == Finding.vulnerability_id,
+                VexDecision.component_key == Finding.component_key,
+                or_(VexDecision.scope != "release", VexDecision.release_id == Finding.release_id),
+            ),
+        )
+        .where(
+            Finding.release_id.in_(release_ids),
+            VexDecision.product_id.in_(
+                select(Release.product_id).where(Release.id.in_(release_ids)).scalar_subquery()
+            ),
+        )
+        .group_by(Finding.id)
+        .subquery()
+    )
     return (
-        select(column)
-        .where(model.finding_id == Finding.id, *where)
-        .order_by(model.id.desc())
-        .limit(1)
-        .correlate(Finding)
-        .scalar_subquery()
+        select(applicable.c.finding_id, VexDecision.status)
+        .join(VexDecision, VexDecision.id == applicable.c.decision_id)
+        .subquery()
     )
 
 
-def _priority_columns() -> list[Any]:
-    """The work-list criteria of the outer finding as SQL (`findings.priority`; missing: -1)."""
-    missing = priority.MISSING
-    outcome = func.lower(func.trim(SsvcDecisionRow.outcome))
-    ssvc_rank = case(
-        *((outcome == name, float(r)) for name, r in priority.SSVC_RANK.items()), else_=missing
+def _state_is(release_ids: Sequence[int], wanted: Sequence[str]) -> Any:
+    """True where the outer finding's VEX state in force (none: under_investigation) is one of
+    ``wanted``."""
+    decided = _states_in_force(release_ids)
+    if "under_investigation" in wanted:  # also every finding without a decision
+        others = select(decided.c.finding_id).where(decided.c.status.not_in(wanted))
+        return Finding.id.not_in(others)
+    return Finding.id.in_(select(decided.c.finding_id).where(decided.c.status.in_(wanted)))
+
+
+def _newest_per_finding(model: Any, column: Any, *where: Any) -> Any:
+    """(finding_id, value) of the newest row of ``model`` (rescoring, SSVC, risk) per finding;
+    these are people's decisions, few beside the findings, so one grouped pass is cheap."""
+    newest = (
+        select(func.max(model.id).label("id")).where(*where).group_by(model.finding_id).subquery()
     )
-    risk_rank = _latest(
-        RiskRecord,
-        RiskRecord.evaluation["residual_level_rank"].as_float(),
-        RiskRecord.is_current.is_(True),
+    return (
+        select(model.finding_id.label("finding_id"), column.label("value"))
+        .join(newest, newest.c.id == model.id)
+        .subquery()
     )
-    epss = (
-        select(func.max(EpssRow.epss))
-        .join(VulnAlias, VulnAlias.alias == EpssRow.cve_id)
-        .where(VulnAlias.vulnerability_id == Finding.vulnerability_id)
-        .correlate(Finding)
-        .scalar_subquery()
+
+
+def _epss_of(release_ids: Sequence[int]) -> Any:
+    """(vulnerability_id, highest EPSS of its ids) for the vulnerabilities of the releases."""
+    vids = select(Finding.vulnerability_id).where(Finding.release_id.in_(release_ids))
+    return (
+        select(VulnAlias.vulnerability_id.label("vid"), func.max(EpssRow.epss).label("epss"))
+        .join(EpssRow, EpssRow.cve_id == VulnAlias.alias)
+        .where(VulnAlias.vulnerability_id.in_(vids))
+        .group_by(VulnAlias.vulnerability_id)
+        .subquery()
     )
-    return [
-        risk_rank.label("risk_rank"),
-        func.coalesce(_latest(SsvcDecisionRow, ssvc_rank), missing).label("ssvc"),
-        case((_in_kev(), 1.0), else_=0.0).label("kev"),
-        func.coalesce(epss, missing).label("epss"),
-        func.coalesce(
-            _latest(CvssRescore, CvssRescore.score), Vulnerability.cvss_score, missing
-        ).label("cvss"),
-    ]
+
+
+def _kev_vulnerabilities() -> Any:
+    """Ids of the vulnerabilities with an id listed in CISA KEV (small: KEV has ~1,400)."""
+    return select(VulnAlias.vulnerability_id).join(
+        KevEntryRow, KevEntryRow.cve_id == VulnAlias.alias
+    )
 
 
 def _filtered(q: ListQuery, release_ids: Sequence[int], columns: Sequence[Any]) -> Any:
@@ -242,11 +256,13 @@ def _filtered(q: ListQuery, release_ids: Sequence[int], columns: Sequence[Any]) 
     if not q.include_resolved:
         conds.append(Finding.status == "active")
     if q.kev is not None:
-        conds.append(_in_kev() if q.kev else ~_in_kev())
+        in_kev = Finding.vulnerability_id.in_(_kev_vulnerabilities())
+        conds.append(in_kev if q.kev else ~in_kev)
     if q.state is not None:
-        conds.append(_state_in_force() == q.state)
+        conds.append(_state_is(release_ids, [q.state]))
     if q.sort == "priority":  # the work list: nothing whose VEX decision closes it
-        conds.append(_state_in_force().not_in(CLOSED_STATES))
+        open_states = [s for s in VEX_STATES if s not in CLOSED_STATES]
+        conds.append(_state_is(release_ids, open_states))
     if q.severity is not None:
         conds.append(Vulnerability.severity == q.severity)
     if q.component:
@@ -261,11 +277,45 @@ def _filtered(q: ListQuery, release_ids: Sequence[int], columns: Sequence[Any]) 
             )
         )
     stmt = select(*columns).select_from(Finding)
-    if q.state is not None or q.sort == "priority":  # the VEX decision in force is the product's
-        stmt = stmt.join(Release, Release.id == Finding.release_id)
     if q.severity is not None or q.sort == "priority":
         stmt = stmt.join(Vulnerability, Vulnerability.id == Finding.vulnerability_id)
     return stmt.where(*conds)
+
+
+def _priority_select(q: ListQuery, release_ids: Sequence[int]) -> Any:
+    """The filtered findings with the work-list criteria as columns (missing: -1)."""
+    missing = literal(priority.MISSING, Float)
+    outcome = func.lower(func.trim(SsvcDecisionRow.outcome))
+    ssvc_rank = case(
+        *((outcome == name, literal(float(r), Float)) for name, r in priority.SSVC_RANK.items()),
+        else_=missing,
+    )
+    risk = _newest_per_finding(
+        RiskRecord,
+        RiskRecord.evaluation["residual_level_rank"].as_float(),
+        RiskRecord.is_current.is_(True),
+    )
+    ssvc = _newest_per_finding(SsvcDecisionRow, ssvc_rank)
+    rescore = _newest_per_finding(CvssRescore, CvssRescore.score)
+    epss = _epss_of(release_ids)
+    columns = [
+        Finding.id.label("id"),
+        risk.c.value.label("risk_rank"),
+        func.coalesce(ssvc.c.value, missing).label("ssvc"),
+        case(
+            (Finding.vulnerability_id.in_(_kev_vulnerabilities()), literal(1.0, Float)),
+            else_=literal(0.0, Float),
+        ).label("kev"),
+        func.coalesce(epss.c.epss, missing).label("epss"),
+        func.coalesce(rescore.c.value, Vulnerability.cvss_score, missing).label("cvss"),
+    ]
+    stmt = _filtered(q, release_ids, columns)
+    return (
+        stmt.outerjoin(risk, risk.c.finding_id == Finding.id)
+        .outerjoin(ssvc, ssvc.c.finding_id == Finding.id)
+        .outerjoin(rescore, rescore.c.finding_id == Finding.id)
+        .outerjoin(epss, epss.c.vid == Finding.vulnerability_id)
+    )
 
 
 def count_findings(session: Session, release_ids: Sequence[int], q: ListQuery) -> int:
@@ -284,12 +334,12 @@ def page_ids(
     if q.sort != "priority":
         stmt = _filtered(q, release_ids, [Finding.id]).order_by(Finding.release_id, Finding.id)
     else:
-        keyed = _filtered(q, release_ids, [Finding.id, *_priority_columns()]).subquery()
+        keyed = _priority_select(q, release_ids).subquery()
         urgent = or_(keyed.c.kev >= 1.0, keyed.c.cvss >= priority.HIGH_CVSS, keyed.c.ssvc >= 2.0)
         first = case(
             (keyed.c.risk_rank.is_not(None), keyed.c.risk_rank),
-            (urgent, priority.UNASSESSED_URGENT),
-            else_=priority.MISSING,
+            (urgent, literal(priority.UNASSESSED_URGENT, Float)),
+            else_=literal(priority.MISSING, Float),
         )
         stmt = select(keyed.c.id).order_by(
             first.desc(),
