@@ -88,9 +88,13 @@ BUSY_RETRY_AFTER = 2  # seconds a client is told to wait when the database is bu
 
 def is_busy(error: BaseException) -> bool:
     """True for a database error that means "busy, try again" (SQLite lock timeout, a
-    PostgreSQL deadlock or serialization failure), not a fault of the request."""
+    PostgreSQL deadlock or serialization failure, every pooled connection in use for the pool's
+    timeout), not a fault of the request."""
     from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+    if isinstance(error, PoolTimeout):
+        return True
     if not isinstance(error, OperationalError):
         return False
     code = getattr(error.orig, "sqlstate", None)
