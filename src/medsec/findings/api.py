@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
@@ -88,7 +88,7 @@ def release_findings(
 
 
 @router.get("/findings/{finding_id}", response_model=FindingDetailRead, tags=["findings"])
-def show_finding(finding_id: int, session: SessionDep, who: ApiPrincipal) -> dict[str, Any]:
+def show_finding(finding_id: int, session: SessionDep, who: ApiPrincipal) -> FindingDetailRead:
     """Everything about one finding, as `medsec findings show --format json`."""
     _, _, prod = decisions.get_finding(session, finding_id)
     require_read(session, who, prod.name, hide_as=decisions.missing(finding_id))
@@ -103,7 +103,7 @@ def show_finding(finding_id: int, session: SessionDep, who: ApiPrincipal) -> dic
 )
 def triage(
     finding_id: int, body: TriageCreate, session: SessionDep, who: ApiPrincipal
-) -> dict[str, Any]:
+) -> VexDecisionRead:
     """Record a VEX decision (analyst role), as `medsec findings triage`."""
     _, _, prod = decisions.get_finding(session, finding_id)
     require_read(session, who, prod.name, hide_as=decisions.missing(finding_id))

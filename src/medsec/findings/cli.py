@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,7 @@ def list_(
     _table(rows, title=f"{product} {release or ''}".strip())
 
 
-def _table(rows: list[dict[str, Any]], *, title: str) -> None:
+def _table(rows: Sequence[Any], *, title: str) -> None:
     table = Table(
         "id",
         "release",

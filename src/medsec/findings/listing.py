@@ -10,6 +10,16 @@ from sqlalchemy.orm import Session
 
 from medsec.findings import decisions, display, priority
 from medsec.findings import repository as repo
+from medsec.findings.schemas import (
+    ComponentRead,
+    FindingRead,
+    PriorityRead,
+    RiskRead,
+    SsvcRead,
+    VexDecisionRead,
+    VexOriginalRead,
+    VulnerabilityRead,
+)
 from medsec.findings.signals import Signals, signals_for, vuln_context
 from medsec.models import RiskRecord, VexDecision
 from medsec.products import service as products
@@ -26,7 +36,7 @@ def list_findings(
     version: str | None = None,
     include_resolved: bool = False,
     sort: str = "release",
-) -> list[dict[str, Any]]:
+) -> list[FindingRead]:
     """Findings of a product (or one release).
 
     ``sort="priority"`` is the work list: open findings only (none whose VEX decision in force is
@@ -56,7 +66,7 @@ def findings_page(
     query: repo.ListQuery | None = None,
     offset: int = 0,
     limit: int = 50,
-) -> tuple[int, list[dict[str, Any]]]:
+) -> tuple[int, list[FindingRead]]:
     """(total, one page) of findings: filtered, counted, ordered and sliced in SQL, only the
     page's findings described (a fixed number of statements whatever the page size)."""
     q = query or repo.ListQuery()
@@ -66,16 +76,19 @@ def findings_page(
     return total, describe(session, repo.rows_by_ids(session, ids))
 
 
-def describe(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
-    """Describe findings rows (Finding, Component, release version, product name), batched."""
+def describe(session: Session, rows: Sequence[Any]) -> list[FindingRead]:
+    """Describe findings rows (Finding, Component, release version, product name) as typed read
+    models, batched: a fixed number of statements whatever the number of rows."""
     findings = [r.Finding for r in rows]
     vids = sorted({f.vulnerability_id for f in findings})
     ctx = vuln_context(session, vids)
     ids, records, kev, epss = ctx.ids, ctx.records, ctx.kev, ctx.epss
     vulns = vuln_repo.vulnerabilities(session, vids)
     views = {
-        vid: display.vulnerability_view(
-            vulns[vid].key, ids.get(vid, []), records.get(vid, []), kev, epss
+        vid: VulnerabilityRead.model_validate(
+            display.vulnerability_view(
+                vulns[vid].key, ids.get(vid, []), records.get(vid, []), kev, epss
+            )
         )
         for vid in vids
     }
@@ -86,85 +99,85 @@ def describe(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
     for row in rows:
         f = row.Finding
         comp = row.Component
+        sig = signals[f.id]
+        component = display.component_view(comp) if comp is not None else {}
         out.append(
-            {
-                "id": f.id,
-                "product": row.product,
-                "release": row.version,
-                "component": display.component_view(comp)
-                if comp is not None
-                else {"key": f.component_key},
-                "vulnerability": views[f.vulnerability_id],
-                "status": f.status,
-                "first_seen": f.first_seen.isoformat(),
-                "last_seen": f.last_seen.isoformat(),
-                "resolved_at": f.resolved_at.isoformat() if f.resolved_at else None,
-                "matched_by": f.explanations,
-                "vex": vex_view(vex_now.get(f.id)),
-                "risk": risk_view(risks.get(f.id)),
-                "ssvc": {"outcome": signals[f.id].ssvc_outcome, "vector": signals[f.id].ssvc_vector}
-                if signals[f.id].ssvc_outcome
+            FindingRead(
+                id=f.id,
+                product=row.product,
+                release=row.version,
+                component=ComponentRead(key=f.component_key, **component),
+                vulnerability=views[f.vulnerability_id],
+                status=f.status,
+                first_seen=f.first_seen.isoformat(),
+                last_seen=f.last_seen.isoformat(),
+                resolved_at=f.resolved_at.isoformat() if f.resolved_at else None,
+                matched_by=f.explanations,
+                vex=vex_view(vex_now.get(f.id)),
+                risk=risk_view(risks.get(f.id)),
+                ssvc=SsvcRead(outcome=sig.ssvc_outcome, vector=sig.ssvc_vector)
+                if sig.ssvc_outcome
                 else None,
-                "priority": priority_view(signals[f.id], risks.get(f.id)),
-            }
+                priority=priority_view(sig, risks.get(f.id)),
+            )
         )
     return out
 
 
-def vex_view(d: VexDecision | None) -> dict[str, Any] | None:
-    """A VEX decision as JSON-ready data (None: no decision yet, i.e. under investigation)."""
+def vex_view(d: VexDecision | None) -> VexDecisionRead | None:
+    """A VEX decision as a read model (None: no decision yet, i.e. under investigation)."""
     if d is None:
         return None
-    return {
-        "status": d.status,
-        "justification": d.justification,
-        "scope": d.scope,
-        "original": {
-            "vocabulary": d.vocabulary,
-            "status": d.original_status,
-            "justification": d.original_justification,
-        },
-        "action_statement": d.action_statement,
-        "impact_statement": d.impact_statement,
-        "reason": d.reason,
-        "by": d.decided_by,
-        "at": d.decided_at.isoformat(),
-    }
+    return VexDecisionRead(
+        status=d.status,
+        justification=d.justification,
+        scope=d.scope,
+        original=VexOriginalRead(
+            vocabulary=d.vocabulary,
+            status=d.original_status,
+            justification=d.original_justification,
+        ),
+        action_statement=d.action_statement,
+        impact_statement=d.impact_statement,
+        reason=d.reason,
+        by=d.decided_by,
+        at=d.decided_at.isoformat(),
+    )
 
 
-def risk_view(r: RiskRecord | None) -> dict[str, Any] | None:
-    """A risk record version as JSON-ready data."""
+def risk_view(r: RiskRecord | None) -> RiskRead | None:
+    """A risk record version as a read model."""
     if r is None:
         return None
-    return {
-        "version": r.version,
-        "hazardous_situation": r.hazardous_situation,
-        "harm": r.harm,
-        "severity": r.severity,
-        "exploitability": r.exploitability,
-        "exploitability_reasons": r.exploitability_reasons,
-        "exploitability_override": r.exploitability_override,
-        "controls": r.controls,
-        "risk_before": r.risk_before,
-        "residual": r.residual,
-        "region": r.region,
-        "acceptable": r.acceptable,
-        "fda_class": r.fda_class,
-        "status": r.status,
-        "rationale": r.rationale,
-        "changed_by": r.changed_by,
-        "changed_at": r.changed_at.isoformat(),
-        "accepted_by": r.accepted_by,
-        "accepted_at": r.accepted_at.isoformat() if r.accepted_at else None,
-        "evaluation": r.evaluation,
-    }
+    return RiskRead(
+        version=r.version,
+        hazardous_situation=r.hazardous_situation,
+        harm=r.harm,
+        severity=r.severity,
+        exploitability=r.exploitability,
+        exploitability_reasons=r.exploitability_reasons,
+        exploitability_override=r.exploitability_override,
+        controls=r.controls,
+        risk_before=r.risk_before,
+        residual=r.residual,
+        region=r.region,
+        acceptable=r.acceptable,
+        fda_class=r.fda_class,
+        status=r.status,
+        rationale=r.rationale,
+        changed_by=r.changed_by,
+        changed_at=r.changed_at.isoformat(),
+        accepted_by=r.accepted_by,
+        accepted_at=r.accepted_at.isoformat() if r.accepted_at else None,
+        evaluation=r.evaluation,
+    )
 
 
-def priority_view(sig: Signals, risk: RiskRecord | None) -> dict[str, Any]:
+def priority_view(sig: Signals, risk: RiskRecord | None) -> PriorityRead:
     """The work-list sort key and the reasons for it."""
     rank = risk.evaluation.get("residual_level_rank") if risk is not None else None
     args = (rank, sig.ssvc_outcome, sig.kev, sig.epss, sig.cvss_score)
-    return {
-        "key": list(priority.priority_key(*args)),
-        "why": priority.why(*args, residual_risk_label=risk.residual if risk is not None else None),
-    }
+    return PriorityRead(
+        key=list(priority.priority_key(*args)),
+        why=priority.why(*args, residual_risk_label=risk.residual if risk is not None else None),
+    )

@@ -13,6 +13,7 @@ from medsec.core.severity import ORDER
 from medsec.errors import InvalidInput
 from medsec.findings import listing
 from medsec.findings.repository import ListQuery
+from medsec.findings.schemas import FindingRead
 from medsec.products import service as products
 from medsec.sbom import service as sbom_service
 
@@ -65,22 +66,22 @@ class Page:
     total: int
     offset: int
     limit: int
-    items: list[Any] = field(default_factory=list)
+    items: list[FindingRead] = field(default_factory=list)
 
 
-def state_of(finding: dict[str, Any]) -> str:
+def state_of(finding: FindingRead) -> str:
     """The VEX state of a described finding (no decision: under_investigation)."""
-    return str(finding["vex"]["status"]) if finding["vex"] else "under_investigation"
+    return finding.vex.status if finding.vex else "under_investigation"
 
 
-def matches(finding: dict[str, Any], flt: FindingFilter) -> bool:
-    """True when a described finding passes the filter."""
-    v = finding["vulnerability"]
+def matches(finding: FindingRead, flt: FindingFilter) -> bool:
+    """True when a described finding passes the filter (the pure form of the SQL filters)."""
+    v = finding.vulnerability
     if flt.state is not None and state_of(finding) != flt.state:
         return False
-    if flt.severity is not None and (v["severity"] or "").lower() != flt.severity:
+    if flt.severity is not None and (v.severity or "").lower() != flt.severity:
         return False
-    return flt.kev is None or bool(v["kev"]) == flt.kev
+    return flt.kev is None or bool(v.kev) == flt.kev
 
 
 MAX_OFFSET = 2**31 - 1  # beyond, the database driver overflows (was a 500)
@@ -119,15 +120,15 @@ def product_overview(session: Session, product: str) -> dict[str, Any]:
     prod = products.get_product(session, product)
     releases = products.list_releases(session, product=product)
     findings = listing.list_findings(session, product=product)
-    by_release: dict[str, list[dict[str, Any]]] = {}
+    by_release: dict[str, list[FindingRead]] = {}
     for f in findings:
-        by_release.setdefault(f["release"], []).append(f)
+        by_release.setdefault(f.release, []).append(f)
     out = []
     for r in releases:
         sbom = sbom_service.current_of(session, r.id)
         rows = by_release.get(r.version, [])
         states = Counter(state_of(f) for f in rows)
-        severities = Counter((f["vulnerability"]["severity"] or "unknown").lower() for f in rows)
+        severities = Counter((f.vulnerability.severity or "unknown").lower() for f in rows)
         out.append(
             {
                 "version": r.version,
@@ -137,7 +138,7 @@ def product_overview(session: Session, product: str) -> dict[str, Any]:
                 "components": sbom.component_count if sbom else 0,
                 "findings": len(rows),
                 "open": sum(1 for f in rows if state_of(f) not in listing.CLOSED),
-                "kev": sum(1 for f in rows if f["vulnerability"]["kev"]),
+                "kev": sum(1 for f in rows if f.vulnerability.kev),
                 "by_state": dict(states),
                 "by_severity": dict(severities),
             }
