@@ -467,3 +467,22 @@ def test_the_migration_scores_vulnerabilities_already_stored(tmp_path):
         row = conn.execute(text("SELECT severity, cvss_score FROM vulnerability")).one()
     engine.dispose()
     assert tuple(row) == ("high", 7.5)
+
+
+def test_cli_list_filters_in_sql_and_refuses_unknown_values(world, cli):
+    with unit_of_work(world) as session:
+        want = _pure_order(_described(session, "Alpha", False))
+        high = _python_filter(
+            _described(session, "Alpha", False), overview.FindingFilter(severity="high")
+        )
+    code, out, _ = cli("findings", "list", "-p", "Alpha", "--sort", "priority", "-f", "json")
+    assert code == 0 and [r["id"] for r in json.loads(out)] == want
+    code, out, _ = cli("findings", "list", "-p", "Alpha", "--severity", "high", "-f", "json")
+    rows = json.loads(out)
+    assert code == 0 and [r["id"] for r in rows] == high and high
+    assert {r["vulnerability"]["severity"] for r in rows} == {"high"}
+    assert set(rows[0]) >= {"id", "component", "vulnerability", "vex", "risk", "priority"}
+    code, out, _ = cli("findings", "list", "-p", "Alpha", "--kev", "--search", "cve-2099")
+    assert code == 0 and "findings" in out
+    code, _, err = cli("findings", "list", "-p", "Alpha", "--severity", "urgent")
+    assert code == 2 and "severity" in err and "critical" in err

@@ -46,8 +46,20 @@ def list_findings(
     release_ids = release_ids_of(session, product=product, version=version)
     if sort != "priority":
         return describe(session, repo.findings_listing(session, release_ids, include_resolved))
-    q = repo.ListQuery(include_resolved=include_resolved, sort=sort)
-    ids = repo.page_ids(session, release_ids, q, 0, None)
+    return find(
+        session,
+        product=product,
+        version=version,
+        query=repo.ListQuery(include_resolved=include_resolved, sort=sort),
+    )
+
+
+def find(
+    session: Session, *, product: str, version: str | None = None, query: repo.ListQuery
+) -> list[FindingRead]:
+    """Every finding that passes the query, in its order, filtered and ordered in SQL."""
+    release_ids = release_ids_of(session, product=product, version=version)
+    ids = repo.page_ids(session, release_ids, query, 0, None)
     return describe(session, repo.rows_by_ids(session, ids))
 
 
