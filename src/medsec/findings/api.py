@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from medsec.api.deps import ApiPrincipal, SessionDep, require_read
 from medsec.findings import decisions, detail, listing, overview
@@ -30,12 +30,15 @@ def _findings(
     flt: overview.FindingFilter,
     offset: int,
     limit: int,
-) -> FindingsPage:
+) -> Response:
     require_read(session, who, product)
     page = overview.search(
         session, product=product, version=release, flt=flt, offset=offset, limit=limit
     )
-    return FindingsPage(total=page.total, offset=offset, limit=limit, items=page.items)
+    body = FindingsPage(total=page.total, offset=offset, limit=limit, items=page.items)
+    # the service built typed read models: serialise them once (the route's response_model
+    # still documents the body) instead of dumping, re-validating and serialising them again
+    return Response(body.model_dump_json(), media_type="application/json")
 
 
 def finding_filter(
@@ -64,7 +67,7 @@ def product_findings(
     release: str | None = None,
     offset: Offset = 0,
     limit: Limit = 50,
-) -> FindingsPage:
+) -> Response:
     """Findings of a product (or `?release=`), as `medsec findings list --format json`."""
     return _findings(session, who, product, release, flt, offset, limit)
 
@@ -82,7 +85,7 @@ def release_findings(
     flt: FilterDep,
     offset: Offset = 0,
     limit: Limit = 50,
-) -> FindingsPage:
+) -> Response:
     """Findings of one release, filtered and paged."""
     return _findings(session, who, product, version, flt, offset, limit)
 
