@@ -486,3 +486,26 @@ def test_cli_list_filters_in_sql_and_refuses_unknown_values(world, cli):
     assert code == 0 and "findings" in out
     code, _, err = cli("findings", "list", "-p", "Alpha", "--severity", "urgent")
     assert code == 2 and "severity" in err and "critical" in err
+
+
+@pytest.mark.parametrize("world", [11, 57], indirect=True)
+def test_release_counts_in_sql_equal_counting_the_described_findings(world):
+    from collections import Counter
+
+    with unit_of_work(world) as session:
+        for product in ("Alpha", "Beta"):
+            got = overview.product_overview(session, product)
+            assert got.name == product and [r.version for r in got.releases] == ["1.0", "2.0"]
+            for rel in got.releases:
+                rows = listing.list_findings(session, product=product, version=rel.version)
+                states = Counter(overview.state_of(f) for f in rows)
+                assert rel.findings == len(rows) > 0
+                assert rel.by_state == dict(states)
+                assert rel.by_severity == dict(
+                    Counter((f.vulnerability.severity or "unknown").lower() for f in rows)
+                )
+                assert rel.open == sum(
+                    1 for f in rows if overview.state_of(f) not in listing.CLOSED
+                )
+                assert rel.kev == sum(1 for f in rows if f.vulnerability.kev)
+            assert any(len(r.by_state) > 1 for r in got.releases)

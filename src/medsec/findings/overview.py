@@ -13,7 +13,7 @@ from medsec.core.severity import ORDER
 from medsec.errors import InvalidInput
 from medsec.findings import listing
 from medsec.findings.repository import ListQuery
-from medsec.findings.schemas import FindingRead
+from medsec.findings.schemas import FindingRead, ProductOverview, ReleaseSummary
 from medsec.products import service as products
 from medsec.sbom import service as sbom_service
 
@@ -115,40 +115,46 @@ def search(
     return Page(total=total, offset=offset, limit=limit, items=items)
 
 
-def product_overview(session: Session, product: str) -> dict[str, Any]:
-    """A product with each release: SBOM revision, components, findings by state and severity."""
+def product_overview(session: Session, product: str) -> ProductOverview:
+    """A product with each release: SBOM revision, components, active findings by VEX state in
+    force and by severity, open and KEV counts (counted by the database)."""
+    from medsec.findings import repository as repo
+
     prod = products.get_product(session, product)
     releases = products.list_releases(session, product=product)
-    findings = listing.list_findings(session, product=product)
-    by_release: dict[str, list[FindingRead]] = {}
-    for f in findings:
-        by_release.setdefault(f.release, []).append(f)
+    counts: dict[int, list[Any]] = {}
+    for row in repo.release_counts(session, [r.id for r in releases]):
+        counts.setdefault(row[0], []).append(row)
     out = []
     for r in releases:
         sbom = sbom_service.current_of(session, r.id)
-        rows = by_release.get(r.version, [])
-        states = Counter(state_of(f) for f in rows)
-        severities = Counter((f.vulnerability.severity or "unknown").lower() for f in rows)
+        states: Counter[str] = Counter()
+        severities: Counter[str] = Counter()
+        kev = 0
+        for _, state, severity, in_kev, n in counts.get(r.id, []):
+            states[state] += n
+            severities[(severity or "unknown").lower()] += n
+            kev += n if in_kev else 0
         out.append(
-            {
-                "version": r.version,
-                "release_date": r.release_date.isoformat() if r.release_date else None,
-                "use_environment": r.use_environment,
-                "sbom_revision": sbom.revision if sbom else None,
-                "components": sbom.component_count if sbom else 0,
-                "findings": len(rows),
-                "open": sum(1 for f in rows if state_of(f) not in listing.CLOSED),
-                "kev": sum(1 for f in rows if f.vulnerability.kev),
-                "by_state": dict(states),
-                "by_severity": dict(severities),
-            }
+            ReleaseSummary(
+                version=r.version,
+                release_date=r.release_date.isoformat() if r.release_date else None,
+                use_environment=r.use_environment,
+                sbom_revision=sbom.revision if sbom else None,
+                components=sbom.component_count if sbom else 0,
+                findings=sum(states.values()),
+                open=sum(n for s, n in states.items() if s not in listing.CLOSED),
+                kev=kev,
+                by_state=dict(states),
+                by_severity=dict(severities),
+            )
         )
-    return {
-        "name": prod.name,
-        "manufacturer": prod.manufacturer.name,
-        "description": prod.description,
-        "releases": out,
-    }
+    return ProductOverview(
+        name=prod.name,
+        manufacturer=prod.manufacturer.name,
+        description=prod.description,
+        releases=out,
+    )
 
 
 def portfolio(session: Session, product_names: list[str]) -> dict[str, Any]:

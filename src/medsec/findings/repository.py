@@ -318,6 +318,24 @@ def _priority_select(q: ListQuery, release_ids: Sequence[int]) -> Any:
     )
 
 
+def release_counts(session: Session, release_ids: Sequence[int]) -> list[Any]:
+    """(release_id, VEX state in force, severity, in KEV, count) of the releases' active
+    findings, grouped by the database (the release page and the dashboard)."""
+    if not release_ids:
+        return []
+    decided = _states_in_force(release_ids)
+    state = func.coalesce(decided.c.status, "under_investigation")
+    kev = case((Finding.vulnerability_id.in_(_kev_vulnerabilities()), 1), else_=0)
+    stmt = (
+        select(Finding.release_id, state, Vulnerability.severity, kev, func.count())
+        .join(Vulnerability, Vulnerability.id == Finding.vulnerability_id)
+        .outerjoin(decided, decided.c.finding_id == Finding.id)
+        .where(Finding.release_id.in_(release_ids), Finding.status == "active")
+        .group_by(Finding.release_id, state, Vulnerability.severity, kev)
+    )
+    return list(session.execute(stmt))
+
+
 def count_findings(session: Session, release_ids: Sequence[int], q: ListQuery) -> int:
     """How many findings of the releases pass the query's filters (one statement)."""
     base = _filtered(q, release_ids, [Finding.id])

@@ -275,7 +275,7 @@ class TriageCreate(BaseModel):
     scope: str = Field(default="release", max_length=20)
 
 
-class ReleaseSummary(BaseModel):
+class ReleaseSummary(FindingPart):
     """A release with its SBOM revision and findings counts."""
 
     version: str
@@ -290,7 +290,7 @@ class ReleaseSummary(BaseModel):
     by_severity: dict[str, int]
 
 
-class ProductOverview(BaseModel):
+class ProductOverview(FindingPart):
     """A product with its releases and their counts."""
 
     name: str
