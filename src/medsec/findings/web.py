@@ -44,10 +44,15 @@ def worklist(
     kev: str | None = None,
     sort: str = "priority",
     offset: int = 0,
+    component: str | None = None,
+    q: str | None = None,
 ) -> HTMLResponse:
-    """The work list: open findings most urgent first (or by release), with filters."""
+    """The work list: open findings most urgent first (or by release), with filters (VEX state,
+    severity, KEV, part of the component or of a vulnerability id), filtered and paged in SQL."""
     require_read(session, user.principal, product)
-    flt = overview.FindingFilter(_opt(state), _opt(severity), _kev(kev), False, sort)
+    flt = overview.FindingFilter(
+        _opt(state), _opt(severity), _kev(kev), False, sort, _opt(component), _opt(q)
+    )
     found = overview.search(
         session, product=product, version=_opt(release), flt=flt, offset=offset, limit=50
     )
@@ -61,6 +66,8 @@ def worklist(
             "severity": severity or "",
             "kev": kev or "",
             "sort": sort,
+            "component": component or "",
+            "q": q or "",
         },
         "states": overview.STATES,
         "severities": ("critical", "high", "medium", "low", "none"),
