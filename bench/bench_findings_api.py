@@ -16,15 +16,20 @@ matching stores them (one in ten resolved), with one VEX decision on every 50th 
 Measured, each phase bounded by ``--requests`` and ``--seconds``:
 
 * sql: the baseline — the same two statements the API runs for a page (the filtered count and
-  the page of ids, ``findings.repository.findings_page``), straight on the database from
-  ``--clients`` threads sharing a pool of 15 connections (the app's pool size);
+  the page of ids, ``findings.repository.count_findings`` and ``page_ids``), straight on the
+  database from ``--clients`` threads sharing a pool of 15 connections;
+* sqlp: the same in the work-list (priority) order, computed in SQL;
 * api: ``GET /api/v1/products/{p}/findings?offset=&limit=50`` (random product, random page of
   its open findings) from ``--clients`` concurrent keep-alive HTTP clients against uvicorn on
-  127.0.0.1 (``--workers`` processes): every page described (vulnerability with every id and
-  source, KEV, EPSS, VEX in force, risk, SSVC, priority) and serialised.
+  127.0.0.1 (``--workers`` processes, ``--pool`` connections): every page described
+  (vulnerability with every id and source, KEV, EPSS, VEX in force, risk, SSVC, priority) and
+  serialised;
+* api1: the same from one client (the latency of a request that never queues);
+* prio: as api, with ``sort=priority`` (the work list).
 
-Each prints requests, errors, seconds, throughput, p50, p99 and max latency; then the API's p99
-over the SQL p99.
+Each prints requests, errors, seconds, throughput, p50, p99 and max latency; the API phases also
+the server's CPU time per request (user + system of the uvicorn processes, /proc); then the
+API's p99 over the SQL p99.
 """
 
 from __future__ import annotations
@@ -250,8 +255,8 @@ def _stats(name: str, latencies: list[float], errors: int, seconds: float) -> fl
     return p99
 
 
-def _sql_texts(release_ids: list[int], offset: int) -> list[str]:
-    """The count and page-of-ids statements of ``findings_page``, compiled with literals."""
+def _sql_texts(release_ids: list[int], offset: int, sort: str = "release") -> list[str]:
+    """The count and page-of-ids statements of the finding list, compiled with literals."""
     captured: list[str] = []
 
     class Capture:
@@ -268,24 +273,26 @@ def _sql_texts(release_ids: list[int], offset: int) -> list[str]:
                 def scalar_one(self) -> int:
                     return 0
 
-                def __iter__(self) -> Any:
-                    return iter(())
+                def scalars(self) -> list[int]:
+                    return []
 
             return Result()
 
-    findings_repo.findings_page(
-        Capture(),  # type: ignore[arg-type]
-        release_ids,
-        include_resolved=False,
-        state=None,
-        kev=None,
-        offset=offset,
-        limit=PAGE,
-    )
+    q = findings_repo.ListQuery(sort=sort)
+    findings_repo.count_findings(Capture(), release_ids, q)  # type: ignore[arg-type]
+    findings_repo.page_ids(Capture(), release_ids, q, offset, PAGE)  # type: ignore[arg-type]
     return captured
 
 
-def run_sql(url: str, targets: list[Any], clients: int, requests: int, seconds: float) -> float:
+def run_sql(
+    url: str,
+    targets: list[Any],
+    clients: int,
+    requests: int,
+    seconds: float,
+    sort: str = "release",
+    name: str = "sql",
+) -> float:
     """The baseline: count + page of ids straight on the database, ``clients`` threads."""
     engine = make_engine(url)  # default pool: 5 + 10 overflow, as the app's
     latencies: list[float] = []
@@ -302,7 +309,7 @@ def run_sql(url: str, targets: list[Any], clients: int, requests: int, seconds: 
                 if next(issued, None) is None:
                     return
             _, ids, n = rng.choice(targets)
-            count_sql, page_sql = _sql_texts(ids, rng.randrange(0, max(1, n - PAGE)))[:2]
+            count_sql, page_sql = _sql_texts(ids, rng.randrange(0, max(1, n - PAGE)), sort)[:2]
             t0 = time.perf_counter()
             try:
                 with engine.connect() as conn:
@@ -322,7 +329,7 @@ def run_sql(url: str, targets: list[Any], clients: int, requests: int, seconds: 
     for t in threads:
         t.join()
     engine.dispose()
-    return _stats("sql", latencies, errors, time.perf_counter() - start)
+    return _stats(name, latencies, errors, time.perf_counter() - start)
 
 
 def _free_port() -> int:
@@ -331,15 +338,36 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and its descendants (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
 def run_api(
     url: str, targets: list[Any], token: str, args: argparse.Namespace
 ) -> tuple[float, int]:
-    """The API under ``--clients`` concurrent clients; returns (p99, bytes of one page)."""
+    """The API under ``--clients`` concurrent clients, then one client, then the work-list order
+    under ``--clients``; returns (p99 under load, bytes of one page)."""
     import httpx2
 
     port = _free_port()
     env = {**os.environ, "MEDSEC_DATABASE_URL": url, "MEDSEC_SECRET_KEY": "b" * 48}
     env["MEDSEC_HOME"] = tempfile.mkdtemp(prefix="medsec-bench-")
+    env["MEDSEC_DB_POOL_SIZE"] = str(args.pool)
+    env["MEDSEC_DB_MAX_OVERFLOW"] = "0"
+    env["MEDSEC_SCHEDULER"] = "0"
     server = subprocess.Popen(
         [
             sys.executable, "-m", "uvicorn", "--factory", "--app-dir",
@@ -366,7 +394,19 @@ def run_api(
                 f"{base}/api/v1/products/{targets[0][0]}/findings?limit={PAGE}", headers=headers
             ).content
         )
-        p99 = asyncio.run(_load(base, headers, targets, args))
+        p99 = 0.0
+        for name, clients, sort in (
+            ("api", args.clients, "release"),
+            ("api1", 1, "release"),
+            ("prio", args.clients, "priority"),
+        ):
+            cpu = _cpu_seconds(server.pid)
+            p, done = asyncio.run(_load(base, headers, targets, args, clients, sort, name))
+            used = _cpu_seconds(server.pid) - cpu
+            print(
+                f"      server CPU {used:.1f} s = {1000 * used / max(1, done):.1f} ms per request"
+            )
+            p99 = p if name == "api" else p99
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -374,15 +414,21 @@ def run_api(
 
 
 async def _load(
-    base: str, headers: dict[str, str], targets: list[Any], args: argparse.Namespace
-) -> float:
+    base: str,
+    headers: dict[str, str],
+    targets: list[Any],
+    args: argparse.Namespace,
+    clients: int,
+    sort: str,
+    name: str,
+) -> tuple[float, int]:
     import httpx2
 
     latencies: list[float] = []
     errors = 0
     remaining = args.requests
     deadline = time.perf_counter() + args.seconds
-    limits = httpx2.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
+    limits = httpx2.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx2.AsyncClient(
         base_url=base, headers=headers, limits=limits, timeout=60
     ) as client:
@@ -392,13 +438,13 @@ async def _load(
             rng = random.Random()
             while remaining > 0 and time.perf_counter() < deadline:
                 remaining -= 1
-                name, _, n = rng.choice(targets)
+                product, _, n = rng.choice(targets)
                 offset = rng.randrange(0, max(1, n - PAGE))
                 t0 = time.perf_counter()
                 try:
                     r = await client.get(
-                        f"/api/v1/products/{name}/findings",
-                        params={"offset": offset, "limit": PAGE},
+                        f"/api/v1/products/{product}/findings",
+                        params={"offset": offset, "limit": PAGE, "sort": sort},
                     )
                     ok = r.status_code == 200 and len(r.json()["items"]) == PAGE
                 except httpx2.HTTPError:
@@ -409,8 +455,9 @@ async def _load(
                     errors += 1
 
         start = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(args.clients)))
-    return _stats("api", latencies, errors, time.perf_counter() - start)
+        await asyncio.gather(*(worker() for _ in range(clients)))
+    p99 = _stats(name, latencies, errors, time.perf_counter() - start)
+    return p99, len(latencies) + errors
 
 
 def main() -> None:
@@ -424,6 +471,7 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=3000)
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    ap.add_argument("--pool", type=int, default=15, help="MEDSEC_DB_POOL_SIZE of the server")
     ap.add_argument("--reuse", action="store_true", help="Keep the stored findings.")
     args = ap.parse_args()
     if not args.url.startswith("postgresql"):
@@ -438,6 +486,7 @@ def main() -> None:
         f"at most {args.requests} requests or {args.seconds:.0f} s per phase, page {PAGE}"
     )
     sql_p99 = run_sql(args.url, targets, args.clients, args.requests, args.seconds)
+    run_sql(args.url, targets, args.clients, args.requests, args.seconds, "priority", "sqlp")
     api_p99, page_bytes = run_api(args.url, targets, _token(args.url), args)
     print(f"one API page: {page_bytes:,} bytes; API p99 / SQL p99 = {api_p99 / sql_p99:.1f}")
 

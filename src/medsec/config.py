@@ -58,6 +58,8 @@ class Settings:
     # MEDSEC_TRUSTED_PROXIES: addresses or networks (comma-separated) whose X-Forwarded-For and
     # X-Forwarded-Proto are believed; from any other client those headers are ignored (default)
     trusted_proxies: tuple[str, ...] = ()
+    db_pool_size: int = 5  # MEDSEC_DB_POOL_SIZE: PostgreSQL connections the server keeps open
+    db_max_overflow: int = 10  # MEDSEC_DB_MAX_OVERFLOW: more it may open under load
 
     @property
     def feed_max_bytes(self) -> int:
@@ -106,6 +108,8 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         shared_data=env.get("MEDSEC_SHARED_DATA") or None,
         feed_vars=tuple(sorted((k, v) for k, v in env.items() if k.startswith(FEED_PREFIXES))),
         trusted_proxies=_networks(env.get("MEDSEC_TRUSTED_PROXIES")),
+        db_pool_size=_count(env, "MEDSEC_DB_POOL_SIZE", 5, least=1),
+        db_max_overflow=_count(env, "MEDSEC_DB_MAX_OVERFLOW", 10, least=0),
     )
 
 
@@ -122,6 +126,16 @@ def _networks(value: str | None) -> tuple[str, ...]:
                 f"MEDSEC_TRUSTED_PROXIES: {entry!r} is not an IP address or network"
             ) from None
     return tuple(out)
+
+
+def _count(env: Mapping[str, str], name: str, default: int, *, least: int) -> int:
+    """A whole number setting of at least ``least``; a clear error naming the variable."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < least:
+        raise ValueError(f"{name}={raw!r}: a whole number of at least {least} is needed")
+    return int(raw)
 
 
 def _flag(value: str | None, *, default: bool) -> bool:

@@ -58,7 +58,9 @@ log = logging.getLogger("medsec.api")
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The medsec web app (API and pages) on the settings' database; nothing runs at import."""
     cfg = settings or get_settings()
-    engine = make_engine(cfg.database_url)
+    engine = make_engine(
+        cfg.database_url, pool_size=cfg.db_pool_size, max_overflow=cfg.db_max_overflow
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

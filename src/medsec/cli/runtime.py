@@ -130,8 +130,14 @@ def actor() -> str:
 
 
 def print_json(data: Any) -> None:
-    """Write data as indented JSON to stdout."""
-    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2, default=str).decode() + "\n")
+    """Write data as indented JSON to stdout (read models in their JSON form)."""
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2, default=_plain).decode() + "\n")
+
+
+def _plain(value: Any) -> Any:
+    """JSON form of what orjson does not know: a read model's JSON dump, else the text."""
+    dump = getattr(value, "model_dump", None)
+    return dump(mode="json") if callable(dump) else str(value)
 
 
 def reset() -> None:

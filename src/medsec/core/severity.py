@@ -85,3 +85,20 @@ def overall(scored: Iterable[Scored]) -> Scored | None:
         ):
             best = s
     return best
+
+
+def group_summary(scored: Iterable[Scored]) -> tuple[str | None, float | None]:
+    """(severity shown, CVSS score in force) of a vulnerability from every source's scoring: the
+    highest severity of any source, and the score of the highest-scored CVSS vector."""
+    items = list(scored)
+    shown = overall(items)
+    numeric = overall(s for s in items if s.score is not None)
+    return (shown.severity if shown else None), (numeric.score if numeric else None)
+
+
+def score_stated(severities: Iterable[dict[str, object]], record_id: str) -> list[Scored]:
+    """Score the severities of one stored advisory (``SeverityScore`` fields as JSON)."""
+    return [
+        score_one(str(s["type"]), str(s["value"]), str(s.get("source") or record_id))
+        for s in severities
+    ]

@@ -16,8 +16,11 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine for ``url``; SQLite files get WAL mode and enforced foreign keys."""
+def make_engine(
+    url: str, *, echo: bool = False, pool_size: int | None = None, max_overflow: int | None = None
+) -> Engine:
+    """Create an engine for ``url``; SQLite files get WAL mode and enforced foreign keys.
+    ``pool_size``/``max_overflow`` size a server database's connection pool (default 5 + 10)."""
     kwargs: dict[str, Any] = {
         "echo": echo,
         "json_serializer": _json_dumps,
@@ -31,6 +34,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    if pool_size is not None:
+        kwargs["pool_size"] = pool_size
+    if max_overflow is not None:
+        kwargs["max_overflow"] = max_overflow
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
@@ -84,9 +91,13 @@ BUSY_RETRY_AFTER = 2  # seconds a client is told to wait when the database is bu
 
 def is_busy(error: BaseException) -> bool:
     """True for a database error that means "busy, try again" (SQLite lock timeout, a
-    PostgreSQL deadlock or serialization failure), not a fault of the request."""
+    PostgreSQL deadlock or serialization failure, every pooled connection in use for the pool's
+    timeout), not a fault of the request."""
     from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+    if isinstance(error, PoolTimeout):
+        return True
     if not isinstance(error, OperationalError):
         return False
     code = getattr(error.orig, "sqlstate", None)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from medsec.api.deps import ApiPrincipal, SessionDep, require_read
 from medsec.findings import decisions, detail, listing, overview
@@ -30,12 +30,15 @@ def _findings(
     flt: overview.FindingFilter,
     offset: int,
     limit: int,
-) -> FindingsPage:
+) -> Response:
     require_read(session, who, product)
     page = overview.search(
         session, product=product, version=release, flt=flt, offset=offset, limit=limit
     )
-    return FindingsPage(total=page.total, offset=offset, limit=limit, items=page.items)
+    body = FindingsPage(total=page.total, offset=offset, limit=limit, items=page.items)
+    # the service built typed read models: serialise them once (the route's response_model
+    # still documents the body) instead of dumping, re-validating and serialising them again
+    return Response(body.model_dump_json(), media_type="application/json")
 
 
 def finding_filter(
@@ -45,10 +48,15 @@ def finding_filter(
     include_resolved: Annotated[bool, Query(alias="all")] = False,
     sort: str = "release",
     upstream_only: Annotated[bool, Query(alias="upstream-only")] = False,
+    component: Annotated[str | None, Query(max_length=overview.MAX_TEXT)] = None,
+    q: Annotated[str | None, Query(max_length=overview.MAX_TEXT)] = None,
 ) -> overview.FindingFilter:
-    """The filter query parameters of a findings list (``upstream-only=true``: only distribution
-    packages matched by upstream CPE ranges alone, backports not considered)."""
-    return overview.FindingFilter(state, severity, kev, include_resolved, sort, upstream_only)
+    """The filter query parameters of a findings list (`component`: part of the component's
+    purl or name@version; `q`: part of any id of the vulnerability; `upstream-only=true`: only
+    distribution packages matched by upstream CPE ranges alone, backports not considered)."""
+    return overview.FindingFilter(
+        state, severity, kev, include_resolved, sort, component, q, upstream_only
+    )
 
 
 FilterDep = Annotated[overview.FindingFilter, Depends(finding_filter)]
@@ -63,7 +71,7 @@ def product_findings(
     release: str | None = None,
     offset: Offset = 0,
     limit: Limit = 50,
-) -> FindingsPage:
+) -> Response:
     """Findings of a product (or `?release=`), as `medsec findings list --format json`."""
     return _findings(session, who, product, release, flt, offset, limit)
 
@@ -81,13 +89,13 @@ def release_findings(
     flt: FilterDep,
     offset: Offset = 0,
     limit: Limit = 50,
-) -> FindingsPage:
+) -> Response:
     """Findings of one release, filtered and paged."""
     return _findings(session, who, product, version, flt, offset, limit)
 
 
 @router.get("/findings/{finding_id}", response_model=FindingDetailRead, tags=["findings"])
-def show_finding(finding_id: int, session: SessionDep, who: ApiPrincipal) -> dict[str, Any]:
+def show_finding(finding_id: int, session: SessionDep, who: ApiPrincipal) -> FindingDetailRead:
     """Everything about one finding, as `medsec findings show --format json`."""
     _, _, prod = decisions.get_finding(session, finding_id)
     require_read(session, who, prod.name, hide_as=decisions.missing(finding_id))
@@ -102,7 +110,7 @@ def show_finding(finding_id: int, session: SessionDep, who: ApiPrincipal) -> dic
 )
 def triage(
     finding_id: int, body: TriageCreate, session: SessionDep, who: ApiPrincipal
-) -> dict[str, Any]:
+) -> VexDecisionRead:
     """Record a VEX decision (analyst role), as `medsec findings triage`."""
     _, _, prod = decisions.get_finding(session, finding_id)
     require_read(session, who, prod.name, hide_as=decisions.missing(finding_id))

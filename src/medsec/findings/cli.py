@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from rich.table import Table
 from medsec.cli import runtime
 from medsec.core.severity import ORDER
 from medsec.errors import InvalidInput
-from medsec.findings import listing, service
+from medsec.findings import listing, overview, service
 from medsec.findings import scan as scan_mod
 from medsec.findings.sarif import to_sarif
 from medsec.products import service as products
@@ -75,6 +76,21 @@ def list_(
     release: str | None = typer.Option(None, "--release", "-r"),
     all_: bool = typer.Option(False, "--all", help="Include findings that no longer match."),
     sort: str = typer.Option("release", "--sort", help="release, or priority (most urgent first)."),
+    state: str | None = typer.Option(
+        None, "--state", help="VEX state: under_investigation, affected, not_affected, fixed."
+    ),
+    severity: str | None = typer.Option(
+        None, "--severity", help="critical, high, medium, low or none."
+    ),
+    kev: bool | None = typer.Option(
+        None, "--kev/--no-kev", help="Only findings listed (or not listed) in CISA KEV."
+    ),
+    component: str | None = typer.Option(
+        None, "--component", help="Part of the component's purl or name@version."
+    ),
+    search: str | None = typer.Option(
+        None, "--search", help="Part of any id of the vulnerability (CVE, GHSA, ...)."
+    ),
     upstream_only: bool = typer.Option(
         False,
         "--upstream-only",
@@ -84,15 +100,10 @@ def list_(
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
 ) -> None:
     """Findings of a product or release: component, vulnerability, severity, KEV, EPSS, why."""
+    flt = overview.FindingFilter(state, severity, kev, all_, sort, component, search, upstream_only)
     with runtime.uow() as session:
-        rows = listing.list_findings(
-            session,
-            product=product,
-            version=release,
-            include_resolved=all_,
-            sort=sort,
-            upstream_only=upstream_only,
-        )
+        flt.check()
+        rows = listing.find(session, product=product, version=release, query=flt.query())
     if fmt is Fmt.json:
         runtime.print_json(rows)
         return
@@ -102,7 +113,7 @@ def list_(
 STATUS_WORDS = {"upstream_only": "upstream only: backports not considered"}
 
 
-def _table(rows: list[dict[str, Any]], *, title: str) -> None:
+def _table(rows: Sequence[Any], *, title: str) -> None:
     table = Table(
         "id",
         "release",

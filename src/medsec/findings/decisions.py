@@ -23,6 +23,7 @@ from medsec.errors import NotFound
 from medsec.models import Finding, Product, Release, VexDecision
 
 SCOPES = ("release", "component")
+KEYS_IN_QUERY = 500  # up to this many component keys narrow the decisions query (a page)
 
 
 def missing(finding_id: int) -> str:
@@ -150,8 +151,11 @@ def _candidates(
 ) -> dict[tuple[int, str], list[VexDecision]]:
     out: dict[tuple[int, str], list[VexDecision]] = {}
     vids = sorted({f.vulnerability_id for f in findings})
+    keys = sorted({f.component_key for f in findings})
     for part in chunks(vids):
         stmt = select(VexDecision).where(VexDecision.vulnerability_id.in_(part))
+        if len(keys) <= KEYS_IN_QUERY:  # a page: only the decisions on its components
+            stmt = stmt.where(VexDecision.component_key.in_(keys))
         for d in session.execute(stmt).scalars():
             out.setdefault((d.vulnerability_id, d.component_key), []).append(d)
     return out

@@ -12,11 +12,14 @@ from sqlalchemy.orm import Session
 from medsec.core.severity import ORDER
 from medsec.errors import InvalidInput
 from medsec.findings import listing
+from medsec.findings.repository import ListQuery
+from medsec.findings.schemas import FindingRead, ProductOverview, ReleaseSummary
 from medsec.products import service as products
 from medsec.sbom import service as sbom_service
 
 STATES = ("under_investigation", "affected", "not_affected", "fixed")
 MAX_PAGE = 500
+MAX_TEXT = 200  # a component or id search longer than any purl or id medsec stores is refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +31,22 @@ class FindingFilter:
     kev: bool | None = None
     include_resolved: bool = False
     sort: str = "release"
+    component: str | None = None  # part of the component identity
+    text: str | None = None  # part of any id of the vulnerability
     upstream_only: bool = False  # only distro packages matched by upstream CPE ranges alone
+
+    def query(self) -> ListQuery:
+        """The database query of this filter."""
+        return ListQuery(
+            include_resolved=self.include_resolved,
+            state=self.state,
+            severity=self.severity,
+            kev=self.kev,
+            component=self.component or None,
+            text=self.text or None,
+            sort=self.sort,
+            upstream_only=self.upstream_only,
+        )
 
     def check(self) -> None:
         """Refuse unknown values with the allowed ones named."""
@@ -38,6 +56,9 @@ class FindingFilter:
             raise InvalidInput(f"severity: {self.severity!r} is not one of {', '.join(ORDER)}")
         if self.sort not in ("release", "priority"):
             raise InvalidInput(f"sort: {self.sort!r} is not one of release, priority")
+        for name, value in (("component", self.component), ("q", self.text)):
+            if value is not None and len(value) > MAX_TEXT:
+                raise InvalidInput(f"{name}: at most {MAX_TEXT} characters")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,22 +68,22 @@ class Page:
     total: int
     offset: int
     limit: int
-    items: list[Any] = field(default_factory=list)
+    items: list[FindingRead] = field(default_factory=list)
 
 
-def state_of(finding: dict[str, Any]) -> str:
+def state_of(finding: FindingRead) -> str:
     """The VEX state of a described finding (no decision: under_investigation)."""
-    return str(finding["vex"]["status"]) if finding["vex"] else "under_investigation"
+    return finding.vex.status if finding.vex else "under_investigation"
 
 
-def matches(finding: dict[str, Any], flt: FindingFilter) -> bool:
-    """True when a described finding passes the filter."""
-    v = finding["vulnerability"]
+def matches(finding: FindingRead, flt: FindingFilter) -> bool:
+    """True when a described finding passes the filter (the pure form of the SQL filters)."""
+    v = finding.vulnerability
     if flt.state is not None and state_of(finding) != flt.state:
         return False
-    if flt.severity is not None and (v["severity"] or "").lower() != flt.severity:
+    if flt.severity is not None and (v.severity or "").lower() != flt.severity:
         return False
-    return flt.kev is None or bool(v["kev"]) == flt.kev
+    return flt.kev is None or bool(v.kev) == flt.kev
 
 
 MAX_OFFSET = 2**31 - 1  # beyond, the database driver overflows (was a 500)
@@ -85,75 +106,58 @@ def search(
     offset: int = 0,
     limit: int = 50,
 ) -> Page:
-    """Findings of a product or release as `findings list --format json` gives them, filtered.
-
-    In release order without a severity filter, the database filters, counts and slices and only
-    the page is described; the work-list order and the severity (scored from every source's
-    vectors) need every finding described first.
-    """
+    """Findings of a product or release as `findings list --format json` gives them, filtered,
+    ordered, counted and sliced by the database; only the page is described."""
     flt = flt or FindingFilter()
     flt.check()
     page_bounds(offset, limit)
-    if flt.sort == "release" and flt.severity is None:
-        total, items = listing.findings_page(
-            session,
-            product=product,
-            version=version,
-            include_resolved=flt.include_resolved,
-            state=flt.state,
-            kev=flt.kev,
-            offset=offset,
-            limit=limit,
-            upstream_only=flt.upstream_only,
-        )
-        return Page(total=total, offset=offset, limit=limit, items=items)
-    rows = listing.list_findings(
-        session,
-        product=product,
-        version=version,
-        include_resolved=flt.include_resolved,
-        sort=flt.sort,
-        upstream_only=flt.upstream_only,
+    total, items = listing.findings_page(
+        session, product=product, version=version, query=flt.query(), offset=offset, limit=limit
     )
-    kept = [r for r in rows if matches(r, flt)]
-    return Page(total=len(kept), offset=offset, limit=limit, items=kept[offset : offset + limit])
+    return Page(total=total, offset=offset, limit=limit, items=items)
 
 
-def product_overview(session: Session, product: str) -> dict[str, Any]:
-    """A product with each release: SBOM revision, components, findings by state and severity."""
+def product_overview(session: Session, product: str) -> ProductOverview:
+    """A product with each release: SBOM revision, components, active findings by VEX state in
+    force and by severity, open and KEV counts (counted by the database)."""
+    from medsec.findings import repository as repo
+
     prod = products.get_product(session, product)
     releases = products.list_releases(session, product=product)
-    findings = listing.list_findings(session, product=product)
-    by_release: dict[str, list[dict[str, Any]]] = {}
-    for f in findings:
-        by_release.setdefault(f["release"], []).append(f)
+    counts: dict[int, list[Any]] = {}
+    for row in repo.release_counts(session, [r.id for r in releases]):
+        counts.setdefault(row[0], []).append(row)
     out = []
     for r in releases:
         sbom = sbom_service.current_of(session, r.id)
-        rows = by_release.get(r.version, [])
-        states = Counter(state_of(f) for f in rows)
-        severities = Counter((f["vulnerability"]["severity"] or "unknown").lower() for f in rows)
+        states: Counter[str] = Counter()
+        severities: Counter[str] = Counter()
+        kev = 0
+        for _, state, severity, in_kev, n in counts.get(r.id, []):
+            states[state] += n
+            severities[(severity or "unknown").lower()] += n
+            kev += n if in_kev else 0
         out.append(
-            {
-                "version": r.version,
-                "release_date": r.release_date.isoformat() if r.release_date else None,
-                "use_environment": r.use_environment,
-                "sbom_revision": sbom.revision if sbom else None,
-                "components": sbom.component_count if sbom else 0,
-                "findings": len(rows),
-                "open": sum(1 for f in rows if state_of(f) not in listing.CLOSED),
-                "kev": sum(1 for f in rows if f["vulnerability"]["kev"]),
-                "by_state": dict(states),
-                "by_severity": dict(severities),
-            }
+            ReleaseSummary(
+                version=r.version,
+                release_date=r.release_date.isoformat() if r.release_date else None,
+                use_environment=r.use_environment,
+                sbom_revision=sbom.revision if sbom else None,
+                components=sbom.component_count if sbom else 0,
+                findings=sum(states.values()),
+                open=sum(n for s, n in states.items() if s not in listing.CLOSED),
+                kev=kev,
+                by_state=dict(states),
+                by_severity=dict(severities),
+            )
         )
-    return {
-        "name": prod.name,
-        "manufacturer": prod.manufacturer.name,
-        "description": prod.description,
-        "releases": out,
-        "markets": list(prod.markets or []),
-    }
+    return ProductOverview(
+        name=prod.name,
+        manufacturer=prod.manufacturer.name,
+        description=prod.description,
+        releases=out,
+        markets=list(prod.markets or []),
+    )
 
 
 def portfolio(session: Session, product_names: list[str]) -> dict[str, Any]:

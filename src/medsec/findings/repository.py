@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, exists, func, or_, select
+from sqlalchemy import Float, String, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from medsec.core.batching import chunks
+from medsec.findings import priority
 from medsec.models import (
     Component,
+    CvssRescore,
+    EpssRow,
     Finding,
     KevEntryRow,
     MatchState,
     Product,
     Release,
+    RiskRecord,
     Sbom,
+    SsvcDecisionRow,
     VexDecision,
     VulnAlias,
     Vulnerability,
 )
+
+CLOSED_STATES = ("not_affected", "fixed")  # VEX states that take a finding off the work list
+VEX_STATES = ("under_investigation", "affected", "not_affected", "fixed")
 
 COMPONENT_COLS = (
     Component.id,
@@ -150,26 +159,6 @@ def findings_listing(
     return list(session.execute(stmt))
 
 
-def _state_in_force() -> Any:
-    """The VEX status in force of the outer finding row (no decision: under_investigation),
-    as `decisions.in_force` decides it: the newest decision of the product on the same
-    vulnerability and component identity, release-scoped ones only for their own release."""
-    newest = (
-        select(VexDecision.status)
-        .where(
-            VexDecision.product_id == Release.product_id,
-            VexDecision.vulnerability_id == Finding.vulnerability_id,
-            VexDecision.component_key == Finding.component_key,
-            or_(VexDecision.scope != "release", VexDecision.release_id == Finding.release_id),
-        )
-        .order_by(VexDecision.id.desc())
-        .limit(1)
-        .correlate(Finding, Release)
-        .scalar_subquery()
-    )
-    return func.coalesce(newest, "under_investigation")
-
-
 def _in_kev() -> Any:
     """True where one of the outer finding's vulnerability ids is in CISA KEV."""
     return exists(
@@ -177,6 +166,240 @@ def _in_kev() -> Any:
         .join(KevEntryRow, KevEntryRow.cve_id == VulnAlias.alias)
         .where(VulnAlias.vulnerability_id == Finding.vulnerability_id)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """What a finding list asks the database for: filters and the order."""
+
+    include_resolved: bool = False
+    state: str | None = None
+    severity: str | None = None
+    kev: bool | None = None
+    component: str | None = None  # part of the component identity (purl or group/name@version)
+    text: str | None = None  # part of any id of the vulnerability (CVE, GHSA, ...)
+    sort: str = "release"  # release | priority (the work list: open findings only)
+    upstream_only: bool = False  # only distro packages matched by upstream CPE ranges alone
+
+
+def _like(value: str) -> str:
+    """A case-insensitive LIKE pattern matching ``value`` anywhere (wildcards taken literally)."""
+    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _states_in_force(release_ids: Sequence[int]) -> Any:
+    """(finding_id, status) of the VEX decision in force on each finding of the releases that has
+    one, as `decisions.in_force` decides it (the newest decision of the product on the same
+    vulnerability and component identity, release-scoped ones only for their own release);
+    set-based, so the database joins once instead of probing per finding."""
+    applicable = (
+        select(Finding.id.label("finding_id"), func.max(VexDecision.id).label("decision_id"))
+        .join(Release, Release.id == Finding.release_id)
+        .join(
+            VexDecision,
+            and_(
+                VexDecision.product_id == Release.product_id,
+                VexDecision.vulnerability_id == Finding.vulnerability_id,
+                VexDecision.component_key == Finding.component_key,
+                or_(VexDecision.scope != "release", VexDecision.release_id == Finding.release_id),
+            ),
+        )
+        .where(
+            Finding.release_id.in_(release_ids),
+            VexDecision.product_id.in_(
+                select(Release.product_id).where(Release.id.in_(release_ids)).scalar_subquery()
+            ),
+        )
+        .group_by(Finding.id)
+        .subquery()
+    )
+    return (
+        select(applicable.c.finding_id, VexDecision.status)
+        .join(VexDecision, VexDecision.id == applicable.c.decision_id)
+        .subquery()
+    )
+
+
+def _state_is(release_ids: Sequence[int], wanted: Sequence[str]) -> Any:
+    """True where the outer finding's VEX state in force (none: under_investigation) is one of
+    ``wanted``."""
+    decided = _states_in_force(release_ids)
+    if "under_investigation" in wanted:  # also every finding without a decision
+        others = select(decided.c.finding_id).where(decided.c.status.not_in(wanted))
+        return Finding.id.not_in(others)
+    return Finding.id.in_(select(decided.c.finding_id).where(decided.c.status.in_(wanted)))
+
+
+def _newest_per_finding(model: Any, column: Any, *where: Any) -> Any:
+    """(finding_id, value) of the newest row of ``model`` (rescoring, SSVC, risk) per finding;
+    these are people's decisions, few beside the findings, so one grouped pass is cheap."""
+    newest = (
+        select(func.max(model.id).label("id")).where(*where).group_by(model.finding_id).subquery()
+    )
+    return (
+        select(model.finding_id.label("finding_id"), column.label("value"))
+        .join(newest, newest.c.id == model.id)
+        .subquery()
+    )
+
+
+def _epss_of(release_ids: Sequence[int]) -> Any:
+    """(vulnerability_id, highest EPSS of its ids) for the vulnerabilities of the releases."""
+    vids = select(Finding.vulnerability_id).where(Finding.release_id.in_(release_ids))
+    return (
+        select(VulnAlias.vulnerability_id.label("vid"), func.max(EpssRow.epss).label("epss"))
+        .join(EpssRow, EpssRow.cve_id == VulnAlias.alias)
+        .where(VulnAlias.vulnerability_id.in_(vids))
+        .group_by(VulnAlias.vulnerability_id)
+        .subquery()
+    )
+
+
+def _kev_vulnerabilities() -> Any:
+    """Ids of the vulnerabilities with an id listed in CISA KEV (small: KEV has ~1,400)."""
+    return select(VulnAlias.vulnerability_id).join(
+        KevEntryRow, KevEntryRow.cve_id == VulnAlias.alias
+    )
+
+
+def _filtered(q: ListQuery, release_ids: Sequence[int], columns: Sequence[Any]) -> Any:
+    """SELECT ``columns`` FROM the findings of the releases that pass the query's filters."""
+    conds: list[Any] = [Finding.release_id.in_(release_ids)]
+    status = _status_filter(q.include_resolved, q.upstream_only)
+    if status is not None:
+        conds.append(status)
+    if q.kev is not None:
+        in_kev = Finding.vulnerability_id.in_(_kev_vulnerabilities())
+        conds.append(in_kev if q.kev else ~in_kev)
+    if q.state is not None:
+        conds.append(_state_is(release_ids, [q.state]))
+    if q.sort == "priority":  # the work list: nothing whose VEX decision closes it
+        open_states = [s for s in VEX_STATES if s not in CLOSED_STATES]
+        conds.append(_state_is(release_ids, open_states))
+    if q.severity is not None:
+        conds.append(Vulnerability.severity == q.severity)
+    if q.component:
+        conds.append(func.lower(Finding.component_key).like(_like(q.component), escape="\\"))
+    if q.text:
+        conds.append(
+            exists(
+                select(VulnAlias.alias).where(
+                    VulnAlias.vulnerability_id == Finding.vulnerability_id,
+                    func.lower(VulnAlias.alias).like(_like(q.text), escape="\\"),
+                )
+            )
+        )
+    stmt = select(*columns).select_from(Finding)
+    if q.severity is not None or q.sort == "priority":
+        stmt = stmt.join(Vulnerability, Vulnerability.id == Finding.vulnerability_id)
+    return stmt.where(*conds)
+
+
+def _priority_select(q: ListQuery, release_ids: Sequence[int]) -> Any:
+    """The filtered findings with the work-list criteria as columns (missing: -1)."""
+    missing = literal(priority.MISSING, Float)
+    outcome = func.lower(func.trim(SsvcDecisionRow.outcome))
+    ssvc_rank = case(
+        *((outcome == name, literal(float(r), Float)) for name, r in priority.SSVC_RANK.items()),
+        else_=missing,
+    )
+    risk = _newest_per_finding(
+        RiskRecord,
+        RiskRecord.evaluation["residual_level_rank"].as_float(),
+        RiskRecord.is_current.is_(True),
+    )
+    ssvc = _newest_per_finding(SsvcDecisionRow, ssvc_rank)
+    rescore = _newest_per_finding(CvssRescore, CvssRescore.score)
+    epss = _epss_of(release_ids)
+    columns = [
+        Finding.id.label("id"),
+        risk.c.value.label("risk_rank"),
+        func.coalesce(ssvc.c.value, missing).label("ssvc"),
+        case(
+            (Finding.vulnerability_id.in_(_kev_vulnerabilities()), literal(1.0, Float)),
+            else_=literal(0.0, Float),
+        ).label("kev"),
+        func.coalesce(epss.c.epss, missing).label("epss"),
+        func.coalesce(rescore.c.value, Vulnerability.cvss_score, missing).label("cvss"),
+    ]
+    stmt = _filtered(q, release_ids, columns)
+    return (
+        stmt.outerjoin(risk, risk.c.finding_id == Finding.id)
+        .outerjoin(ssvc, ssvc.c.finding_id == Finding.id)
+        .outerjoin(rescore, rescore.c.finding_id == Finding.id)
+        .outerjoin(epss, epss.c.vid == Finding.vulnerability_id)
+    )
+
+
+def release_counts(session: Session, release_ids: Sequence[int]) -> list[Any]:
+    """(release_id, VEX state in force, severity, in KEV, count) of the releases' active
+    findings, grouped by the database (the release page and the dashboard)."""
+    if not release_ids:
+        return []
+    decided = _states_in_force(release_ids)
+    state = func.coalesce(decided.c.status, "under_investigation")
+    kev = case((Finding.vulnerability_id.in_(_kev_vulnerabilities()), 1), else_=0)
+    stmt = (
+        select(Finding.release_id, state, Vulnerability.severity, kev, func.count())
+        .join(Vulnerability, Vulnerability.id == Finding.vulnerability_id)
+        .outerjoin(decided, decided.c.finding_id == Finding.id)
+        .where(Finding.release_id.in_(release_ids), Finding.status == "active")
+        .group_by(Finding.release_id, state, Vulnerability.severity, kev)
+    )
+    return list(session.execute(stmt))
+
+
+def count_findings(session: Session, release_ids: Sequence[int], q: ListQuery) -> int:
+    """How many findings of the releases pass the query's filters (one statement)."""
+    base = _filtered(q, release_ids, [Finding.id])
+    return int(session.execute(select(func.count()).select_from(base.subquery())).scalar_one())
+
+
+def page_ids(
+    session: Session, release_ids: Sequence[int], q: ListQuery, offset: int, limit: int | None
+) -> list[int]:
+    """Ids of one page of the filtered findings in the query's order (one statement).
+
+    Release order: release, then id. Priority order: the `findings.priority` key, most urgent
+    first, then id; computed in SQL so only the page leaves the database."""
+    if q.sort != "priority":
+        stmt = _filtered(q, release_ids, [Finding.id]).order_by(Finding.release_id, Finding.id)
+    else:
+        keyed = _priority_select(q, release_ids).subquery()
+        urgent = or_(keyed.c.kev >= 1.0, keyed.c.cvss >= priority.HIGH_CVSS, keyed.c.ssvc >= 2.0)
+        first = case(
+            (keyed.c.risk_rank.is_not(None), keyed.c.risk_rank),
+            (urgent, literal(priority.UNASSESSED_URGENT, Float)),
+            else_=literal(priority.MISSING, Float),
+        )
+        stmt = select(keyed.c.id).order_by(
+            first.desc(),
+            keyed.c.ssvc.desc(),
+            keyed.c.kev.desc(),
+            keyed.c.epss.desc(),
+            keyed.c.cvss.desc(),
+            keyed.c.id,
+        )
+    stmt = stmt.offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.execute(stmt).scalars())
+
+
+def rows_by_ids(session: Session, ids: Sequence[int]) -> list[Any]:
+    """(Finding, Component, release version, product name) of the ids, in the order given."""
+    out: dict[int, Any] = {}
+    for part in chunks(list(ids)):
+        stmt = (
+            select(Finding, Component, Release.version, Product.name.label("product"))
+            .join(Release, Release.id == Finding.release_id)
+            .join(Product, Product.id == Release.product_id)
+            .outerjoin(Component, Component.id == Finding.component_id)
+            .where(Finding.id.in_(part))
+        )
+        out.update((row.Finding.id, row) for row in session.execute(stmt))
+    return [out[i] for i in ids if i in out]
 
 
 def findings_page(
@@ -192,29 +415,11 @@ def findings_page(
 ) -> tuple[int, list[Any]]:
     """(total, one page) of findings of releases in release order, filtered and sliced in SQL;
     rows as `findings_listing` gives them."""
-    conds: list[Any] = [Finding.release_id.in_(release_ids)]
-    status = _status_filter(include_resolved, upstream_only)
-    if status is not None:
-        conds.append(status)
-    if kev is not None:
-        conds.append(_in_kev() if kev else ~_in_kev())
-    if state is not None:
-        conds.append(_state_in_force() == state)
-    base = select(Finding.id)
-    if state is not None:  # the VEX decision in force is the product's: join its release
-        base = base.join(Release, Release.id == Finding.release_id)
-    base = base.where(*conds)
-    total = int(session.execute(select(func.count()).select_from(base.subquery())).scalar_one())
-    ids = base.order_by(Finding.release_id, Finding.id).offset(offset).limit(limit).subquery()
-    stmt = (
-        select(Finding, Component, Release.version, Product.name.label("product"))
-        .join(ids, ids.c.id == Finding.id)
-        .join(Release, Release.id == Finding.release_id)
-        .join(Product, Product.id == Release.product_id)
-        .outerjoin(Component, Component.id == Finding.component_id)
-        .order_by(Finding.release_id, Finding.id)
+    q = ListQuery(
+        include_resolved=include_resolved, state=state, kev=kev, upstream_only=upstream_only
     )
-    return total, list(session.execute(stmt))
+    total = count_findings(session, release_ids, q)
+    return total, rows_by_ids(session, page_ids(session, release_ids, q, offset, limit))
 
 
 def lookup_keys_of(session: Session, sbom_ids: Sequence[int]) -> set[tuple[str, str, str]]:

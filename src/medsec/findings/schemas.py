@@ -6,6 +6,7 @@ Findings are the same JSON as `medsec findings list|show --format json` (built b
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,13 +14,116 @@ from pydantic import BaseModel, ConfigDict, Field
 from medsec.core.schemas import ReadModel
 
 
-class VexDecisionRead(BaseModel):
-    """A recorded VEX decision (as in a finding's `vex_history`)."""
+class FindingPart(ReadModel):
+    """A part of a finding as read. Also readable as a mapping (``part["id"]``,
+    ``part.get("id")``, ``"id" in part``) for callers written when findings were dicts; the JSON
+    form (`model_dump(mode="json")`, the API, `--format json`) keeps the keys it always had."""
+
+    def __getitem__(self, key: str) -> Any:
+        if key in type(self).model_fields or key in (self.model_extra or {}):
+            return getattr(self, key)
+        raise KeyError(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The field's value, or ``default`` when the part has no such field."""
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and (
+            key in type(self).model_fields or key in (self.model_extra or {})
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):  # equal to the dict it would have been
+            return self.model_dump() == dict(other)
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class ComponentRead(FindingPart):
+    """The component of a finding: its identity key and, while it is in the current SBOM, its
+    SBOM fields (all None once the component left the SBOM)."""
+
+    key: str | None = None
+    ref: str | None = None
+    group: str | None = None
+    name: str | None = None
+    version: str | None = None
+    purl: str | None = None
+    cpe: str | None = None
+
+
+class SeverityRead(FindingPart):
+    """One source's severity of the vulnerability, scored by the one CVSS scorer."""
+
+    source: str | None = None
+    type: str
+    vector: str | None = None
+    score: float | None = None
+    severity: str | None = None
+    error: str | None = None  # why a stated vector could not be scored
+
+
+class KevRead(FindingPart):
+    """The CISA KEV entry of one of the vulnerability's CVE ids."""
+
+    cve: str
+    date_added: str
+    due_date: str | None = None
+    known_ransomware: bool = False
+
+
+class EpssRead(FindingPart):
+    """The highest FIRST EPSS score among the vulnerability's CVE ids."""
+
+    cve: str
+    score: float
+    percentile: float
+    date: str | None = None
+
+
+class SourceRecordRead(FindingPart):
+    """One record of one source (OSV, NVD, ...) about the vulnerability."""
+
+    source: str
+    id: str
+    modified: str | None = None
+    withdrawn: bool = False
+
+
+class VulnerabilityRead(FindingPart):
+    """The vulnerability of a finding: every id, every source's severity, KEV and EPSS."""
+
+    id: str
+    aliases: list[str] = Field(default_factory=list)
+    summary: str | None = None
+    severity: str | None = None
+    cvss_score: float | None = None
+    severities: list[SeverityRead] = Field(default_factory=list)
+    kev: KevRead | None = None
+    epss: EpssRead | None = None
+    records: list[SourceRecordRead] = Field(default_factory=list)
+
+
+class VexOriginalRead(FindingPart):
+    """A VEX decision as it was stated (vocabulary, status and justification before mapping)."""
+
+    vocabulary: str
+    status: str | None = None
+    justification: str | None = None
+
+
+class VexDecisionRead(FindingPart):
+    """A recorded VEX decision (the one in force, or one of a finding's `vex_history`)."""
 
     status: str
     justification: str | None
     scope: str
-    original: dict[str, Any]
+    original: VexOriginalRead
     action_statement: str | None
     impact_statement: str | None
     reason: str
@@ -27,33 +131,84 @@ class VexDecisionRead(BaseModel):
     at: str
 
 
-class SsvcRead(ReadModel):
+class RiskRead(FindingPart):
+    """One version of a finding's risk record (ISO 14971 estimate, controls, residual risk)."""
+
+    version: int
+    hazardous_situation: str
+    harm: str
+    severity: str
+    exploitability: str
+    exploitability_reasons: list[str] = Field(default_factory=list)
+    exploitability_override: str | None = None
+    controls: list[dict[str, Any]] = Field(default_factory=list)
+    risk_before: str
+    residual: str
+    region: str
+    acceptable: bool
+    fda_class: str
+    status: str
+    rationale: str | None = None
+    changed_by: str
+    changed_at: str
+    accepted_by: str | None = None
+    accepted_at: str | None = None
+    evaluation: dict[str, Any] = Field(default_factory=dict)
+
+
+class SsvcRead(FindingPart):
     """The SSVC decision in force on a finding."""
 
     outcome: str | None = None
     vector: str | None = None
 
 
-class FindingRead(ReadModel):
+class PriorityRead(FindingPart):
+    """The finding's place in the work list: the sort key (`findings.priority`) and why."""
+
+    key: list[float]
+    why: list[str]
+
+
+class SignalsRead(FindingPart):
+    """Inputs of the finding's assessment, each with where it came from."""
+
+    finding_id: int
+    ids: list[str] = Field(default_factory=list)
+    kev: bool = False
+    kev_date: str | None = None
+    epss: float | None = None
+    epss_percentile: float | None = None
+    cvss_vector: str | None = None
+    cvss_score: float | None = None
+    cvss_source: str | None = None
+    cvss_exploitability: float | None = None
+    rescored: bool = False
+    ssvc_outcome: str | None = None
+    ssvc_exploitation: str | None = None
+    ssvc_vector: str | None = None
+
+
+class FindingRead(FindingPart):
     """One finding as `medsec findings list --format json` gives it."""
 
     id: int
     product: str
     release: str
-    component: dict[str, Any]
-    vulnerability: dict[str, Any]
+    component: ComponentRead
+    vulnerability: VulnerabilityRead
     status: str
     first_seen: str
     last_seen: str
     resolved_at: str | None = None
-    matched_by: Any = None
+    matched_by: list[dict[str, Any]] = Field(default_factory=list)
     vex: VexDecisionRead | None = None
-    risk: dict[str, Any] | None = None
+    risk: RiskRead | None = None
     ssvc: SsvcRead | None = None
-    priority: dict[str, Any]
+    priority: PriorityRead
 
 
-class CvssRescoreRead(ReadModel):
+class CvssRescoreRead(FindingPart):
     """A CVSS rescoring of the finding in the device's context."""
 
     source_vector: str | None = None
@@ -67,7 +222,7 @@ class CvssRescoreRead(ReadModel):
     at: str
 
 
-class SsvcDecisionRead(ReadModel):
+class SsvcDecisionRead(FindingPart):
     """An SSVC decision recorded on the finding."""
 
     role: str
@@ -78,7 +233,7 @@ class SsvcDecisionRead(ReadModel):
     at: str
 
 
-class FindingEventRead(ReadModel):
+class FindingEventRead(FindingPart):
     """A match event of the finding (first seen, resolved, reopened, ...)."""
 
     event: str
@@ -89,11 +244,11 @@ class FindingEventRead(ReadModel):
 class FindingDetailRead(FindingRead):
     """Everything about one finding, as `medsec findings show --format json` gives it."""
 
-    signals: dict[str, Any]
+    signals: SignalsRead
     vex_history: list[VexDecisionRead]
     cvss_rescores: list[CvssRescoreRead]
     ssvc_decisions: list[SsvcDecisionRead]
-    risk_history: list[dict[str, Any]]
+    risk_history: list[RiskRead]
     events: list[FindingEventRead]
 
 
@@ -120,7 +275,7 @@ class TriageCreate(BaseModel):
     scope: str = Field(default="release", max_length=20)
 
 
-class ReleaseSummary(BaseModel):
+class ReleaseSummary(FindingPart):
     """A release with its SBOM revision and findings counts."""
 
     version: str
@@ -135,11 +290,11 @@ class ReleaseSummary(BaseModel):
     by_severity: dict[str, int]
 
 
-class ProductOverview(BaseModel):
+class ProductOverview(FindingPart):
     """A product with its releases and their counts."""
 
     name: str
     manufacturer: str
     description: str | None
     releases: list[ReleaseSummary]
-    markets: list[str] = []  # jurisdiction profile codes as recorded (empty: the FDA profile)
+    markets: list[str] = Field(default_factory=list)  # profile codes (empty: the FDA profile)

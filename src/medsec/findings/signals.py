@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import cvss
@@ -44,6 +45,7 @@ class Signals:
         return asdict(self)
 
 
+@lru_cache(maxsize=4096)
 def exploitability_subscore(vector: str) -> float | None:
     """The CVSS v3 exploitability subscore of a vector (None for v2/v4 or an invalid vector)."""
     if not vector.startswith("CVSS:3"):

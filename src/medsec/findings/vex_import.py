@@ -13,13 +13,13 @@ whose decision in force already says the same is left alone. A statement the VEX
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import unquote
 
 from sqlalchemy.orm import Session
 
 from medsec.errors import DocumentError, MedsecError
 from medsec.findings import decisions, listing
+from medsec.findings.schemas import FindingRead
 from medsec.ingest.cyclonedx_vex import VexStatement, read_vex
 from medsec.products import service as products
 
@@ -42,7 +42,7 @@ def _purl_base(purl: str | None) -> str | None:
 
 
 def _chosen(
-    statements: tuple[VexStatement, ...], findings: list[dict[str, Any]], version: str
+    statements: tuple[VexStatement, ...], findings: list[FindingRead], version: str
 ) -> tuple[dict[int, VexStatement], list[str]]:
     chosen: dict[int, tuple[int, VexStatement]] = {}
     unmatched: list[str] = []

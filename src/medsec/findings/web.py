@@ -44,14 +44,17 @@ def worklist(
     kev: str | None = None,
     sort: str = "priority",
     offset: int = 0,
+    component: str | None = None,
+    q: str | None = None,
     upstream: str | None = None,
 ) -> HTMLResponse:
-    """The work list: open findings most urgent first (or by release), with filters;
+    """The work list: open findings most urgent first (or by release), with filters (VEX state,
+    severity, KEV, part of the component or of a vulnerability id), filtered and paged in SQL;
     ``upstream=yes``: the distribution packages matched by upstream CPE ranges alone."""
     require_read(session, user.principal, product)
     only_upstream = _kev(upstream, "upstream") is True
     flt = overview.FindingFilter(
-        _opt(state), _opt(severity), _kev(kev), False, sort, upstream_only=only_upstream
+        _opt(state), _opt(severity), _kev(kev), False, sort, _opt(component), _opt(q), only_upstream
     )
     found = overview.search(
         session, product=product, version=_opt(release), flt=flt, offset=offset, limit=50
@@ -67,6 +70,8 @@ def worklist(
             "kev": kev or "",
             "sort": sort,
             "upstream": "yes" if only_upstream else "",
+            "component": component or "",
+            "q": q or "",
         },
         "states": overview.STATES,
         "severities": ("critical", "high", "medium", "low", "none"),

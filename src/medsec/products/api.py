@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Response
 
 from medsec.accounts import service as accounts
@@ -44,7 +42,7 @@ def list_products(session: SessionDep, who: ApiPrincipal) -> list[ProductRead]:
 
 
 @router.get("/products/{product}", response_model=ProductOverview, tags=["products"])
-def show_product(product: str, session: SessionDep, who: ApiPrincipal) -> dict[str, Any]:
+def show_product(product: str, session: SessionDep, who: ApiPrincipal) -> ProductOverview:
     """One product with its releases and their counts."""
     require_read(session, who, product)
     return overview.product_overview(session, product)

@@ -47,7 +47,7 @@ def _visible(session: SessionDep, who: Principal, finding_id: int) -> str:
     return prod.name
 
 
-def _current(session: SessionDep, finding_id: int) -> dict[str, Any]:
+def _current(session: SessionDep, finding_id: int) -> Any:
     record = risk.current(session, [finding_id])[finding_id]
     view = listing.risk_view(record)
     assert view is not None

@@ -156,7 +156,7 @@ def _ssvc_points(session: SessionDep, finding_id: int, role: str) -> list[dict[s
     return out
 
 
-def _risk_form(d: dict[str, Any]) -> dict[str, Any]:
+def _risk_form(d: Any) -> dict[str, Any]:
     now = d["risk"] or {}
     controls = list(now.get("controls") or [])
     rows = [

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from medsec.core.batching import chunks
@@ -89,6 +89,22 @@ def advisories_of_groups(session: Session, group_ids: Sequence[int]) -> list[Adv
         stmt = select(Advisory).where(Advisory.vulnerability_id.in_(part))
         out.extend(session.execute(stmt).scalars())
     return out
+
+
+def stated_severities(session: Session, group_ids: Sequence[int]) -> list[Any]:
+    """(vulnerability_id, source_id, severities) of every advisory of the groups (light rows)."""
+    out: list[Any] = []
+    cols = (Advisory.vulnerability_id, Advisory.source_id, Advisory.severities)
+    for part in chunks(sorted(set(group_ids))):
+        out.extend(session.execute(select(*cols).where(Advisory.vulnerability_id.in_(part))))
+    return out
+
+
+def store_scores(session: Session, scores: dict[int, tuple[str | None, float | None]]) -> None:
+    """Store each vulnerability's (severity shown, CVSS score in force)."""
+    rows = [{"id": v, "severity": sev, "cvss_score": num} for v, (sev, num) in scores.items()]
+    for part in chunks(rows, 5000):
+        session.execute(update(Vulnerability), list(part))
 
 
 def group_ids(session: Session, group_ids: Sequence[int]) -> dict[int, list[str]]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from medsec.audit import service as audit
 from medsec.core.batching import chunks
+from medsec.core.severity import Scored, group_summary, score_stated
 from medsec.db import bulk
 from medsec.errors import NotFound
 from medsec.ingest.feed_common import FeedBatch, FeedProblem
@@ -189,7 +190,17 @@ def _upsert_records(
     bulk.insert_rows(
         session, AdvisoryKey.__table__, ("advisory_id", "kind", "space", "name"), key_rows
     )
+    refresh_scores(session, sorted(set(groups)))
     session.flush()
+
+
+def refresh_scores(session: Session, vulnerability_ids: Sequence[int]) -> None:
+    """Recompute the stored severity and CVSS score of vulnerabilities from all their records
+    (what the finding list filters and sorts by in SQL); every advisory write calls it."""
+    scored: dict[int, list[Scored]] = {vid: [] for vid in vulnerability_ids}
+    for vid, source_id, severities in repo.stated_severities(session, vulnerability_ids):
+        scored[vid].extend(score_stated(severities or [], source_id))
+    repo.store_scores(session, {vid: group_summary(items) for vid, items in scored.items()})
 
 
 def _strictly_newer(a: Any, b: Any) -> bool:
