@@ -194,6 +194,14 @@ def test_risk_on_a_threat(world) -> None:
         m = trace.matrix(s, product=P, release=R, actor="vic")
         row = next(r for r in m.rows if r.threat == "MD-SAFETY-DATA@dose")
         assert "risk-not-accepted" in row.gaps
+    with unit_of_work(world) as s:
+        from medsec.products import service as products
+        from medsec.risk import service as risk
+
+        prod = products.get_product(s, P)
+        hm = risk.heat_map(s, prod.id, risk.release_ids_of(s, prod.id, R))
+        cells = {(c["exploitability"], c["severity"]): c["count"] for c in hm["before"]}
+        assert cells[("low", "critical")] == 1 and sum(cells.values()) == 1
     with unit_of_work(world) as s, pytest.raises(InvalidInput, match="'reviewer' role"):
         threats.accept_risk(
             s, product=P, release=R, key="MD-SAFETY-DATA@dose", actor="ana", rationale="fine"
@@ -276,3 +284,60 @@ def test_manual_threat_and_triage(world) -> None:
         assert evidence.coverage(s, product=P, release=R, actor="vic").to_triage == 0
     with unit_of_work(world) as s, pytest.raises(PermissionDenied):
         evidence.triage(s, product=P, release=R, result_id=failing.id, actor="vic", note="x")
+
+
+def test_matrix_reads_are_set_based(world, engine) -> None:
+    """The matrix read model runs the same number of queries whatever the threat count."""
+    from sqlalchemy import event
+
+    from medsec.threats.schemas import ThreatCreate
+
+    def statements() -> int:
+        seen: list[str] = []
+
+        def count(conn, cursor, statement, params, context, executemany) -> None:
+            seen.append(statement)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            with unit_of_work(world) as s:
+                rows = len(trace.matrix(s, product=P, release=R, actor="vic").rows)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert rows == n_threats()
+        return len(seen)
+
+    def n_threats() -> int:
+        with unit_of_work(world) as s:
+            return len(threats.list_threats(s, product=P, release=R, actor="t"))
+
+    with unit_of_work(world) as s:
+        threats.generate(s, product=P, release=R, actor="ana")
+        controls.add_control(s, product=P, actor="ana", data=ControlCreate(key="C1", name="c"))
+        controls.link(s, product=P, key="C1", release=R, actor="ana", threat_keys=["FLOW-T@dose"])
+    small = statements()
+    with unit_of_work(world) as s:
+        keys = [f"HAND-{i}" for i in range(40)]
+        for key in keys:
+            threats.add_threat(
+                s,
+                product=P,
+                release=R,
+                actor="ana",
+                data=ThreatCreate(key=key, title="t", category="T", target_id="dose"),
+            )
+            threats.assess_risk(
+                s,
+                product=P,
+                release=R,
+                key=key,
+                hazardous_situation="h",
+                harm="x",
+                severity="minor",
+                exploitability="low",
+                controls=[],
+                actor="ana",
+            )
+        controls.link(s, product=P, key="C1", release=R, actor="ana", threat_keys=keys)
+    assert n_threats() > 40
+    assert statements() == small

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from medsec.core.batching import chunks
 from medsec.models import ThreatRow
 
 
@@ -30,6 +31,23 @@ def by_ids(session: Session, ids: Sequence[int]) -> list[ThreatRow]:
         return []
     stmt = select(ThreatRow).where(ThreatRow.id.in_(list(ids))).order_by(ThreatRow.key)
     return list(session.execute(stmt).scalars())
+
+
+def keys_by_ids(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, int]]:
+    """id -> (key, release id) of these threats (columns only, no entities)."""
+    out: dict[int, tuple[str, int]] = {}
+    for part in chunks(sorted(set(ids))):
+        stmt = select(ThreatRow.id, ThreatRow.key, ThreatRow.release_id).where(
+            ThreatRow.id.in_(list(part))
+        )
+        out.update({tid: (key, rid) for tid, key, rid in session.execute(stmt)})
+    return out
+
+
+def keys_of_release(session: Session, release_id: int) -> dict[int, tuple[str, int]]:
+    """id -> (key, release id) of a release's threats (one query, columns only)."""
+    stmt = select(ThreatRow.id, ThreatRow.key).where(ThreatRow.release_id == release_id)
+    return {tid: (key, release_id) for tid, key in session.execute(stmt)}
 
 
 def generated_keys(session: Session, release_id: int) -> dict[str, tuple[int, bool]]:

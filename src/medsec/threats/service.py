@@ -299,7 +299,12 @@ def threat_ids(session: Session, *, release_id: int, keys: Sequence[str]) -> dic
 
 def reads_by_ids(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, int]]:
     """threat id -> (key, release id), for other domains' read models."""
-    return {t.id: (t.key, t.release_id) for t in repo.by_ids(session, ids)}
+    return repo.keys_by_ids(session, ids)
+
+
+def keys_of_release(session: Session, *, release_id: int) -> dict[int, tuple[str, int]]:
+    """threat id -> (key, release id) of one release's threats, for other domains' read models."""
+    return repo.keys_of_release(session, release_id)
 
 
 def set_threat(
