@@ -36,7 +36,9 @@ def links(session: Session, control_ids: Sequence[int]) -> list[ControlLink]:
     return list(session.execute(stmt.order_by(ControlLink.id)).scalars())
 
 
-def link_rows(session: Session, control_ids: Sequence[int]) -> list[tuple[int, int | None, int | None]]:
+def link_rows(
+    session: Session, control_ids: Sequence[int]
+) -> list[tuple[int, int | None, int | None]]:
     """(control id, threat id, finding id) of these controls' links (columns only)."""
     if not control_ids:
         return []
