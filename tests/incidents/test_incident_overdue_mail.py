@@ -19,7 +19,7 @@ from medsec.notifications import service as notifications
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "notifications"))
 
-from _sinks import SmtpSink  # noqa: E402
+from _sinks import SmtpSink
 
 NOW = DETECTED + timedelta(hours=1)
 TITLE = "Firmware pulled from look-alike host at St. Example <b>ward 4</b>"
