@@ -292,7 +292,9 @@ def params(web_world, session_factory) -> dict[str, str]:
 
 
 # query strings a route needs before its role check can run (else every role gets 422)
-QUERIES: dict[str, str] = {"/api/v1/share/stix": "?org=Example&since=2020-01-01"}
+QUERIES: dict[str, str] = {
+    "/api/v1/share/stix": "?org=Example&partner=Health-ISAC&since=2020-01-01"
+}
 
 
 def _url(path: str, params: dict[str, str]) -> str:
