@@ -482,3 +482,111 @@ def test_every_change_is_audited_and_the_chain_verifies(world):
         "incident.severity",
         "incident.evidence",
     ]
+
+
+def _csaf(details: str, tracking_id: str) -> bytes:
+    """A csaf_vex document saying lib 1.0.0 is affected by CVE with this exploit status."""
+    import orjson
+
+    pid = "LIB-100"
+    doc = {
+        "document": {
+            "category": "csaf_vex",
+            "csaf_version": "2.0",
+            "distribution": {"tlp": {"label": "WHITE"}},
+            "publisher": {
+                "category": "vendor",
+                "name": "Lib Maintainers",
+                "namespace": "https://lib.example/",
+            },
+            "title": "lib advisory",
+            "tracking": {
+                "current_release_date": "2026-01-10T00:00:00.000Z",
+                "id": tracking_id,
+                "initial_release_date": "2026-01-10T00:00:00.000Z",
+                "revision_history": [
+                    {"date": "2026-01-10T00:00:00.000Z", "number": "1", "summary": "Initial."}
+                ],
+                "status": "final",
+                "version": "1",
+            },
+        },
+        "product_tree": {
+            "full_product_names": [
+                {
+                    "name": "lib 1.0.0",
+                    "product_id": pid,
+                    "product_identification_helper": {"purl": "pkg:npm/lib@1.0.0"},
+                }
+            ]
+        },
+        "vulnerabilities": [
+            {
+                "cve": CVE,
+                "notes": [{"category": "description", "text": "lib flaw"}],
+                "product_status": {"known_affected": [pid]},
+                "remediations": [
+                    {"category": "vendor_fix", "details": "Upgrade to 3.0.0", "product_ids": [pid]}
+                ],
+                "threats": [
+                    {"category": "exploit_status", "details": details, "product_ids": [pid]}
+                ],
+            }
+        ],
+    }
+    return orjson.dumps(doc)
+
+
+def test_imported_csaf_exploit_status_is_exploitation_evidence(world):
+    """Without KEV or SSVC, an imported CSAF advisory whose exploit status reports exploitation
+    of the finding's vulnerability on its component lets the incident open; one that denies
+    it does not."""
+    from medsec.imported_csaf import service as csaf_import
+    from medsec.models import KevEntryRow
+
+    factory, finding_id = world
+    with unit_of_work(factory) as s:
+        s.query(KevEntryRow).delete()
+        csaf_import.import_csaf(
+            s,
+            data=_csaf("No known exploitation.", "LIB-2026-001"),
+            source="a.json",
+            force=False,
+            actor=ADMIN,
+        )
+    with unit_of_work(factory) as s, pytest.raises(InvalidInput, match="no exploitation evidence"):
+        incidents.open_from_finding(s, finding_id=finding_id, actor=ANALYST)
+    with unit_of_work(factory) as s:
+        csaf_import.import_csaf(
+            s,
+            data=_csaf("Exploitation observed against pump gateways.", "LIB-2026-002"),
+            source="b.json",
+            force=False,
+            actor=ADMIN,
+        )
+    with unit_of_work(factory) as s:
+        ref = incidents.open_from_finding(s, finding_id=finding_id, actor=ANALYST).ref
+        d = views.detail(s, ref=ref, actor=ANALYST)
+    assert "CISA KEV" not in d.description
+    assert d.description == (
+        "Exploitation evidence: CSAF LIB-2026-002 (Lib Maintainers) exploit status: "
+        "Exploitation observed against pump gateways."
+    )
+
+
+@pytest.mark.parametrize(
+    ("details", "claims"),
+    [
+        ("Exploitation observed in the wild", True),
+        ("Proof-of-concept exploit published", True),
+        ("", False),
+        ("None", False),
+        ("No known exploitation", False),
+        ("The vendor is not aware of exploitation", False),
+        ("Not exploited as of 2026-01-10", False),
+        ("has not been exploited", False),
+        ("Exploitation unlikely", False),
+    ],
+)
+def test_csaf_exploit_status_rule(details, claims):
+    assert rules.claims_exploitation(details) is claims

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -208,8 +209,8 @@ def open_from_finding(
     detected_at: datetime | None = None,
     now: datetime | None = None,
 ) -> Incident:
-    """Open an incident from a finding with exploitation evidence (KEV, or SSVC exploitation
-    active); refused when the finding shows none."""
+    """Open an incident from a finding with exploitation evidence (KEV, SSVC exploitation
+    active, or an imported CSAF advisory's exploit status); refused when it shows none."""
     from medsec.findings import detail
 
     data = detail.finding_detail(session, finding_id)
@@ -219,13 +220,15 @@ def open_from_finding(
         evidence.append(f"CISA KEV since {signals.get('kev_date')}")
     if signals.get("ssvc_exploitation") == "active":
         evidence.append("SSVC exploitation: active")
+    vuln = data["vulnerability"]
+    ids = [vuln["id"], *vuln.get("aliases", [])]
+    evidence += _csaf_exploitation(session, data, ids)
     if not evidence:
         raise InvalidInput(
             f"finding {finding_id}: no exploitation evidence (not in CISA KEV, SSVC "
-            "exploitation not active); open the incident by hand if it was exploited"
+            "exploitation not active, no imported CSAF advisory reports exploitation); open "
+            "the incident by hand if it was exploited"
         )
-    vuln = data["vulnerability"]
-    ids = [vuln["id"], *vuln.get("aliases", [])]
     name = next((i for i in ids if str(i).startswith("CVE-")), ids[0])
     row = open_incident(
         session,
@@ -242,6 +245,27 @@ def open_from_finding(
     )
     link(session, ref=row.ref, target=f"finding:{finding_id}", actor=actor, now=now)
     return row
+
+
+def _csaf_exploitation(session: Session, data: dict[str, Any], ids: list[Any]) -> list[str]:
+    """What imported CSAF advisories say of exploitation (``exploit_status`` threats) for this
+    vulnerability on the finding's release or component."""
+    from medsec.imported_csaf import queries as csaf
+
+    comp = data.get("component") or {}
+    key = f"{comp.get('name')}@{comp.get('version')}"
+    names = {str(i) for i in ids}
+    out = []
+    for st in csaf.product_statements(session, product=data["product"], release=data["release"]):
+        if st.cve not in names or st.target.get("component") not in (None, key):
+            continue
+        if st.target.get("release") not in (None, data["release"]):
+            continue
+        for threat in st.statement.get("threats") or []:
+            details = str(threat.get("details") or "")
+            if threat.get("category") == "exploit_status" and rules.claims_exploitation(details):
+                out.append(f"CSAF {st.tracking_id} ({st.publisher}) exploit status: {details}")
+    return sorted(set(out))
 
 
 def open_from_cvd(
