@@ -590,3 +590,33 @@ def test_imported_csaf_exploit_status_is_exploitation_evidence(world):
 )
 def test_csaf_exploit_status_rule(details, claims):
     assert rules.claims_exploitation(details) is claims
+
+
+def test_affected_assets_are_workspace_assets_or_text(world):
+    """A tag of the hospital workspace links the asset (shown with its model and place); text
+    for an asset outside the workspace is kept as text; an unknown asset:TAG is refused."""
+    from medsec.assets import service as inventory
+    from medsec.ingest.assets_table import read_csv
+
+    factory, _ = world
+    table = (
+        "asset_tag,manufacturer,model,software_version,location,ip_address,serial\n"
+        "PUMP-7,Acme,Pump,2.0,ICU bed 4,10.9.8.7,SN-123\n"
+    )
+    with unit_of_work(factory) as s:
+        inventory.import_assets(
+            s, table=read_csv(table.encode(), "inv.csv"), skip_bad_rows=False, actor=ADMIN
+        )
+    ref = _open(factory, assets=["PUMP-7", "home router of a patient"])
+    with unit_of_work(factory) as s:
+        d = views.detail(s, ref=ref, actor=ANALYST, now=NOW)
+        assert d.assets == ["home router of a patient"]
+        (a,) = d.workspace_assets
+        assert (a.tag, a.found, a.model, a.location) == ("PUMP-7", True, "Pump", "ICU bed 4")
+        assert {"10.9.8.7", "SN-123"} <= set(a.identifying)
+        with pytest.raises(NotFound, match="no workspace asset tagged 'GONE-1'"):
+            incidents.add_assets(s, ref=ref, assets=["asset:GONE-1"], actor=ANALYST)
+    with unit_of_work(factory) as s:
+        incidents.add_assets(s, ref=ref, assets=["asset:PUMP-7", "gateway"], actor=ANALYST)
+        d = views.detail(s, ref=ref, actor=ANALYST, now=NOW)
+    assert [a.tag for a in d.workspace_assets] == ["PUMP-7"] and d.assets[-1] == "gateway"

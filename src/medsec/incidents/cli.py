@@ -88,7 +88,12 @@ def open_(
     source: str = typer.Option("manual", "--source", help="manual or hospital."),
     reporter: str | None = typer.Option(None, "--reporter", help="Who reported it."),
     reporter_org: str | None = typer.Option(None, "--reporter-org", help="e.g. the hospital."),
-    asset: list[str] = typer.Option([], "--asset", help="Affected asset (repeatable)."),
+    asset: list[str] = typer.Option(
+        [],
+        "--asset",
+        help="Affected asset: a hospital-workspace asset tag (or asset:TAG), or free text for "
+        "one outside the workspace (repeatable).",
+    ),
     description_file: Path | None = typer.Option(None, "--description-file"),
     share_summary_file: Path | None = typer.Option(
         None, "--share-summary-file", help="The text written for ISAOs (redacted on export)."
@@ -213,7 +218,7 @@ def _print_detail(d: IncidentRead) -> None:
     out.print(
         f"detected {_when(d.detected_at)}; source {d.source} {escape(d.source_ref or '')}; "
         f"reported by {escape(d.reporter or '-')} ({escape(d.reporter_org or '-')}); "
-        f"assets: {escape(', '.join(d.assets) or '-')}",
+        f"assets: {escape(', '.join([a.tag for a in d.workspace_assets] + d.assets) or '-')}",
         highlight=False,
     )
     if d.description:
@@ -344,6 +349,20 @@ def link(
     with runtime.uow() as session:
         made = service.link(session, ref=incident, target=target, actor=runtime.actor())
     runtime.console.print(f"linked {escape(made.label)}", highlight=False)
+
+
+@app.command("asset")
+def asset_(
+    incident: str,
+    assets: list[str] = typer.Argument(
+        ..., help="Workspace asset tags (or asset:TAG), or free text for others."
+    ),
+) -> None:
+    """Record affected assets (hospital-workspace assets by tag, others as text)."""
+    with runtime.uow() as session:
+        row = service.add_assets(session, ref=incident, assets=assets, actor=runtime.actor())
+        shown = ", ".join(row.assets)
+    runtime.console.print(f"{row.ref} assets: {escape(shown)}", highlight=False)
 
 
 @app.command("indicator")

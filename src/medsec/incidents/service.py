@@ -185,7 +185,7 @@ def open_incident(
         phase=Phase.REPORTED.value,
         jurisdictions=obligations.parse_jurisdictions(jurisdictions or []),
         releases=kept_releases,
-        assets=[text("asset", a, required=True, limit=300) for a in assets or []],
+        assets=[_asset_entry(session, actor, a) for a in assets or []],
         tlp=tlp.lower(),
         flags=[],
         product_id=product_id,
@@ -197,6 +197,54 @@ def open_incident(
     session.flush()
     _event(session, row, actor, at, "phase", to_phase=row.phase, text=f"opened ({source})")
     _audit(session, row, actor, "open", source=source, product=product)
+    return row
+
+
+ASSET_PREFIX = "asset:"
+
+
+def _asset_entry(session: Session, actor: str, value: str) -> str:
+    """``asset:TAG`` for a hospital-workspace asset (named ``asset:TAG`` or by its exact tag),
+    the text itself for an asset not in the workspace; NotFound for ``asset:TAG`` unknown."""
+    from medsec.assets import service as assets
+    from medsec.errors import PermissionDenied
+
+    given = text("asset", value, required=True, limit=300)
+    explicit = given.lower().startswith(ASSET_PREFIX)
+    tag = given[len(ASSET_PREFIX) :].strip() if explicit else given
+    try:
+        found = assets.get_asset(session, tag=tag, actor=actor)
+    except (NotFound, PermissionDenied):
+        if explicit:
+            raise NotFound(
+                f"asset: no workspace asset tagged {tag!r} (medsec assets list); "
+                "give plain text for an asset outside the workspace"
+            ) from None
+        return given
+    return ASSET_PREFIX + found.asset_tag
+
+
+def add_assets(
+    session: Session, *, ref: str, assets: list[str], actor: str, now: datetime | None = None
+) -> Incident:
+    """Add affected assets: workspace assets (``asset:TAG`` or the tag) or free text."""
+    at = now_or(now)
+    row, _ = load(session, ref, actor, rule="incident assets")
+    added = [_asset_entry(session, actor, a) for a in assets]
+    if not added:
+        raise InvalidInput("asset: name at least one asset")
+    row.assets = [*row.assets, *(a for a in added if a not in row.assets)]
+    session.flush()
+    _event(
+        session,
+        row,
+        actor,
+        at,
+        "decision",
+        text="affected assets recorded",
+        reason=", ".join(added),
+    )
+    _audit(session, row, actor, "assets", assets=added)
     return row
 
 

@@ -86,6 +86,8 @@ def _patch(session: Session, product: str, update_id: int) -> list[RemedyOut]:
 
 def _known(session: Session, inc: IncidentRead, actor: str, extra: list[str]) -> list[str]:
     values = [inc.reporter or "", inc.reporter_org or "", inc.opened_by, *inc.assets, *extra]
+    for a in inc.workspace_assets:  # R3: every identifying field of a workspace asset
+        values += [a.tag, a.location or "", a.department or "", *a.identifying]
     for e in inc.events:
         values += [e.actor, e.counterpart or ""]
     for ev in inc.evidence:
