@@ -620,3 +620,79 @@ def test_affected_assets_are_workspace_assets_or_text(world):
         incidents.add_assets(s, ref=ref, assets=["asset:PUMP-7", "gateway"], actor=ANALYST)
         d = views.detail(s, ref=ref, actor=ANALYST, now=NOW)
     assert [a.tag for a in d.workspace_assets] == ["PUMP-7"] and d.assets[-1] == "gateway"
+
+
+def test_lessons_learned_become_threats_and_risk_records(world):
+    """The closing review's threat action becomes a threat of the release's threat model and
+    its risk action a risk record on it, each linked back to the incident and audited; the
+    STRIDE letter and the clinical statements come from the person."""
+    from medsec.incidents import lessons
+    from medsec.sysmodel import service as sysmodel
+    from medsec.threats import service as threats
+
+    factory, _ = world
+    model = (
+        b"medsec-system-model: 1\nname: Pump\nelements:\n"
+        b"  - {id: pump, type: device, name: Pump}\n"
+        b"  - {id: updates, type: update-server, name: Update server}\n"
+        b"flows:\n"
+        b"  - {id: fw, from: updates, to: pump, name: Firmware, protocol: HTTPS, port: 443}\n"
+    )
+    with unit_of_work(factory) as s:
+        sysmodel.import_model(
+            s, product="Pump", release="2.0", data=model, source="m.yaml", actor=ANALYST
+        )
+    ref = _open(factory)
+    _assessed(factory, ref)
+    with unit_of_work(factory) as s:
+        for step in ("confirm", "eradicate", "recover", "learn"):
+            incidents.transition(s, ref=ref, action=step, actor=ANALYST, now=NOW)
+        incidents.close(
+            s,
+            ref=ref,
+            review="Signature checks held.",
+            actor=ANALYST,
+            actions=[
+                ("improvement", "Send indicators sooner"),
+                ("threat", "Look-alike update server on the firmware path"),
+                ("risk", "Review the risk of altered firmware"),
+            ],
+            now=NOW,
+        )
+        acts = {a.kind: a.id for a in views.detail(s, ref=ref, actor=ANALYST, now=NOW).actions}
+    with unit_of_work(factory) as s, pytest.raises(InvalidInput, match="is a improvement action"):
+        lessons.to_threat(s, ref=ref, action_id=acts["improvement"], category="S", actor=ANALYST)
+    with unit_of_work(factory) as s, pytest.raises(PermissionDenied):
+        lessons.to_threat(s, ref=ref, action_id=acts["threat"], category="S", actor=VIEWER)
+    with unit_of_work(factory) as s:
+        made = lessons.to_threat(
+            s, ref=ref, action_id=acts["threat"], category="s", target="fw", actor=ANALYST
+        )
+    key = lessons.threat_key(ref, acts["threat"])
+    assert (made.key, made.category, made.target_kind, made.origin) == (key, "S", "flow", "manual")
+    assert made.title == "Look-alike update server on the firmware path"
+    with unit_of_work(factory) as s, pytest.raises(Conflict, match="already has a threat"):
+        lessons.to_threat(s, ref=ref, action_id=acts["threat"], category="S", actor=ANALYST)
+    with unit_of_work(factory) as s:
+        rec = lessons.to_risk(
+            s,
+            ref=ref,
+            action_id=acts["risk"],
+            threat=key,
+            hazardous_situation="altered firmware runs on the pump",
+            harm="wrong dose",
+            severity="critical",
+            exploitability="low",
+            actor=ANALYST,
+        )
+        assert rec.risk is not None and rec.risk.version == 1
+        assert threats.get_threat(s, product="Pump", release="2.0", key=key, actor=ANALYST).risk
+        d = views.detail(s, ref=ref, actor=ANALYST, now=NOW)
+        lesson_events = [
+            e for e in audit.list_events(s, limit=200) if e.action == "incident.lesson"
+        ]
+    assert [link.target for link in d.links] == [
+        f"threat:Pump/2.0/{key}",
+        f"risk:Pump/2.0/{key}/v1",
+    ]
+    assert len(lesson_events) == 2

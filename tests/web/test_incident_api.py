@@ -180,3 +180,18 @@ def test_share_api_exports_validated_bundles_and_imports(client, world, shared_d
     assert r.status_code == 201 and r.json()["tlp"] == "green"
     listed = client.get("/api/v1/share/agreements", headers=h).json()
     assert sorted(a["partner"] for a in listed) == ["H-ISAC", "Health-ISAC"]  # the demo's too
+
+
+def test_lessons_learned_through_the_api(client, world):
+    h = bearer(world, ADMIN)
+    ref = client.get("/api/v1/incidents", headers=h).json()[0]["ref"]
+    shown = client.get(f"/api/v1/incidents/{ref}", headers=h).json()
+    threat_action = next(a["id"] for a in shown["actions"] if a["kind"] == "threat")
+    url = f"/api/v1/incidents/{ref}/actions/{threat_action}/threat"
+    r = client.post(url, headers=h, json={"category": "S", "release": "2.1.0"})
+    assert r.status_code == 201, r.text
+    assert r.json()["key"] == f"{ref}-A{threat_action}" and r.json()["origin"] == "manual"
+    _problem(client.post(url, headers=h, json={"category": "S", "release": "2.1.0"}), 409)
+    _problem(client.post(url, headers=bearer(world, "vic"), json={"category": "S"}), 403)
+    links = client.get(f"/api/v1/incidents/{ref}", headers=h).json()["links"]
+    assert f"threat:InfuGuard 500/2.1.0/{ref}-A{threat_action}" in [x["target"] for x in links]

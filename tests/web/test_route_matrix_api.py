@@ -174,6 +174,8 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/assets/rollouts/{name}/validations"): ANALYST,
     ("POST", "/api/v1/assets/training"): ANALYST,
     ("POST", "/api/v1/incidents"): SECURITY,
+    ("POST", "/api/v1/incidents/{ref}/actions/{action_id}/risk"): SECURITY,
+    ("POST", "/api/v1/incidents/{ref}/actions/{action_id}/threat"): SECURITY,
     ("POST", "/api/v1/incidents/{ref}/events"): SECURITY,
     ("POST", "/api/v1/incidents/{ref}/links"): SECURITY,
     ("POST", "/api/v1/incidents/{ref}/notifications"): SECURITY,
@@ -288,6 +290,7 @@ def params(web_world, session_factory) -> dict[str, str]:
         "evidence_id": "1",
         "ident": "CVE-2021-3711",
         "pref_id": "1",
+        "action_id": "1",
     }
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from medsec.api.deps import ApiPrincipal, SessionDep, require_read
-from medsec.incidents import notices, views
+from medsec.incidents import lessons, notices, views
 from medsec.incidents import service as incidents
 from medsec.incidents.schemas import (
     EventRead,
@@ -20,6 +20,7 @@ from medsec.incidents.schemas import (
     NotificationRead,
     OverdueNotification,
 )
+from medsec.threats.schemas import ThreatRead
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
 
@@ -158,6 +159,48 @@ def link(ref: str, body: LinkBody, session: SessionDep, who: ApiPrincipal) -> Li
     """Link a finding, CVD case, advisory or update."""
     require_read(session, who)
     return incidents.link(session, ref=ref, target=body.target, actor=who.actor)
+
+
+class LessonThreatBody(BaseModel):
+    """The threat a review action names: its STRIDE letter and where it sits."""
+
+    category: str = Field(max_length=1)
+    release: str | None = Field(default=None, max_length=200)
+    target: str | None = Field(default=None, max_length=300)
+    severity: str | None = Field(default=None, max_length=20)
+
+
+class LessonRiskBody(BaseModel):
+    """The risk a review action asks for, written by a person."""
+
+    threat: str = Field(max_length=200)
+    hazardous_situation: str = Field(max_length=5000)
+    harm: str = Field(max_length=5000)
+    severity: str = Field(max_length=20)
+    exploitability: str = Field(max_length=20)
+    release: str | None = Field(default=None, max_length=200)
+
+
+@router.post("/{ref}/actions/{action_id}/threat", response_model=ThreatRead, status_code=201)
+def lesson_threat(
+    ref: str, action_id: int, body: LessonThreatBody, session: SessionDep, who: ApiPrincipal
+) -> ThreatRead:
+    """Create the threat a closing review's threat action names (linked to the incident)."""
+    require_read(session, who)
+    return lessons.to_threat(
+        session, ref=ref, action_id=action_id, actor=who.actor, **body.model_dump()
+    )
+
+
+@router.post("/{ref}/actions/{action_id}/risk", response_model=ThreatRead, status_code=201)
+def lesson_risk(
+    ref: str, action_id: int, body: LessonRiskBody, session: SessionDep, who: ApiPrincipal
+) -> ThreatRead:
+    """Record the risk a closing review's risk action asks for (linked to the incident)."""
+    require_read(session, who)
+    return lessons.to_risk(
+        session, ref=ref, action_id=action_id, actor=who.actor, **body.model_dump()
+    )
 
 
 @router.get("/{ref}/notifications", response_model=list[NotificationRead])

@@ -15,7 +15,7 @@ from rich.table import Table
 from medsec.cli import runtime
 from medsec.errors import InvalidInput, NotFound
 from medsec.incidents import evidence as evidence_mod
-from medsec.incidents import notices, obligations, plans, rules, service, views
+from medsec.incidents import lessons, notices, obligations, plans, rules, service, views
 from medsec.incidents.schemas import IncidentRead, NotificationRead
 
 app = typer.Typer(
@@ -444,6 +444,67 @@ def close(
         )
         ref = row.ref
     runtime.console.print(f"incident {ref}: closed with {len(actions)} action(s)", highlight=False)
+
+
+@app.command("lesson-threat")
+def lesson_threat(
+    incident: str,
+    action_id: int = typer.Argument(..., help="The review action's id (medsec incident show)."),
+    category: str = typer.Option(..., "--category", help="STRIDE letter: S, T, R, I, D or E."),
+    release: str | None = typer.Option(None, "--release", help="Default: the first affected."),
+    target: str | None = typer.Option(None, "--target", help="Element or flow id of the model."),
+    severity: str | None = typer.Option(None, "--severity"),
+) -> None:
+    """Create the threat a closing review's threat action names, in the threat model."""
+    with runtime.uow() as session:
+        made = lessons.to_threat(
+            session,
+            ref=incident,
+            action_id=action_id,
+            category=category,
+            release=release,
+            target=target,
+            severity=severity,
+            actor=runtime.actor(),
+        )
+    runtime.console.print(
+        f"threat {made.key} added to {escape(made.product)} {escape(made.release)} "
+        "(medsec threats show)",
+        highlight=False,
+    )
+
+
+@app.command("lesson-risk")
+def lesson_risk(
+    incident: str,
+    action_id: int = typer.Argument(..., help="The review action's id (medsec incident show)."),
+    threat: str = typer.Option(..., "--threat", help="The threat's key in the release."),
+    hazardous_situation: str = typer.Option(..., "--hazardous-situation"),
+    harm: str = typer.Option(..., "--harm"),
+    severity: str = typer.Option(..., "--severity", help="Severity of the harm."),
+    exploitability: str = typer.Option(..., "--exploitability"),
+    release: str | None = typer.Option(None, "--release", help="Default: the first affected."),
+) -> None:
+    """Record the risk a closing review's risk action asks for, on a threat of the release."""
+    with runtime.uow() as session:
+        made = lessons.to_risk(
+            session,
+            ref=incident,
+            action_id=action_id,
+            threat=threat,
+            hazardous_situation=hazardous_situation,
+            harm=harm,
+            severity=severity,
+            exploitability=exploitability,
+            release=release,
+            actor=runtime.actor(),
+        )
+    assert made.risk is not None
+    runtime.console.print(
+        f"threat {made.key}: risk record v{made.risk.version}, residual {made.risk.residual} "
+        f"({made.risk.region})",
+        highlight=False,
+    )
 
 
 @app.command("overdue")

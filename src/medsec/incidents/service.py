@@ -127,6 +127,21 @@ def _audit(session: Session, row: Incident, actor: str, action: str, **details: 
     )
 
 
+def log_change(
+    session: Session,
+    row: Incident,
+    actor: str,
+    at: datetime,
+    *,
+    text: str,
+    action: str,
+    **kw: object,
+) -> None:
+    """A timeline entry and an audit event for a change another incidents module made."""
+    _event(session, row, actor, at, "change", text=text)
+    _audit(session, row, actor, action, **kw)
+
+
 def _new_ref(session: Session, at: datetime) -> str:
     prefix = f"INC-{at.year}-"
     return f"{prefix}{repository.count_with_prefix(session, prefix) + 1:04d}"
