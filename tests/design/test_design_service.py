@@ -341,3 +341,37 @@ def test_matrix_reads_are_set_based(world, engine) -> None:
         controls.link(s, product=P, key="C1", release=R, actor="ana", threat_keys=keys)
     assert n_threats() > 40
     assert statements() == small
+
+
+def test_coverage_counts_sbom_matching_and_recorded_variation_analysis(world) -> None:
+    """Component vulnerability search counts once the release's current SBOM was matched;
+    variation analysis once `vuln where --record` ran over the release (analysts only)."""
+    import orjson
+
+    from medsec.findings import service as findings
+    from medsec.sbom import service as sboms
+
+    def cov() -> dict[str, bool]:
+        with unit_of_work(world) as s:
+            return evidence.coverage(s, product=P, release=R, actor="vic").kinds
+
+    assert not cov()["component-vulnerability-search"] and not cov()["variation-analysis"]
+    comp = {"type": "library", "name": "lib", "version": "1.0.0", "purl": "pkg:npm/lib@1.0.0"}
+    bom = {"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1, "components": [comp]}
+    with unit_of_work(world) as s:
+        sboms.import_sbom(
+            s, data=orjson.dumps(bom), source_name="b.json", product=P, version=R, actor="t"
+        )
+    assert not cov()["component-vulnerability-search"]  # imported, not matched yet
+    with unit_of_work(world) as s:
+        findings.match(s, actor="t")
+    assert cov()["component-vulnerability-search"]
+    with unit_of_work(world) as s:
+        trace.where(s, ident="lib", actor="vic", record=True)  # a viewer records nothing
+        trace.where(s, ident="lib", actor="ana")  # not asked to record
+    assert not cov()["variation-analysis"]
+    with unit_of_work(world) as s:
+        trace.where(s, ident="lib", actor="ana", record=True)
+        (made,) = evidence.list_imports(s, product=P, release=R, actor="vic")
+    assert (made.test_kind, made.source_name) == ("variation-analysis", "medsec vuln where lib")
+    assert cov()["variation-analysis"]

@@ -17,6 +17,7 @@ from medsec.errors import InvalidInput, NotFound
 from medsec.evidence import repository as repo
 from medsec.evidence import rules
 from medsec.evidence.schemas import CoverageRead, EvidenceImportRead, EvidenceResultRead
+from medsec.findings import service as findings
 from medsec.ingest.evidence_model import EvidenceDocument
 from medsec.models import EvidenceImport, EvidenceResultRow, Product, Release
 from medsec.sysmodel import service as sysmodel
@@ -142,6 +143,54 @@ def import_file(
     return _read(row, prod, rel)
 
 
+def record_analysis(
+    session: Session,
+    *,
+    product: str,
+    release: str,
+    test_kind: str,
+    source: str,
+    counts: dict[str, int],
+    actor: str,
+) -> EvidenceImportRead:
+    """Record an analysis medsec ran on the release (e.g. variation analysis) as evidence
+    with no results (analyst role); audited."""
+    prod, rel = sysmodel.release_of(session, product, release)
+    accounts.require(session, actor, "analyst", rule="recording an analysis", product=prod.name)
+    if test_kind not in rules.TEST_KINDS:
+        raise InvalidInput(f"unknown test kind {test_kind!r}")
+    row = EvidenceImport(
+        release_id=rel.id,
+        kind="medsec",
+        test_kind=test_kind,
+        source_name=source,
+        sha256=hashlib.sha256(source.encode()).hexdigest(),
+        format="medsec analysis",
+        tools=["medsec"],
+        counts=dict(counts),
+        warnings=[],
+        imported_by=actor,
+        imported_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="evidence.analysis",
+        object_type="evidence_import",
+        object_id=row.id,
+        product_id=prod.id,
+        details={
+            "release": rel.version,
+            "test_kind": test_kind,
+            "source": source,
+            "counts": counts,
+        },
+    )
+    return _read(row, prod, rel)
+
+
 def list_imports(
     session: Session, *, product: str, release: str, actor: str
 ) -> list[EvidenceImportRead]:
@@ -192,14 +241,19 @@ def results_of_release(session: Session, *, release_id: int) -> list[EvidenceRes
 
 
 def coverage(session: Session, *, product: str, release: str, actor: str) -> CoverageRead:
-    """Which seed 5.3 test kinds the release has evidence of."""
+    """Which seed 5.3 test kinds the release has evidence of: imported evidence, analyses
+    recorded (variation analysis by `vuln where --record`) and medsec's own SBOM matching
+    of the release's current SBOM (component vulnerability search)."""
     prod, rel = sysmodel.release_of(session, product, release)
     sysmodel.require_read(session, actor, prod.name, rule="reading evidence")
     imported = repo.imports(session, rel.id)
+    present = {i.test_kind for i in imported}
+    if findings.matched(session, release_id=rel.id):
+        present.add("component-vulnerability-search")  # medsec's own SBOM matching
     return CoverageRead(
         product=prod.name,
         release=rel.version,
-        kinds=rules.coverage({i.test_kind for i in imported}),
+        kinds=rules.coverage(present),
         imports=len(imported),
         results=repo.count(session, rel.id),
         to_triage=repo.to_triage(session, rel.id),

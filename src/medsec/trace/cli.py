@@ -85,10 +85,16 @@ def matrix(
 def vuln_where(
     ident: str = typer.Argument(..., help="A vulnerability id (any alias) or a component."),
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+    record: bool = typer.Option(
+        False,
+        "--record",
+        help="Record the analysis as variation-analysis evidence on every release searched "
+        "(of the products where you are an analyst); the design coverage counts it.",
+    ),
 ) -> None:
     """Variation analysis: every product and release affected, with status."""
     with runtime.uow() as session:
-        rows = service.where(session, ident=ident, actor=runtime.actor())
+        rows = service.where(session, ident=ident, actor=runtime.actor(), record=record)
     if fmt is Fmt.json:
         runtime.print_json([r.model_dump() for r in rows])
         return

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from medsec.controls import service as controls
-from medsec.errors import InvalidInput, PermissionDenied
+from medsec.errors import InvalidInput, NotFound, PermissionDenied
 from medsec.evidence import service as evidence
 from medsec.sysmodel import service as sysmodel
 from medsec.threats import rules as threat_rules
@@ -155,9 +155,12 @@ def to_matrix_rules(m: MatrixRead) -> rules.Matrix:
     return rules.Matrix(tuple(rows), dict(m.gap_counts))
 
 
-def where(session: Session, *, ident: str, actor: str) -> list[AffectedRead]:
+def where(session: Session, *, ident: str, actor: str, record: bool = False) -> list[AffectedRead]:
     """Variation analysis (seed 5.3): every product and release the actor may see with a
-    finding of this vulnerability (any alias) or this component (name or purl), with status."""
+    finding of this vulnerability (any alias) or this component (name or purl), with status.
+    With ``record``, the analysis is recorded as variation-analysis evidence on every release
+    searched of the products where the actor is an analyst (coverage counts it)."""
+    from medsec.accounts import service as accounts
     from medsec.findings import listing
     from medsec.products import service as products
 
@@ -165,11 +168,20 @@ def where(session: Session, *, ident: str, actor: str) -> list[AffectedRead]:
     if not needle:
         raise InvalidInput("name a vulnerability id (CVE, GHSA, ...) or a component")
     out: list[AffectedRead] = []
+    searched: list[tuple[str, str]] = []
     for prod in products.list_products(session):
         try:
             sysmodel.require_read(session, actor, prod.name, rule="variation analysis")
         except PermissionDenied:
             continue
+        if record:
+            try:
+                accounts.require(session, actor, "analyst", rule="recording", product=prod.name)
+            except (PermissionDenied, InvalidInput, NotFound):
+                pass
+            else:
+                rels = products.releases_by_product(session, [prod.id]).get(prod.id, [])
+                searched += [(prod.name, r.version) for r in rels]
         for f in listing.list_findings(session, product=prod.name, include_resolved=True):
             vuln = f["vulnerability"]
             comp = f["component"]
@@ -199,4 +211,15 @@ def where(session: Session, *, ident: str, actor: str) -> list[AffectedRead]:
                     risk_status=risk_view.get("status"),
                 )
             )
+    for product, release in searched:
+        hits = sum(1 for a in out if (a.product, a.release) == (product, release))
+        evidence.record_analysis(
+            session,
+            product=product,
+            release=release,
+            test_kind="variation-analysis",
+            source=f"medsec vuln where {ident.strip()}",
+            counts={"affected": hits},
+            actor=actor,
+        )
     return sorted(out, key=lambda a: (a.product, a.release, a.component, a.vulnerability))
