@@ -21,6 +21,7 @@ from medsec.models import ControlLink, Product, Release, SecurityControl
 from medsec.products import service as products
 from medsec.sysmodel import service as sysmodel
 from medsec.threats import service as threats
+from medsec.threats.schemas import ThreatRead
 
 
 def catalogue() -> list[PrincipleRead]:
@@ -226,3 +227,42 @@ def for_release(session: Session, *, product_id: int, release: Release) -> list[
     prod = session.get(Product, product_id)
     assert prod is not None
     return _reads(session, prod, repo.of_product(session, product_id), release)
+
+
+def assess_threat_risk(
+    session: Session,
+    *,
+    product: str,
+    release: str,
+    key: str,
+    hazardous_situation: str,
+    harm: str,
+    severity: str,
+    exploitability: str,
+    actor: str,
+    rationale: str | None = None,
+) -> tuple[ThreatRead, int, int]:
+    """Record a threat's patient-harm risk with the controls linked to it, each counting only
+    when its evidence verified it on the release; with (verified, linked) control counts."""
+    from medsec.risk import rules as risk_rules
+
+    linked = [
+        c
+        for c in list_controls(session, product=product, actor=actor, release=release)
+        if key in c.threats
+    ]
+    cs = [risk_rules.Control(c.name, 1, 0, c.verification == "verified") for c in linked]
+    made = threats.assess_risk(
+        session,
+        product=product,
+        release=release,
+        key=key,
+        hazardous_situation=hazardous_situation,
+        harm=harm,
+        severity=severity,
+        exploitability=exploitability,
+        controls=cs,
+        actor=actor,
+        rationale=rationale,
+    )
+    return made, sum(c.verified for c in cs), len(cs)
