@@ -21,6 +21,7 @@ from medsec.lifecycle import web as lifecycle_pages
 from medsec.products import web as product_pages
 from medsec.risk import web as risk_pages
 from medsec.sbom import web as sbom_pages
+from medsec.sharing import web as sharing_pages
 from medsec.sysmodel import web as model_pages
 from medsec.threats import web as threat_pages
 from medsec.trace import web as trace_pages
@@ -54,4 +55,5 @@ def install(app: FastAPI) -> None:
     app.include_router(jobs_pages.router)
     app.include_router(lifecycle_pages.router)
     app.include_router(incident_pages.router)
+    app.include_router(sharing_pages.router)
     app.add_middleware(SecurityHeaders)
