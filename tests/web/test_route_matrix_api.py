@@ -202,6 +202,10 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/products/{product}/releases/{release}/model"): ANALYST,
     ("POST", "/api/v1/products/{product}/releases/{release}/threats"): ANALYST,
     ("POST", "/api/v1/products/{product}/releases/{release}/threats/generate"): ANALYST,
+    (
+        "POST",
+        "/api/v1/products/{product}/releases/{release}/evidence/results/{result_id}/threats",
+    ): ANALYST,
     ("POST", "/api/v1/products/{product}/releases/{release}/threats/{key}/accept"): REVIEWER,
     ("POST", "/api/v1/products/{product}/releases/{release}/threats/{key}/risk"): ANALYST,
     ("POST", "/api/v1/share/agreements"): SECURITY,
@@ -217,6 +221,7 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/design/{product}/{release}/evidence"): ANALYST,
     ("POST", "/design/{product}/{release}/flows"): ANALYST,
     ("POST", "/design/{product}/{release}/interfaces"): ANALYST,
+    ("POST", "/design/{product}/{release}/evidence/{result_id}/threats"): ANALYST,
     ("POST", "/design/{product}/{release}/evidence/{result_id}/triage"): ANALYST,
     ("POST", "/design/{product}/{release}/threats"): ANALYST,
     ("POST", "/design/{product}/{release}/threats/generate"): ANALYST,

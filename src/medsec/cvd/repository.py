@@ -101,13 +101,8 @@ def cases_linking_findings(session: Session, finding_ids: Sequence[int]) -> list
     """The cases with a link to any of these findings, by id."""
     if not finding_ids:
         return []
-    stmt = (
-        select(CvdCase)
-        .join(CvdLink, CvdLink.case_id == CvdCase.id)
-        .where(CvdLink.finding_id.in_(list(finding_ids)))
-        .distinct()
-        .order_by(CvdCase.id)
-    )
+    linked = select(CvdLink.case_id).where(CvdLink.finding_id.in_(list(finding_ids)))
+    stmt = select(CvdCase).where(CvdCase.id.in_(linked)).order_by(CvdCase.id)
     return list(session.execute(stmt).scalars())
 
 

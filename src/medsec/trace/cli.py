@@ -39,6 +39,34 @@ def _group() -> None:
     """Traceability: threat, risk, control, verification, result."""
 
 
+@app.command("verifies")
+def verifies(
+    result_id: int = typer.Argument(..., help="The evidence result (medsec evidence list)."),
+    threat: str = typer.Argument(..., help="The threat's key it verifies directly."),
+    product: str = typer.Option(..., "--product", "-p"),
+    release: str = typer.Option(..., "--release", "-r"),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+) -> None:
+    """Link an evidence result to a threat it verifies directly (not through a control)."""
+    with runtime.uow() as session:
+        row = service.verify_threat(
+            session,
+            product=product,
+            release=release,
+            result_id=result_id,
+            threat=threat,
+            actor=runtime.actor(),
+        )
+    if fmt is Fmt.json:
+        runtime.print_json(row.model_dump(mode="json"))
+        return
+    shown = ", ".join(f"{r.kind}:{r.key}={r.outcome}" for r in row.verified_by)
+    runtime.console.print(
+        f"{escape(row.threat)} verified by {escape(shown)}; gaps: {', '.join(row.gaps) or 'none'}",
+        highlight=False,
+    )
+
+
 @app.command("matrix")
 def matrix(
     product: str = typer.Option(..., "--product", "-p"),
