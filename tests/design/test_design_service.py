@@ -375,3 +375,50 @@ def test_coverage_counts_sbom_matching_and_recorded_variation_analysis(world) ->
         (made,) = evidence.list_imports(s, product=P, release=R, actor="vic")
     assert (made.test_kind, made.source_name) == ("variation-analysis", "medsec vuln where lib")
     assert cov()["variation-analysis"]
+
+
+def test_a_result_verifies_a_threat_directly(world) -> None:
+    """Linked by hand (analysts), shown on the threat's matrix row; a failing one is failing
+    evidence; the same link twice, an unknown threat or another release's result refused."""
+    from medsec.errors import Conflict
+
+    with unit_of_work(world) as s:
+        threats.generate(s, product=P, release=R, actor="ana")
+        evidence.import_file(
+            s, product=P, release=R, data=JUNIT, source="j.xml", kind="junit", actor="ana"
+        )
+        by_key = {r.key: r.id for r in evidence.list_results(s, product=P, release=R, actor="t")}
+    passed = by_key["tests.test_tls::test_rejects_replayed_command"]
+    failed = by_key["tests.test_update::test_unsigned_firmware_refused"]
+    with unit_of_work(world) as s, pytest.raises(PermissionDenied):
+        trace.verify_threat(
+            s, product=P, release=R, result_id=passed, threat="FLOW-T@dose", actor="vic"
+        )
+    with unit_of_work(world) as s:
+        row = trace.verify_threat(
+            s, product=P, release=R, result_id=passed, threat="FLOW-T@dose", actor="ana"
+        )
+        assert [(x.key, x.outcome) for x in row.verified_by] == [
+            ("tests.test_tls::test_rejects_replayed_command", "pass")
+        ]
+        assert "failing-evidence" not in row.gaps
+        row = trace.verify_threat(
+            s, product=P, release=R, result_id=failed, threat="MD-UPDATE@fw", actor="ana"
+        )
+        assert "failing-evidence" in row.gaps
+    with unit_of_work(world) as s, pytest.raises(Conflict):
+        trace.verify_threat(
+            s, product=P, release=R, result_id=passed, threat="FLOW-T@dose", actor="ana"
+        )
+    with unit_of_work(world) as s, pytest.raises(NotFound, match="no threat 'ghost'"):
+        trace.verify_threat(s, product=P, release=R, result_id=passed, threat="ghost", actor="ana")
+    with unit_of_work(world) as s, pytest.raises(NotFound, match="no evidence result 999999"):
+        trace.verify_threat(
+            s, product=P, release=R, result_id=999999, threat="FLOW-T@dose", actor="ana"
+        )
+    with unit_of_work(world) as s:
+        m = trace.matrix(s, product=P, release=R, actor="vic")
+        rows = {r.threat: r for r in m.rows}
+        assert len(rows["FLOW-T@dose"].verified_by) == 1 and rows["MD-UPDATE@fw"].verified_by
+        flat = trace.to_matrix_rules(m)
+        assert any(r.verified_by for r in flat.rows)

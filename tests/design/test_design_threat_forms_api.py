@@ -124,3 +124,30 @@ def test_risk_and_acceptance_through_the_api(client, design_web):
     r = client.post(f"{url}/accept", json={"rationale": "benefit"}, headers=h("rev"))
     assert r.status_code == 200, r.text
     assert r.json()["risk"]["status"] == "accepted"
+
+
+def test_result_verifies_a_threat_through_the_api_and_the_page(client, design_web, session_factory):
+    with unit_of_work(session_factory) as s:
+        evidence.import_file(
+            s, product="Pump", release="1.0", data=JUNIT, source="j.xml", kind="junit", actor="ana"
+        )
+        (failed,) = [
+            r
+            for r in evidence.list_results(s, product="Pump", release="1.0", actor="ana")
+            if r.outcome == "fail"
+        ]
+    url = f"{API}/evidence/results/{failed.id}/threats"
+    h = {"authorization": f"Bearer {design_web.tokens['ana']}"}
+    r = client.post(url, json={"threat": "MD-UPDATE@fw"}, headers=h)
+    assert r.status_code == 201, r.text
+    assert r.json()["verified_by"][0]["outcome"] == "fail"
+    assert "failing-evidence" in r.json()["gaps"]
+    assert client.post(url, json={"threat": "MD-UPDATE@fw"}, headers=h).status_code == 409
+    vic = {"authorization": f"Bearer {design_web.tokens['vic']}"}
+    assert client.post(url, json={"threat": "FLOW-T@dose"}, headers=vic).status_code == 403
+    path = "/design/Pump/1.0/evidence"
+    csrf = _login(client, design_web, "ana", path)
+    r = client.post(f"{path}/{failed.id}/threats", data={"csrf": csrf, "threat": "FLOW-T@dose"})
+    assert r.status_code == 303
+    matrix = client.get("/design/Pump/1.0/matrix").text
+    assert "(direct)" in matrix
