@@ -117,3 +117,27 @@ def test_sharing_page_agreements_import_and_export(logged_in, shared_data):
     )
     assert r.status_code == 303
     assert "c2.json" in client.get("/sharing").text
+
+
+def test_lessons_learned_forms_on_the_incident_page(logged_in):
+    """The demo's closed incident has a threat action: its form adds the threat to the
+    release's threat model and the link shows on the incident page."""
+    client = logged_in
+    found = re.search(r'href="/incidents/(INC-\d{4}-\d{4})"', client.get("/incidents").text)
+    assert found is not None
+    ref = found.group(1)
+    page = client.get(f"/incidents/{ref}").text
+    action = re.search(r'action="/incidents/[^"]+/actions/(\d+)/threat"', page)
+    assert action is not None and "lesson-threat" in page
+    token = csrf_of(page)
+    url = f"/incidents/{ref}/actions/{action.group(1)}/threat"
+    r = client.post(url, data={"csrf": token, "category": "S", "release": "2.1.0"})
+    assert r.status_code == 303, r.text[:300]
+    key = f"{ref}-A{action.group(1)}"
+    assert (
+        f"threat {key} in the threat model of InfuGuard 500 2.1.0"
+        in client.get(f"/incidents/{ref}").text
+    )
+    assert key in client.get("/design/InfuGuard 500/2.1.0/threats").text
+    again = client.post(url, data={"csrf": token, "category": "S", "release": "2.1.0"})
+    assert again.status_code == 409

@@ -236,6 +236,8 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/sharing/agreements"): SECURITY,
     ("POST", "/sharing/export"): SECURITY,
     ("POST", "/sharing/imports"): SECURITY,
+    ("POST", "/incidents/{ref}/actions/{action_id}/risk"): SECURITY,
+    ("POST", "/incidents/{ref}/actions/{action_id}/threat"): SECURITY,
     ("POST", "/incidents/{ref}/evidence"): SECURITY,
     ("POST", "/incidents/{ref}/evidence/{evidence_id}/custody"): SECURITY,
     ("POST", "/incidents/{ref}/link"): SECURITY,

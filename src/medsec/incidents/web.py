@@ -13,8 +13,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from medsec.accounts import credentials
 from medsec.api.deps import SessionDep, require_read
 from medsec.errors import InvalidInput
-from medsec.incidents import evidence, notices, obligations, plans, rules, views
+from medsec.incidents import evidence, lessons, notices, obligations, plans, rules, views
 from medsec.incidents import service as incidents
+from medsec.risk.policy import RiskPolicy
+from medsec.threats.library import STRIDE
 from medsec.web.render import page, seg
 from medsec.web.session import UserDep
 
@@ -232,8 +234,71 @@ def incident_page(request: Request, ref: str, session: SessionDep, user: UserDep
         "custody_actions": evidence.CUSTODY_ACTIONS,
         "iso": rules.ISO_PHASE,
         "can_handle": user.has("analyst", "reviewer"),
+        "stride": STRIDE,
+        "harm_levels": RiskPolicy.default().severity_levels,
+        "exploitability_levels": RiskPolicy.default().exploitability_levels,
     }
     return page(request, "incidents/detail.html", ctx)
+
+
+@router.post("/incidents/{ref}/actions/{action_id}/threat")
+def lesson_threat(
+    ref: str,
+    action_id: int,
+    session: SessionDep,
+    user: UserDep,
+    csrf: Annotated[str, Form(max_length=SHORT)] = "",
+    category: Annotated[str, Form(max_length=1)] = "",
+    release: Annotated[str, Form(max_length=SHORT)] = "",
+    target: Annotated[str, Form(max_length=300)] = "",
+) -> Response:
+    """Create the threat a review action names in the release's threat model."""
+    credentials.check_csrf(user.csrf, csrf)
+    require_read(session, user.principal)
+    lessons.to_threat(
+        session,
+        ref=ref,
+        action_id=action_id,
+        category=category,
+        release=release.strip() or None,
+        target=target.strip() or None,
+        actor=user.principal.actor,
+    )
+    return _back(ref, "links")
+
+
+@router.post("/incidents/{ref}/actions/{action_id}/risk")
+def lesson_risk(
+    ref: str,
+    action_id: int,
+    session: SessionDep,
+    user: UserDep,
+    csrf: Annotated[str, Form(max_length=SHORT)] = "",
+    release: Annotated[str, Form(max_length=SHORT)] = "",
+    threat: Annotated[str, Form(max_length=300)] = "",
+    hazardous_situation: Annotated[str, Form(max_length=5000)] = "",
+    harm: Annotated[str, Form(max_length=5000)] = "",
+    severity: Annotated[str, Form(max_length=20)] = "",
+    exploitability: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """Record the risk a review action asks for on a threat of the release."""
+    credentials.check_csrf(user.csrf, csrf)
+    require_read(session, user.principal)
+    if not hazardous_situation.strip() or not harm.strip():
+        raise InvalidInput("the hazardous situation and the harm are written by a person")
+    lessons.to_risk(
+        session,
+        ref=ref,
+        action_id=action_id,
+        threat=threat.strip(),
+        hazardous_situation=hazardous_situation.strip(),
+        harm=harm.strip(),
+        severity=severity,
+        exploitability=exploitability,
+        release=release.strip() or None,
+        actor=user.principal.actor,
+    )
+    return _back(ref, "links")
 
 
 @router.post("/incidents/{ref}/phase")
@@ -246,6 +311,8 @@ def phase(
     reason: Annotated[str, Form(max_length=10_000)] = "",
     review: Annotated[str, Form(max_length=20_000)] = "",
     improvement: Annotated[str, Form(max_length=2000)] = "",
+    threat: Annotated[str, Form(max_length=2000)] = "",
+    risk: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Move the incident on; closing records the review and its action."""
     credentials.check_csrf(user.csrf, csrf)
@@ -257,7 +324,11 @@ def phase(
             ref=ref,
             review=review,
             actor=actor,
-            actions=[("improvement", improvement)] if improvement.strip() else [],
+            actions=[
+                (kind, what)
+                for kind, what in (("improvement", improvement), ("threat", threat), ("risk", risk))
+                if what.strip()
+            ],
         )
     else:
         row = incidents.transition(session, ref=ref, action=action, actor=actor, reason=reason)
