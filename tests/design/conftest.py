@@ -49,7 +49,7 @@ def design_web(engine, session_factory, db_url, tmp_path) -> DesignWeb:
         controls.link(
             s, product="Pump", key="C-TLS", release="1.0", actor="ana", threat_keys=["FLOW-T@dose"]
         )
-        for name in ("ana", "vic", "other"):
+        for name in ("ana", "vic", "other", "rev"):
             world.passwords[name] = f"pw-{name}-correct-horse"
             credentials.set_password(s, name=name, password=world.passwords[name], actor="t")
             world.tokens[name] = credentials.issue_token(

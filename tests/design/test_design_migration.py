@@ -37,3 +37,15 @@ def test_0013_up_and_down(tmp_path):
     risk_cols = {c["name"]: c for c in insp.get_columns("risk_record")}
     assert "threat_id" not in risk_cols and not risk_cols["finding_id"]["nullable"]
     engine.dispose()
+
+
+def test_0023_up_and_down(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    migrate.upgrade(engine, "0018")
+    assert "evidence_threat_link" not in inspect(engine).get_table_names()
+    migrate.upgrade(engine, "0023")
+    stored = {c["name"] for c in inspect(engine).get_columns("evidence_threat_link")}
+    assert stored == set(Base.metadata.tables["evidence_threat_link"].columns.keys())
+    command.downgrade(migrate.alembic_config(engine), "0018")
+    assert "evidence_threat_link" not in inspect(engine).get_table_names()
+    engine.dispose()

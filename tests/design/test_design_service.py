@@ -194,6 +194,14 @@ def test_risk_on_a_threat(world) -> None:
         m = trace.matrix(s, product=P, release=R, actor="vic")
         row = next(r for r in m.rows if r.threat == "MD-SAFETY-DATA@dose")
         assert "risk-not-accepted" in row.gaps
+    with unit_of_work(world) as s:
+        from medsec.products import service as products
+        from medsec.risk import service as risk
+
+        prod = products.get_product(s, P)
+        hm = risk.heat_map(s, prod.id, risk.release_ids_of(s, prod.id, R))
+        cells = {(c["exploitability"], c["severity"]): c["count"] for c in hm["before"]}
+        assert cells[("low", "critical")] == 1 and sum(cells.values()) == 1
     with unit_of_work(world) as s, pytest.raises(InvalidInput, match="'reviewer' role"):
         threats.accept_risk(
             s, product=P, release=R, key="MD-SAFETY-DATA@dose", actor="ana", rationale="fine"
@@ -276,3 +284,141 @@ def test_manual_threat_and_triage(world) -> None:
         assert evidence.coverage(s, product=P, release=R, actor="vic").to_triage == 0
     with unit_of_work(world) as s, pytest.raises(PermissionDenied):
         evidence.triage(s, product=P, release=R, result_id=failing.id, actor="vic", note="x")
+
+
+def test_matrix_reads_are_set_based(world, engine) -> None:
+    """The matrix read model runs the same number of queries whatever the threat count."""
+    from sqlalchemy import event
+
+    from medsec.threats.schemas import ThreatCreate
+
+    def statements() -> int:
+        seen: list[str] = []
+
+        def count(conn, cursor, statement, params, context, executemany) -> None:
+            seen.append(statement)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            with unit_of_work(world) as s:
+                rows = len(trace.matrix(s, product=P, release=R, actor="vic").rows)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert rows == n_threats()
+        return len(seen)
+
+    def n_threats() -> int:
+        with unit_of_work(world) as s:
+            return len(threats.list_threats(s, product=P, release=R, actor="t"))
+
+    with unit_of_work(world) as s:
+        threats.generate(s, product=P, release=R, actor="ana")
+        controls.add_control(s, product=P, actor="ana", data=ControlCreate(key="C1", name="c"))
+        controls.link(s, product=P, key="C1", release=R, actor="ana", threat_keys=["FLOW-T@dose"])
+    small = statements()
+    with unit_of_work(world) as s:
+        keys = [f"HAND-{i}" for i in range(40)]
+        for key in keys:
+            threats.add_threat(
+                s,
+                product=P,
+                release=R,
+                actor="ana",
+                data=ThreatCreate(key=key, title="t", category="T", target_id="dose"),
+            )
+            threats.assess_risk(
+                s,
+                product=P,
+                release=R,
+                key=key,
+                hazardous_situation="h",
+                harm="x",
+                severity="minor",
+                exploitability="low",
+                controls=[],
+                actor="ana",
+            )
+        controls.link(s, product=P, key="C1", release=R, actor="ana", threat_keys=keys)
+    assert n_threats() > 40
+    assert statements() == small
+
+
+def test_coverage_counts_sbom_matching_and_recorded_variation_analysis(world) -> None:
+    """Component vulnerability search counts once the release's current SBOM was matched;
+    variation analysis once `vuln where --record` ran over the release (analysts only)."""
+    import orjson
+
+    from medsec.findings import service as findings
+    from medsec.sbom import service as sboms
+
+    def cov() -> dict[str, bool]:
+        with unit_of_work(world) as s:
+            return evidence.coverage(s, product=P, release=R, actor="vic").kinds
+
+    assert not cov()["component-vulnerability-search"] and not cov()["variation-analysis"]
+    comp = {"type": "library", "name": "lib", "version": "1.0.0", "purl": "pkg:npm/lib@1.0.0"}
+    bom = {"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1, "components": [comp]}
+    with unit_of_work(world) as s:
+        sboms.import_sbom(
+            s, data=orjson.dumps(bom), source_name="b.json", product=P, version=R, actor="t"
+        )
+    assert not cov()["component-vulnerability-search"]  # imported, not matched yet
+    with unit_of_work(world) as s:
+        findings.match(s, actor="t")
+    assert cov()["component-vulnerability-search"]
+    with unit_of_work(world) as s:
+        trace.where(s, ident="lib", actor="vic", record=True)  # a viewer records nothing
+        trace.where(s, ident="lib", actor="ana")  # not asked to record
+    assert not cov()["variation-analysis"]
+    with unit_of_work(world) as s:
+        trace.where(s, ident="lib", actor="ana", record=True)
+        (made,) = evidence.list_imports(s, product=P, release=R, actor="vic")
+    assert (made.test_kind, made.source_name) == ("variation-analysis", "medsec vuln where lib")
+    assert cov()["variation-analysis"]
+
+
+def test_a_result_verifies_a_threat_directly(world) -> None:
+    """Linked by hand (analysts), shown on the threat's matrix row; a failing one is failing
+    evidence; the same link twice, an unknown threat or another release's result refused."""
+    from medsec.errors import Conflict
+
+    with unit_of_work(world) as s:
+        threats.generate(s, product=P, release=R, actor="ana")
+        evidence.import_file(
+            s, product=P, release=R, data=JUNIT, source="j.xml", kind="junit", actor="ana"
+        )
+        by_key = {r.key: r.id for r in evidence.list_results(s, product=P, release=R, actor="t")}
+    passed = by_key["tests.test_tls::test_rejects_replayed_command"]
+    failed = by_key["tests.test_update::test_unsigned_firmware_refused"]
+    with unit_of_work(world) as s, pytest.raises(PermissionDenied):
+        trace.verify_threat(
+            s, product=P, release=R, result_id=passed, threat="FLOW-T@dose", actor="vic"
+        )
+    with unit_of_work(world) as s:
+        row = trace.verify_threat(
+            s, product=P, release=R, result_id=passed, threat="FLOW-T@dose", actor="ana"
+        )
+        assert [(x.key, x.outcome) for x in row.verified_by] == [
+            ("tests.test_tls::test_rejects_replayed_command", "pass")
+        ]
+        assert "failing-evidence" not in row.gaps
+        row = trace.verify_threat(
+            s, product=P, release=R, result_id=failed, threat="MD-UPDATE@fw", actor="ana"
+        )
+        assert "failing-evidence" in row.gaps
+    with unit_of_work(world) as s, pytest.raises(Conflict):
+        trace.verify_threat(
+            s, product=P, release=R, result_id=passed, threat="FLOW-T@dose", actor="ana"
+        )
+    with unit_of_work(world) as s, pytest.raises(NotFound, match="no threat 'ghost'"):
+        trace.verify_threat(s, product=P, release=R, result_id=passed, threat="ghost", actor="ana")
+    with unit_of_work(world) as s, pytest.raises(NotFound, match="no evidence result 999999"):
+        trace.verify_threat(
+            s, product=P, release=R, result_id=999999, threat="FLOW-T@dose", actor="ana"
+        )
+    with unit_of_work(world) as s:
+        m = trace.matrix(s, product=P, release=R, actor="vic")
+        rows = {r.threat: r for r in m.rows}
+        assert len(rows["FLOW-T@dose"].verified_by) == 1 and rows["MD-UPDATE@fw"].verified_by
+        flat = trace.to_matrix_rules(m)
+        assert any(r.verified_by for r in flat.rows)

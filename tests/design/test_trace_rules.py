@@ -64,3 +64,24 @@ def test_csv_and_xlsx_keep_hostile_text_as_text() -> None:
     sheet = wb["matrix"]
     assert sheet.cell(row=3, column=2).value == "'=HYPERLINK(evil)"
     assert sheet.cell(row=3, column=9).value == "verified"
+
+
+def test_results_linked_to_a_threat_directly() -> None:
+    """A failing result that verifies a threat directly is failing evidence; a passing one is
+    shown (and flattened) without closing the threat-without-control gap."""
+    ok = rules.ResultCell("pentest", "PT-1", "replay refused", "pass", "pt.json")
+    bad = rules.ResultCell("junit", "t::replay", "replay", "fail", "j.xml")
+    verified = rules.ThreatCell("v", "v", "T", "mitigated", None)
+    failing = rules.ThreatCell("f", "f", "T", "accepted", None)
+    m = rules.build(
+        [(verified, [], [_control("verified")]), (failing, [], []), (T, [], [])],
+        {"v": [ok], "f": [bad]},
+    )
+    assert [(r.gaps, r.verified_by) for r in m.rows] == [
+        ((), (ok,)),
+        (("failing-evidence",), (bad,)),
+        (("threat-without-control",), ()),
+    ]
+    flat = rules.flatten(m)
+    assert flat[0]["verified_by"] == "pentest:PT-1=pass" and flat[2]["verified_by"] == ""
+    assert list(flat[0]) == list(rules.FLAT_COLUMNS)

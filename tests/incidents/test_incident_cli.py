@@ -210,20 +210,29 @@ def test_full_incident_through_the_cli(cli, as_ana, tmp_path, shared_data, monke
     ]
     assert "OVERDUE" in _ok(cli("incident", "show", ref))
     bundle = tmp_path / "bundle.json"
-    out = _ok(
-        cli(
-            "share",
-            "export",
-            "--format",
-            "stix",
-            "--incident",
-            ref,
-            "--out",
-            str(bundle),
-            "--org",
-            "Acme Medical",
-        )
+    export = (
+        "share",
+        "export",
+        "--format",
+        "stix",
+        "--incident",
+        ref,
+        "--out",
+        str(bundle),
+        "--org",
+        "Acme Medical",
+        "--partner",
+        "Health-ISAC",
     )
+    code, _, err = cli(*export)
+    assert code == 2 and "no sharing agreement with 'Health-ISAC'" in err
+    assert not bundle.exists()
+    agreement = ("share", "agreement", "--partner", "Health-ISAC", "--signed", "2026-01-10")
+    _ok(cli(*agreement, "--scope", "incident summaries for all products", "--tlp", "green"))
+    code, _, err = cli(*export)
+    assert code == 2 and "allows up to TLP:GREEN, the incident is TLP:AMBER" in err
+    _ok(cli(*agreement, "--scope", "incident summaries for all products", "--tlp", "amber"))
+    out = _ok(cli(*export))
     assert "TLP:AMBER" in out
     data = json.loads(bundle.read_text())
     stix2.parse(data, allow_custom=False)

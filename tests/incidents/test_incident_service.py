@@ -482,3 +482,217 @@ def test_every_change_is_audited_and_the_chain_verifies(world):
         "incident.severity",
         "incident.evidence",
     ]
+
+
+def _csaf(details: str, tracking_id: str) -> bytes:
+    """A csaf_vex document saying lib 1.0.0 is affected by CVE with this exploit status."""
+    import orjson
+
+    pid = "LIB-100"
+    doc = {
+        "document": {
+            "category": "csaf_vex",
+            "csaf_version": "2.0",
+            "distribution": {"tlp": {"label": "WHITE"}},
+            "publisher": {
+                "category": "vendor",
+                "name": "Lib Maintainers",
+                "namespace": "https://lib.example/",
+            },
+            "title": "lib advisory",
+            "tracking": {
+                "current_release_date": "2026-01-10T00:00:00.000Z",
+                "id": tracking_id,
+                "initial_release_date": "2026-01-10T00:00:00.000Z",
+                "revision_history": [
+                    {"date": "2026-01-10T00:00:00.000Z", "number": "1", "summary": "Initial."}
+                ],
+                "status": "final",
+                "version": "1",
+            },
+        },
+        "product_tree": {
+            "full_product_names": [
+                {
+                    "name": "lib 1.0.0",
+                    "product_id": pid,
+                    "product_identification_helper": {"purl": "pkg:npm/lib@1.0.0"},
+                }
+            ]
+        },
+        "vulnerabilities": [
+            {
+                "cve": CVE,
+                "notes": [{"category": "description", "text": "lib flaw"}],
+                "product_status": {"known_affected": [pid]},
+                "remediations": [
+                    {"category": "vendor_fix", "details": "Upgrade to 3.0.0", "product_ids": [pid]}
+                ],
+                "threats": [
+                    {"category": "exploit_status", "details": details, "product_ids": [pid]}
+                ],
+            }
+        ],
+    }
+    return orjson.dumps(doc)
+
+
+def test_imported_csaf_exploit_status_is_exploitation_evidence(world):
+    """Without KEV or SSVC, an imported CSAF advisory whose exploit status reports exploitation
+    of the finding's vulnerability on its component lets the incident open; one that denies
+    it does not."""
+    from medsec.imported_csaf import service as csaf_import
+    from medsec.models import KevEntryRow
+
+    factory, finding_id = world
+    with unit_of_work(factory) as s:
+        s.query(KevEntryRow).delete()
+        csaf_import.import_csaf(
+            s,
+            data=_csaf("No known exploitation.", "LIB-2026-001"),
+            source="a.json",
+            force=False,
+            actor=ADMIN,
+        )
+    with unit_of_work(factory) as s, pytest.raises(InvalidInput, match="no exploitation evidence"):
+        incidents.open_from_finding(s, finding_id=finding_id, actor=ANALYST)
+    with unit_of_work(factory) as s:
+        csaf_import.import_csaf(
+            s,
+            data=_csaf("Exploitation observed against pump gateways.", "LIB-2026-002"),
+            source="b.json",
+            force=False,
+            actor=ADMIN,
+        )
+    with unit_of_work(factory) as s:
+        ref = incidents.open_from_finding(s, finding_id=finding_id, actor=ANALYST).ref
+        d = views.detail(s, ref=ref, actor=ANALYST)
+    assert "CISA KEV" not in d.description
+    assert d.description == (
+        "Exploitation evidence: CSAF LIB-2026-002 (Lib Maintainers) exploit status: "
+        "Exploitation observed against pump gateways."
+    )
+
+
+@pytest.mark.parametrize(
+    ("details", "claims"),
+    [
+        ("Exploitation observed in the wild", True),
+        ("Proof-of-concept exploit published", True),
+        ("", False),
+        ("None", False),
+        ("No known exploitation", False),
+        ("The vendor is not aware of exploitation", False),
+        ("Not exploited as of 2026-01-10", False),
+        ("has not been exploited", False),
+        ("Exploitation unlikely", False),
+    ],
+)
+def test_csaf_exploit_status_rule(details, claims):
+    assert rules.claims_exploitation(details) is claims
+
+
+def test_affected_assets_are_workspace_assets_or_text(world):
+    """A tag of the hospital workspace links the asset (shown with its model and place); text
+    for an asset outside the workspace is kept as text; an unknown asset:TAG is refused."""
+    from medsec.assets import service as inventory
+    from medsec.ingest.assets_table import read_csv
+
+    factory, _ = world
+    table = (
+        "asset_tag,manufacturer,model,software_version,location,ip_address,serial\n"
+        "PUMP-7,Acme,Pump,2.0,ICU bed 4,10.9.8.7,SN-123\n"
+    )
+    with unit_of_work(factory) as s:
+        inventory.import_assets(
+            s, table=read_csv(table.encode(), "inv.csv"), skip_bad_rows=False, actor=ADMIN
+        )
+    ref = _open(factory, assets=["PUMP-7", "home router of a patient"])
+    with unit_of_work(factory) as s:
+        d = views.detail(s, ref=ref, actor=ANALYST, now=NOW)
+        assert d.assets == ["home router of a patient"]
+        (a,) = d.workspace_assets
+        assert (a.tag, a.found, a.model, a.location) == ("PUMP-7", True, "Pump", "ICU bed 4")
+        assert {"10.9.8.7", "SN-123"} <= set(a.identifying)
+        with pytest.raises(NotFound, match="no workspace asset tagged 'GONE-1'"):
+            incidents.add_assets(s, ref=ref, assets=["asset:GONE-1"], actor=ANALYST)
+    with unit_of_work(factory) as s:
+        incidents.add_assets(s, ref=ref, assets=["asset:PUMP-7", "gateway"], actor=ANALYST)
+        d = views.detail(s, ref=ref, actor=ANALYST, now=NOW)
+    assert [a.tag for a in d.workspace_assets] == ["PUMP-7"] and d.assets[-1] == "gateway"
+
+
+def test_lessons_learned_become_threats_and_risk_records(world):
+    """The closing review's threat action becomes a threat of the release's threat model and
+    its risk action a risk record on it, each linked back to the incident and audited; the
+    STRIDE letter and the clinical statements come from the person."""
+    from medsec.incidents import lessons
+    from medsec.sysmodel import service as sysmodel
+    from medsec.threats import service as threats
+
+    factory, _ = world
+    model = (
+        b"medsec-system-model: 1\nname: Pump\nelements:\n"
+        b"  - {id: pump, type: device, name: Pump}\n"
+        b"  - {id: updates, type: update-server, name: Update server}\n"
+        b"flows:\n"
+        b"  - {id: fw, from: updates, to: pump, name: Firmware, protocol: HTTPS, port: 443}\n"
+    )
+    with unit_of_work(factory) as s:
+        sysmodel.import_model(
+            s, product="Pump", release="2.0", data=model, source="m.yaml", actor=ANALYST
+        )
+    ref = _open(factory)
+    _assessed(factory, ref)
+    with unit_of_work(factory) as s:
+        for step in ("confirm", "eradicate", "recover", "learn"):
+            incidents.transition(s, ref=ref, action=step, actor=ANALYST, now=NOW)
+        incidents.close(
+            s,
+            ref=ref,
+            review="Signature checks held.",
+            actor=ANALYST,
+            actions=[
+                ("improvement", "Send indicators sooner"),
+                ("threat", "Look-alike update server on the firmware path"),
+                ("risk", "Review the risk of altered firmware"),
+            ],
+            now=NOW,
+        )
+        acts = {a.kind: a.id for a in views.detail(s, ref=ref, actor=ANALYST, now=NOW).actions}
+    with unit_of_work(factory) as s, pytest.raises(InvalidInput, match="is a improvement action"):
+        lessons.to_threat(s, ref=ref, action_id=acts["improvement"], category="S", actor=ANALYST)
+    with unit_of_work(factory) as s, pytest.raises(PermissionDenied):
+        lessons.to_threat(s, ref=ref, action_id=acts["threat"], category="S", actor=VIEWER)
+    with unit_of_work(factory) as s:
+        made = lessons.to_threat(
+            s, ref=ref, action_id=acts["threat"], category="s", target="fw", actor=ANALYST
+        )
+    key = lessons.threat_key(ref, acts["threat"])
+    assert (made.key, made.category, made.target_kind, made.origin) == (key, "S", "flow", "manual")
+    assert made.title == "Look-alike update server on the firmware path"
+    with unit_of_work(factory) as s, pytest.raises(Conflict, match="already has a threat"):
+        lessons.to_threat(s, ref=ref, action_id=acts["threat"], category="S", actor=ANALYST)
+    with unit_of_work(factory) as s:
+        rec = lessons.to_risk(
+            s,
+            ref=ref,
+            action_id=acts["risk"],
+            threat=key,
+            hazardous_situation="altered firmware runs on the pump",
+            harm="wrong dose",
+            severity="critical",
+            exploitability="low",
+            actor=ANALYST,
+        )
+        assert rec.risk is not None and rec.risk.version == 1
+        assert threats.get_threat(s, product="Pump", release="2.0", key=key, actor=ANALYST).risk
+        d = views.detail(s, ref=ref, actor=ANALYST, now=NOW)
+        lesson_events = [
+            e for e in audit.list_events(s, limit=200) if e.action == "incident.lesson"
+        ]
+    assert [link.target for link in d.links] == [
+        f"threat:Pump/2.0/{key}",
+        f"risk:Pump/2.0/{key}/v1",
+    ]
+    assert len(lesson_events) == 2

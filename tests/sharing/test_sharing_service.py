@@ -18,11 +18,14 @@ from medsec.cvd import intake_service
 from medsec.cvd import links as cvd_links
 from medsec.db.uow import unit_of_work
 from medsec.errors import InvalidInput, PermissionDenied
+from medsec.findings import decisions
 from medsec.incidents import evidence, notices, plans
 from medsec.incidents import service as incidents
 from medsec.models.base import utcnow
+from medsec.risk import service as risk
 from medsec.sharing import service as sharing
 from medsec.sharing import stix_schema
+from medsec.updates import service as updates
 
 pytestmark = pytest.mark.shared_data
 
@@ -48,6 +51,19 @@ PLANTED = {
     "contact_channel": "+1 555 0177 Zqx desk",
 }
 ADVERSARY_IP = "198.51.100.77"
+ISAO = "Health-ISAC"
+
+
+def _agree(s, *, tlp: str, scope: str = "all products", partner: str = ISAO, **kw):
+    return sharing.add_agreement(
+        s,
+        partner=partner,
+        scope=scope,
+        tlp=tlp,
+        signed_on=kw.pop("signed_on", date(2020, 1, 1)),
+        actor=ANALYST,
+        **kw,
+    )
 
 
 def _plant(factory, finding_id: int, tmp_path) -> str:
@@ -152,8 +168,35 @@ def _plant(factory, finding_id: int, tmp_path) -> str:
             sent=True,
             reference=p["reference"],
         )
+        decisions.decide(
+            s,
+            finding_id=finding_id,
+            status="affected",
+            reason="reachable",
+            actor=ADMIN,
+            action_statement=f"Block port 8443 at {p['reporter_org']} ({p['asset_ip']})",
+        )
+        risk.assess(
+            s,
+            finding_id=finding_id,
+            hazardous_situation="altered firmware runs on the pump",
+            harm="wrong dose",
+            severity="serious",
+            controls=[],
+            actor=ADMIN,
+        )
+        upd = updates.create(
+            s,
+            product="Pump",
+            name="Pump 2.1 firmware",
+            method="service_visit",
+            addressed=[(finding_id, "fixed")],
+            actor=ADMIN,
+            description=f"lib 3.0.0; installed by {p['team_person']}",
+        )
         incidents.link(s, ref=ref, target=f"finding:{finding_id}", actor=actor)
         incidents.link(s, ref=ref, target=f"cvd:{receipt}", actor=actor)
+        incidents.link(s, ref=ref, target=f"update:{upd.id}", actor=actor)
         for name, pattern, shareable in (
             (f"seen from {p['asset_name']}", f"[ipv4-addr:value = '{ADVERSARY_IP}']", True),
             ("asset address", f"[ipv4-addr:value = '{p['asset_ip']}']", True),  # R4: dropped
@@ -182,8 +225,9 @@ def test_planted_identifying_values_never_leave(share_world, schemas, tmp_path, 
     ref = _plant(factory, finding_id, tmp_path)
     out = tmp_path / "bundle.json"
     with unit_of_work(factory) as s:
+        _agree(s, tlp="red")
         made = sharing.export_stix(
-            s, out=out, organisation="Acme Medical", actor=ANALYST, incident=ref
+            s, out=out, organisation="Acme Medical", partner=ISAO, actor=ANALYST, incident=ref
         )
     text = out.read_text()
     low = text.lower()
@@ -204,6 +248,26 @@ def test_planted_identifying_values_never_leave(share_world, schemas, tmp_path, 
     assert incident["name"].startswith("Security incident affecting Pump 2.0 (detected ")
     assert "[redacted]" in incident["description"] and ADVERSARY_IP not in incident["description"]
     assert made.tlp == "amber+strict"
+    # R7: the patch and the mitigation as courses of action, scrubbed, tied to the CVE
+    coas = {o["name"]: o for o in bundle["objects"] if o["type"] == "course-of-action"}
+    assert set(coas) == {"Install Pump 2.1 firmware", "Mitigation for CVE-2099-0077"}
+    assert coas["Install Pump 2.1 firmware"]["description"] == "lib 3.0.0; installed by [redacted]"
+    assert coas["Mitigation for CVE-2099-0077"]["description"] == (
+        "Block port 8443 at [redacted] ([redacted])"
+    )
+    (vuln,) = [o for o in bundle["objects"] if o["type"] == "vulnerability"]
+    verbs = {
+        (o["source_ref"], o["relationship_type"])
+        for o in bundle["objects"]
+        if o["type"] == "relationship" and o["target_ref"] == vuln["id"]
+    }
+    assert {
+        (coas[n]["id"], v)
+        for n, v in (
+            ("Install Pump 2.1 firmware", "remediates"),
+            ("Mitigation for CVE-2099-0077", "mitigates"),
+        )
+    } <= verbs
 
 
 def test_dismissed_incidents_are_never_shared_and_options_are_checked(share_world, tmp_path):
@@ -219,12 +283,17 @@ def test_dismissed_incidents_are_never_shared_and_options_are_checked(share_worl
     ):
         with unit_of_work(factory) as s, pytest.raises(InvalidInput, match=message):
             sharing.export_stix(
-                s, out=tmp_path / "x.json", organisation="Acme", actor=ANALYST, **kw
+                s, out=tmp_path / "x.json", organisation="Acme", partner=ISAO, actor=ANALYST, **kw
             )
     assert not (tmp_path / "x.json").exists()
     with unit_of_work(factory) as s, pytest.raises(PermissionDenied):
         sharing.export_stix(
-            s, out=tmp_path / "x.json", organisation="Acme", actor=VIEWER, incident=ref
+            s,
+            out=tmp_path / "x.json",
+            organisation="Acme",
+            partner=ISAO,
+            actor=VIEWER,
+            incident=ref,
         )
 
 
@@ -259,3 +328,62 @@ def test_agreements_are_records(share_world):
         ("Health-ISAC", "amber", date(2027, 1, 10))
     ]
     assert made.id == listed[0].id
+
+
+def test_agreements_are_checked_at_export(share_world, tmp_path, monkeypatch):
+    """An export goes to a partner only under an agreement in force whose TLP and scope allow
+    the incident: one named incident is refused with the reason, a --since export withholds
+    what no agreement allows; nothing is written when refused."""
+    factory, _ = share_world
+    with unit_of_work(factory) as s:
+        refs = {}
+        for product, tlp in (("Pump", "green"), ("Pump", "amber"), ("Other", "clear")):
+            if product == "Other":
+                from medsec.products import service as products
+                from medsec.products.schemas import ProductCreate
+
+                products.create_product(
+                    s, data=ProductCreate(name="Other", manufacturer="Acme"), actor=ADMIN
+                )
+            row = incidents.open_incident(
+                s,
+                title="t",
+                actor=ADMIN,
+                product=product,
+                tlp=tlp,
+                share_summary="Block 203.0.113.9",
+            )
+            refs[(product, tlp)] = row.ref
+    out = tmp_path / "b.json"
+
+    def export(**kw):
+        with unit_of_work(factory) as s:
+            return sharing.export_stix(
+                s, out=out, organisation="Acme", partner=kw.pop("partner", ISAO), actor=ADMIN, **kw
+            )
+
+    green = refs[("Pump", "green")]
+    for setup, message in (
+        ({}, "no sharing agreement with 'Health-ISAC'"),
+        ({"tlp": "clear", "scope": "Pump"}, "allows up to TLP:CLEAR, the incident is TLP:GREEN"),
+        ({"tlp": "green", "scope": "Infusion only"}, "does not cover Pump"),
+        ({"tlp": "green", "scope": "Pump", "expires_on": date(2021, 1, 1)}, "expired on 2021"),
+        ({"tlp": "green", "scope": "Pump", "signed_on": date(2099, 1, 1)}, "starts on 2099"),
+    ):
+        if setup:
+            with unit_of_work(factory) as s:
+                _agree(s, **setup)
+        with pytest.raises(InvalidInput, match=message):
+            export(incident=green)
+        assert not out.exists()
+    with unit_of_work(factory) as s:
+        _agree(s, tlp="green", scope="Health-ISAC: incident summaries of PUMP")
+    made = export(partner=" health-isac ", incident=green)
+    assert made.incidents == [green] and made.withheld == []
+    made = export(since=date(2000, 1, 1))
+    assert made.incidents == [green]
+    assert sorted(w.split(":")[0] for w in made.withheld) == sorted(
+        [refs[("Pump", "amber")], refs[("Other", "clear")]]
+    )
+    with pytest.raises(InvalidInput, match="no sharing agreement with 'ISAO-2'"):
+        export(partner="ISAO-2", since=date(2000, 1, 1))

@@ -225,8 +225,21 @@ def test_export_through_the_service_writes_a_valid_bundle(
             s, title="t", actor=ANALYST, product="Pump", releases=["2.0"], tlp="green"
         )
         incidents.link(s, ref=row.ref, target=f"finding:{finding_id}", actor=ANALYST)
+        sharing.add_agreement(
+            s,
+            partner="ISAO",
+            scope="Pump",
+            tlp="green",
+            signed_on=row.detected_at.date(),
+            actor=ANALYST,
+        )
         made = sharing.export_stix(
-            s, out=tmp_path / "b.json", organisation="Acme Medical", actor=ANALYST, incident=row.ref
+            s,
+            out=tmp_path / "b.json",
+            organisation="Acme Medical",
+            partner="ISAO",
+            actor=ANALYST,
+            incident=row.ref,
         )
     data = json.loads((tmp_path / "b.json").read_text())
     assert stix_schema.errors(data, root=schemas) == []

@@ -136,17 +136,21 @@ def test_share_api_exports_validated_bundles_and_imports(client, world, shared_d
 
     h = bearer(world, ADMIN)
     ref = client.get("/api/v1/incidents", headers=h).json()[0]["ref"]
-    r = client.get("/api/v1/share/stix", headers=h, params={"org": "Acme", "incident": ref})
+    params = {"org": "Acme", "partner": "Health-ISAC", "incident": ref}
+    r = client.get("/api/v1/share/stix", headers=h, params=params)
     assert r.status_code == 200, r.text
     bundle = r.json()
     schemas = shared_data / "stix/cti-stix2-json-schemas/schemas"
     assert stix_schema.errors(bundle, root=schemas) == []
     assert "Example General Hospital" not in r.text
     _problem(client.get("/api/v1/share/stix", headers=h, params={"org": "Acme"}), 422)
+    refused = _problem(
+        client.get("/api/v1/share/stix", headers=h, params={**params, "partner": "Other ISAO"}),
+        422,
+    )
+    assert "no sharing agreement with 'Other ISAO'" in refused["detail"]
     _problem(
-        client.get(
-            "/api/v1/share/stix", headers=bearer(world, "vic"), params={"org": "A", "incident": ref}
-        ),
+        client.get("/api/v1/share/stix", headers=bearer(world, "vic"), params=params),
         403,
     )
     example = shared_data / "stix/cti-stix2-json-schemas/examples/indicator-for-c2-ip-address.json"
@@ -174,6 +178,20 @@ def test_share_api_exports_validated_bundles_and_imports(client, world, shared_d
         },
     )
     assert r.status_code == 201 and r.json()["tlp"] == "green"
-    assert [a["partner"] for a in client.get("/api/v1/share/agreements", headers=h).json()] == [
-        "H-ISAC"
-    ]
+    listed = client.get("/api/v1/share/agreements", headers=h).json()
+    assert sorted(a["partner"] for a in listed) == ["H-ISAC", "Health-ISAC"]  # the demo's too
+
+
+def test_lessons_learned_through_the_api(client, world):
+    h = bearer(world, ADMIN)
+    ref = client.get("/api/v1/incidents", headers=h).json()[0]["ref"]
+    shown = client.get(f"/api/v1/incidents/{ref}", headers=h).json()
+    threat_action = next(a["id"] for a in shown["actions"] if a["kind"] == "threat")
+    url = f"/api/v1/incidents/{ref}/actions/{threat_action}/threat"
+    r = client.post(url, headers=h, json={"category": "S", "release": "2.1.0"})
+    assert r.status_code == 201, r.text
+    assert r.json()["key"] == f"{ref}-A{threat_action}" and r.json()["origin"] == "manual"
+    _problem(client.post(url, headers=h, json={"category": "S", "release": "2.1.0"}), 409)
+    _problem(client.post(url, headers=bearer(world, "vic"), json={"category": "S"}), 403)
+    links = client.get(f"/api/v1/incidents/{ref}", headers=h).json()["links"]
+    assert f"threat:InfuGuard 500/2.1.0/{ref}-A{threat_action}" in [x["target"] for x in links]

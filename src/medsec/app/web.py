@@ -24,6 +24,7 @@ from medsec.notifications import web as notification_pages
 from medsec.products import web as product_pages
 from medsec.risk import web as risk_pages
 from medsec.sbom import web as sbom_pages
+from medsec.sharing import web as sharing_pages
 from medsec.sysmodel import web as model_pages
 from medsec.threats import web as threat_pages
 from medsec.tplc import web as plan_pages
@@ -72,4 +73,5 @@ def install(app: FastAPI) -> None:
     app.include_router(document_pages.router)
     app.include_router(account_pages.router)
     app.include_router(notification_pages.router)
+    app.include_router(sharing_pages.router)
     app.add_middleware(SecurityHeaders)

@@ -34,3 +34,15 @@ def links(session: Session, control_ids: Sequence[int]) -> list[ControlLink]:
         return []
     stmt = select(ControlLink).where(ControlLink.control_id.in_(list(control_ids)))
     return list(session.execute(stmt.order_by(ControlLink.id)).scalars())
+
+
+def link_rows(
+    session: Session, control_ids: Sequence[int]
+) -> list[tuple[int, int | None, int | None]]:
+    """(control id, threat id, finding id) of these controls' links (columns only)."""
+    if not control_ids:
+        return []
+    stmt = select(ControlLink.control_id, ControlLink.threat_id, ControlLink.finding_id).where(
+        ControlLink.control_id.in_(list(control_ids))
+    )
+    return [(c, t, f) for c, t, f in session.execute(stmt.order_by(ControlLink.id))]

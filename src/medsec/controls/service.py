@@ -21,6 +21,7 @@ from medsec.models import ControlLink, Product, Release, SecurityControl
 from medsec.products import service as products
 from medsec.sysmodel import service as sysmodel
 from medsec.threats import service as threats
+from medsec.threats.schemas import ThreatRead
 
 
 def catalogue() -> list[PrincipleRead]:
@@ -92,18 +93,23 @@ def _reads(
     rows: Sequence[SecurityControl],
     rel: Release | None,
 ) -> list[ControlRead]:
-    links = repo.links(session, [r.id for r in rows])
-    keys = threats.reads_by_ids(session, [x.threat_id for x in links if x.threat_id is not None])
+    links = repo.link_rows(session, [r.id for r in rows])
+    keys = (
+        threats.keys_of_release(session, release_id=rel.id)
+        if rel is not None
+        else threats.reads_by_ids(session, [t for _, t, _ in links if t is not None])
+    )
     results = evidence.results_of_release(session, release_id=rel.id) if rel else []
+    by_control: dict[int, list[tuple[int | None, int | None]]] = {}
+    for cid, tid, fid in links:
+        by_control.setdefault(cid, []).append((tid, fid))
     out = []
     for row in rows:
-        mine = [x for x in links if x.control_id == row.id]
+        mine = by_control.get(row.id, [])
         threat_keys = sorted(
-            keys[x.threat_id][0]
-            for x in mine
-            if x.threat_id is not None
-            and x.threat_id in keys
-            and (rel is None or keys[x.threat_id][1] == rel.id)
+            keys[tid][0]
+            for tid, _ in mine
+            if tid is not None and tid in keys and (rel is None or keys[tid][1] == rel.id)
         )
         status, picked = _verify(row, results) if rel else (None, [])
         out.append(
@@ -119,7 +125,7 @@ def _reads(
                 side_effects=row.side_effects,
                 selectors=list(row.selectors or []),
                 threats=threat_keys,
-                findings=sorted(x.finding_id for x in mine if x.finding_id is not None),
+                findings=sorted(fid for _, fid in mine if fid is not None),
                 release=rel.version if rel else None,
                 verification=status,
                 results=picked,
@@ -221,3 +227,42 @@ def for_release(session: Session, *, product_id: int, release: Release) -> list[
     prod = session.get(Product, product_id)
     assert prod is not None
     return _reads(session, prod, repo.of_product(session, product_id), release)
+
+
+def assess_threat_risk(
+    session: Session,
+    *,
+    product: str,
+    release: str,
+    key: str,
+    hazardous_situation: str,
+    harm: str,
+    severity: str,
+    exploitability: str,
+    actor: str,
+    rationale: str | None = None,
+) -> tuple[ThreatRead, int, int]:
+    """Record a threat's patient-harm risk with the controls linked to it, each counting only
+    when its evidence verified it on the release; with (verified, linked) control counts."""
+    from medsec.risk import rules as risk_rules
+
+    linked = [
+        c
+        for c in list_controls(session, product=product, actor=actor, release=release)
+        if key in c.threats
+    ]
+    cs = [risk_rules.Control(c.name, 1, 0, c.verification == "verified") for c in linked]
+    made = threats.assess_risk(
+        session,
+        product=product,
+        release=release,
+        key=key,
+        hazardous_situation=hazardous_situation,
+        harm=harm,
+        severity=severity,
+        exploitability=exploitability,
+        controls=cs,
+        actor=actor,
+        rationale=rationale,
+    )
+    return made, sum(c.verified for c in cs), len(cs)

@@ -97,6 +97,15 @@ def links_of(session: Session, case_id: int) -> list[CvdLink]:
     return list(session.execute(stmt).scalars())
 
 
+def cases_linking_findings(session: Session, finding_ids: Sequence[int]) -> list[CvdCase]:
+    """The cases with a link to any of these findings, by id."""
+    if not finding_ids:
+        return []
+    linked = select(CvdLink.case_id).where(CvdLink.finding_id.in_(list(finding_ids)))
+    stmt = select(CvdCase).where(CvdCase.id.in_(linked)).order_by(CvdCase.id)
+    return list(session.execute(stmt).scalars())
+
+
 def link(session: Session, case_id: int, target: str) -> CvdLink | None:
     """One link of a case by its target key (``kind:id``)."""
     stmt = select(CvdLink).where(CvdLink.case_id == case_id, CvdLink.target == target)

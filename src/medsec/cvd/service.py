@@ -372,6 +372,36 @@ def derived_risk(session: Session, row: CvdCase) -> tuple[str, list[int]] | None
     return (derived, sorted(records)) if derived is not None else None
 
 
+def follow_risk_records(session: Session, *, finding_ids: Sequence[int], actor: str) -> int:
+    """Re-derive the class of every case linked to these findings after their risk records
+    changed (one risk truth); the change is audited as a consequence of the actor's edit.
+    How many cases changed."""
+    changed = 0
+    for row in repository.cases_linking_findings(session, finding_ids):
+        found = derived_risk(session, row)
+        if found is None or found[0] == row.risk:
+            continue
+        before, row.risk = row.risk, found[0]
+        changed += 1
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="cvd.case.risk",
+            object_type="cvd_case",
+            object_id=row.id,
+            product_id=row.product_id,
+            details={
+                "receipt_id": row.receipt_id,
+                "from": before,
+                "to": found[0],
+                "derived_from_findings": found[1],
+                "cause": "a linked finding's risk record changed",
+            },
+        )
+    return changed
+
+
 def set_risk(session: Session, *, case: str, risk: str, actor: str) -> CvdCase:
     """Record the FDA risk class that sets the remediation deadline. Where linked findings have
     risk records the class comes from them (``risk="derived"`` refreshes it); typing a class

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
+from medsec.cvd import service as cvd
 from medsec.demo import data
 from medsec.findings import decisions, listing, rescoring, ssvc_service
 from medsec.products import service as products
@@ -65,6 +66,7 @@ def assess(session: Session) -> AssessmentReport:
                 actor=REVIEWER,
                 rationale="controls verified in the security test report",
             )
+        cvd.follow_risk_records(session, finding_ids=[found[vid]], actor=PSIRT)
         report.risks.append((vid, rec.residual, rec.region, rec.fda_class))
     ssvc = ssvc_service.decide(
         session, finding_id=found["CVE-2020-16150"], role="supplier", overrides={}, actor=PSIRT

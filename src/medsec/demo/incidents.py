@@ -17,6 +17,7 @@ from medsec.incidents import service as incidents
 from medsec.sharing import service as sharing
 
 HOSPITAL = "Example General Hospital (fictional)"
+ISAO = "Health-ISAC"
 SUMMARY = (
     "A hospital saw an infusion pump gateway try to download firmware from a look-alike "
     "update server. The firmware signature check refused the file; no pump ran altered "
@@ -197,9 +198,23 @@ def build(session: Session, *, folder: Path, actor: str, tracking_id: str | None
         owner="Alex Chen (fictional)",
         now=at(140),
     )
+    sharing.add_agreement(
+        session,
+        partner=ISAO,
+        scope=f"Indicators, incident summaries, patches and mitigations for {data.PRODUCT}",
+        tlp="green",
+        signed_on=start.date() - timedelta(days=300),
+        actor=actor,
+    )
     out = folder / "incident-stix-bundle.json"
     made = sharing.export_stix(
-        session, out=out, organisation=data.MANUFACTURER, actor=actor, incident=ref, now=at(141)
+        session,
+        out=out,
+        organisation=data.MANUFACTURER,
+        partner=ISAO,
+        actor=actor,
+        incident=ref,
+        now=at(141),
     )
     detail = views.detail(session, ref=ref, actor=actor, now=at(141))
     sent = sum(
@@ -211,5 +226,6 @@ def build(session: Session, *, folder: Path, actor: str, tracking_id: str | None
         f"  notifications sent on time: {sent} of {len(detail.notifications)}; evidence "
         f"items: {len(detail.evidence)} with chain of custody; review actions: "
         f"{len(detail.actions)}",
-        f"  STIX 2.1 bundle for an ISAO (TLP:{made.tlp.upper()}, redacted): {made.path}",
+        f"  STIX 2.1 bundle for {ISAO} under its sharing agreement (TLP:{made.tlp.upper()}, "
+        f"redacted): {made.path}",
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from medsec.models import EvidenceImport, EvidenceResultRow
+from medsec.models import EvidenceImport, EvidenceResultRow, EvidenceThreatLink
 
 
 def imports(session: Session, release_id: int) -> list[EvidenceImport]:
@@ -58,3 +58,23 @@ def result(session: Session, result_id: int) -> tuple[EvidenceResultRow, str] | 
     )
     row = session.execute(stmt).first()
     return (row[0], row[1]) if row else None
+
+
+def threat_link(session: Session, result_id: int, threat_id: int) -> EvidenceThreatLink | None:
+    """The link of a result to a threat, if made."""
+    stmt = select(EvidenceThreatLink).where(
+        EvidenceThreatLink.result_id == result_id, EvidenceThreatLink.threat_id == threat_id
+    )
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def threat_links(session: Session, release_id: int) -> list[tuple[int, EvidenceResultRow, str]]:
+    """(threat id, result, file name) of every result of the release linked to a threat."""
+    stmt = (
+        select(EvidenceThreatLink.threat_id, EvidenceResultRow, EvidenceImport.source_name)
+        .join(EvidenceResultRow, EvidenceResultRow.id == EvidenceThreatLink.result_id)
+        .join(EvidenceImport, EvidenceImport.id == EvidenceResultRow.import_id)
+        .where(EvidenceResultRow.release_id == release_id)
+        .order_by(EvidenceThreatLink.id)
+    )
+    return [(t, r, name) for t, r, name in session.execute(stmt).all()]

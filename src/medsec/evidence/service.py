@@ -13,12 +13,19 @@ from medsec.accounts import service as accounts
 from medsec.audit import service as audit
 from medsec.core.clock import utcnow
 from medsec.db.bulk import insert_rows
-from medsec.errors import InvalidInput, NotFound
+from medsec.errors import Conflict, InvalidInput, NotFound
 from medsec.evidence import repository as repo
 from medsec.evidence import rules
 from medsec.evidence.schemas import CoverageRead, EvidenceImportRead, EvidenceResultRead
+from medsec.findings import service as findings
 from medsec.ingest.evidence_model import EvidenceDocument
-from medsec.models import EvidenceImport, EvidenceResultRow, Product, Release
+from medsec.models import (
+    EvidenceImport,
+    EvidenceResultRow,
+    EvidenceThreatLink,
+    Product,
+    Release,
+)
 from medsec.sysmodel import service as sysmodel
 
 _COLUMNS = (
@@ -142,6 +149,54 @@ def import_file(
     return _read(row, prod, rel)
 
 
+def record_analysis(
+    session: Session,
+    *,
+    product: str,
+    release: str,
+    test_kind: str,
+    source: str,
+    counts: dict[str, int],
+    actor: str,
+) -> EvidenceImportRead:
+    """Record an analysis medsec ran on the release (e.g. variation analysis) as evidence
+    with no results (analyst role); audited."""
+    prod, rel = sysmodel.release_of(session, product, release)
+    accounts.require(session, actor, "analyst", rule="recording an analysis", product=prod.name)
+    if test_kind not in rules.TEST_KINDS:
+        raise InvalidInput(f"unknown test kind {test_kind!r}")
+    row = EvidenceImport(
+        release_id=rel.id,
+        kind="medsec",
+        test_kind=test_kind,
+        source_name=source,
+        sha256=hashlib.sha256(source.encode()).hexdigest(),
+        format="medsec analysis",
+        tools=["medsec"],
+        counts=dict(counts),
+        warnings=[],
+        imported_by=actor,
+        imported_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="evidence.analysis",
+        object_type="evidence_import",
+        object_id=row.id,
+        product_id=prod.id,
+        details={
+            "release": rel.version,
+            "test_kind": test_kind,
+            "source": source,
+            "counts": counts,
+        },
+    )
+    return _read(row, prod, rel)
+
+
 def list_imports(
     session: Session, *, product: str, release: str, actor: str
 ) -> list[EvidenceImportRead]:
@@ -192,14 +247,19 @@ def results_of_release(session: Session, *, release_id: int) -> list[EvidenceRes
 
 
 def coverage(session: Session, *, product: str, release: str, actor: str) -> CoverageRead:
-    """Which seed 5.3 test kinds the release has evidence of."""
+    """Which seed 5.3 test kinds the release has evidence of: imported evidence, analyses
+    recorded (variation analysis by `vuln where --record`) and medsec's own SBOM matching
+    of the release's current SBOM (component vulnerability search)."""
     prod, rel = sysmodel.release_of(session, product, release)
     sysmodel.require_read(session, actor, prod.name, rule="reading evidence")
     imported = repo.imports(session, rel.id)
+    present = {i.test_kind for i in imported}
+    if findings.matched(session, release_id=rel.id):
+        present.add("component-vulnerability-search")  # medsec's own SBOM matching
     return CoverageRead(
         product=prod.name,
         release=rel.version,
-        kinds=rules.coverage({i.test_kind for i in imported}),
+        kinds=rules.coverage(present),
         imports=len(imported),
         results=repo.count(session, rel.id),
         to_triage=repo.to_triage(session, rel.id),
@@ -231,3 +291,40 @@ def triage(
         details={"release": rel.version, "key": row.key, "before": before, "note": row.triage_note},
     )
     return _result(row, source)
+
+
+def link_threat(
+    session: Session, *, product: str, release: str, result_id: int, threat_id: int, actor: str
+) -> EvidenceResultRead:
+    """Record that a result of the release verifies a threat of it directly (analyst role;
+    the caller resolved the threat in the same release); Conflict when already linked."""
+    prod, rel = sysmodel.release_of(session, product, release)
+    accounts.require(session, actor, "analyst", rule="linking evidence", product=prod.name)
+    found = repo.result(session, result_id)
+    if found is None or found[0].release_id != rel.id:
+        raise NotFound(f"{prod.name} {rel.version} has no evidence result {result_id}")
+    if repo.threat_link(session, result_id, threat_id) is not None:
+        raise Conflict(f"result {result_id} already verifies this threat")
+    row = EvidenceThreatLink(
+        result_id=result_id, threat_id=threat_id, linked_by=actor, linked_at=utcnow()
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="evidence.verifies_threat",
+        object_type="evidence_result",
+        object_id=result_id,
+        product_id=prod.id,
+        details={"release": rel.version, "threat_id": threat_id, "key": found[0].key},
+    )
+    return _result(*found)
+
+
+def direct_results(session: Session, *, release_id: int) -> dict[int, list[EvidenceResultRead]]:
+    """threat id -> the results that verify it directly (no access check: for the matrix)."""
+    out: dict[int, list[EvidenceResultRead]] = {}
+    for threat_id, r, source in repo.threat_links(session, release_id):
+        out.setdefault(threat_id, []).append(_result(r, source))
+    return out

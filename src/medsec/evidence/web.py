@@ -1,5 +1,5 @@
-"""Design pages: a release's evidence files, failing results to triage, seed 5.3 coverage,
-and the upload form."""
+"""Design pages: a release's evidence files, failing results with the triage form, seed 5.3
+coverage, and the upload form."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from medsec.accounts import credentials
 from medsec.api.deps import SessionDep, read_upload
 from medsec.evidence import rules, service
+from medsec.trace import service as trace
 from medsec.web.render import page, seg
 from medsec.web.session import UserDep
 
@@ -62,3 +63,53 @@ async def upload(
         actor=user.principal.actor,
     )
     return RedirectResponse(f"/design/{seg(product)}/{seg(release)}/evidence", status_code=303)
+
+
+@router.post("/design/{product}/{release}/evidence/{result_id}/triage")
+def triage(
+    product: str,
+    release: str,
+    result_id: int,
+    session: SessionDep,
+    user: UserDep,
+    csrf: Annotated[str, Form(max_length=200)] = "",
+    note: Annotated[str, Form(max_length=20_000)] = "",
+) -> Response:
+    """Record the triage of a failing result: what was decided and why (analyst role)."""
+    credentials.check_csrf(user.csrf, csrf)
+    service.triage(
+        session,
+        product=product,
+        release=release,
+        result_id=result_id,
+        note=note,
+        actor=user.principal.actor,
+    )
+    return RedirectResponse(
+        f"/design/{seg(product)}/{seg(release)}/evidence#failing", status_code=303
+    )
+
+
+@router.post("/design/{product}/{release}/evidence/{result_id}/threats")
+def verifies(
+    product: str,
+    release: str,
+    result_id: int,
+    session: SessionDep,
+    user: UserDep,
+    csrf: Annotated[str, Form(max_length=200)] = "",
+    threat: Annotated[str, Form(max_length=300)] = "",
+) -> Response:
+    """Link the result to a threat it verifies directly (shown in the matrix)."""
+    credentials.check_csrf(user.csrf, csrf)
+    trace.verify_threat(
+        session,
+        product=product,
+        release=release,
+        result_id=result_id,
+        threat=threat.strip(),
+        actor=user.principal.actor,
+    )
+    return RedirectResponse(
+        f"/design/{seg(product)}/{seg(release)}/evidence#failing", status_code=303
+    )

@@ -57,6 +57,16 @@ def current_sboms(
     return [(r, s) for r, s in session.execute(stmt)]
 
 
+def matched_current_sbom(session: Session, release_id: int) -> bool:
+    """True when the release's current SBOM has been matched (its match state names it)."""
+    stmt = (
+        select(MatchState.release_id)
+        .join(Sbom, Sbom.id == MatchState.sbom_id)
+        .where(MatchState.release_id == release_id, Sbom.is_current.is_(True))
+    )
+    return session.execute(stmt).first() is not None
+
+
 def match_states(session: Session) -> dict[int, MatchState]:
     """The last match state of every release."""
     return {m.release_id: m for m in session.execute(select(MatchState)).scalars()}

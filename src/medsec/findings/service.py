@@ -86,6 +86,12 @@ def match(
     return report
 
 
+def matched(session: Session, *, release_id: int) -> bool:
+    """True when the release's current SBOM was matched against the vulnerability records
+    (component vulnerability search, seed 5.3)."""
+    return repo.matched_current_sbom(session, release_id)
+
+
 def _candidates(rows: list[Any]) -> list[Candidate]:
     return [Candidate(r.id, r.purl, r.cpe, r.version) for r in rows if r.purl or r.cpe]
 

@@ -4,22 +4,27 @@ export. Confidential: security roles and product access (``incidents.access``)."
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from medsec.api.deps import ApiPrincipal, SessionDep, require_read
-from medsec.incidents import notices, views
+from medsec.incidents import lessons, notices, plans, views
 from medsec.incidents import service as incidents
 from medsec.incidents.schemas import (
+    ContactRead,
     EventRead,
+    ExerciseRead,
     IncidentRead,
     IncidentSummary,
     LinkRead,
     NotificationRead,
     OverdueNotification,
+    PlanRead,
+    TeamMemberRead,
 )
+from medsec.threats.schemas import ThreatRead
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
 
@@ -109,6 +114,94 @@ def open_incident(body: OpenBody, session: SessionDep, who: ApiPrincipal) -> Inc
     return views.detail(session, ref=row.ref, actor=who.actor)
 
 
+class PlanBody(BaseModel):
+    """A new incident response plan (for one product line when ``product`` is given)."""
+
+    name: str = Field(max_length=200)
+    scope: str = Field(max_length=2000)
+    policy: str = Field(max_length=20_000)
+    product: str | None = Field(default=None, max_length=200)
+    approved_by: str | None = Field(default=None, max_length=200)
+
+
+class MemberBody(BaseModel):
+    """A team member: Annex A group and RACI per phase (``plan=A,detect=R``)."""
+
+    person: str = Field(max_length=200)
+    group: str = Field(max_length=30)
+    raci: str = Field(max_length=200)
+    contact: str | None = Field(default=None, max_length=500)
+
+
+class ContactBody(BaseModel):
+    """A contact of the plan (regulator per jurisdiction, privacy authority, police, ...)."""
+
+    kind: str = Field(max_length=30)
+    jurisdiction: str = Field(max_length=10)
+    name: str = Field(max_length=300)
+    channel: str = Field(max_length=2000)
+
+
+class ExerciseBody(BaseModel):
+    """A tabletop or technical exercise of the plan."""
+
+    kind: str = Field(max_length=20)
+    held_on: date
+    scenario: str = Field(max_length=20_000)
+    participants: list[str] = Field(max_length=100)
+    findings: str = Field(default="", max_length=20_000)
+
+
+@router.get("/plans", response_model=list[PlanRead])
+def list_plans(session: SessionDep, who: ApiPrincipal) -> list[PlanRead]:
+    """The incident response plans the caller may see, each in full."""
+    require_read(session, who)
+    names = plans.list_plans(session, actor=who.actor)
+    return [plans.detail(session, plan=n, actor=who.actor) for n in names]
+
+
+@router.post("/plans", response_model=PlanRead, status_code=201)
+def create_plan(body: PlanBody, session: SessionDep, who: ApiPrincipal) -> PlanRead:
+    """Create an incident response plan."""
+    require_read(session, who)
+    row = plans.create(session, actor=who.actor, **body.model_dump())
+    return plans.detail(session, plan=row.name, actor=who.actor)
+
+
+@router.get("/plans/{plan}", response_model=PlanRead)
+def plan_detail(plan: str, session: SessionDep, who: ApiPrincipal) -> PlanRead:
+    """A plan with its team, contacts, exercises, RACI gaps and obligations."""
+    require_read(session, who)
+    return plans.detail(session, plan=plan, actor=who.actor)
+
+
+@router.post("/plans/{plan}/members", response_model=TeamMemberRead, status_code=201)
+def add_member(
+    plan: str, body: MemberBody, session: SessionDep, who: ApiPrincipal
+) -> TeamMemberRead:
+    """Add a team member."""
+    require_read(session, who)
+    return plans.add_member(session, plan=plan, actor=who.actor, **body.model_dump())
+
+
+@router.post("/plans/{plan}/contacts", response_model=ContactRead, status_code=201)
+def add_contact(
+    plan: str, body: ContactBody, session: SessionDep, who: ApiPrincipal
+) -> ContactRead:
+    """Add a contact."""
+    require_read(session, who)
+    return plans.add_contact(session, plan=plan, actor=who.actor, **body.model_dump())
+
+
+@router.post("/plans/{plan}/exercises", response_model=ExerciseRead, status_code=201)
+def add_exercise(
+    plan: str, body: ExerciseBody, session: SessionDep, who: ApiPrincipal
+) -> ExerciseRead:
+    """Record an exercise."""
+    require_read(session, who)
+    return plans.add_exercise(session, plan=plan, actor=who.actor, **body.model_dump())
+
+
 @router.get("/{ref}", response_model=IncidentRead)
 def show(ref: str, session: SessionDep, who: ApiPrincipal) -> IncidentRead:
     """One incident with timeline, evidence metadata, links and notifications."""
@@ -158,6 +251,48 @@ def link(ref: str, body: LinkBody, session: SessionDep, who: ApiPrincipal) -> Li
     """Link a finding, CVD case, advisory or update."""
     require_read(session, who)
     return incidents.link(session, ref=ref, target=body.target, actor=who.actor)
+
+
+class LessonThreatBody(BaseModel):
+    """The threat a review action names: its STRIDE letter and where it sits."""
+
+    category: str = Field(max_length=1)
+    release: str | None = Field(default=None, max_length=200)
+    target: str | None = Field(default=None, max_length=300)
+    severity: str | None = Field(default=None, max_length=20)
+
+
+class LessonRiskBody(BaseModel):
+    """The risk a review action asks for, written by a person."""
+
+    threat: str = Field(max_length=200)
+    hazardous_situation: str = Field(max_length=5000)
+    harm: str = Field(max_length=5000)
+    severity: str = Field(max_length=20)
+    exploitability: str = Field(max_length=20)
+    release: str | None = Field(default=None, max_length=200)
+
+
+@router.post("/{ref}/actions/{action_id}/threat", response_model=ThreatRead, status_code=201)
+def lesson_threat(
+    ref: str, action_id: int, body: LessonThreatBody, session: SessionDep, who: ApiPrincipal
+) -> ThreatRead:
+    """Create the threat a closing review's threat action names (linked to the incident)."""
+    require_read(session, who)
+    return lessons.to_threat(
+        session, ref=ref, action_id=action_id, actor=who.actor, **body.model_dump()
+    )
+
+
+@router.post("/{ref}/actions/{action_id}/risk", response_model=ThreatRead, status_code=201)
+def lesson_risk(
+    ref: str, action_id: int, body: LessonRiskBody, session: SessionDep, who: ApiPrincipal
+) -> ThreatRead:
+    """Record the risk a closing review's risk action asks for (linked to the incident)."""
+    require_read(session, who)
+    return lessons.to_risk(
+        session, ref=ref, action_id=action_id, actor=who.actor, **body.model_dump()
+    )
 
 
 @router.get("/{ref}/notifications", response_model=list[NotificationRead])

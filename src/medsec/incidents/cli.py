@@ -15,7 +15,7 @@ from rich.table import Table
 from medsec.cli import runtime
 from medsec.errors import InvalidInput
 from medsec.incidents import evidence as evidence_mod
-from medsec.incidents import notices, obligations, plans, rules, service, views
+from medsec.incidents import lessons, notices, obligations, plans, rules, service, views
 from medsec.incidents.schemas import IncidentRead, NotificationRead
 
 app = typer.Typer(
@@ -75,7 +75,12 @@ def open_(
     source: str = typer.Option("manual", "--source", help="manual or hospital."),
     reporter: str | None = typer.Option(None, "--reporter", help="Who reported it."),
     reporter_org: str | None = typer.Option(None, "--reporter-org", help="e.g. the hospital."),
-    asset: list[str] = typer.Option([], "--asset", help="Affected asset (repeatable)."),
+    asset: list[str] = typer.Option(
+        [],
+        "--asset",
+        help="Affected asset: a hospital-workspace asset tag (or asset:TAG), or free text for "
+        "one outside the workspace (repeatable).",
+    ),
     description_file: Path | None = typer.Option(None, "--description-file"),
     share_summary_file: Path | None = typer.Option(
         None, "--share-summary-file", help="The text written for ISAOs (redacted on export)."
@@ -200,7 +205,7 @@ def _print_detail(d: IncidentRead) -> None:
     out.print(
         f"detected {_when(d.detected_at)}; source {d.source} {escape(d.source_ref or '')}; "
         f"reported by {escape(d.reporter or '-')} ({escape(d.reporter_org or '-')}); "
-        f"assets: {escape(', '.join(d.assets) or '-')}",
+        f"assets: {escape(', '.join([a.tag for a in d.workspace_assets] + d.assets) or '-')}",
         highlight=False,
     )
     if d.description:
@@ -333,6 +338,20 @@ def link(
     runtime.console.print(f"linked {escape(made.label)}", highlight=False)
 
 
+@app.command("asset")
+def asset_(
+    incident: str,
+    assets: list[str] = typer.Argument(
+        ..., help="Workspace asset tags (or asset:TAG), or free text for others."
+    ),
+) -> None:
+    """Record affected assets (hospital-workspace assets by tag, others as text)."""
+    with runtime.uow() as session:
+        row = service.add_assets(session, ref=incident, assets=assets, actor=runtime.actor())
+        shown = ", ".join(row.assets)
+    runtime.console.print(f"{row.ref} assets: {escape(shown)}", highlight=False)
+
+
 @app.command("indicator")
 def indicator(
     incident: str,
@@ -412,6 +431,67 @@ def close(
         )
         ref = row.ref
     runtime.console.print(f"incident {ref}: closed with {len(actions)} action(s)", highlight=False)
+
+
+@app.command("lesson-threat")
+def lesson_threat(
+    incident: str,
+    action_id: int = typer.Argument(..., help="The review action's id (medsec incident show)."),
+    category: str = typer.Option(..., "--category", help="STRIDE letter: S, T, R, I, D or E."),
+    release: str | None = typer.Option(None, "--release", help="Default: the first affected."),
+    target: str | None = typer.Option(None, "--target", help="Element or flow id of the model."),
+    severity: str | None = typer.Option(None, "--severity"),
+) -> None:
+    """Create the threat a closing review's threat action names, in the threat model."""
+    with runtime.uow() as session:
+        made = lessons.to_threat(
+            session,
+            ref=incident,
+            action_id=action_id,
+            category=category,
+            release=release,
+            target=target,
+            severity=severity,
+            actor=runtime.actor(),
+        )
+    runtime.console.print(
+        f"threat {made.key} added to {escape(made.product)} {escape(made.release)} "
+        "(medsec threats show)",
+        highlight=False,
+    )
+
+
+@app.command("lesson-risk")
+def lesson_risk(
+    incident: str,
+    action_id: int = typer.Argument(..., help="The review action's id (medsec incident show)."),
+    threat: str = typer.Option(..., "--threat", help="The threat's key in the release."),
+    hazardous_situation: str = typer.Option(..., "--hazardous-situation"),
+    harm: str = typer.Option(..., "--harm"),
+    severity: str = typer.Option(..., "--severity", help="Severity of the harm."),
+    exploitability: str = typer.Option(..., "--exploitability"),
+    release: str | None = typer.Option(None, "--release", help="Default: the first affected."),
+) -> None:
+    """Record the risk a closing review's risk action asks for, on a threat of the release."""
+    with runtime.uow() as session:
+        made = lessons.to_risk(
+            session,
+            ref=incident,
+            action_id=action_id,
+            threat=threat,
+            hazardous_situation=hazardous_situation,
+            harm=harm,
+            severity=severity,
+            exploitability=exploitability,
+            release=release,
+            actor=runtime.actor(),
+        )
+    assert made.risk is not None
+    runtime.console.print(
+        f"threat {made.key}: risk record v{made.risk.version}, residual {made.risk.residual} "
+        f"({made.risk.region})",
+        highlight=False,
+    )
 
 
 @app.command("overdue")

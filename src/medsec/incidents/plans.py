@@ -211,8 +211,8 @@ def detail(session: Session, *, plan: str, actor: str) -> PlanRead:
 
 
 def list_plans(session: Session, *, actor: str) -> list[str]:
-    """Names of the plans the actor may see."""
-    account = access.account_of(session, actor, rule="incident plans")
+    """Names of the plans the actor may see (security roles; viewers are refused)."""
+    account = access.require(session, actor, None, rule="incident plans")
     return [
         p.name
         for p in repository.plans(session)

@@ -22,6 +22,7 @@ incident. An incident moves through the others; the allowed moves are the data i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -286,3 +287,17 @@ def raci_gaps(assignments: list[dict[str, str]]) -> list[str]:
         if "R" not in letters:
             gaps.append(f"{label}: nobody responsible (R)")
     return gaps
+
+
+_NO_EXPLOITATION = re.compile(
+    r"^\s*(none|no|not|unknown|n/a)\b|\b(no|not)\s+(known|publicly known|aware|observed|"
+    r"exploited|evidence)|\bnot\s+been\s+(exploited|observed)|\bunlikely\b",
+    re.IGNORECASE,
+)
+
+
+def claims_exploitation(details: str) -> bool:
+    """True when a CSAF ``exploit_status`` threat's details report exploitation or a working
+    exploit; False when they deny it ("No known exploitation", "not exploited", empty)."""
+    text = details.strip()
+    return bool(text) and not _NO_EXPLOITATION.search(text)

@@ -124,6 +124,23 @@ class ActionRead(_Read):
     due_on: date | None
 
 
+class AffectedAssetRead(_Read):
+    """A hospital-workspace asset the incident affects (``found`` False: no longer in the
+    workspace, or not visible to the reader: only its tag is shown)."""
+
+    tag: str
+    found: bool
+    manufacturer: str | None = None
+    model: str | None = None
+    software_version: str | None = None
+    location: str | None = None
+    department: str | None = None
+    network_segment: str | None = None
+    clinical_criticality: str | None = None
+    maps_to: str | None = None
+    identifying: list[str] = []  # serial, IP and MAC address, owner (for redaction only)
+
+
 class IncidentRead(_Read):
     """Everything about one incident the actor may see."""
 
@@ -146,7 +163,8 @@ class IncidentRead(_Read):
     flags: list[str]
     product: str | None
     releases: list[str]
-    assets: list[str]
+    assets: list[str]  # free text: assets not in the hospital workspace
+    workspace_assets: list[AffectedAssetRead]
     jurisdictions: list[str]
     tlp: str
     detected_at: datetime

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -127,6 +128,21 @@ def _audit(session: Session, row: Incident, actor: str, action: str, **details: 
     )
 
 
+def log_change(
+    session: Session,
+    row: Incident,
+    actor: str,
+    at: datetime,
+    *,
+    text: str,
+    action: str,
+    **kw: object,
+) -> None:
+    """A timeline entry and an audit event for a change another incidents module made."""
+    _event(session, row, actor, at, "change", text=text)
+    _audit(session, row, actor, action, **kw)
+
+
 def _new_ref(session: Session, at: datetime) -> str:
     prefix = f"INC-{at.year}-"
     return f"{prefix}{repository.count_with_prefix(session, prefix) + 1:04d}"
@@ -190,7 +206,7 @@ def open_incident(
         phase=Phase.REPORTED.value,
         jurisdictions=obligations.parse_jurisdictions(jurisdictions or []),
         releases=kept_releases,
-        assets=[text("asset", a, required=True, limit=300) for a in assets or []],
+        assets=[_asset_entry(session, actor, a) for a in assets or []],
         tlp=tlp.lower(),
         flags=[],
         product_id=product_id,
@@ -205,6 +221,54 @@ def open_incident(
     return row
 
 
+ASSET_PREFIX = "asset:"
+
+
+def _asset_entry(session: Session, actor: str, value: str) -> str:
+    """``asset:TAG`` for a hospital-workspace asset (named ``asset:TAG`` or by its exact tag),
+    the text itself for an asset not in the workspace; NotFound for ``asset:TAG`` unknown."""
+    from medsec.assets import service as assets
+    from medsec.errors import PermissionDenied
+
+    given = text("asset", value, required=True, limit=300)
+    explicit = given.lower().startswith(ASSET_PREFIX)
+    tag = given[len(ASSET_PREFIX) :].strip() if explicit else given
+    try:
+        found = assets.get_asset(session, tag=tag, actor=actor)
+    except (NotFound, PermissionDenied):
+        if explicit:
+            raise NotFound(
+                f"asset: no workspace asset tagged {tag!r} (medsec assets list); "
+                "give plain text for an asset outside the workspace"
+            ) from None
+        return given
+    return ASSET_PREFIX + found.asset_tag
+
+
+def add_assets(
+    session: Session, *, ref: str, assets: list[str], actor: str, now: datetime | None = None
+) -> Incident:
+    """Add affected assets: workspace assets (``asset:TAG`` or the tag) or free text."""
+    at = now_or(now)
+    row, _ = load(session, ref, actor, rule="incident assets")
+    added = [_asset_entry(session, actor, a) for a in assets]
+    if not added:
+        raise InvalidInput("asset: name at least one asset")
+    row.assets = [*row.assets, *(a for a in added if a not in row.assets)]
+    session.flush()
+    _event(
+        session,
+        row,
+        actor,
+        at,
+        "decision",
+        text="affected assets recorded",
+        reason=", ".join(added),
+    )
+    _audit(session, row, actor, "assets", assets=added)
+    return row
+
+
 def open_from_finding(
     session: Session,
     *,
@@ -214,8 +278,8 @@ def open_from_finding(
     detected_at: datetime | None = None,
     now: datetime | None = None,
 ) -> Incident:
-    """Open an incident from a finding with exploitation evidence (KEV, or SSVC exploitation
-    active); refused when the finding shows none."""
+    """Open an incident from a finding with exploitation evidence (KEV, SSVC exploitation
+    active, or an imported CSAF advisory's exploit status); refused when it shows none."""
     from medsec.findings import detail
 
     data = detail.finding_detail(session, finding_id)
@@ -225,13 +289,15 @@ def open_from_finding(
         evidence.append(f"CISA KEV since {signals.get('kev_date')}")
     if signals.get("ssvc_exploitation") == "active":
         evidence.append("SSVC exploitation: active")
+    vuln = data["vulnerability"]
+    ids = [vuln["id"], *vuln.get("aliases", [])]
+    evidence += _csaf_exploitation(session, data, ids)
     if not evidence:
         raise InvalidInput(
             f"finding {finding_id}: no exploitation evidence (not in CISA KEV, SSVC "
-            "exploitation not active); open the incident by hand if it was exploited"
+            "exploitation not active, no imported CSAF advisory reports exploitation); open "
+            "the incident by hand if it was exploited"
         )
-    vuln = data["vulnerability"]
-    ids = [vuln["id"], *vuln.get("aliases", [])]
     name = next((i for i in ids if str(i).startswith("CVE-")), ids[0])
     row = open_incident(
         session,
@@ -248,6 +314,27 @@ def open_from_finding(
     )
     link(session, ref=row.ref, target=f"finding:{finding_id}", actor=actor, now=now)
     return row
+
+
+def _csaf_exploitation(session: Session, data: Any, ids: list[Any]) -> list[str]:
+    """What imported CSAF advisories say of exploitation (``exploit_status`` threats) for this
+    vulnerability on the finding's release or component."""
+    from medsec.imported_csaf import queries as csaf
+
+    comp = data.get("component") or {}
+    key = f"{comp.get('name')}@{comp.get('version')}"
+    names = {str(i) for i in ids}
+    out = []
+    for st in csaf.product_statements(session, product=data["product"], release=data["release"]):
+        if st.cve not in names or st.target.get("component") not in (None, key):
+            continue
+        if st.target.get("release") not in (None, data["release"]):
+            continue
+        for threat in st.statement.get("threats") or []:
+            details = str(threat.get("details") or "")
+            if threat.get("category") == "exploit_status" and rules.claims_exploitation(details):
+                out.append(f"CSAF {st.tracking_id} ({st.publisher}) exploit status: {details}")
+    return sorted(set(out))
 
 
 def open_from_cvd(

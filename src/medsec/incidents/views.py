@@ -7,17 +7,18 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from medsec.errors import InvalidInput
+from medsec.errors import InvalidInput, NotFound, PermissionDenied
 from medsec.incidents import access, evidence, notices, repository, rules
 from medsec.incidents.rules import Phase
 from medsec.incidents.schemas import (
     ActionRead,
+    AffectedAssetRead,
     EventRead,
     IncidentRead,
     IncidentSummary,
     IndicatorRead,
 )
-from medsec.incidents.service import link_read, load, now_or, status
+from medsec.incidents.service import ASSET_PREFIX, link_read, load, now_or, status
 from medsec.models import Incident
 from medsec.products import service as products
 
@@ -68,6 +69,29 @@ def list_incidents(
     return out
 
 
+def _asset(session: Session, actor: str, tag: str) -> AffectedAssetRead:
+    """A workspace asset as the incident shows it (only its tag when gone or hidden)."""
+    from medsec.assets import service as assets
+
+    try:
+        a = assets.get_asset(session, tag=tag, actor=actor)
+    except (NotFound, PermissionDenied):
+        return AffectedAssetRead(tag=tag, found=False)
+    return AffectedAssetRead(
+        tag=a.asset_tag,
+        found=True,
+        manufacturer=a.manufacturer,
+        model=a.model,
+        software_version=a.software_version,
+        location=a.location,
+        department=a.department,
+        network_segment=a.network_segment,
+        clinical_criticality=a.clinical_criticality,
+        maps_to=a.target_label,
+        identifying=[v for v in (a.serial, a.ip_address, a.mac_address, a.owner) if v],
+    )
+
+
 def detail(session: Session, *, ref: str, actor: str, now: datetime | None = None) -> IncidentRead:
     """Everything about one incident: timeline, evidence (metadata), links, notifications."""
     at = now_or(now)
@@ -93,7 +117,12 @@ def detail(session: Session, *, ref: str, actor: str, now: datetime | None = Non
         flags=list(row.flags),
         product=product,
         releases=list(row.releases),
-        assets=list(row.assets),
+        assets=[a for a in row.assets if not a.startswith(ASSET_PREFIX)],
+        workspace_assets=[
+            _asset(session, actor, a[len(ASSET_PREFIX) :])
+            for a in row.assets
+            if a.startswith(ASSET_PREFIX)
+        ],
         jurisdictions=list(row.jurisdictions),
         tlp=row.tlp,
         detected_at=repository.aware(row.detected_at) or row.detected_at,

@@ -4,6 +4,7 @@ form for each action (CSRF-checked). Every stored string is escaped by the templ
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -12,8 +13,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from medsec.accounts import credentials
 from medsec.api.deps import SessionDep, read_upload, require_read
 from medsec.errors import InvalidInput
-from medsec.incidents import evidence, notices, obligations, rules, views
+from medsec.incidents import evidence, lessons, notices, obligations, plans, rules, views
 from medsec.incidents import service as incidents
+from medsec.risk.policy import RiskPolicy
+from medsec.threats.library import STRIDE
 from medsec.web.render import page, seg
 from medsec.web.session import UserDep
 
@@ -78,6 +81,146 @@ def open_incident(
     return _back(row.ref, "phase")
 
 
+@router.get("/incidents/plans", response_class=HTMLResponse)
+def plans_page(request: Request, session: SessionDep, user: UserDep) -> HTMLResponse:
+    """The incident response plans (seed 6.5) and the form to create one."""
+    require_read(session, user.principal)
+    actor = user.principal.actor
+    names = plans.list_plans(session, actor=actor)
+    ctx = {"plans": [plans.detail(session, plan=n, actor=actor) for n in names]}
+    return page(request, "incidents/plans.html", ctx)
+
+
+@router.post("/incidents/plans")
+def create_plan(
+    session: SessionDep,
+    user: UserDep,
+    csrf: Annotated[str, Form(max_length=SHORT)] = "",
+    name: Annotated[str, Form(max_length=SHORT)] = "",
+    scope: Annotated[str, Form(max_length=2000)] = "",
+    policy: Annotated[str, Form(max_length=20_000)] = "",
+    product: Annotated[str, Form(max_length=SHORT)] = "",
+    approved_by: Annotated[str, Form(max_length=SHORT)] = "",
+) -> Response:
+    """Create a plan, then show it."""
+    credentials.check_csrf(user.csrf, csrf)
+    require_read(session, user.principal)
+    row = plans.create(
+        session,
+        name=name,
+        scope=scope,
+        policy=policy,
+        product=product.strip() or None,
+        approved_by=approved_by,
+        actor=user.principal.actor,
+    )
+    return RedirectResponse(f"/incidents/plans/{seg(row.name)}", status_code=303)
+
+
+@router.get("/incidents/plans/{plan}", response_class=HTMLResponse)
+def plan_page(request: Request, plan: str, session: SessionDep, user: UserDep) -> HTMLResponse:
+    """A plan: team by Annex A group with RACI, contacts, exercises, gaps; a form for each."""
+    require_read(session, user.principal)
+    ctx = {
+        "p": plans.detail(session, plan=plan, actor=user.principal.actor),
+        "groups": rules.GROUPS,
+        "raci_phases": rules.RACI_PHASES,
+        "contact_kinds": plans.CONTACT_KINDS,
+        "exercise_kinds": plans.EXERCISE_KINDS,
+        "can_handle": user.has("analyst", "reviewer"),
+    }
+    return page(request, "incidents/plan.html", ctx)
+
+
+def _to_plan(plan: str, anchor: str) -> RedirectResponse:
+    return RedirectResponse(f"/incidents/plans/{seg(plan)}#{anchor}", status_code=303)
+
+
+@router.post("/incidents/plans/{plan}/members")
+def add_member(
+    plan: str,
+    session: SessionDep,
+    user: UserDep,
+    csrf: Annotated[str, Form(max_length=SHORT)] = "",
+    person: Annotated[str, Form(max_length=SHORT)] = "",
+    group: Annotated[str, Form(max_length=30)] = "",
+    raci: Annotated[str, Form(max_length=SHORT)] = "",
+    contact: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Add a team member."""
+    credentials.check_csrf(user.csrf, csrf)
+    require_read(session, user.principal)
+    plans.add_member(
+        session,
+        plan=plan,
+        person=person,
+        group=group,
+        raci=raci,
+        contact=contact or None,
+        actor=user.principal.actor,
+    )
+    return _to_plan(plan, "team")
+
+
+@router.post("/incidents/plans/{plan}/contacts")
+def add_contact(
+    plan: str,
+    session: SessionDep,
+    user: UserDep,
+    csrf: Annotated[str, Form(max_length=SHORT)] = "",
+    kind: Annotated[str, Form(max_length=30)] = "",
+    jurisdiction: Annotated[str, Form(max_length=10)] = "",
+    name: Annotated[str, Form(max_length=300)] = "",
+    channel: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Add a contact."""
+    credentials.check_csrf(user.csrf, csrf)
+    require_read(session, user.principal)
+    plans.add_contact(
+        session,
+        plan=plan,
+        kind=kind,
+        jurisdiction=jurisdiction,
+        name=name,
+        channel=channel,
+        actor=user.principal.actor,
+    )
+    return _to_plan(plan, "contacts")
+
+
+@router.post("/incidents/plans/{plan}/exercises")
+def add_exercise(
+    plan: str,
+    session: SessionDep,
+    user: UserDep,
+    csrf: Annotated[str, Form(max_length=SHORT)] = "",
+    kind: Annotated[str, Form(max_length=20)] = "",
+    held_on: Annotated[str, Form(max_length=20)] = "",
+    scenario: Annotated[str, Form(max_length=20_000)] = "",
+    participants: Annotated[str, Form(max_length=5000)] = "",
+    findings: Annotated[str, Form(max_length=20_000)] = "",
+) -> Response:
+    """Record an exercise (participants one per line or comma-separated)."""
+    credentials.check_csrf(user.csrf, csrf)
+    require_read(session, user.principal)
+    try:
+        day = date.fromisoformat(held_on.strip())
+    except ValueError:
+        raise InvalidInput(f"held on {held_on!r}: expected a date YYYY-MM-DD") from None
+    people = [x.strip() for x in participants.replace("\n", ",").split(",") if x.strip()]
+    plans.add_exercise(
+        session,
+        plan=plan,
+        kind=kind,
+        held_on=day,
+        scenario=scenario,
+        participants=people,
+        findings=findings,
+        actor=user.principal.actor,
+    )
+    return _to_plan(plan, "exercises")
+
+
 @router.get("/incidents/{ref}", response_class=HTMLResponse)
 def incident_page(request: Request, ref: str, session: SessionDep, user: UserDep) -> HTMLResponse:
     """One incident with its forms."""
@@ -91,8 +234,71 @@ def incident_page(request: Request, ref: str, session: SessionDep, user: UserDep
         "custody_actions": evidence.CUSTODY_ACTIONS,
         "iso": rules.ISO_PHASE,
         "can_handle": user.has("analyst", "reviewer"),
+        "stride": STRIDE,
+        "harm_levels": RiskPolicy.default().severity_levels,
+        "exploitability_levels": RiskPolicy.default().exploitability_levels,
     }
     return page(request, "incidents/detail.html", ctx)
+
+
+@router.post("/incidents/{ref}/actions/{action_id}/threat")
+def lesson_threat(
+    ref: str,
+    action_id: int,
+    session: SessionDep,
+    user: UserDep,
+    csrf: Annotated[str, Form(max_length=SHORT)] = "",
+    category: Annotated[str, Form(max_length=1)] = "",
+    release: Annotated[str, Form(max_length=SHORT)] = "",
+    target: Annotated[str, Form(max_length=300)] = "",
+) -> Response:
+    """Create the threat a review action names in the release's threat model."""
+    credentials.check_csrf(user.csrf, csrf)
+    require_read(session, user.principal)
+    lessons.to_threat(
+        session,
+        ref=ref,
+        action_id=action_id,
+        category=category,
+        release=release.strip() or None,
+        target=target.strip() or None,
+        actor=user.principal.actor,
+    )
+    return _back(ref, "links")
+
+
+@router.post("/incidents/{ref}/actions/{action_id}/risk")
+def lesson_risk(
+    ref: str,
+    action_id: int,
+    session: SessionDep,
+    user: UserDep,
+    csrf: Annotated[str, Form(max_length=SHORT)] = "",
+    release: Annotated[str, Form(max_length=SHORT)] = "",
+    threat: Annotated[str, Form(max_length=300)] = "",
+    hazardous_situation: Annotated[str, Form(max_length=5000)] = "",
+    harm: Annotated[str, Form(max_length=5000)] = "",
+    severity: Annotated[str, Form(max_length=20)] = "",
+    exploitability: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """Record the risk a review action asks for on a threat of the release."""
+    credentials.check_csrf(user.csrf, csrf)
+    require_read(session, user.principal)
+    if not hazardous_situation.strip() or not harm.strip():
+        raise InvalidInput("the hazardous situation and the harm are written by a person")
+    lessons.to_risk(
+        session,
+        ref=ref,
+        action_id=action_id,
+        threat=threat.strip(),
+        hazardous_situation=hazardous_situation.strip(),
+        harm=harm.strip(),
+        severity=severity,
+        exploitability=exploitability,
+        release=release.strip() or None,
+        actor=user.principal.actor,
+    )
+    return _back(ref, "links")
 
 
 @router.post("/incidents/{ref}/phase")
@@ -105,6 +311,8 @@ def phase(
     reason: Annotated[str, Form(max_length=10_000)] = "",
     review: Annotated[str, Form(max_length=20_000)] = "",
     improvement: Annotated[str, Form(max_length=2000)] = "",
+    threat: Annotated[str, Form(max_length=2000)] = "",
+    risk: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Move the incident on; closing records the review and its action."""
     credentials.check_csrf(user.csrf, csrf)
@@ -116,7 +324,11 @@ def phase(
             ref=ref,
             review=review,
             actor=actor,
-            actions=[("improvement", improvement)] if improvement.strip() else [],
+            actions=[
+                (kind, what)
+                for kind, what in (("improvement", improvement), ("threat", threat), ("risk", risk))
+                if what.strip()
+            ],
         )
     else:
         row = incidents.transition(session, ref=ref, action=action, actor=actor, reason=reason)

@@ -13,7 +13,8 @@ from medsec.jobs.schemas import JobContext, JobSpec
 HOUR = 3600
 DAY = 24 * HOUR
 
-TASK_MODULES: tuple[str, ...] = ("medsec.cvd.tasks",)  # each has JOBS: list[JobSpec]
+# each has JOBS: list[JobSpec]
+TASK_MODULES: tuple[str, ...] = ("medsec.cvd.tasks", "medsec.incidents.tasks")
 
 _registered: dict[str, JobSpec] = {}
 

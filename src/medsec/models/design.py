@@ -164,3 +164,18 @@ class EvidenceResultRow(Base):
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     triage: Mapped[str | None] = mapped_column(String(20))  # to-triage | triaged
     triage_note: Mapped[str | None] = mapped_column(Text)
+
+
+class EvidenceThreatLink(Base):
+    """An evidence result that verifies a threat directly (not only through a control)."""
+
+    __tablename__ = "evidence_threat_link"
+    __table_args__ = (UniqueConstraint("result_id", "threat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    result_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence_result.id", ondelete="CASCADE"), index=True
+    )
+    threat_id: Mapped[int] = mapped_column(ForeignKey("threat.id", ondelete="CASCADE"), index=True)
+    linked_by: Mapped[str] = mapped_column(String(200))
+    linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -15,11 +15,14 @@ EVENT_KINDS = {
     "cvd.deadline": "a CVD case deadline is within the preference's days, or has passed",
     "advisory.published": "a security advisory revision was published",
     "lifecycle.end_of_support": "a component or release reaches an end-of-support milestone",
+    "incident.notification_overdue": "an incident's notification (regulator, customers, ...) "
+    "is past its deadline and not sent",
 }
 CHANNELS = ("email", "webhook")
 SEVERITIES = ("none", "low", "medium", "high", "critical")
 SECURITY_ROLES = {"admin", "reviewer", "analyst"}
-CONFIDENTIAL_KINDS = {"cvd.deadline"}  # cases are confidential to the security roles
+# cases and incidents are confidential to the security roles
+CONFIDENTIAL_KINDS = {"cvd.deadline", "incident.notification_overdue"}
 MAX_ATTEMPTS = 6
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
@@ -32,6 +35,7 @@ PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
     "cvd.deadline": ("case", "deadline", "due", "overdue", "days_left"),
     "advisory.published": ("advisory", "revision", "status", "tlp", "url"),
     "lifecycle.end_of_support": ("release", "component", "milestone", "date"),
+    "incident.notification_overdue": ("incident", "obligation", "authority", "due"),
 }
 _EMAIL = re.compile(r"^[^@\s<>,;:\"]+@[^@\s<>,;:\"]+\.[^@\s<>,;:\"]+$")
 
@@ -137,6 +141,7 @@ def email_text(message: Mapping[str, Any]) -> tuple[str, str]:
         "cvd.deadline": "Act on this case before its deadline.",
         "advisory.published": "Read the advisory and tell the customers it concerns.",
         "lifecycle.end_of_support": "Plan the replacement before support ends.",
+        "incident.notification_overdue": "Send this notification now: its deadline has passed.",
     }.get(kind, "Review this event.")
     lines = [action, "", str(message["title"])]
     if message.get("product"):

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from medsec.cli import runtime
+from medsec.cvd import service as cvd
 from medsec.errors import InvalidInput
 from medsec.findings import listing
 from medsec.products import service as products
@@ -59,6 +60,7 @@ def assess(
             override_reason=override_reason,
             rationale=rationale,
         )
+        cvd.follow_risk_records(session, finding_ids=[finding_id], actor=runtime.actor())
         data = listing.risk_view(record)
     if fmt is Fmt.json:
         runtime.print_json(data)
@@ -81,6 +83,7 @@ def accept(finding_id: int, rationale: str | None = typer.Option(None, "--ration
         record = service.accept(
             session, finding_id=finding_id, actor=runtime.actor(), rationale=rationale
         )
+        cvd.follow_risk_records(session, finding_ids=[finding_id], actor=runtime.actor())
         who = record.accepted_by
         text = f"finding {finding_id}: residual risk ({record.region}) accepted by {who}"
     runtime.console.print(text, highlight=False)

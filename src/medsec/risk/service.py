@@ -17,7 +17,7 @@ from medsec.core.clock import utcnow
 from medsec.errors import InvalidInput, NotFound
 from medsec.findings import decisions
 from medsec.findings.signals import Signals, signals_for
-from medsec.models import Finding, Release, RiskPolicyRow, RiskRecord
+from medsec.models import Finding, Release, RiskPolicyRow, RiskRecord, ThreatRow
 from medsec.products import service as products
 from medsec.risk import rules
 
@@ -368,7 +368,8 @@ def accept(session: Session, *, finding_id: int, actor: str, rationale: str | No
 
 
 def heat_map(session: Session, product_id: int, release_ids: Sequence[int]) -> dict[str, Any]:
-    """Counts of current risk records per (exploitability, severity) cell, before and residual."""
+    """Counts of current risk records per (exploitability, severity) cell, before and residual:
+    active findings' records and the records of threats still in the model."""
     pol = policy(session, product_id)
     stmt = (
         select(RiskRecord)
@@ -380,6 +381,17 @@ def heat_map(session: Session, product_id: int, release_ids: Sequence[int]) -> d
         )
     )
     records = list(session.execute(stmt).scalars())
+    threat_only = (
+        select(RiskRecord)
+        .join(ThreatRow, ThreatRow.id == RiskRecord.threat_id)
+        .where(
+            RiskRecord.is_current.is_(True),
+            RiskRecord.finding_id.is_(None),
+            ThreatRow.release_id.in_(list(release_ids)),
+            ThreatRow.stale.is_(False),
+        )
+    )
+    records += list(session.execute(threat_only).scalars())
     before = rules.heat_map(pol, [(r.exploitability, r.severity) for r in records])
     residual = rules.heat_map(
         pol,

@@ -44,14 +44,21 @@ def export(
     session: SessionDep,
     who: ApiPrincipal,
     org: str,
+    partner: str,
     incident: str | None = None,
     since: date | None = None,
 ) -> StixBundle:
-    """The redacted STIX 2.1 bundle of one incident (``incident``) or of those detected since a
-    date (``since``), as `medsec share export` writes it."""
+    """The redacted STIX 2.1 bundle for a partner of one incident (``incident``) or of those
+    detected since a date (``since``) that a sharing agreement with the partner allows, as
+    `medsec share export` writes it."""
     require_read(session, who)
-    bundle, _, _ = sharing.build_stix(
-        session, organisation=org, actor=who.actor, incident=incident, since=since
+    bundle, _, _, _ = sharing.build_stix(
+        session,
+        organisation=org,
+        partner=partner,
+        actor=who.actor,
+        incident=incident,
+        since=since,
     )
     return StixBundle(**bundle)
 

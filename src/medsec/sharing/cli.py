@@ -52,6 +52,12 @@ def export(
     org: str = typer.Option(
         ..., "--org", envvar="MEDSEC_SHARING_ORG", help="The sharing organisation's name."
     ),
+    partner: str = typer.Option(
+        ...,
+        "--partner",
+        help="The ISAO or partner the bundle is for: a sharing agreement with it must allow "
+        "each incident (TLP and scope); others are withheld.",
+    ),
 ) -> None:
     """Write a redacted STIX 2.1 bundle (TLP 2.0 marked, schema-validated) for an ISAO."""
     assert fmt is ExportFormat.stix
@@ -60,15 +66,19 @@ def export(
             session,
             out=out,
             organisation=org,
+            partner=partner,
             actor=runtime.actor(),
             incident=incident,
             since=_date("--since", since),
         )
     parts = ", ".join(f"{n} {k}" for k, n in made.counts.items())
     runtime.console.print(
-        f"wrote {made.path}: {made.objects} objects ({parts}), TLP:{made.tlp.upper()}",
+        f"wrote {made.path} for {escape(made.partner)}: {made.objects} objects ({parts}), "
+        f"TLP:{made.tlp.upper()}",
         highlight=False,
     )
+    for line in made.withheld:
+        runtime.console.print(f"  withheld {escape(line)}", highlight=False)
 
 
 @app.command("import")

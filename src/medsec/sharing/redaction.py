@@ -19,6 +19,11 @@ R4  Indicators: only those the team marked shareable (adversary infrastructure) 
     indicator whose pattern contains a known identifying value (R3) is left out entirely.
 R5  Vulnerabilities: by CVE id only (from linked findings and CVD cases).
 R6  Product and release names are the manufacturer's own and are shared.
+R7  Courses of action: the patches (updates linked to the incident: their name and
+    description) and mitigations (the VEX action statement of a linked finding) are shared
+    as ``course-of-action`` objects, their texts after R3; a patch ``remediates`` and a
+    mitigation ``mitigates`` the vulnerabilities it addresses, or is ``related-to`` the
+    incident when it names none. The update's author, dates and oversight are never shared.
 """
 
 from __future__ import annotations

@@ -18,6 +18,16 @@ class IndicatorOut:
 
 
 @dataclass(frozen=True, slots=True)
+class RemedyOut:
+    """A patch (a linked update) or a mitigation (a linked finding's VEX action statement)."""
+
+    kind: str  # patch | mitigation
+    name: str
+    description: str
+    cves: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class IncidentOut:
     """What the STIX export may read of one incident (before redaction)."""
 
@@ -30,6 +40,7 @@ class IncidentOut:
     cves: tuple[str, ...]
     indicators: tuple[IndicatorOut, ...]
     known: tuple[str, ...] = field(default=())  # identifying values (redaction rule R3)
+    remedies: tuple[RemedyOut, ...] = field(default=())  # courses of action (rule R7)
 
 
 class _Read(BaseModel):
@@ -45,6 +56,8 @@ class ExportRead(_Read):
     objects: int
     counts: dict[str, int]
     tlp: str
+    partner: str
+    withheld: list[str] = []  # "INC-…: why no agreement allows it"
 
 
 class SharedObjectRead(_Read):

@@ -19,41 +19,75 @@ from medsec.incidents import service as incidents
 from medsec.incidents.schemas import IncidentRead
 from medsec.models import SharedImport, SharedObject, SharingAgreement
 from medsec.products import service as products
-from medsec.sharing import repository, stix_export, stix_import, stix_schema
+from medsec.sharing import repository, rules, stix_export, stix_import, stix_schema
 from medsec.sharing.schemas import (
     AgreementRead,
     ExportRead,
     ImportRead,
     IncidentOut,
     IndicatorOut,
+    RemedyOut,
     SharedObjectRead,
 )
 
 
+def _finding_cves(vuln: dict[str, Any]) -> list[str]:
+    ids = [vuln["id"], *vuln.get("aliases", [])]
+    return sorted({str(i) for i in ids if str(i).startswith("CVE-")})
+
+
 def _cves_and_people(
     session: Session, inc: IncidentRead, actor: str
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[str], list[str], list[RemedyOut]]:
     from medsec.cvd import service as cvd
     from medsec.findings import detail
 
     cves: set[str] = set()
     people: list[str] = []
+    remedies: list[RemedyOut] = []
     for link in inc.links:
         kind, _, key = link.target.partition(":")
         if kind == "finding":
-            vuln = detail.finding_detail(session, int(key))["vulnerability"]
-            ids = [vuln["id"], *vuln.get("aliases", [])]
-            cves.update(i for i in ids if str(i).startswith("CVE-"))
+            found = detail.finding_detail(session, int(key))
+            ids = _finding_cves(found["vulnerability"])
+            cves.update(ids)
+            action = ((found.get("vex") or {}).get("action_statement") or "").strip()
+            if action:
+                name = f"Mitigation for {', '.join(ids) or found['vulnerability']['id']}"
+                remedies.append(RemedyOut("mitigation", name, action, tuple(ids)))
         elif kind == "cvd":
             case = cvd.get_case(session, case=key, actor=actor)
             if case.cve_id:
                 cves.add(case.cve_id)
             people += [case.finder_name or "", case.finder_email or "", case.credit or ""]
-    return sorted(cves), people
+    for link in inc.links:
+        kind, _, key = link.target.partition(":")
+        if kind == "update" and inc.product:
+            remedies.extend(_patch(session, inc.product, int(key)))
+    return sorted(cves), people, remedies
+
+
+def _patch(session: Session, product: str, update_id: int) -> list[RemedyOut]:
+    from medsec.findings import detail
+    from medsec.updates import service as updates
+
+    for upd in updates.list_updates(session, product=product):
+        if upd.id != update_id:
+            continue
+        fixed: set[str] = set()
+        for item in upd.addressed or []:
+            if item.get("finding") is not None and item.get("effect") == "fixed":
+                vuln = detail.finding_detail(session, int(item["finding"]))["vulnerability"]
+                fixed.update(_finding_cves(vuln))
+        name, text = f"Install {upd.name}", upd.description or ""
+        return [RemedyOut("patch", name, text, tuple(sorted(fixed)))]
+    return []
 
 
 def _known(session: Session, inc: IncidentRead, actor: str, extra: list[str]) -> list[str]:
     values = [inc.reporter or "", inc.reporter_org or "", inc.opened_by, *inc.assets, *extra]
+    for a in inc.workspace_assets:  # R3: every identifying field of a workspace asset
+        values += [a.tag, a.location or "", a.department or "", *a.identifying]
     for e in inc.events:
         values += [e.actor, e.counterpart or ""]
     for ev in inc.evidence:
@@ -71,7 +105,7 @@ def _known(session: Session, inc: IncidentRead, actor: str, extra: list[str]) ->
 
 
 def _outgoing(session: Session, inc: IncidentRead, actor: str) -> IncidentOut:
-    cves, people = _cves_and_people(session, inc, actor)
+    cves, people, remedies = _cves_and_people(session, inc, actor)
     return IncidentOut(
         ref=inc.ref,
         product=inc.product,
@@ -82,6 +116,7 @@ def _outgoing(session: Session, inc: IncidentRead, actor: str) -> IncidentOut:
         cves=tuple(cves),
         indicators=tuple(IndicatorOut(i.name, i.pattern, i.shareable) for i in inc.indicators),
         known=tuple(_known(session, inc, actor, people)),
+        remedies=tuple(remedies),
     )
 
 
@@ -89,18 +124,23 @@ def build_stix(
     session: Session,
     *,
     organisation: str,
+    partner: str,
     actor: str,
     incident: str | None = None,
     since: date | None = None,
     now: datetime | None = None,
-) -> tuple[dict[str, Any], list[str], str]:
-    """The STIX 2.1 bundle of one incident or of every incident detected since a date
-    (dismissed ones are never shared), validated against the STIX 2.1 schemas and parsed back
-    with stix2; with the incidents it holds and its strictest TLP."""
+) -> tuple[dict[str, Any], list[str], str, list[str]]:
+    """The STIX 2.1 bundle for a partner of one incident or of every incident detected since a
+    date (dismissed ones are never shared; those no sharing agreement with the partner allows
+    are withheld, and one named incident is refused), validated against the STIX 2.1 schemas
+    and parsed back with stix2; with the incidents it holds, its strictest TLP and what was
+    withheld and why."""
     at = incidents.now_or(now)
     access.require(session, actor, None, rule="share export")
     if (incident is None) == (since is None):
         raise InvalidInput("share export: give exactly one of --incident ID or --since DATE")
+    if not partner.strip():
+        raise InvalidInput("share export: name the partner (--partner) the bundle is for")
     if incident is not None:
         refs = [incidents.resolve(session, incident).ref]
     else:
@@ -114,6 +154,21 @@ def build_stix(
     chosen = [r for r in reads if not r.dismissed]
     if not chosen:
         raise InvalidInput("share export: no incident to share (dismissed ones are never shared)")
+    terms = [
+        rules.Terms(a.partner, a.scope, a.tlp, a.signed_on, a.expires_on)
+        for a in repository.agreements(session)
+    ]
+    withheld: list[str] = []
+    allowed = []
+    for r in chosen:
+        why = rules.refusal(terms, partner=partner, tlp=r.tlp, product=r.product, today=at.date())
+        if why is None:
+            allowed.append(r)
+        else:
+            withheld.append(f"{r.ref}: {why}")
+    if not allowed:
+        raise InvalidInput(f"share export refused: {'; '.join(withheld)}")
+    chosen = allowed
     bundle = stix_export.build_bundle(
         [_outgoing(session, r, actor) for r in chosen], organisation=organisation, now=at
     )
@@ -125,9 +180,15 @@ def build_stix(
         actor=actor,
         action="share.export",
         object_type="stix_bundle",
-        details={"incidents": [r.ref for r in chosen], "bundle": bundle["id"], "tlp": tlp},
+        details={
+            "incidents": [r.ref for r in chosen],
+            "bundle": bundle["id"],
+            "tlp": tlp,
+            "partner": partner.strip(),
+            "withheld": withheld,
+        },
     )
-    return bundle, [r.ref for r in chosen], tlp
+    return bundle, [r.ref for r in chosen], tlp, withheld
 
 
 def export_stix(
@@ -135,14 +196,21 @@ def export_stix(
     *,
     out: Path,
     organisation: str,
+    partner: str,
     actor: str,
     incident: str | None = None,
     since: date | None = None,
     now: datetime | None = None,
 ) -> ExportRead:
     """Write the bundle of ``build_stix`` to a file (nothing is written when it is refused)."""
-    bundle, refs, tlp = build_stix(
-        session, organisation=organisation, actor=actor, incident=incident, since=since, now=now
+    bundle, refs, tlp, withheld = build_stix(
+        session,
+        organisation=organisation,
+        partner=partner,
+        actor=actor,
+        incident=incident,
+        since=since,
+        now=now,
     )
     data = orjson.dumps(bundle, option=orjson.OPT_INDENT_2)
     try:
@@ -156,6 +224,8 @@ def export_stix(
         objects=len(bundle["objects"]),
         counts=stix_export.counts(bundle),
         tlp=tlp,
+        partner=partner.strip(),
+        withheld=withheld,
     )
 
 
@@ -272,7 +342,7 @@ def add_agreement(
     access.require(session, actor, None, rule="share agreement")
     level = tlp.strip().lower()
     if level not in stix_export.TLP_IDS:
-        raise InvalidInput(f"tlp {tlp!r} is not one of {', '.join(stix_export.TLP_ORDER)}")
+        raise InvalidInput(f"tlp {tlp!r} is not one of {', '.join(rules.TLP_ORDER)}")
     if expires_on is not None and expires_on < signed_on:
         raise InvalidInput("expires: before the agreement was signed")
     row = SharingAgreement(

@@ -1,6 +1,6 @@
-"""Pure STIX 2.1 export: incidents, the vulnerabilities they involve and the shareable indicators
-as one bundle built with the ``stix2`` library, marked with TLP 2.0 and redacted by the rules in
-``sharing.redaction``."""
+"""Pure STIX 2.1 export: incidents, the vulnerabilities they involve, the shareable indicators
+and the patches and mitigations (course-of-action) as one bundle built with the ``stix2``
+library, marked with TLP 2.0 and redacted by the rules in ``sharing.redaction``."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import orjson
 
 from medsec.errors import InvalidInput
 from medsec.sharing import redaction
+from medsec.sharing.rules import TLP_ORDER
 from medsec.sharing.schemas import IncidentOut
 
 # TLP 2.0 marking definitions (FIRST TLP 2.0 as a STIX 2.1 property extension; the ids and the
@@ -26,7 +27,6 @@ TLP_IDS: dict[str, str] = {
     "amber+strict": "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
     "red": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
 }
-TLP_ORDER = ("clear", "green", "amber", "amber+strict", "red")
 NAMESPACE = uuid.UUID("6f1c6a2e-3d59-4f0b-9a7e-2f7f3c6b5a10")  # medsec's STIX id namespace
 
 
@@ -104,6 +104,21 @@ def build_bundle(
                 seen_vulns[cve] = vuln
                 objects.append(vuln)
             objects.append(_related(stix2, incident.id, vuln.id, stamp, common))
+        for remedy in inc.remedies:
+            coa = stix2.v21.CourseOfAction(
+                id=_sid("course-of-action", organisation, inc.ref, remedy.kind, remedy.name),
+                name=redaction.scrub(remedy.name, known),
+                description=redaction.scrub(remedy.description, known) or None,
+                created=stamp,
+                modified=stamp,
+                **common,
+            )
+            objects.append(coa)
+            targets = [seen_vulns[c].id for c in remedy.cves if c in seen_vulns]
+            verb = "remediates" if remedy.kind == "patch" else "mitigates"
+            objects.extend(_related(stix2, coa.id, t, stamp, common, verb) for t in targets)
+            if not targets:
+                objects.append(_related(stix2, coa.id, incident.id, stamp, common))
         for ind in inc.indicators:
             if not ind.shareable or redaction.mentions(ind.pattern, known):
                 continue
@@ -124,10 +139,17 @@ def build_bundle(
     return data
 
 
-def _related(stix2: Any, source: str, target: str, stamp: datetime, common: dict[str, Any]) -> Any:
+def _related(
+    stix2: Any,
+    source: str,
+    target: str,
+    stamp: datetime,
+    common: dict[str, Any],
+    verb: str = "related-to",
+) -> Any:
     return stix2.v21.Relationship(
         id=_sid("relationship", source, target),
-        relationship_type="related-to",
+        relationship_type=verb,
         source_ref=source,
         target_ref=target,
         created=stamp,

@@ -4,8 +4,10 @@ the four questions. Thin: services only."""
 from __future__ import annotations
 
 from fastapi import APIRouter
+from pydantic import BaseModel, Field
 
 from medsec.api.deps import ApiPrincipal, SessionDep
+from medsec.controls import service as controls
 from medsec.threats import service
 from medsec.threats.schemas import (
     FourQuestionsRead,
@@ -63,6 +65,53 @@ def set_threat(
     """Edit a threat's status, severity or text."""
     return service.set_threat(
         session, product=product, release=release, key=key, edit=edit, actor=who.actor
+    )
+
+
+class RiskBody(BaseModel):
+    """A threat's patient-harm risk, written by a person."""
+
+    hazardous_situation: str = Field(min_length=1, max_length=5000)
+    harm: str = Field(min_length=1, max_length=5000)
+    severity: str = Field(max_length=20)
+    exploitability: str = Field(max_length=20)
+    rationale: str | None = Field(default=None, max_length=20_000)
+
+
+class AcceptBody(BaseModel):
+    """The reviewer's acceptance of the residual risk."""
+
+    rationale: str | None = Field(default=None, max_length=20_000)
+
+
+@router.post("/threats/{key}/risk", response_model=ThreatRead, status_code=201)
+def assess_risk(
+    product: str, release: str, key: str, body: RiskBody, session: SessionDep, who: ApiPrincipal
+) -> ThreatRead:
+    """Record (a new version of) the threat's risk; linked controls count when verified."""
+    made, _, _ = controls.assess_threat_risk(
+        session, product=product, release=release, key=key, actor=who.actor, **body.model_dump()
+    )
+    return made
+
+
+@router.post("/threats/{key}/accept", response_model=ThreatRead)
+def accept_risk(
+    product: str,
+    release: str,
+    key: str,
+    body: AcceptBody,
+    session: SessionDep,
+    who: ApiPrincipal,
+) -> ThreatRead:
+    """Accept the residual risk of the threat's current risk record (reviewer role)."""
+    return service.accept_risk(
+        session,
+        product=product,
+        release=release,
+        key=key,
+        actor=who.actor,
+        rationale=body.rationale,
     )
 
 

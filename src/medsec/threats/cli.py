@@ -12,7 +12,6 @@ from rich.table import Table
 from medsec.cli import runtime
 from medsec.controls import service as controls
 from medsec.errors import InvalidInput
-from medsec.risk import rules as risk_rules
 from medsec.threats import service
 from medsec.threats.schemas import ThreatCreate, ThreatEdit
 from medsec.trace import service as trace
@@ -154,15 +153,7 @@ def risk(
     """Record the threat's patient-harm risk; the controls linked to it count only when their
     evidence verified them on this release."""
     with runtime.uow() as session:
-        linked = [
-            c
-            for c in controls.list_controls(
-                session, product=product, actor=runtime.actor(), release=release
-            )
-            if key in c.threats
-        ]
-        cs = [risk_rules.Control(c.name, 1, 0, c.verification == "verified") for c in linked]
-        r = service.assess_risk(
+        r, verified, linked = controls.assess_threat_risk(
             session,
             product=product,
             release=release,
@@ -171,15 +162,14 @@ def risk(
             harm=harm,
             severity=severity,
             exploitability=exploitability,
-            controls=cs,
             actor=runtime.actor(),
             rationale=rationale,
         )
     assert r.risk is not None
     runtime.console.print(
         f"{escape(r.key)}: risk version {r.risk.version}, before {r.risk.risk_before}, "
-        f"residual {r.risk.residual} ({r.risk.region}); {sum(c.verified for c in cs)} of "
-        f"{len(cs)} linked controls verified",
+        f"residual {r.risk.residual} ({r.risk.region}); {verified} of "
+        f"{linked} linked controls verified",
         highlight=False,
     )
 

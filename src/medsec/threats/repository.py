@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from medsec.core.batching import chunks
 from medsec.models import ThreatRow
 
 
@@ -16,6 +18,16 @@ def of_release(session: Session, release_id: int, status: str | None = None) -> 
     if status is not None:
         stmt = stmt.where(ThreatRow.status == status)
     return list(session.execute(stmt.order_by(ThreatRow.key)).scalars())
+
+
+def rows_of_release(session: Session, release_id: int, status: str | None = None) -> list[Any]:
+    """A release's threats by key as plain rows (the columns of ``ThreatRow``, no ORM
+    entities: the matrix of a large model reads ~11,000 of them)."""
+    table = ThreatRow.__table__
+    stmt = select(*table.c).where(table.c.release_id == release_id)
+    if status is not None:
+        stmt = stmt.where(table.c.status == status)
+    return list(session.execute(stmt.order_by(table.c.key)).all())
 
 
 def by_key(session: Session, release_id: int, key: str) -> ThreatRow | None:
@@ -30,6 +42,23 @@ def by_ids(session: Session, ids: Sequence[int]) -> list[ThreatRow]:
         return []
     stmt = select(ThreatRow).where(ThreatRow.id.in_(list(ids))).order_by(ThreatRow.key)
     return list(session.execute(stmt).scalars())
+
+
+def keys_by_ids(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, int]]:
+    """id -> (key, release id) of these threats (columns only, no entities)."""
+    out: dict[int, tuple[str, int]] = {}
+    for part in chunks(sorted(set(ids))):
+        stmt = select(ThreatRow.id, ThreatRow.key, ThreatRow.release_id).where(
+            ThreatRow.id.in_(list(part))
+        )
+        out.update({tid: (key, rid) for tid, key, rid in session.execute(stmt)})
+    return out
+
+
+def keys_of_release(session: Session, release_id: int) -> dict[int, tuple[str, int]]:
+    """id -> (key, release id) of a release's threats (one query, columns only)."""
+    stmt = select(ThreatRow.id, ThreatRow.key).where(ThreatRow.release_id == release_id)
+    return {tid: (key, release_id) for tid, key in session.execute(stmt)}
 
 
 def generated_keys(session: Session, release_id: int) -> dict[str, tuple[int, bool]]:

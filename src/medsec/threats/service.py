@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -84,7 +85,8 @@ def risk_read(r: RiskRecord) -> ThreatRiskRead:
     )
 
 
-def _read(t: ThreatRow, prod: Product, rel: Release, rec: RiskRecord | None) -> ThreatRead:
+def _read(t: Any, prod: Product, rel: Release, rec: RiskRecord | None) -> ThreatRead:
+    """The read model of a threat (a ``ThreatRow`` or a row of its columns)."""
     return ThreatRead(
         id=t.id,
         product=prod.name,
@@ -266,7 +268,7 @@ def list_threats(
     """A release's threats with their current risk records."""
     prod, rel = sysmodel.release_of(session, product, release)
     sysmodel.require_read(session, actor, prod.name, rule="reading threats")
-    rows = repo.of_release(session, rel.id, status)
+    rows = repo.rows_of_release(session, rel.id, status)
     risks = risk.current_for_threats(session, [t.id for t in rows])
     return [_read(t, prod, rel, risks.get(t.id)) for t in rows]
 
@@ -299,7 +301,12 @@ def threat_ids(session: Session, *, release_id: int, keys: Sequence[str]) -> dic
 
 def reads_by_ids(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, int]]:
     """threat id -> (key, release id), for other domains' read models."""
-    return {t.id: (t.key, t.release_id) for t in repo.by_ids(session, ids)}
+    return repo.keys_by_ids(session, ids)
+
+
+def keys_of_release(session: Session, *, release_id: int) -> dict[int, tuple[str, int]]:
+    """threat id -> (key, release id) of one release's threats, for other domains' read models."""
+    return repo.keys_of_release(session, release_id)
 
 
 def set_threat(

@@ -39,6 +39,34 @@ def _group() -> None:
     """Traceability: threat, risk, control, verification, result."""
 
 
+@app.command("verifies")
+def verifies(
+    result_id: int = typer.Argument(..., help="The evidence result (medsec evidence list)."),
+    threat: str = typer.Argument(..., help="The threat's key it verifies directly."),
+    product: str = typer.Option(..., "--product", "-p"),
+    release: str = typer.Option(..., "--release", "-r"),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+) -> None:
+    """Link an evidence result to a threat it verifies directly (not through a control)."""
+    with runtime.uow() as session:
+        row = service.verify_threat(
+            session,
+            product=product,
+            release=release,
+            result_id=result_id,
+            threat=threat,
+            actor=runtime.actor(),
+        )
+    if fmt is Fmt.json:
+        runtime.print_json(row.model_dump(mode="json"))
+        return
+    shown = ", ".join(f"{r.kind}:{r.key}={r.outcome}" for r in row.verified_by)
+    runtime.console.print(
+        f"{escape(row.threat)} verified by {escape(shown)}; gaps: {', '.join(row.gaps) or 'none'}",
+        highlight=False,
+    )
+
+
 @app.command("matrix")
 def matrix(
     product: str = typer.Option(..., "--product", "-p"),
@@ -85,10 +113,16 @@ def matrix(
 def vuln_where(
     ident: str = typer.Argument(..., help="A vulnerability id (any alias) or a component."),
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+    record: bool = typer.Option(
+        False,
+        "--record",
+        help="Record the analysis as variation-analysis evidence on every release searched "
+        "(of the products where you are an analyst); the design coverage counts it.",
+    ),
 ) -> None:
     """Variation analysis: every product and release affected, with status."""
     with runtime.uow() as session:
-        rows = service.where(session, ident=ident, actor=runtime.actor())
+        rows = service.where(session, ident=ident, actor=runtime.actor(), record=record)
     if fmt is Fmt.json:
         runtime.print_json([r.model_dump() for r in rows])
         return

@@ -4,6 +4,7 @@ accepted; counted per threat), and the flat rows the table, CSV and XLSX outputs
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 GAP_KINDS = (
@@ -19,11 +20,12 @@ GAP_TEXT = {
     "risk-not-accepted": "threats whose risk is not accepted",
 }
 _NEEDS_CONTROL = frozenset({"open", "mitigated"})
+_FAILED = frozenset({"fail", "error"})
 
 
 @dataclass(frozen=True, slots=True)
 class ResultCell:
-    """One verification result linked to a control."""
+    """One verification result linked to a control (or to the threat directly)."""
 
     kind: str
     key: str
@@ -73,6 +75,7 @@ class MatrixRow:
     risks: tuple[RiskCell, ...]
     controls: tuple[ControlCell, ...]
     gaps: tuple[str, ...]
+    verified_by: tuple[ResultCell, ...] = ()  # results linked to the threat directly
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,29 +91,42 @@ class Matrix:
         return [f"{n} {GAP_TEXT[k]}" for k, n in self.gap_counts.items() if n]
 
 
-def row_gaps(threat: ThreatCell, risks: list[RiskCell], controls: list[ControlCell]) -> list[str]:
-    """The gaps of one threat's chain."""
+def row_gaps(
+    threat: ThreatCell,
+    risks: list[RiskCell],
+    controls: list[ControlCell],
+    direct: Sequence[ResultCell] = (),
+) -> list[str]:
+    """The gaps of one threat's chain; a failing result linked to the threat directly counts
+    as failing evidence like a control's."""
     out = []
     if threat.status in _NEEDS_CONTROL and not controls:
         out.append("threat-without-control")
     if any(c.verification == "unverified" for c in controls):
         out.append("control-without-evidence")
-    if any(c.verification == "failing" for c in controls):
+    if any(c.verification == "failing" for c in controls) or any(
+        r.outcome in _FAILED for r in direct
+    ):
         out.append("failing-evidence")
     if any(r.status != "accepted" for r in risks):
         out.append("risk-not-accepted")
     return out
 
 
-def build(rows: list[tuple[ThreatCell, list[RiskCell], list[ControlCell]]]) -> Matrix:
-    """The matrix from each threat's risks and controls, with the gaps flagged and counted."""
+def build(
+    rows: list[tuple[ThreatCell, list[RiskCell], list[ControlCell]]],
+    direct: Mapping[str, Sequence[ResultCell]] | None = None,
+) -> Matrix:
+    """The matrix from each threat's risks and controls (and the results linked to a threat
+    directly, by threat key), with the gaps flagged and counted."""
     out = []
     counts = dict.fromkeys(GAP_KINDS, 0)
     for threat, risks, controls in rows:
-        gaps = row_gaps(threat, risks, controls)
+        mine = tuple((direct or {}).get(threat.key, ()))
+        gaps = row_gaps(threat, risks, controls, mine)
         for g in gaps:
             counts[g] += 1
-        out.append(MatrixRow(threat, tuple(risks), tuple(controls), tuple(gaps)))
+        out.append(MatrixRow(threat, tuple(risks), tuple(controls), tuple(gaps), mine))
     return Matrix(tuple(out), counts)
 
 
@@ -126,6 +142,7 @@ FLAT_COLUMNS = (
     "verification",
     "results",
     "gaps",
+    "verified_by",
 )
 
 
@@ -142,6 +159,7 @@ def flatten(matrix: Matrix) -> list[dict[str, str]]:
             "target": row.threat.target or "",
             "risks": risks,
             "gaps": ", ".join(row.gaps),
+            "verified_by": "; ".join(f"{r.kind}:{r.key}={r.outcome}" for r in row.verified_by),
         }
         for c in row.controls or (None,):
             results = "; ".join(f"{r.kind}:{r.key}={r.outcome}" for r in c.results) if c else ""

@@ -35,6 +35,7 @@ class MatrixRowRead(BaseModel):
     risk: ThreatRiskRead | None
     controls: list[MatrixControlRead]
     gaps: list[str]
+    verified_by: list[ControlResultRead] = []  # results that verify the threat directly
 
 
 class MatrixRead(BaseModel):

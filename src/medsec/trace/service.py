@@ -7,7 +7,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from medsec.controls import service as controls
-from medsec.errors import InvalidInput, PermissionDenied
+from medsec.controls.schemas import ControlResultRead
+from medsec.errors import InvalidInput, NotFound, PermissionDenied
 from medsec.evidence import service as evidence
 from medsec.sysmodel import service as sysmodel
 from medsec.threats import rules as threat_rules
@@ -70,7 +71,26 @@ def matrix(session: Session, *, product: str, release: str, actor: str) -> Matri
                 cells.get(t.key, []),
             )
         )
-    built = rules.build(inputs)
+    linked = evidence.direct_results(session, release_id=rel.id)
+    direct: dict[str, list[ControlResultRead]] = {}
+    for t in threat_list:
+        for r in linked.get(t.id, []):
+            direct.setdefault(t.key, []).append(
+                ControlResultRead(
+                    kind=r.kind,
+                    key=r.key,
+                    name=r.name,
+                    outcome=r.outcome,
+                    source_name=r.source_name,
+                )
+            )
+    built = rules.build(
+        inputs,
+        {
+            k: [rules.ResultCell(r.kind, r.key, r.name, r.outcome, r.source_name) for r in v]
+            for k, v in direct.items()
+        },
+    )
     rows = [
         MatrixRowRead(
             threat=t.key,
@@ -85,6 +105,7 @@ def matrix(session: Session, *, product: str, release: str, actor: str) -> Matri
             risk=t.risk,
             controls=by_threat.get(t.key, []),
             gaps=list(row.gaps),
+            verified_by=direct.get(t.key, []),
         )
         for t, row in zip(threat_list, built.rows, strict=True)
     ]
@@ -150,14 +171,41 @@ def to_matrix_rules(m: MatrixRead) -> rules.Matrix:
                 risks,
                 ctl,
                 tuple(r.gaps),
+                tuple(
+                    rules.ResultCell(x.kind, x.key, x.name, x.outcome, x.source_name)
+                    for x in r.verified_by
+                ),
             )
         )
     return rules.Matrix(tuple(rows), dict(m.gap_counts))
 
 
-def where(session: Session, *, ident: str, actor: str) -> list[AffectedRead]:
+def verify_threat(
+    session: Session, *, product: str, release: str, result_id: int, threat: str, actor: str
+) -> MatrixRowRead:
+    """Link an evidence result to a threat it verifies directly (analyst role); the threat's
+    matrix row after the link."""
+    prod, rel = sysmodel.release_of(session, product, release)
+    sysmodel.require_read(session, actor, prod.name, rule="linking evidence")
+    (threat_id,) = threats.threat_ids(session, release_id=rel.id, keys=[threat]).values()
+    evidence.link_threat(
+        session,
+        product=product,
+        release=release,
+        result_id=result_id,
+        threat_id=threat_id,
+        actor=actor,
+    )
+    m = matrix(session, product=product, release=release, actor=actor)
+    return next(r for r in m.rows if r.threat == threat)
+
+
+def where(session: Session, *, ident: str, actor: str, record: bool = False) -> list[AffectedRead]:
     """Variation analysis (seed 5.3): every product and release the actor may see with a
-    finding of this vulnerability (any alias) or this component (name or purl), with status."""
+    finding of this vulnerability (any alias) or this component (name or purl), with status.
+    With ``record``, the analysis is recorded as variation-analysis evidence on every release
+    searched of the products where the actor is an analyst (coverage counts it)."""
+    from medsec.accounts import service as accounts
     from medsec.findings import listing
     from medsec.products import service as products
 
@@ -165,11 +213,20 @@ def where(session: Session, *, ident: str, actor: str) -> list[AffectedRead]:
     if not needle:
         raise InvalidInput("name a vulnerability id (CVE, GHSA, ...) or a component")
     out: list[AffectedRead] = []
+    searched: list[tuple[str, str]] = []
     for prod in products.list_products(session):
         try:
             sysmodel.require_read(session, actor, prod.name, rule="variation analysis")
         except PermissionDenied:
             continue
+        if record:
+            try:
+                accounts.require(session, actor, "analyst", rule="recording", product=prod.name)
+            except (PermissionDenied, InvalidInput, NotFound):
+                pass
+            else:
+                rels = products.releases_by_product(session, [prod.id]).get(prod.id, [])
+                searched += [(prod.name, r.version) for r in rels]
         for f in listing.list_findings(session, product=prod.name, include_resolved=True):
             vuln = f["vulnerability"]
             comp = f["component"]
@@ -199,4 +256,15 @@ def where(session: Session, *, ident: str, actor: str) -> list[AffectedRead]:
                     risk_status=risk_view.get("status"),
                 )
             )
+    for product, release in searched:
+        hits = sum(1 for a in out if (a.product, a.release) == (product, release))
+        evidence.record_analysis(
+            session,
+            product=product,
+            release=release,
+            test_kind="variation-analysis",
+            source=f"medsec vuln where {ident.strip()}",
+            counts={"affected": hits},
+            actor=actor,
+        )
     return sorted(out, key=lambda a: (a.product, a.release, a.component, a.vulnerability))

@@ -1,7 +1,7 @@
 """account disabled: an admin can disable an account (no sign-in, no token, no action)
 
 Revision ID: 0025
-Revises: 0021
+Revises: 0023
 Create Date: 2026-12-07
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0025"
-down_revision = "0021"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
