@@ -107,3 +107,26 @@ def test_the_japanese_catalog_translates_every_message_of_the_documents():
     found = _messages()
     assert len(found) > 150
     assert sorted(found - have) == []
+
+
+def test_profiles_name_the_document_sections_of_the_registry() -> None:
+    """The jurisdiction profiles validate section ids against their own copy of the registry:
+    the copy must equal the registry, or a profile could choose a section no document has."""
+    from medsec.documents.sections import SECTIONS
+    from medsec.jurisdictions.schemas import SECTION_IDS
+
+    assert {k: tuple(s.id for s in v) for k, v in SECTIONS.items()} == SECTION_IDS
+
+
+def test_markets_choose_the_sections_their_profiles_list() -> None:
+    from medsec.documents.sections import SECTIONS
+    from medsec.documents.service import market_sections
+    from medsec.jurisdictions import profiles
+
+    assert market_sections([]) is None
+    chosen = market_sections(["jp"])
+    assert chosen is not None
+    jp = profiles.get("jp").document_sections
+    assert [i for i in chosen if i.startswith("customer.")] == jp["customer"]
+    every = [s.id for v in SECTIONS.values() for s in v]
+    assert set(chosen) <= set(every)

@@ -129,6 +129,10 @@ def test_cli_export_import_and_file(world, cli, tmp_path):
     assert code == 2 and "bad.xlsx" in err
     code, text, err = cli("mds2", "export", "-p", "Nope", "-r", "1.0", "--out", str(out))
     assert code == 3
+    docs_out = tmp_path / "docs-mds2.xlsx"  # the same export among the documents
+    code, text, err = cli("docs", "mds2", "-p", "Pump", "-r", "1.0", "--out", str(docs_out))
+    assert code == 0, err
+    assert "to answer by hand" in text and docs_out.exists()
     sheet = tmp_path / "mds-sds.xlsx"
     code, text, err = cli("mds2", "jahis", "-p", "Pump", "-r", "1.0", "--out", str(sheet))
     assert code == 0, err

@@ -237,3 +237,34 @@ def test_feed_upload_and_rematch_over_the_api(client, web_world, session_factory
     assert r.status_code == 422
     r = client.post("/api/v1/matches", json={"product": OTHER}, headers=ana)
     assert r.status_code == 404  # ana may not see it: answered as missing
+
+
+def test_a_risk_assessed_over_the_api_re_derives_its_linked_cvd_case(
+    client, web_world, session_factory
+):
+    """One risk truth through the API too: the demo case linked to CVE-2020-16150 follows a new
+    uncontrolled risk record of its finding, audited with the cause."""
+    from medsec.models import AuditEvent, CvdCase
+
+    fid = web_world.finding_ids["CVE-2020-16150"]
+    with unit_of_work(session_factory) as s:
+        assert s.execute(select(CvdCase.risk)).scalar_one() == "controlled"
+    uncontrolled = {
+        "hazardous_situation": "a forged update image reaches the pump",
+        "harm": "wrong dose delivered",
+        "severity": "catastrophic",
+        "controls": [],
+    }
+    r = client.post(
+        f"/api/v1/findings/{fid}/risk", json=uncontrolled, headers=bearer(web_world, "ana")
+    )
+    assert r.status_code == 201, r.text
+    with unit_of_work(session_factory) as s:
+        assert s.execute(select(CvdCase.risk)).scalar_one() == "uncontrolled"
+        causes = [
+            e.details.get("cause")
+            for e in s.execute(select(AuditEvent).where(AuditEvent.action == "cvd.case.risk"))
+            .scalars()
+            .all()
+        ]
+    assert "a linked finding's risk record changed" in causes

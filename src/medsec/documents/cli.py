@@ -14,6 +14,7 @@ from medsec.cli import runtime
 from medsec.documents import service
 from medsec.documents.schemas import BuildRequest, RevisionRead
 from medsec.documents.sections import KINDS
+from medsec.mds2 import cli as mds2_cli
 
 app = typer.Typer(
     help="Documents generated from the records (seed 5.4-5.6), in English and Japanese.",
@@ -140,3 +141,9 @@ def diff(
         runtime.console.print(f"[bold]{s.section}[/bold]: {s.status}")
         for line in s.diff:
             runtime.console.print(f"  {escape(line)}", highlight=False)
+
+
+# `medsec docs mds2` is `medsec mds2 export`: the MDS2 is one of the documents customers ask for.
+app.command("mds2", help="Write the release's MDS2 XLSX, pre-filled from the records.")(
+    mds2_cli.export
+)

@@ -22,7 +22,10 @@ from medsec.documents.schemas import (
     RevisionRead,
     SectionDiffRead,
 )
+from medsec.documents.sections import SECTIONS
 from medsec.errors import Hidden, NotFound
+from medsec.jurisdictions import profiles as jurisdictions
+from medsec.jurisdictions import rules as jurisdiction_rules
 from medsec.models import DocumentRevision, Product
 from medsec.products import service as products
 
@@ -109,6 +112,10 @@ def build(
     r = request
     rules.check_request(r.kind, r.lang, r.format, sections)
     accounts.require(session, actor, "analyst", rule="generating documents", product=r.product)
+    prod = products.get_product(session, r.product)
+    markets = sorted(set(r.markets or prod.markets or []))  # the product's markets by default
+    if sections is None:
+        sections = market_sections(markets)
     doc = compose(
         session,
         kind=r.kind,
@@ -122,17 +129,16 @@ def build(
     html = render.to_html(doc, generated=doc.generated_at.date().isoformat())
     data = render.to_pdf(html) if r.format == "pdf" else html.encode()
     inputs = doc.inputs()
-    prod = products.get_product(session, r.product)
     row = DocumentRevision(
         product_id=prod.id,
         release=r.release,
         kind=r.kind,
         lang=r.lang,
         format=r.format,
-        markets=sorted(set(r.markets)),
+        markets=markets,
         inputs=inputs,
         inputs_sha256=rules.inputs_digest(
-            _meta(r.kind, r.product, r.release, r.lang, sorted(set(r.markets))), inputs
+            _meta(r.kind, r.product, r.release, r.lang, markets), inputs
         ),
         output_sha256=hashlib.sha256(data).hexdigest(),
         to_complete=doc.to_complete,
@@ -245,3 +251,15 @@ def diff(session: Session, *, revision: int, actor: str, against: int | None = N
         inputs_changed=any(status != "same" for _, status, _ in parts),
         sections=[SectionDiffRead(section=k, status=s, diff=d) for k, s, d in parts],  # type: ignore[arg-type]
     )
+
+
+def market_sections(markets: list[str]) -> list[str] | None:
+    """The sections the markets' jurisdiction profiles choose (every section of a kind no
+    profile lists); None without markets: every section."""
+    if not markets:
+        return None
+    profiles = jurisdictions.for_markets(markets)
+    out: list[str] = []
+    for kind, known in SECTIONS.items():
+        out += jurisdiction_rules.sections(profiles, kind) or [s.id for s in known]
+    return out

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 
 from medsec.accounts import service as accounts
 from medsec.api.deps import ApiPrincipal, Principal, SessionDep, require_read
+from medsec.cvd import service as cvd
 from medsec.findings import decisions, detail, listing, rescoring, ssvc_service
 from medsec.findings.schemas import CvssRescoreRead, SsvcDecisionRead
 from medsec.products import service as products
@@ -79,6 +80,7 @@ def assess(
         override_reason=body.override_reason,
         rationale=body.rationale,
     )
+    cvd.follow_risk_records(session, finding_ids=[finding_id], actor=who.actor)
     return _current(session, finding_id)
 
 
@@ -92,6 +94,7 @@ def accept(
         session, who.actor, "reviewer", rule="residual-risk acceptance", product=product
     )
     risk.accept(session, finding_id=finding_id, actor=who.actor, rationale=body.rationale)
+    cvd.follow_risk_records(session, finding_ids=[finding_id], actor=who.actor)
     return _current(session, finding_id)
 
 

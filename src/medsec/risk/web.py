@@ -15,6 +15,7 @@ from markupsafe import Markup
 from medsec.accounts import credentials
 from medsec.accounts import service as accounts
 from medsec.api.deps import SessionDep, require_read
+from medsec.cvd import service as cvd
 from medsec.errors import InvalidInput, NotFound
 from medsec.findings import decisions, detail, rescoring, ssvc_service
 from medsec.products import service as products
@@ -479,6 +480,7 @@ def assess(
             request, session, user, finding_id, forms={"risk": form},
             errors={"risk": str(refused)},
         )  # fmt: skip
+    cvd.follow_risk_records(session, finding_ids=[finding_id], actor=user.principal.actor)
     return _back(finding_id, "assessed", "risk")
 
 
@@ -515,4 +517,5 @@ def accept(
         return _assess_page(
             request, session, user, finding_id, forms=form, errors={"accept": str(refused)}
         )
+    cvd.follow_risk_records(session, finding_ids=[finding_id], actor=user.principal.actor)
     return _back(finding_id, "accepted", "accept")
