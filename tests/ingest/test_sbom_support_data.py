@@ -104,18 +104,20 @@ SPDX = {
     "packages": [
         {
             "SPDXID": "SPDXRef-fw",
+            "downloadLocation": "NOASSERTION",
             "name": "pump-fw",
             "versionInfo": "4.2",
             "primaryPackagePurpose": "FIRMWARE",
         },
         {
             "SPDXID": "SPDXRef-rtos",
+            "downloadLocation": "NOASSERTION",
             "name": "FreeRTOS",
             "versionInfo": "10.4.3",
             "supplier": "Organization: Amazon (security@example.org)",
             "originator": "Person: Richard Barry",
             "validUntilDate": "2026-12-31T00:00:00Z",
-            "primaryPackagePurpose": "OPERATING-SYSTEM",
+            "primaryPackagePurpose": "OPERATING_SYSTEM",
             "licenseConcluded": "MIT",
             "checksums": [{"algorithm": "SHA256", "checksumValue": "AB" * 32}],
             "externalRefs": [
@@ -131,8 +133,18 @@ SPDX = {
                 },
             ],
         },
-        {"SPDXID": "SPDXRef-ssl", "name": "wolfSSL", "versionInfo": "5.5.0"},
-        {"SPDXID": "SPDXRef-zlib", "name": "zlib", "versionInfo": "1.2.13"},
+        {
+            "SPDXID": "SPDXRef-ssl",
+            "name": "wolfSSL",
+            "versionInfo": "5.5.0",
+            "downloadLocation": "NOASSERTION",
+        },
+        {
+            "SPDXID": "SPDXRef-zlib",
+            "name": "zlib",
+            "versionInfo": "1.2.13",
+            "downloadLocation": "NOASSERTION",
+        },
     ],
     "relationships": [
         {

@@ -171,9 +171,11 @@ class HeatMapRead(BaseModel):
 
 
 class RiskCellFindingRead(BaseModel):
-    """A finding counted in a heat-map cell, with its current risk record's levels."""
+    """A risk record counted in a heat-map cell, with its levels: a finding's (its id,
+    component and vulnerability) or a threat's (`threat`: its key; `vulnerability`: its title)."""
 
-    finding_id: int
+    finding_id: int | None
+    threat: str | None = None
     release: str
     component: str
     vulnerability: str

@@ -12,8 +12,9 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from medsec.accounts import credentials
-from medsec.api.deps import SessionDep, require_read
-from medsec.errors import DocumentTooLarge, InvalidInput
+from medsec.api.deps import SessionDep, read_upload, require_read
+from medsec.core.inbound import upload_name
+from medsec.errors import InvalidInput
 from medsec.sharing import rules, stix_import
 from medsec.sharing import service as sharing
 from medsec.web.render import page
@@ -76,6 +77,7 @@ def add_agreement(
 
 @router.post("/sharing/imports")
 async def import_bundle(
+    request: Request,
     session: SessionDep,
     user: UserDep,
     file: Annotated[UploadFile, File()],
@@ -84,11 +86,9 @@ async def import_bundle(
     """Import a STIX 2.1 bundle an ISAO sent (validated; linked to products and findings)."""
     credentials.check_csrf(user.csrf, csrf)
     require_read(session, user.principal)
-    data = await file.read(stix_import.MAX_BYTES + 1)
-    if len(data) > stix_import.MAX_BYTES:
-        raise DocumentTooLarge(f"at most {stix_import.MAX_BYTES} bytes", source="upload")
+    data = await read_upload(request, file, stix_import.MAX_BYTES)
     sharing.import_stix(
-        session, data=data, source_name=file.filename or "upload", actor=user.principal.actor
+        session, data=data, source_name=upload_name(file.filename), actor=user.principal.actor
     )
     return RedirectResponse("/sharing#imports", status_code=303)
 
