@@ -30,3 +30,15 @@ def test_a_name_that_is_broken_rich_markup_is_printed_not_a_traceback(cli):
     assert "P[/x]" in out and "Traceback" not in out + err
     code, out, err = cli("release", "add", "--product", "P[/x]", "1.0")
     assert code == 0 and "P[/x]" in out, err
+
+
+def test_rich_markup_in_stored_names_is_shown_as_text(cli):
+    """A name is text: markup tags in it (conceal, link, blink) never style or hide the CLI's
+    output, in messages and in tables."""
+    name = "Pump [conceal]hidden[/conceal] [link=https://evil.example]x[/link] [blink]b[/blink]"
+    code, out, err = cli("product", "add", name, "--manufacturer", "M")
+    assert code == 0, err
+    assert name in out
+    code, out, err = cli("product", "list")
+    assert code == 0, err
+    assert "[conceal]hidden[/conceal]" in out and "[link=https://evil.example]" in out

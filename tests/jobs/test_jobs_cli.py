@@ -66,3 +66,40 @@ def test_deferring_needs_the_postgresql_queue(cli, db_url, engine):
                 {"i": queued["queue_job_id"]},
             ).scalar()
         assert task == "medsec.rematch"
+
+
+def _audited_job(ctx):
+    """A job whose work is audited, as a real one's is (a feed import, a deadline notice)."""
+    from medsec.audit import service as audit
+
+    with ctx.uow() as session:
+        audit.record(session, actor=ctx.actor, action="test.job", object_type="job")
+    return {"audited": 1}
+
+
+def test_a_background_job_keeps_the_audit_chain_verifiable(
+    cli, session_factory, tmp_path, monkeypatch
+):
+    """A job run in its own process (the embedded scheduler's child) writes its audit events
+    with the installation's keyed anchors and head-anchor file, so the head anchor stays keyed
+    (an unkeyed one could be recomputed by anyone who can write the database)."""
+    from sqlalchemy import select
+
+    from medsec.jobs import catalog, runner
+    from medsec.jobs.schemas import JobSpec
+    from medsec.models import AuditCheckpoint, AuditEvent
+
+    spec = JobSpec("audited-test-job", "writes one audit event", 3600, _audited_job)
+    monkeypatch.setitem(catalog._registered, spec.name, spec)  # gone after the test
+    assert cli("product", "add", "Pump", "--manufacturer", "M")[0] == 0
+    assert runner.main(["audited-test-job", "manual", "tester"]) == 0
+    with session_factory() as s:
+        last = s.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+        head = s.scalar(select(AuditCheckpoint).where(AuditCheckpoint.kind == "head"))
+    assert last.action == "test.job" and head.last_event_id == last.id
+    assert head.mac is not None and len(head.mac) == 64
+    written = orjson.loads((tmp_path / "home" / "audit-anchor.json").read_bytes())
+    assert written["last_event_id"] == last.id and written["mac"] == head.mac
+    code, out, err = cli("db", "verify-audit", "--format", "json")
+    assert code == 0, out + err
+    assert orjson.loads(out)["ok"] is True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,11 +57,26 @@ def _markup_ok(objects: list[Any]) -> bool:
     return True
 
 
+# Rich markup tags medsec's own messages use; any other tag in a string (from a stored name:
+# ``[conceal]``, ``[link=...]``, ``[blink]``) is escaped so that it is shown as text.
+OWN_TAGS = frozenset(
+    f"{close}{tag}"
+    for tag in ("bold", "red", "green", "yellow", "dim", "bold red", "bold green")
+    for close in ("", "/")
+) | {"/"}
+_TAG = re.compile(r"(?<!\\)\[([a-z#/@][^\[\]]*?)\]")
+
+
+def _own_markup_only(text: str) -> str:
+    """Escape every rich markup tag in ``text`` that is not one of medsec's own."""
+    return _TAG.sub(lambda m: m[0] if m[1] in OWN_TAGS else "\\" + m[0], text)
+
+
 def _shown(renderable: Any) -> Any:
-    """A string, Text or Table with its hidden characters made visible (other objects as
-    they are)."""
+    """A string, Text or Table with its hidden characters made visible and foreign markup
+    escaped (other objects as they are)."""
     if isinstance(renderable, str):
-        return visible(renderable)
+        return _own_markup_only(visible(renderable))
     if isinstance(renderable, Text):
         if not has_hidden(renderable.plain):
             return renderable

@@ -85,6 +85,21 @@ def make_session_factory(
     return sessionmaker(bind=engine, expire_on_commit=False, info=info)
 
 
+def installation_session_factory(
+    settings: Any, engine: Engine | None = None
+) -> sessionmaker[Session]:
+    """The session factory of an installation: audit anchors keyed with its instance secret and
+    the head anchor also written to its home, as the CLI and the server write them (background
+    jobs too, so their events keep the chain verifiable)."""
+    from medsec.config import ANCHOR_FILE, secret_key
+
+    return make_session_factory(
+        engine if engine is not None else make_engine(settings.database_url),
+        audit_key=secret_key(settings),
+        audit_anchor_file=settings.home / ANCHOR_FILE,
+    )
+
+
 BUSY_MARKERS = ("database is locked", "database table is locked", "deadlock detected")
 BUSY_RETRY_AFTER = 2  # seconds a client is told to wait when the database is busy
 

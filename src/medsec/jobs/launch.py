@@ -16,12 +16,12 @@ def start(settings: Settings, *, name: str, actor: str) -> int | None:
     child process (embedded; returns None). The caller checked ``check_run_allowed``."""
     catalog.spec(name)
     if not settings.is_embedded:
-        from medsec.db.engine import make_engine, make_session_factory
+        from medsec.db.engine import installation_session_factory, make_engine
         from medsec.jobs import queue
 
         engine = make_engine(settings.database_url)
         try:
-            return queue.defer(settings, make_session_factory(engine), name)
+            return queue.defer(settings, installation_session_factory(settings, engine), name)
         finally:
             engine.dispose()
     env = dict(

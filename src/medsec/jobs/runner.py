@@ -25,7 +25,7 @@ def _stop(_signum: int, _frame: FrameType | None) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the job named in argv (by the scheduler unless a trigger and actor follow)."""
     from medsec.db import migrate
-    from medsec.db.engine import make_engine, make_session_factory
+    from medsec.db.engine import installation_session_factory, make_engine
     from medsec.db.uow import unit_of_work
     from medsec.jobs import service
 
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = make_engine(settings.database_url)
     if settings.is_embedded:
         migrate.ensure_current(engine)
-    factory = make_session_factory(engine)
+    factory = installation_session_factory(settings, engine)  # keyed anchors, like the CLI
     trigger, actor = (args[1], args[2]) if len(args) >= 3 else ("schedule", None)
     result = service.run(
         lambda: unit_of_work(factory), settings, name=args[0], trigger=trigger, actor=actor

@@ -125,6 +125,6 @@ def start_if_embedded(settings: Settings) -> Scheduler | None:
     """The scheduler for `medsec serve` on the embedded database (MEDSEC_SCHEDULER=0: none)."""
     if not settings.is_embedded or not settings.scheduler:
         return None
-    from medsec.db.engine import make_engine, make_session_factory
+    from medsec.db.engine import installation_session_factory
 
-    return Scheduler(settings, make_session_factory(make_engine(settings.database_url))).start()
+    return Scheduler(settings, installation_session_factory(settings)).start()
