@@ -195,3 +195,28 @@ def test_lessons_learned_through_the_api(client, world):
     _problem(client.post(url, headers=bearer(world, "vic"), json={"category": "S"}), 403)
     links = client.get(f"/api/v1/incidents/{ref}", headers=h).json()["links"]
     assert f"threat:InfuGuard 500/2.1.0/{ref}-A{threat_action}" in [x["target"] for x in links]
+
+
+def test_affected_assets_recorded_over_the_api(client, world):
+    """A tag of the hospital workspace links the device; other text stays text; an unknown
+    ``asset:TAG`` is refused with a problem and nothing is recorded."""
+    h = bearer(world, ADMIN)
+    r = client.post(
+        "/api/v1/incidents",
+        headers=h,
+        json={"title": "odd traffic", "product": PRODUCT, "detected_at": "2026-03-02T09:00:00Z"},
+    )
+    assert r.status_code == 201, r.text
+    ref = r.json()["ref"]
+    _problem(client.post(f"/api/v1/incidents/{ref}/assets", headers=h, json={"assets": []}), 422)
+    unknown = {"assets": ["asset:NO-SUCH-TAG"]}
+    assert client.post(f"/api/v1/incidents/{ref}/assets", headers=h, json=unknown).status_code in (
+        404,
+        422,
+    )
+    body = {"assets": ["PUMP-002", "a patient's home router"]}
+    r = client.post(f"/api/v1/incidents/{ref}/assets", headers=h, json=body)
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert [a["tag"] for a in d["workspace_assets"]] == ["PUMP-002"]
+    assert d["assets"] == ["a patient's home router"]

@@ -109,3 +109,21 @@ def test_viewer_sees_no_incident(client, web_world, session_factory):
     assert "No incident you may see." in client.get("/incidents").text
     r = client.get(f"/incidents/{demo.ref}")
     assert r.status_code == 403 and demo.title not in r.text
+
+
+def test_the_open_form_records_affected_devices(logged_in):
+    """Affected devices typed one per line: a workspace tag links the device, text stays text."""
+    token = csrf_of(logged_in.get("/incidents").text)
+    r = logged_in.post(
+        "/incidents",
+        data={
+            "csrf": token,
+            "title": "odd update traffic",
+            "product": PRODUCT,
+            "assets": "PUMP-002\n\n<b>home router</b>\n",
+        },
+    )
+    assert r.status_code == 303, r.text
+    page = logged_in.get(r.headers["location"]).text
+    assert "PUMP-002" in page and "&lt;b&gt;home router&lt;/b&gt;" in page
+    assert "<b>home router</b>" not in page

@@ -206,6 +206,7 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/incidents/plans/{plan}/exercises"): SECURITY,
     ("POST", "/api/v1/incidents/plans/{plan}/members"): SECURITY,
     ("POST", "/api/v1/incidents/{ref}/links"): SECURITY,
+    ("POST", "/api/v1/incidents/{ref}/assets"): SECURITY,
     ("POST", "/api/v1/incidents/{ref}/notifications"): SECURITY,
     ("POST", "/api/v1/incidents/{ref}/phase"): SECURITY,
     ("POST", "/api/v1/incidents/{ref}/severity"): SECURITY,
@@ -345,6 +346,7 @@ RULES: dict[tuple[str, str], str] = {
 
 # JSON bodies valid enough that only the role decides (API writes checked per role)
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/incidents/{ref}/assets"): {"assets": ["route matrix test device"]},
     ("POST", "/api/v1/findings/{finding_id}/vex"): {
         "status": "affected",
         "reason": "route matrix test",

@@ -246,6 +246,20 @@ def log(ref: str, body: LogBody, session: SessionDep, who: ApiPrincipal) -> Even
     return found
 
 
+class AssetsBody(BaseModel):
+    """Affected assets: hospital-workspace asset tags (or ``asset:TAG``), else free text."""
+
+    assets: list[str] = Field(min_length=1, max_length=200)
+
+
+@router.post("/{ref}/assets", response_model=IncidentRead)
+def assets(ref: str, body: AssetsBody, session: SessionDep, who: ApiPrincipal) -> IncidentRead:
+    """Record affected assets (a workspace asset by its tag; an unknown ``asset:TAG`` is 422)."""
+    require_read(session, who)
+    incidents.add_assets(session, ref=ref, assets=body.assets, actor=who.actor)
+    return views.detail(session, ref=ref, actor=who.actor)
+
+
 @router.post("/{ref}/links", response_model=LinkRead, status_code=201)
 def link(ref: str, body: LinkBody, session: SessionDep, who: ApiPrincipal) -> LinkRead:
     """Link a finding, CVD case, advisory or update."""

@@ -63,8 +63,10 @@ def open_incident(
     source: Annotated[str, Form(max_length=20)] = "manual",
     reporter_org: Annotated[str, Form(max_length=500)] = "",
     description: Annotated[str, Form(max_length=20_000)] = "",
+    assets: Annotated[str, Form(max_length=20_000)] = "",
 ) -> Response:
-    """Open an incident from the form, then show it."""
+    """Open an incident from the form, then show it (affected assets one per line: a tag of
+    the hospital workspace links the device, other text stays text)."""
     credentials.check_csrf(user.csrf, csrf)
     require_read(session, user.principal)
     row = incidents.open_incident(
@@ -77,6 +79,7 @@ def open_incident(
         source=source,
         reporter_org=reporter_org or None,
         description=description,
+        assets=[line.strip() for line in assets.splitlines() if line.strip()],
     )
     return _back(row.ref, "phase")
 
