@@ -157,3 +157,40 @@ def test_page_forms_record_a_control_and_move_a_rollout(client, web_world):
     assert moved.status_code == 303
     after = client.get(f"/api/v1/assets/rollouts/{rollout['name']}", headers=h).json()
     assert {i["asset_tag"]: i["status"] for i in after["items"]}[tag] == "validated"
+
+
+def test_the_device_page_files_a_vendor_mds2_for_its_release(
+    client, web_world, session_factory, tmp_path
+):
+    """The vendor's MDS2 XLSX uploaded on a device's page is filed against the release the
+    device runs and shown there; a file that is not a workbook is refused with nothing filed."""
+    from medsec.db.uow import unit_of_work
+    from medsec.mds2 import service as mds2
+    from medsec.models import VendorMds2
+
+    out = tmp_path / "vendor.xlsx"
+    with unit_of_work(session_factory) as s:
+        mds2.export_file(s, product="InfuGuard 500", release="2.0.0", out=out, actor=ADMIN)
+    with session_factory() as s:
+        before = s.execute(select(func.count(VendorMds2.id))).scalar_one()
+    login(client, web_world, ADMIN)
+    page = client.get("/assets/PUMP-001")
+    assert "File the vendor's MDS2" in page.text
+    bad = client.post(
+        "/assets/PUMP-001/mds2",
+        data={"csrf": csrf_of(page.text)},
+        files={"file": ("x.xlsx", b"not a workbook", "application/octet-stream")},
+        follow_redirects=False,
+    )
+    assert bad.status_code == 422
+    with session_factory() as s:
+        assert s.execute(select(func.count(VendorMds2.id))).scalar_one() == before
+    r = client.post(
+        "/assets/PUMP-001/mds2",
+        data={"csrf": csrf_of(page.text)},
+        files={"file": ("vendor.xlsx", out.read_bytes(), "application/octet-stream")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/assets/PUMP-001#mds2"
+    shown = client.get("/assets/PUMP-001").text
+    assert "vendor.xlsx, filed by" in shown

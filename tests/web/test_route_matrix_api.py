@@ -207,6 +207,7 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/incidents/plans/{plan}/members"): SECURITY,
     ("POST", "/api/v1/incidents/{ref}/links"): SECURITY,
     ("POST", "/api/v1/incidents/{ref}/assets"): SECURITY,
+    ("POST", "/assets/{tag}/mds2"): ANALYST,
     ("POST", "/api/v1/incidents/{ref}/notifications"): SECURITY,
     ("POST", "/api/v1/incidents/{ref}/phase"): SECURITY,
     ("POST", "/api/v1/incidents/{ref}/severity"): SECURITY,

@@ -15,7 +15,7 @@ from medsec.assets import service as inventory
 from medsec.assets.schemas import VendorMds2Read
 from medsec.audit import service as audit
 from medsec.core.clock import utcnow
-from medsec.errors import NotFound
+from medsec.errors import InvalidInput, NotFound
 from medsec.mds2 import service as mds2
 from medsec.mds2.questions import by_id
 from medsec.models import Release, VendorMds2
@@ -144,3 +144,24 @@ def for_target(session: Session, *, target: str | None, actor: str) -> list[Vend
     if account.products and name not in account.products:
         return []
     return [_read(r, name, rel.version) for r in rows]
+
+
+def file_for_asset(
+    session: Session, *, tag: str, data: bytes, source: str, actor: str
+) -> VendorMds2Read:
+    """File a vendor's MDS2 against the release a device runs (the device must be matched to a
+    release first)."""
+    asset = inventory.get_asset(session, tag=tag, actor=actor)
+    if asset.target is None or not asset.target.startswith("release:"):
+        raise InvalidInput(
+            f"{tag}: match the device to a release first; the vendor's MDS2 is filed per release"
+        )
+    rel = products.release_by_id(session, int(asset.target.split(":", 1)[1]))
+    return file_statement(
+        session,
+        data=data,
+        source=source,
+        product=_product_name(session, rel),
+        release=rel.version,
+        actor=actor,
+    )

@@ -13,7 +13,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from medsec.accounts import credentials
-from medsec.api.deps import SessionDep
+from medsec.api.deps import SessionDep, read_upload
 from medsec.assets import charts, exposure, operations, planning, rollouts, vendor_mds2
 from medsec.assets import service as inventory
 from medsec.assets.rules import CONTROL_KINDS, ROLLOUT_MOVES
@@ -260,6 +260,25 @@ def _day(value: str, what: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise InvalidInput(f"{what}: write the date as YYYY-MM-DD") from exc
+
+
+@router.post("/assets/{tag}/mds2", response_model=None)
+async def file_mds2(
+    request: Request,
+    tag: str,
+    session: SessionDep,
+    user: UserDep,
+    file: Annotated[UploadFile, File()],
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """File the vendor's MDS2 XLSX against the release the device runs (analyst)."""
+    credentials.check_csrf(user.csrf, csrf)
+    data = await read_upload(request, file)
+    vendor_mds2.file_for_asset(
+        session, tag=tag, data=data, source=upload_name(file.filename, "mds2.xlsx"),
+        actor=user.principal.actor,
+    )  # fmt: skip
+    return RedirectResponse(f"/assets/{seg(tag)}#mds2", status_code=303)
 
 
 @router.post("/assets/{tag}/mapping", response_model=None)
