@@ -91,6 +91,7 @@ def test_analyst_drafts_edits_and_a_reviewer_publishes_after_preview(
     page.wait_for_load_state()
     assert page.locator("#edit input[name=title]").input_value().startswith("InfuGuard 500")
     page.fill("#edit textarea[name=clinician_note]", "Keep the pumps on their own network.")
+    page.fill("#edit input[name=namespace]", "https://psirt.example-medical.test")
     page.check('#edit input[name=releases][value="2.1.0"]')
     page.click("#edit button[type=submit]")
     page.wait_for_load_state()

@@ -136,3 +136,19 @@ def test_draft_from_a_cvd_case_is_prefilled(client, web_world, session_factory):
     form = client.get(f"/advisories/new?case={case}")
     assert form.status_code == 200 and f"from CVD case {case}" in form.text
     assert re.search(r'name="picked" value="CVE-2020-16150" checked', form.text)
+
+
+def test_the_publish_section_says_what_must_be_written_first(client, web_world, session_factory):
+    """A draft without a note on patient care and with the placeholder namespace: the page
+    lists both before the reviewer tries to publish (publishing them is refused)."""
+    with unit_of_work(session_factory) as s:
+        adv = advisories.create(
+            s, product=PRODUCT, title="draft without its note", actor=ADMIN, releases=["2.0.0"]
+        )
+        tid = adv.tracking_id
+    login(client, web_world, ADMIN)
+    page = client.get(f"/advisories/{tid}").text
+    block = page.split('id="incomplete"', 1)[1].split("</div>", 1)[0]
+    assert "note on patient care is not written" in block and "placeholder" in block
+    published = _published(session_factory)
+    assert 'id="incomplete"' not in client.get(f"/advisories/{published}").text
