@@ -347,7 +347,6 @@ RULES: dict[tuple[str, str], str] = {
 
 # JSON bodies valid enough that only the role decides (API writes checked per role)
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
-    ("POST", "/api/v1/incidents/{ref}/assets"): {"assets": ["route matrix test device"]},
     ("POST", "/api/v1/findings/{finding_id}/vex"): {
         "status": "affected",
         "reason": "route matrix test",
