@@ -42,3 +42,16 @@ def test_rich_markup_in_stored_names_is_shown_as_text(cli):
     code, out, err = cli("product", "list")
     assert code == 0, err
     assert "[conceal]hidden[/conceal]" in out and "[link=https://evil.example]" in out
+
+
+def test_a_long_message_line_is_not_broken_when_output_is_piped(cli):
+    """Piped output is read by scripts (grep, CI logs): a message line longer than any
+    terminal stays one line, wherever its long part (a name, a path) falls."""
+    name = "Infusion pump " + "x" * 180
+    maker = "Manufacturer " + "m" * 180
+    code, out, err = cli("product", "add", name, "--manufacturer", maker)
+    assert code == 0, err
+    code, out, err = cli("product", "show", name)
+    assert code == 0, err
+    (line,) = [ln for ln in out.splitlines() if name in ln]
+    assert maker in line and len(line) > 370

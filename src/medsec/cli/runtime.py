@@ -28,7 +28,8 @@ from medsec.errors import MedsecError
 
 
 class _LazyConsole:
-    """A rich console made on first use, wide when output is not a terminal (pipes, files)."""
+    """A rich console made on first use; when output is not a terminal (pipes, files) tables
+    are laid out 200 wide and text lines are never broken."""
 
     def __init__(self, *, stderr: bool) -> None:
         self.stderr = stderr
@@ -42,6 +43,8 @@ class _LazyConsole:
         console = Console(file=stream, width=width, stderr=self.stderr)
         if kwargs.get("markup") is not False and not _markup_ok(shown):
             kwargs["markup"] = False  # a stored name broke the markup: print the text as it is
+        if width is not None and all(isinstance(o, str | Text) for o in shown):
+            kwargs.setdefault("soft_wrap", True)  # piped lines are never broken (grep, CI logs)
         console.print(*shown, **kwargs)
 
 
