@@ -13,10 +13,12 @@ from datetime import date
 from html import escape
 from typing import Literal
 
+from medsec.core.i18n import gettext_for
 from medsec.core.text import visible_html
 
 Lang = Literal["en", "ja"]
 LANGS: tuple[Lang, ...] = ("en", "ja")
+DOMAIN = "lifecycle"  # the gettext catalog of the notices
 
 _CSS = """
 body{font-family:"Noto Sans CJK JP","Noto Sans JP","DejaVu Sans",sans-serif;max-width:46em;
@@ -58,137 +60,93 @@ def _e(value: object) -> str:
 
 def _d(value: date | None, lang: Lang) -> str:
     if value is None:
-        return "未定" if lang == "ja" else "not set"
+        return str(gettext_for(lang, DOMAIN)("not set"))
     if lang == "ja":
         return f"{value.year}年{value.month}月{value.day}日"
     return value.isoformat()
 
 
+# Every sentence below is an English msgid; the Japanese is written by people in
+# medsec/locale/ja/LC_MESSAGES/lifecycle.po (no translation by a machine at run time).
 _TITLES = {
-    ("en", "eol"): "End of life notice: {device}",
-    ("en", "eos"): "End of cybersecurity support notice: {device}",
-    ("en", "component_eos"): "Third-party component support notice: {device}",
-    ("ja", "eol"): "製品寿命終了（EOL）のお知らせ：{device}",
-    ("ja", "eos"): "サイバーセキュリティサポート終了（EOS）のお知らせ：{device}",
-    ("ja", "component_eos"): "サードパーティ製コンポーネントのサポート終了のお知らせ：{device}",
+    "eol": "End of life notice: {device}",
+    "eos": "End of cybersecurity support notice: {device}",
+    "component_eos": "Third-party component support notice: {device}",
 }
 
-_RESPONSIBILITIES = {
-    "en": (
-        "From the end of support on, {maker} no longer provides security updates, "
-        "vulnerability monitoring or any other cybersecurity support for this device.",
-        "The responsibility for the device's security, and the risk of continuing to use it, "
-        "pass to you, the healthcare provider.",
-        "If the device cannot be taken out of use without disrupting care, you take on managing "
-        "its security: network segmentation, limiting user access, risk assessment, security "
-        "testing and network monitoring.",
-        "Plan the replacement with a supported device, and its budget, before the end of support.",
-    ),
-    "ja": (
-        "サポート終了日以降、{maker}は本機器に対するセキュリティアップデート、"
-        "脆弱性の監視その他のサイバーセキュリティサポートを一切提供いたしません。",
-        "本機器のセキュリティを維持する責任、及び使用を継続することによるリスクは、"
-        "ヘルスケアプロバイダである貴施設に移転されます。",
-        "診療業務に影響を与えずに本機器の使用を終了できない場合は、ネットワークの"
-        "セグメンテーション、ユーザアクセスの制限、リスクアセスメント、セキュリティ試験、"
-        "ネットワーク監視等により、貴施設にて本機器のセキュリティを管理していただく必要があります。",
-        "サポート終了日までに、サポートを受けられる機器への置き換えとその予算を計画してください。",
-    ),
+_RESPONSIBILITIES = (
+    "From the end of support on, {maker} no longer provides security updates, "
+    "vulnerability monitoring or any other cybersecurity support for this device.",
+    "The responsibility for the device's security, and the risk of continuing to use it, "
+    "pass to you, the healthcare provider.",
+    "If the device cannot be taken out of use without disrupting care, you take on managing "
+    "its security: network segmentation, limiting user access, risk assessment, security "
+    "testing and network monitoring.",
+    "Plan the replacement with a supported device, and its budget, before the end of support.",
+)
+
+_ACTIONS = {
+    "component_ended": "Support for {component}, a component of {device}, ended on {date}. "
+    "Review the device's risk assessment and compensating measures, and check your operation "
+    "and replacement plans against the device's lifecycle below.",
+    "component_ends": "Support for {component}, a component of {device}, ends on {date}. "
+    "Review the device's risk assessment and compensating measures, and check your operation "
+    "and replacement plans against the device's lifecycle below.",
+    "eol": "{device} reaches its cybersecurity end of life on {eol}: support is limited from "
+    "then on and ends completely on {eos}. Plan to take the device out of use, or to replace "
+    "it, before the end of support.",
+    "eos": "Cybersecurity support for {device} ends on {eos}. Take the device out of use before "
+    "then, or prepare to take on the responsibilities below if you keep using it.",
 }
 
 
 def _action(f: NoticeFacts, lang: Lang) -> str:
+    _ = gettext_for(lang, DOMAIN)
     device = f"{f.product} {f.release}"
-    if lang == "ja":
-        if f.milestone == "component_eos":
-            verb = "終了しました" if f.milestone_date <= f.issued_on else "終了します"
-            return (
-                f"{device}に含まれる{f.component} {f.component_version or ''}のサポートは"
-                f"{_d(f.milestone_date, lang)}に{verb}。"
-                "本機器のリスク評価と補完的対策を見直し、以下の製品ライフサイクルを踏まえて"
-                "運用と更新の計画を確認してください。"
-            )
-        if f.milestone == "eol":
-            return (
-                f"{device}のサイバーセキュリティに関する製品寿命終了（EOL）日は"
-                f"{_d(f.eol, lang)}です。EOL以降のサポートは限定的となり、"
-                f"{_d(f.eos, lang)}にすべてのサポートが終了します。"
-                "サポート終了日までに、本機器の使用終了又は置き換えの計画を作成してください。"
-            )
-        return (
-            f"{device}のサイバーセキュリティサポートは{_d(f.eos, lang)}に終了します。"
-            "サポート終了日までに本機器の使用を終了するか、使用を継続する場合は"
-            "下記の責任を引き受ける準備を整えてください。"
-        )
     if f.milestone == "component_eos":
-        verb = "ended" if f.milestone_date <= f.issued_on else "ends"
-        return (
-            f"Support for {f.component} {f.component_version or ''}, a component of {device}, "
-            f"{verb} on {_d(f.milestone_date, lang)}. Review the device's risk "
-            "assessment and compensating measures, and check your operation and replacement "
-            "plans against the device's lifecycle below."
-        )
+        key = "component_ended" if f.milestone_date <= f.issued_on else "component_ends"
+        component = f"{f.component} {f.component_version or ''}".strip()
+        date_ = _d(f.milestone_date, lang)
+        return str(_(_ACTIONS[key])).format(component=component, device=device, date=date_)
     if f.milestone == "eol":
-        return (
-            f"{device} reaches its cybersecurity end of life on {_d(f.eol, lang)}: support is "
-            f"limited from then on and ends completely on {_d(f.eos, lang)}. Plan to take the "
-            "device out of use, or to replace it, before the end of support."
-        )
-    return (
-        f"Cybersecurity support for {device} ends on {_d(f.eos, lang)}. Take the device out of "
-        "use before then, or prepare to take on the responsibilities below if you keep using it."
-    )
+        eol, eos = _d(f.eol, lang), _d(f.eos, lang)
+        return str(_(_ACTIONS["eol"])).format(device=device, eol=eol, eos=eos)
+    return str(_(_ACTIONS["eos"])).format(device=device, eos=_d(f.eos, lang))
 
 
 _LABELS = {
-    "en": {
-        "todo": "What to do",
-        "dates": "Lifecycle of this device",
-        "eol": "End of life (limited support begins)",
-        "eos": "End of support (the device becomes legacy)",
-        "announced": "announced on {d}",
-        "planned": "planned",
-        "horizon": "Earliest end of support of a component",
-        "component": "The component",
-        "source": "End of support stated by",
-        "controls": "Compensating measures in force",
-        "until": "until {d}",
-        "resp": "What passes to you at the end of support",
-        "contact": "Contact",
-        "issued": "Issued {d} by {maker}.",
-        "timeline": "Timeline",
-    },
-    "ja": {
-        "todo": "お願いしたい対応",
-        "dates": "本機器のライフサイクル",
-        "eol": "製品寿命終了（EOL）：限定的なサポートの開始",
-        "eos": "サポート終了（EOS）：レガシー医療機器となる日",
-        "announced": "{d}に公表",
-        "planned": "予定",
-        "horizon": "コンポーネントのサポートが最も早く終了する日",
-        "component": "対象コンポーネント",
-        "source": "サポート終了日の出典",
-        "controls": "実施中の補完的対策",
-        "until": "{d}まで",
-        "resp": "サポート終了時に貴施設へ移転される責任",
-        "contact": "お問い合わせ先",
-        "issued": "{d} {maker}発行",
-        "timeline": "タイムライン",
-    },
+    "todo": "What to do",
+    "dates": "Lifecycle of this device",
+    "eol": "End of life (limited support begins)",
+    "eos": "End of support (the device becomes legacy)",
+    "announced": "announced on {d}",
+    "planned": "planned",
+    "horizon": "Earliest end of support of a component",
+    "component": "The component",
+    "source": "End of support stated by",
+    "controls": "Compensating measures in force",
+    "until": "until {d}",
+    "resp": "What passes to you at the end of support",
+    "contact": "Contact",
+    "issued": "Issued {d} by {maker}.",
+    "timeline": "Timeline",
 }
-_SOURCES = {
-    "en": {"sbom": "the SBOM", "manual": "the manufacturer", "endoflife.date": "endoflife.date"},
-    "ja": {"sbom": "SBOM", "manual": "製造業者", "endoflife.date": "endoflife.date"},
-}
+_SOURCES = {"sbom": "the SBOM", "manual": "the manufacturer"}
+
+
+def _labels(lang: Lang) -> dict[str, str]:
+    _ = gettext_for(lang, DOMAIN)
+    return {key: str(_(text)) for key, text in _LABELS.items()}
 
 
 def render_lifecycle_notice(f: NoticeFacts, lang: Lang = "en") -> str:
     """The notice as a self-contained HTML page in ``lang`` ("en" or "ja")."""
     if lang not in LANGS:
         raise ValueError(f"language {lang!r}: one of {', '.join(LANGS)}")
-    t = _LABELS[lang]
+    _ = gettext_for(lang, DOMAIN)
+    t = _labels(lang)
     device = f"{f.product} {f.release}"
-    title = _TITLES[(lang, f.milestone)].format(device=device)
+    title = str(_(_TITLES[f.milestone])).format(device=device)
     out = [
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">',
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
@@ -214,7 +172,8 @@ def render_lifecycle_notice(f: NoticeFacts, lang: Lang = "en") -> str:
             f"{_e(f.component_version or '')}: {_e(_d(f.milestone_date, lang))}</td></tr>"
         )
         if f.component_source:
-            src = _SOURCES[lang].get(f.component_source, f.component_source)
+            known = _SOURCES.get(f.component_source)
+            src = str(_(known)) if known else f.component_source
             out.append(f"<tr><th>{_e(t['source'])}</th><td>{_e(src)}</td></tr>")
     out.append("</table>")
     if f.timeline_svg:
@@ -227,7 +186,7 @@ def render_lifecycle_notice(f: NoticeFacts, lang: Lang = "en") -> str:
             out.append(f"<li>{_e(name)}{_e(when)}</li>")
         out.append("</ul>")
     out.append(f"<h2>{_e(t['resp'])}</h2><ul>")
-    out.extend(f"<li>{_e(x.format(maker=f.manufacturer))}</li>" for x in _RESPONSIBILITIES[lang])
+    out.extend(f"<li>{_e(str(_(x)).format(maker=f.manufacturer))}</li>" for x in _RESPONSIBILITIES)
     out.append("</ul>")
     if f.contact:
         out.append(f"<h2>{_e(t['contact'])}</h2><p>{_e(f.contact)}</p>")
