@@ -118,8 +118,8 @@ def decide(
 
 def in_force(session: Session, findings: Sequence[Finding]) -> dict[int, VexDecision]:
     """finding id -> the newest decision that applies to it (release- or component-scoped)."""
-    decisions = _candidates(session, findings)
     product_of = _products(session, findings)
+    decisions = _candidates(session, findings, sorted(set(product_of.values())))
     out: dict[int, VexDecision] = {}
     for f in findings:
         for d in decisions.get((f.vulnerability_id, f.component_key), ()):
@@ -134,10 +134,10 @@ def in_force(session: Session, findings: Sequence[Finding]) -> dict[int, VexDeci
 
 def history(session: Session, finding: Finding) -> list[VexDecision]:
     """Every decision that applies or applied to a finding, oldest first."""
-    decisions = _candidates(session, [finding]).get(
+    product_id = _products(session, [finding])[finding.release_id]
+    decisions = _candidates(session, [finding], [product_id]).get(
         (finding.vulnerability_id, finding.component_key), []
     )
-    product_id = _products(session, [finding])[finding.release_id]
     return [
         d
         for d in sorted(decisions, key=lambda d: d.id)
@@ -147,13 +147,17 @@ def history(session: Session, finding: Finding) -> list[VexDecision]:
 
 
 def _candidates(
-    session: Session, findings: Sequence[Finding]
+    session: Session, findings: Sequence[Finding], product_ids: Sequence[int]
 ) -> dict[tuple[int, str], list[VexDecision]]:
+    """Decisions of the findings' products on their (vulnerability, component) pairs; the
+    product narrows the lookup to the ``ix_vex_decision_key`` index (product first)."""
     out: dict[tuple[int, str], list[VexDecision]] = {}
     vids = sorted({f.vulnerability_id for f in findings})
     keys = sorted({f.component_key for f in findings})
     for part in chunks(vids):
-        stmt = select(VexDecision).where(VexDecision.vulnerability_id.in_(part))
+        stmt = select(VexDecision).where(
+            VexDecision.product_id.in_(product_ids), VexDecision.vulnerability_id.in_(part)
+        )
         if len(keys) <= KEYS_IN_QUERY:  # a page: only the decisions on its components
             stmt = stmt.where(VexDecision.component_key.in_(keys))
         for d in session.execute(stmt).scalars():

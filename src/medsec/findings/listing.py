@@ -72,7 +72,7 @@ def release_ids_of(session: Session, *, product: str, version: str | None = None
     """Ids of the named release, or of every release of the product."""
     if version is not None:
         return [products.get_release(session, product=product, version=version).id]
-    return [r.id for r in products.list_releases(session, product=product)]
+    return products.release_ids(session, product=product)
 
 
 def findings_page(

@@ -41,6 +41,17 @@ def releases_of(session: Session, product_ids: list[int]) -> list[Release]:
     return list(session.execute(stmt).scalars())
 
 
+def release_ids_by_product_name(session: Session, name: str) -> list[int]:
+    """Ids of the releases of the product of that name, by creation (one statement)."""
+    stmt = (
+        select(Release.id)
+        .join(Product, Product.id == Release.product_id)
+        .where(Product.name == name)
+        .order_by(Release.id)
+    )
+    return list(session.execute(stmt).scalars())
+
+
 def release_by_id(session: Session, release_id: int) -> Release | None:
     """One release by id with its product loaded."""
     stmt = select(Release).options(joinedload(Release.product)).where(Release.id == release_id)

@@ -293,6 +293,14 @@ def list_releases(session: Session, *, product: str) -> list[Release]:
     return repo.releases_of(session, [get_product(session, product).id])
 
 
+def release_ids(session: Session, *, product: str) -> list[int]:
+    """Ids of one product's releases, oldest first; NotFound for an unknown product."""
+    ids = repo.release_ids_by_product_name(session, product)
+    if not ids:
+        get_product(session, product)  # a product without releases, or NotFound
+    return ids
+
+
 @dataclass(frozen=True, slots=True)
 class EnsuredRelease:
     """A release found or created, and what had to be created."""
