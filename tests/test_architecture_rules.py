@@ -182,6 +182,33 @@ def test_the_floor_measure_sees_an_upward_import() -> None:
     assert ("medsec.core.cvss", "medsec.findings.service") in upward_imports(graph)
 
 
+def foreign_repository_imports(graph: grimp.ImportGraph) -> set[tuple[str, str]]:
+    """Imports of a domain's ``repository`` from outside that domain's package."""
+    out = set()
+    for imp in graph.find_matching_direct_imports(
+        import_expression="medsec.** -> medsec.*.repository"
+    ):
+        a, b = imp["importer"], imp["imported"]
+        owner = b.rsplit(".", 1)[0]
+        if not (a == owner or a.startswith(owner + ".")):
+            out.add((a, b))
+    return out
+
+
+def test_no_domain_reads_another_domains_repository(graph: grimp.ImportGraph) -> None:
+    """A domain reads another through its service or read model (e.g. ``vulns.queries``)."""
+    assert foreign_repository_imports(graph) == set()
+
+
+def test_the_repository_rule_sees_a_foreign_read() -> None:
+    graph = grimp.build_graph("medsec")
+    graph.add_import(importer="medsec.findings.listing", imported="medsec.vulns.repository")
+    graph.add_import(importer="medsec.vulns.queries", imported="medsec.vulns.repository")
+    assert foreign_repository_imports(graph) == {
+        ("medsec.findings.listing", "medsec.vulns.repository")
+    }
+
+
 def test_no_import_cycles(graph: grimp.ImportGraph) -> None:
     assert import_cycles(graph) == []
 

@@ -24,8 +24,7 @@ from medsec.core.vex import VexStatus
 from medsec.export import advisory_model as m
 from medsec.export.csaf import is_uri
 from medsec.models import Release
-from medsec.vulns import codec
-from medsec.vulns import repository as vuln_repo
+from medsec.vulns import queries as vuln_queries
 
 S = VexStatus
 log = logging.getLogger(__name__)
@@ -115,20 +114,20 @@ def _usable_references(source: str, record: str, refs: Sequence[str]) -> list[st
 def vuln_info(session: Session, vids: Sequence[int]) -> dict[int, Info]:
     """Aliases, title, description, references, CWEs and publication date per vulnerability."""
     out: dict[int, Info] = {vid: Info() for vid in vids}
-    for vid, aliases in vuln_repo.group_ids(session, vids).items():
+    for vid, aliases in vuln_queries.ids_of(session, vids).items():
         out[vid].aliases = aliases
-    for row in vuln_repo.advisories_of_groups(session, vids):
-        rec = codec.to_record(row)
-        i = out[row.vulnerability_id]
-        if rec.summary and not i.title:
-            i.title = rec.summary.strip()[:300]
-        if rec.details and (rec.source == "nvd" or not i.description):
-            i.description = rec.details.strip()
-        i.references.extend(_usable_references(rec.source, rec.id, rec.references))
-        i.cwes.extend(rec.cwes)
-        pub = as_datetime(rec.published)
-        if pub and (i.published is None or pub < i.published):
-            i.published = pub
+    for vid, recs in vuln_queries.records_of(session, vids).items():
+        for rec in recs:
+            i = out[vid]
+            if rec.summary and not i.title:
+                i.title = rec.summary.strip()[:300]
+            if rec.details and (rec.source == "nvd" or not i.description):
+                i.description = rec.details.strip()
+            i.references.extend(_usable_references(rec.source, rec.id, rec.references))
+            i.cwes.extend(rec.cwes)
+            pub = as_datetime(rec.published)
+            if pub and (i.published is None or pub < i.published):
+                i.published = pub
     for i in out.values():
         if not i.title and i.description:
             first = i.description.split(". ", 1)[0].strip()

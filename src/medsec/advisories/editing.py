@@ -25,7 +25,7 @@ from medsec.export.csaf import to_csaf
 from medsec.export.notice import render_notice
 from medsec.models import Finding, SecurityAdvisory, SecurityAdvisoryRevision, Vulnerability
 from medsec.products import service as products
-from medsec.vulns import repository as vuln_repo
+from medsec.vulns import queries as vuln_queries
 
 NEXT_SUMMARY = "(the summary given when publishing)"
 MAX_NOTE = 20_000
@@ -130,7 +130,7 @@ def edit(
     if vulnerabilities is not None:
         ids = []
         for name in _vulnerability_ids(vulnerabilities):
-            vuln = vuln_repo.vulnerability_by_alias(session, name)
+            vuln = vuln_queries.by_id(session, name)
             if vuln is None:
                 raise NotFound(
                     f"vulnerabilities: no vulnerability {name!r} (see `medsec vuln show`)"

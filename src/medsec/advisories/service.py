@@ -20,9 +20,8 @@ from medsec.errors import Conflict, InvalidInput, NotFound
 from medsec.export import advisory_model as m
 from medsec.export.csaf import Profile, is_uri, to_csaf
 from medsec.models import Product, SecurityAdvisory, SecurityAdvisoryRevision
-from medsec.products import repository as product_repo
 from medsec.products import service as products
-from medsec.vulns import repository as vuln_repo
+from medsec.vulns import queries as vuln_queries
 
 PROFILES = {"security-advisory": "csaf_security_advisory", "vex": "csaf_vex"}
 TLPS = ("WHITE", "GREEN", "AMBER", "RED")
@@ -81,7 +80,7 @@ def product_of(session: Session, adv: SecurityAdvisory) -> tuple[Product, str]:
     prod = session.get(Product, adv.product_id)
     if prod is None:  # pragma: no cover - the foreign key cascades
         raise NotFound(f"advisory {adv.tracking_id}: its product is gone")
-    full = product_repo.product_by_name(session, prod.name)
+    full = products.find_product(session, prod.name)
     assert full is not None
     return full, full.manufacturer.name
 
@@ -135,7 +134,7 @@ def create(
         raise InvalidInput(f"product {product!r} has no release to advise on")
     vids: list[int] = []
     for name in vulnerabilities or []:
-        vuln = vuln_repo.vulnerability_by_alias(session, name)
+        vuln = vuln_queries.by_id(session, name)
         if vuln is None:
             raise NotFound(f"no vulnerability {name!r} (see `medsec vuln show`)")
         vids.append(vuln.id)

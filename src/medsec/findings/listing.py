@@ -24,7 +24,7 @@ from medsec.findings.signals import Signals, signals_for, vuln_context
 from medsec.models import RiskRecord, VexDecision
 from medsec.products import service as products
 from medsec.risk import service as risk_service
-from medsec.vulns import repository as vuln_repo
+from medsec.vulns import queries as vuln_queries
 
 CLOSED = repo.CLOSED_STATES
 
@@ -100,7 +100,7 @@ def describe(session: Session, rows: Sequence[Any]) -> list[FindingRead]:
     vids = sorted({f.vulnerability_id for f in findings})
     ctx = vuln_context(session, vids)
     ids, records, kev, epss = ctx.ids, ctx.records, ctx.kev, ctx.epss
-    vulns = vuln_repo.vulnerabilities(session, vids)
+    vulns = vuln_queries.vulnerabilities(session, vids)
     views = {
         vid: VulnerabilityRead.model_validate(
             display.vulnerability_view(

@@ -20,8 +20,7 @@ from medsec.ingest.vuln_model import VulnRecord
 from medsec.matching.aliases import group_records
 from medsec.matching.engine import Candidate, Matcher, Miss
 from medsec.sbom.convert import package_key
-from medsec.vulns import codec
-from medsec.vulns import repository as vuln_repo
+from medsec.vulns import queries as vuln_queries
 
 
 @dataclass
@@ -106,11 +105,10 @@ def load_stored(session: Session, sbom: ParsedSbom) -> Intelligence:
         ck = cpe_key(c.cpe) if c.cpe else None
         if ck:
             keys.add(("cpe", "cpe", ck))
-    rows = vuln_repo.advisories_for_keys(session, sorted(keys))
-    records = [codec.to_record(r) for r in rows]
+    records = vuln_queries.records_for_keys(session, sorted(keys))
     cves = sorted({i for r in records for i in (r.id, *r.aliases) if i.startswith("CVE-")})
-    kev: dict[str, Any] = dict(vuln_repo.kev_for(session, cves))
-    epss: dict[str, Any] = dict(vuln_repo.epss_for(session, cves))
+    kev: dict[str, Any] = dict(vuln_queries.kev_for(session, cves))
+    epss: dict[str, Any] = dict(vuln_queries.epss_for(session, cves))
     return Intelligence(records, kev, epss)
 
 

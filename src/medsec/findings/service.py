@@ -19,7 +19,7 @@ from medsec.matching.engine import Candidate, Hit, Matcher, Miss
 from medsec.matching.index import AdvisoryIndex
 from medsec.models import MatchState
 from medsec.vulns import codec
-from medsec.vulns import repository as vuln_repo
+from medsec.vulns import queries as vuln_queries
 
 
 @dataclass
@@ -44,7 +44,7 @@ def match(
     """Re-match releases: fully where the SBOM changed, else only against changed records."""
     started, begun = time.perf_counter(), utcnow()
     report = MatchReport()
-    head = vuln_repo.max_change_seq(session)
+    head = vuln_queries.change_head(session)
     states = repo.match_states(session)
     full_pairs: list[tuple[int, int]] = []
     pending: dict[int, list[tuple[int, int]]] = {}  # advisory seq -> (release, sbom) to update
@@ -57,7 +57,7 @@ def match(
     if full_pairs:
         _full(session, full_pairs, report)
     for seq, pairs in pending.items():
-        _incremental(session, pairs, vuln_repo.groups_changed_after(session, seq), report)
+        _incremental(session, pairs, vuln_queries.groups_changed_after(session, seq), report)
     report.releases_full = len(full_pairs)
     report.releases_incremental = sum(len(p) for p in pending.values())
     for release_id, sbom_id in full_pairs + [p for ps in pending.values() for p in ps]:
@@ -148,10 +148,10 @@ def _full(session: Session, pairs: list[tuple[int, int]], report: MatchReport) -
 def _full_batch(session: Session, pairs: list[tuple[int, int]], report: MatchReport) -> None:
     sbom_ids = [s for _, s in pairs]
     if sum(repo.component_counts(session, sbom_ids).values()) > JOIN_FROM_COMPONENTS:
-        rows = vuln_repo.match_forms_of_sboms(session, sbom_ids)
+        rows = vuln_queries.match_forms_of_sboms(session, sbom_ids)
     else:
         keys = repo.lookup_keys_of(session, sbom_ids)
-        rows = vuln_repo.match_forms_for_keys(session, sorted(keys))
+        rows = vuln_queries.match_forms_for_keys(session, sorted(keys))
     matcher, by_record = _form_matcher(rows, report)
     del rows
     writer = reconcile.Writer(session)
@@ -171,7 +171,7 @@ def _incremental(
     """Re-match only the changed records' vulnerabilities, in every given release at once."""
     if not groups:
         return
-    rows = vuln_repo.match_rows_of_groups(session, groups)
+    rows = vuln_queries.match_rows_of(session, groups)
     matcher, by_record = _matcher(rows, report)
     pkg_keys: set[tuple[str, str]] = set()
     cpe_keys: set[str] = set()

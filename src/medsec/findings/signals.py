@@ -17,8 +17,7 @@ from medsec.core.batching import chunks
 from medsec.core.severity import Scored, overall, score_one
 from medsec.ingest.vuln_model import VulnRecord
 from medsec.models import CvssRescore, Finding, SsvcDecisionRow
-from medsec.vulns import codec
-from medsec.vulns import repository as vuln_repo
+from medsec.vulns import queries as vuln_queries
 
 
 @dataclass
@@ -69,13 +68,11 @@ class VulnContext:
 
 def vuln_context(session: Session, vids: Sequence[int]) -> VulnContext:
     """Load the ids, KEV, EPSS and records of the given vulnerabilities (four queries)."""
-    ids = vuln_repo.group_ids(session, vids)
+    ids = vuln_queries.ids_of(session, vids)
     cves = sorted({i for group in ids.values() for i in group if i.startswith("CVE-")})
-    records: dict[int, list[VulnRecord]] = {}
-    for adv in vuln_repo.advisories_of_groups(session, vids):
-        records.setdefault(adv.vulnerability_id, []).append(codec.to_record(adv))
+    records = vuln_queries.records_of(session, vids)
     return VulnContext(
-        ids, vuln_repo.kev_for(session, cves), vuln_repo.epss_for(session, cves), records
+        ids, vuln_queries.kev_for(session, cves), vuln_queries.epss_for(session, cves), records
     )
 
 
