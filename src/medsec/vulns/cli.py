@@ -10,11 +10,9 @@ import orjson
 import typer
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy import select
 
 from medsec.cli import runtime
 from medsec.findings import display
-from medsec.models import FeedSnapshot
 from medsec.vulns import codec, service, sources, sync
 
 feeds_app = typer.Typer(
@@ -79,9 +77,7 @@ def import_(
 def list_(fmt: Fmt = typer.Option(Fmt.table, "--format", "-f")) -> None:
     """Feed snapshots imported so far, newest first."""
     with runtime.uow() as session:
-        snaps = list(
-            session.execute(select(FeedSnapshot).order_by(FeedSnapshot.id.desc())).scalars()
-        )
+        snaps = service.feed_snapshots(session)
         rows: list[dict[str, Any]] = [
             {
                 "id": s.id,

@@ -15,6 +15,7 @@ from medsec.models import (
     AdvisoryKey,
     Component,
     EpssRow,
+    FeedCursor,
     FeedSnapshot,
     KevEntryRow,
     VulnAlias,
@@ -267,6 +268,16 @@ def snapshots_page(session: Session, *, offset: int, limit: int) -> tuple[int, l
     total = session.execute(select(func.count(FeedSnapshot.id))).scalar_one()
     stmt = select(FeedSnapshot).order_by(FeedSnapshot.id.desc()).offset(offset).limit(limit)
     return int(total), list(session.execute(stmt).scalars())
+
+
+def all_snapshots(session: Session) -> list[FeedSnapshot]:
+    """Every imported feed snapshot, newest first."""
+    return list(session.execute(select(FeedSnapshot).order_by(FeedSnapshot.id.desc())).scalars())
+
+
+def cursors(session: Session) -> list[FeedCursor]:
+    """Every stored sync cursor, by feed name."""
+    return list(session.execute(select(FeedCursor).order_by(FeedCursor.name)).scalars())
 
 
 def latest_snapshots(session: Session) -> dict[str, Any]:

@@ -293,3 +293,8 @@ def feed_status(session: Session) -> dict[str, FeedStatus]:
         k: FeedStatus(k, r.source_name, _aware(r.imported_at), r.records)
         for k, r in repo.latest_snapshots(session).items()
     }
+
+
+def feed_snapshots(session: Session) -> list[FeedSnapshot]:
+    """Every imported feed snapshot, newest first."""
+    return repo.all_snapshots(session)

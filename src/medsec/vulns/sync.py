@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medsec.audit import service as audit
 from medsec.errors import DocumentError, MedsecError
 from medsec.models import FeedCursor
 from medsec.vulns import download, service
+from medsec.vulns import repository as repo
 from medsec.vulns.sources import FeedSource, SyncConfig, iso, nvd_plan, nvd_query
 
 UnitOfWork = Callable[[], AbstractContextManager[Session]]
@@ -98,8 +98,7 @@ def sync_feeds(
 
 def cursors(session: Session) -> dict[str, FeedCursor]:
     """Every stored sync cursor by feed name."""
-    rows = session.execute(select(FeedCursor).order_by(FeedCursor.name)).scalars()
-    return {row.name: row for row in rows}
+    return {row.name: row for row in repo.cursors(session)}
 
 
 def _quiet(_: str) -> None:
