@@ -124,7 +124,7 @@ def _portfolio(intel: Intelligence) -> bytes:
     for n, rec in enumerate(intel.records):
         for aff in rec.affected[:1]:
             kind = PURL_TYPE.get(aff.ecosystem)
-            if not kind or n % 6:
+            if not kind or n % 12:
                 continue
             values = [*aff.versions[:2], "99999.0.0", "not a version!"]
             values += [e.value for r in aff.ranges for e in r.events if e.value != "0"]
@@ -140,7 +140,7 @@ def _portfolio(intel: Intelligence) -> bytes:
             if m.vulnerable and len(parts) == 13:
                 parts[5] = bound if parts[5] == "*" and bound else parts[5]
                 cpes.append(":".join(parts))
-    for i, cpe in enumerate(cpes[:400]):
+    for i, cpe in enumerate(cpes[::7][:80]):
         comps.append(_component(None, "1", cpe))
         distro = "deb/debian" if i % 2 else "rpm/suse"  # advisories of SUSE: none loaded
         comps.append(_component(f"pkg:{distro}/p{i}@1.0-1", "1.0-1", cpe))
@@ -169,7 +169,7 @@ def test_scan_equals_the_per_component_reference(shared_data, intel):
         total += len(findings)
         if name == "portfolio":
             kinds = {m["identifier"] for f in findings for m in f["matched_by"]}
-            assert len(findings) > 500 and kinds == {"purl", "cpe"}
+            assert len(findings) > 300 and kinds == {"purl", "cpe"}
             assert any(m.upstream_only for m in misses)
             assert {m.reason.split(":")[0] for m in misses} >= {
                 "cannot parse version",
