@@ -312,8 +312,7 @@ class CpeIndex:
         return cls(dict(buckets), invalid)
 
     def may_name(self, cpe: str) -> bool:
-        """False when the CPE is valid and no record's vulnerable criteria name its vendor and
-        product (then ``match`` finds nothing for it); True otherwise."""
+        """False when the CPE is valid and no vulnerable criterion names its vendor and product."""
         try:
             parsed = parse_cpe(cpe)
         except InvalidCpe:

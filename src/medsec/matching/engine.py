@@ -152,8 +152,7 @@ class Matcher:
         platform_cpes: Sequence[str] = (),
         ids: Sequence[int] | None = None,
     ) -> Outcome:
-        """Match components given as (purl, CPE, version), with their ids (default: their
-        positions); components with the same three are evaluated once."""
+        """Match (purl, CPE, version) components, each distinct one once (ids: positions)."""
         distinct = dict.fromkeys(idents)  # in component order (set order costs cache misses)
         explain = self.advisories.explain
         purl = {}

@@ -255,8 +255,7 @@ class AdvisoryIndex:
     def explain(
         self, purl: str, version: str | None
     ) -> tuple[Sequence[tuple[str, str]], str | None]:
-        """``match`` of one component as (record id, reason) pairs, and why it could not be
-        evaluated (None when it could); no Match or verdict objects are built."""
+        """``match`` of one component: (record id, reason) pairs, and why it was not evaluated."""
         ident = purl_identity(purl)
         if ident is None:
             return (), _NO_ECOSYSTEM

@@ -239,8 +239,7 @@ def _walk(rng: PreparedRange, vkey: Key, version: str, scheme: str) -> RangeVerd
 
 
 def affected_reason(prep: PreparedAffected, version: str, key: Key) -> str | None:
-    """The reason of ``evaluate_prepared``'s verdict when it says affected, else None: the same
-    walk without building verdicts (``key``: the version's key in ``prep.scheme``)."""
+    """``evaluate_prepared``'s reason when it says affected, else None (no verdict is built)."""
     if version in prep.listed:
         return f"{version} listed in versions"
     ranges = () if key is not None and outside(prep.span, (_MIDDLE, key)) else prep.ranges
