@@ -18,7 +18,7 @@ from medsec.ingest.sbom import parse_sbom
 from medsec.ingest.sbom_model import ParsedSbom
 from medsec.ingest.vuln_model import VulnRecord
 from medsec.matching.aliases import group_records
-from medsec.matching.engine import Candidate, Matcher, Miss
+from medsec.matching.engine import Matcher, Miss
 from medsec.sbom.convert import package_key
 from medsec.vulns import queries as vuln_queries
 
@@ -120,38 +120,34 @@ def scan(sbom: ParsedSbom, intel: Intelligence) -> ScanResult:
 
 def _scan(sbom: ParsedSbom, intel: Intelligence) -> ScanResult:
     comps = sbom.components
-    candidates = [
-        Candidate(i, c.purl, c.cpe, c.version) for i, c in enumerate(comps) if c.purl or c.cpe
-    ]
     platform = [c.cpe for c in comps if c.cpe]
-    index = intel.index()
-    hits, misses = index.matcher.match(candidates, platform)
+    index = intel.index()  # component ids are positions in the SBOM
+    outcome = index.matcher.outcome([(c.purl, c.cpe, c.version) for c in comps], platform)
     groups, by_id = index.groups, index.by_id
-    grouped: dict[tuple[int, str], list[Any]] = {}
-    for h in hits:
-        grouped.setdefault((h.component_id, groups[h.record_id][0]), []).append(h)
-    result = ScanResult(sbom=sbom, misses=misses, records=len(intel.records))
+    grouped: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for cid, rid, identifier, value, reason in outcome.explanations():
+        grouped.setdefault((cid, groups[rid][0]), []).append(
+            {
+                "record": rid,
+                "source": by_id[rid].source,
+                "identifier": identifier,
+                "value": value,
+                "reason": reason,
+            }
+        )
+    result = ScanResult(sbom=sbom, misses=outcome.misses(), records=len(intel.records))
     views: dict[str, dict[str, Any]] = {}  # one view per vulnerability, shared by its components
-    for (cid, key), group_hits in sorted(grouped.items()):
+    for (cid, key), matched_by in sorted(grouped.items()):
         view = views.get(key)
         if view is None:
-            ids = groups[group_hits[0].record_id][1]
+            ids = groups[matched_by[0]["record"]][1]
             recs = [by_id[i] for i in ids if i in by_id]
             view = views[key] = display.vulnerability_view(key, ids, recs, intel.kev, intel.epss)
         result.findings.append(
             {
                 "component": display.component_view(comps[cid]),
                 "vulnerability": dict(view),
-                "matched_by": [
-                    {
-                        "record": h.record_id,
-                        "source": by_id[h.record_id].source,
-                        "identifier": h.identifier,
-                        "value": h.value,
-                        "reason": h.reason,
-                    }
-                    for h in group_hits
-                ],
+                "matched_by": matched_by,
             }
         )
     return result

@@ -311,6 +311,14 @@ class CpeIndex:
                 buckets[k].append(rec)
         return cls(dict(buckets), invalid)
 
+    def may_name(self, cpe: str) -> bool:
+        """False when the CPE is valid and no vulnerable criterion names its vendor and product."""
+        try:
+            parsed = parse_cpe(cpe)
+        except InvalidCpe:
+            return True  # ``match`` reports it
+        return (parsed.vendor.lower(), parsed.product.lower()) in self.buckets
+
     def match(
         self, components: Iterable[CpeComponent], *, explain_unnamed: bool = True
     ) -> CpeMatchReport:

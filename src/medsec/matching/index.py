@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from medsec.core.purl import PurlIdentity, normalize_name, purl_identity
@@ -24,9 +25,12 @@ from medsec.core.versions import (
 )
 from medsec.ingest.vuln_model import VulnRecord
 from medsec.matching.osv import (
+    MIDDLE,
     PreparedAffected,
     RangeVerdict,
+    affected_reason,
     evaluate_prepared,
+    outside,
     prepare,
     prepare_plain,
 )
@@ -95,8 +99,14 @@ class _Component:
     error: str | None = None
 
 
+_NO_ECOSYSTEM = "invalid purl or no OSV ecosystem for it"
+NOTHING: tuple[tuple[()], None] = ((), None)  # ``explain``: no advisory applies, none missing
+_base = lru_cache(maxsize=4096)(ecosystem_base)
+_release = lru_cache(maxsize=4096)(ecosystem_release)
+
+
 def _release_conflict(advisory_eco: str, component_eco: str) -> bool:
-    a, c = ecosystem_release(advisory_eco), ecosystem_release(component_eco)
+    a, c = _release(advisory_eco), _release(component_eco)
     return a is not None and c is not None and a != c
 
 
@@ -112,7 +122,7 @@ def _identify(ref: ComponentRef) -> tuple[PurlIdentity, str] | Unmatched:
         return Unmatched(ref.component_id, ref.purl, "no purl")
     ident = purl_identity(ref.purl)
     if ident is None:
-        return Unmatched(ref.component_id, ref.purl, "invalid purl or no OSV ecosystem for it")
+        return Unmatched(ref.component_id, ref.purl, _NO_ECOSYSTEM)
     version = ident.version or ref.version
     if not version:
         return Unmatched(ref.component_id, ref.purl, "no version")
@@ -241,6 +251,46 @@ class AdvisoryIndex:
             if comp.error and len(matches) == before:
                 unmatched.append(Unmatched(ref.component_id, ref.purl, comp.error))
         return MatchResult(matches, unmatched)
+
+    def explain(
+        self, purl: str, version: str | None
+    ) -> tuple[Sequence[tuple[str, str]], str | None]:
+        """``match`` of one component: (record id, reason) pairs, and why it was not evaluated."""
+        ident = purl_identity(purl)
+        if ident is None:
+            return (), _NO_ECOSYSTEM
+        ver = ident.version or version
+        if not ver:
+            return (), "no version"
+        scheme = ident.scheme
+        if scheme is None:
+            return (), f"unsupported ecosystem {ident.ecosystem}: no version order"
+        entries = self._by_key.get((_base(ident.ecosystem), ident.name))
+        if not entries:  # no advisory names the package: its version need not be parsed
+            return NOTHING
+        key: Key = None
+        error = None
+        try:
+            key = version_key(scheme, ver)
+        except InvalidVersion as exc:
+            error = f"cannot parse version: {exc}"
+        out: list[tuple[str, str]] = []
+        point = (MIDDLE, key)
+        for entry in entries:
+            prep = entry.prep
+            if prep.scheme != scheme or (
+                entry.release and _release_conflict(entry.ecosystem, ident.ecosystem)
+            ):
+                continue
+            if key is None:  # unparsable: the spec's exact ``versions`` match still applies
+                reason = f"{ver} listed in versions" if ver in prep.listed else None
+            elif not prep.versions and outside(prep.span, point):
+                continue  # no range reaches the version and no version is listed
+            else:
+                reason = affected_reason(prep, ver, key)
+            if reason is not None:
+                out.append((entry.record_id, reason))
+        return (out, None) if out else NOTHING if error is None else ((), error)
 
 
 class ComponentIndex:

@@ -21,6 +21,7 @@ from medsec.ingest.vuln_model import AffectedPackage
 
 _KIND_ORDER = {"introduced": 0, "last_affected": 1, "fixed": 2, "limit": 3}
 _BOTTOM, _MIDDLE, _TOP = 0, 1, 2
+MIDDLE = _MIDDLE  # an event or version key is (MIDDLE, version key): see ``_event_key``
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ class PreparedAffected:
     ranges: tuple[PreparedRange, ...]
     listed: frozenset[str]
     versions: Sequence[str] = ()  # as listed, in order: ``listed_keys`` is derived from them
+    span: tuple | None = None  # (lowest introduced, highest end, end included): see ``_span``
     _keys: list[dict[Key, str]] = field(default_factory=list, compare=False, repr=False)
 
     @property
@@ -132,45 +134,138 @@ def prepare_plain(
     prepared = tuple(
         _prepare_range(i, rng_type, events, scheme) for i, (rng_type, events) in enumerate(ranges)
     )
-    return PreparedAffected(scheme, prepared, frozenset(versions), versions)
+    return PreparedAffected(
+        scheme, prepared, frozenset(versions), versions, _span(prepared, scheme)
+    )
 
 
-def _walk(rng: PreparedRange, vkey: Key, version: str, scheme: str) -> RangeVerdict | None:
-    point = (_MIDDLE, vkey)
-    if rng.limits and not any(point < lim for lim, _ in rng.limits):
-        return None
+def _span(ranges: Sequence[PreparedRange], scheme: str) -> tuple | None:
+    """Where any range of the entry can affect a version: (lowest introduced key, key of the
+    highest closing event or None when some range stays open, whether that event is
+    last_affected); (None, None, False) when no range can; None when a range is compared in
+    another scheme (then nothing is skipped). Limits only narrow a range, so they are ignored."""
+    lo: tuple | None = None
+    hi: tuple | None = None
+    included = open_top = False
+    for rng in ranges:
+        if rng.error:
+            continue
+        if rng.scheme != scheme:
+            return None
+        intro = next((k for k, kind, _ in rng.events if kind == "introduced"), None)
+        if intro is None:
+            continue
+        lo = intro if lo is None or intro < lo else lo
+        last, kind, _ = rng.events[-1]
+        if kind == "introduced":
+            open_top = True
+        elif hi is None or last > hi or (last == hi and kind == "last_affected"):
+            hi, included = last, kind == "last_affected"
+    if lo is None:
+        return (None, None, False)
+    return (lo, None if open_top else hi, included)
+
+
+def outside(span: tuple | None, point: tuple) -> bool:
+    """True when ``point`` lies where no range of the entry can affect it."""
+    if span is None:
+        return False
+    lo, hi, included = span
+    if lo is None or point < lo:
+        return True
+    return hi is not None and (point > hi if included else point >= hi)
+
+
+def _bounds(
+    rng: PreparedRange, point: tuple
+) -> tuple[str, str | None, str | None, str | None] | None:
+    """(introduced, fixed, last_affected, limit) bracketing ``point`` when the range affects it:
+    one pass over the sorted events (the first fixed/last_affected above the point bounds it)."""
+    limit: str | None = None
+    if rng.limits:
+        for lim, value in rng.limits:
+            if point < lim:
+                limit = value
+                break
+        else:
+            return None
     vulnerable = False
-    lower: tuple[str, str] | None = None
+    lower: str | None = None
+    upper: tuple[str, str] | None = None
     for key, kind, value in rng.events:
         if kind == "introduced":
             if point >= key:
-                vulnerable, lower = True, (kind, value)
+                vulnerable, lower = True, value
         elif kind == "fixed":
             if point >= key:
                 vulnerable = False
-        elif kind == "last_affected" and point > key:
-            vulnerable = False
+            elif upper is None:
+                upper = (kind, value)
+        elif kind == "last_affected":
+            if point > key:
+                vulnerable = False
+            elif upper is None:
+                upper = (kind, value)
     if not vulnerable:
         return None
-    upper = next(
-        (
-            (kind, value)
-            for key, kind, value in rng.events
-            if (kind == "fixed" and point < key) or (kind == "last_affected" and point <= key)
-        ),
-        None,
-    )
     fixed = upper[1] if upper and upper[0] == "fixed" else None
     last = upper[1] if upper and upper[0] == "last_affected" else None
+    return (lower if lower is not None else "?"), fixed, last, limit
+
+
+def _range_reason(
+    rng: PreparedRange,
+    version: str,
+    intro: str,
+    fixed: str | None,
+    last: str | None,
+    limit: str | None,
+) -> str:
     bound = f" < fixed={fixed}" if fixed else f" <= last_affected={last}" if last else ""
-    limit = next((v for k, v in rng.limits if point < k), None)
     if limit is not None:
         bound += f" (below limit={limit})"
-    intro = lower[1] if lower else "?"
-    reason = f"range {rng.index} ({rng.type}): introduced={intro} <= {version}{bound}"
+    return f"range {rng.index} ({rng.type}): introduced={intro} <= {version}{bound}"
+
+
+def _walk(rng: PreparedRange, vkey: Key, version: str, scheme: str) -> RangeVerdict | None:
+    found = _bounds(rng, (_MIDDLE, vkey))
+    if found is None:
+        return None
+    intro, fixed, last, limit = found
+    reason = _range_reason(rng, version, *found)
     return RangeVerdict(
         True, reason, version, scheme, rng.index, rng.type, intro, fixed, last, limit
     )
+
+
+def affected_reason(prep: PreparedAffected, version: str, key: Key) -> str | None:
+    """``evaluate_prepared``'s reason when it says affected, else None (no verdict is built)."""
+    if version in prep.listed:
+        return f"{version} listed in versions"
+    ranges = () if key is not None and outside(prep.span, (_MIDDLE, key)) else prep.ranges
+    for rng in ranges:
+        if rng.error:
+            continue
+        if rng.scheme == prep.scheme and key is not None:
+            rkey = key
+        else:
+            try:
+                rkey = version_key(rng.scheme, version)
+            except InvalidVersion:
+                continue
+        found = _bounds(rng, (_MIDDLE, rkey))
+        if found is not None:
+            return _range_reason(rng, version, *found)
+    if prep.listed_keys:
+        try:
+            listed = prep.listed_keys.get(
+                key if key is not None else version_key(prep.scheme, version)
+            )
+        except InvalidVersion:
+            listed = None
+        if listed is not None:
+            return f"{version} listed in versions (as {listed})"
+    return None
 
 
 def evaluate_prepared(prep: PreparedAffected, version: str, key: Key = None) -> RangeVerdict:
