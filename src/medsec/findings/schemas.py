@@ -298,3 +298,45 @@ class ProductOverview(FindingPart):
     description: str | None
     releases: list[ReleaseSummary]
     markets: list[str] = Field(default_factory=list)  # profile codes (empty: the FDA profile)
+
+
+class PortfolioCountsRead(ReadModel):
+    """Open findings counted by SSVC outcome and by residual-risk region ("none": not decided),
+    KEV hits, findings first seen per month ("YYYY-MM") and open findings in all."""
+
+    ssvc: dict[str, int] = Field(default_factory=dict)
+    residual: dict[str, int] = Field(default_factory=dict)
+    kev: int = 0
+    months: dict[str, int] = Field(default_factory=dict)
+    open: int = 0
+
+
+class PortfolioRead(ReadModel):
+    """The portfolio charts' counts per product (by name) and in total."""
+
+    products: dict[str, PortfolioCountsRead]
+    total: PortfolioCountsRead
+
+
+class NotEvaluatedRead(ReadModel):
+    """Components the matcher could not evaluate, by reason."""
+
+    reason: str
+    components: int
+
+
+class MatchRead(ReadModel):
+    """What a re-match did."""
+
+    scope: str
+    releases: int
+    releases_full: int
+    releases_incremental: int
+    components: int
+    records: int
+    new: int
+    reopened: int
+    resolved: int
+    active: int
+    not_evaluated: list[NotEvaluatedRead]
+    seconds: float

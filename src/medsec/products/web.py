@@ -237,12 +237,12 @@ def _charts(session: SessionDep, user: UserDep, names: list[str]) -> list[Markup
     from medsec.cvd import service as cvd
 
     data = overview.portfolio(session, names)
-    total = data["total"]
+    total = data.total
     kev = [
-        (n, c["kev"], f"/products/{seg(n)}/findings?kev=yes&sort=release")
-        for n, c in data["products"].items()
+        (n, c.kev, f"/products/{seg(n)}/findings?kev=yes&sort=release")
+        for n, c in data.products.items()
     ]
-    months = sorted(total["months"].items())[-12:]
+    months = sorted(total.months.items())[-12:]
     overdue = [
         (f"{c.case.receipt_id} ({c.product or 'no product'})", len(c.overdue),
          f"/cvd/cases/{seg(c.case.receipt_id)}")
@@ -253,14 +253,14 @@ def _charts(session: SessionDep, user: UserDep, names: list[str]) -> list[Markup
             "Open findings by SSVC outcome",
             [
                 (label(k) if k != "none" else "No SSVC decision", n, None)
-                for k, n in sorted(total["ssvc"].items())
+                for k, n in sorted(total.ssvc.items())
             ],
         ),
         bar_chart_svg(
             "Open findings by residual risk",
             [
                 (label(k) if k != "none" else "Not assessed", n, None)
-                for k, n in sorted(total["residual"].items())
+                for k, n in sorted(total.residual.items())
             ],
         ),
         bar_chart_svg("Open findings listed in CISA KEV", kev),
