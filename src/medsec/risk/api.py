@@ -204,7 +204,7 @@ def heat_map(
     session: SessionDep,
     who: ApiPrincipal,
     release: Annotated[str | None, Query(max_length=200)] = None,
-) -> dict[str, Any]:
+) -> HeatMapRead:
     """The product's (or a release's) heat map of current risk records, before and residual."""
     require_read(session, who, product)
     prod = products.get_product(session, product)
@@ -235,6 +235,4 @@ def cell(
         offset=offset,
         limit=limit,
     )
-    return RiskCellPage.model_validate(
-        {"total": total, "offset": offset, "limit": limit, "items": items}
-    )
+    return RiskCellPage(total=total, offset=offset, limit=limit, items=items)

@@ -104,17 +104,17 @@ def heatmap(
         runtime.print_json(data)
         return
     cells = {
-        (c["exploitability"], c["severity"]): c["count"]
-        for c in data["residual" if residual else "before"]
+        (c.exploitability, c.severity): c.count
+        for c in (data.residual if residual else data.before)
     }
     table = Table(
         "exploitability \\ severity",
-        *data["severity_levels"],
-        title=f"{product} {release or ''}: {data['records']} risk records "
+        *data.severity_levels,
+        title=f"{product} {release or ''}: {data.records} risk records "
         f"({'residual' if residual else 'before controls'})",
     )
-    for e in reversed(data["exploitability_levels"]):
-        table.add_row(e, *(str(cells[(e, s)] or "") for s in data["severity_levels"]))
+    for e in reversed(data.exploitability_levels):
+        table.add_row(e, *(str(cells[(e, s)] or "") for s in data.severity_levels))
     runtime.console.print(table)
 
 

@@ -55,7 +55,8 @@ def heat_map_page(
     """The product's risk heat map before and after controls; counted cells link to findings."""
     require_read(session, user.principal, product)
     prod = products.get_product(session, product)
-    data = risk.heat_map(session, prod.id, risk.release_ids_of(session, prod.id, _opt(release)))
+    hm = risk.heat_map(session, prod.id, risk.release_ids_of(session, prod.id, _opt(release)))
+    data = hm.model_dump(mode="json")
 
     def link(which: str) -> Any:
         def to(e: str, s: str) -> str:
