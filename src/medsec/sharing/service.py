@@ -22,6 +22,7 @@ from medsec.products import service as products
 from medsec.sharing import repository, rules, stix_export, stix_import, stix_schema
 from medsec.sharing.schemas import (
     AgreementRead,
+    BuiltStix,
     ExportRead,
     ImportRead,
     IncidentOut,
@@ -129,7 +130,7 @@ def build_stix(
     incident: str | None = None,
     since: date | None = None,
     now: datetime | None = None,
-) -> tuple[dict[str, Any], list[str], str, list[str]]:
+) -> BuiltStix:
     """The STIX 2.1 bundle for a partner of one incident or of every incident detected since a
     date (dismissed ones are never shared; those no sharing agreement with the partner allows
     are withheld, and one named incident is refused), validated against the STIX 2.1 schemas
@@ -188,7 +189,7 @@ def build_stix(
             "withheld": withheld,
         },
     )
-    return bundle, [r.ref for r in chosen], tlp, withheld
+    return BuiltStix(bundle, [r.ref for r in chosen], tlp, withheld)
 
 
 def export_stix(
