@@ -149,10 +149,10 @@ def test_statements_per_release_show_what_the_manufacturer_says(device):
     # 3.0 has no SBOM and lies outside >=2.0|<3.0: only the product-wide statements
     assert _seen(r30) == {(p["P-ALL"], cve, "affected"), (p["P-MODEL"], cve, "affected")}
     assert len(every) == 12
-    rtos = next(r for r in r21 if r.csaf_product == p["P-RTOS"]).to_dict()
-    assert rtos["justification"] == "vulnerable_code_not_in_execute_path"
-    assert rtos["mapped_to"]["component"] == "FreeRTOS@10.4.3"
-    assert rtos["tracking_id"] == "ACME-2026-0001" and rtos["valid"] is True
+    rtos = next(r for r in r21 if r.csaf_product == p["P-RTOS"]).read()
+    assert rtos.justification == "vulnerable_code_not_in_execute_path"
+    assert rtos.mapped_to["component"] == "FreeRTOS@10.4.3"
+    assert rtos.tracking_id == "ACME-2026-0001" and rtos.valid is True
 
 
 def test_statements_follow_the_current_version_and_name_missing_objects(device):

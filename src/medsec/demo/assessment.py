@@ -38,7 +38,7 @@ def assess(session: Session) -> AssessmentReport:
     accounts.add(session, name="psirt", roles=["analyst"], products=[], actor=PSIRT)
     accounts.add(session, name="reviewer", roles=["reviewer"], products=[], actor=PSIRT)
     found = {
-        f["vulnerability"]["id"]: f["id"]
+        f.vulnerability.id: f.id
         for f in listing.list_findings(session, product=data.PRODUCT, version="2.0.0")
     }
     report = AssessmentReport()

@@ -3,7 +3,7 @@ say about a medsec product or release. Thin: services only."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import JSONResponse
@@ -107,8 +107,8 @@ def upload(
 @router.get("/products/{product}/statements", response_model=list[VendorStatementRead])
 def vendor_statements(
     product: str, session: SessionDep, who: ApiPrincipal, release: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[VendorStatementRead]:
     """What current imported documents say about a product (or `?release=`) and its parts."""
     require_read(session, who, product)
     rows = csaf_queries.product_statements(session, product=product, release=release)
-    return [s.to_dict() for s in rows]
+    return [s.read() for s in rows]

@@ -302,21 +302,21 @@ def statements(
     """What imported vendor documents say about a product/release and its components."""
     with runtime.uow() as session:
         found = csaf_queries.product_statements(session, product=product, release=release)
-        rows = [s.to_dict() for s in found]
+        rows = [s.read() for s in found]
     if fmt is Fmt.json:
         runtime.print_json(rows)
         return
     table = Table("document", "vulnerability", "csaf product", "mapped to", "status", "remediation")
     for r in rows:
-        just = f" ({r['justification']})" if r["justification"] else ""
-        fix = "; ".join(f"{m['category']}: {m['details']}" for m in r["remediations"])
-        doc = f"{r['tracking_id']} v{r['version']}" + ("" if r["valid"] else " INVALID")
+        just = f" ({r.justification})" if r.justification else ""
+        fix = "; ".join(f"{m['category']}: {m['details']}" for m in r.remediations or [])
+        doc = f"{r.tracking_id} v{r.version}" + ("" if r.valid else " INVALID")
         table.add_row(
             escape(doc),
-            escape(r["cve"] or r["title"] or ""),
-            escape(r["csaf_product"]),
-            escape(_where(r["mapped_to"])),
-            escape(f"{r['status'] or r['original']}{just}"),
+            escape(r.cve or r.title or ""),
+            escape(r.csaf_product),
+            escape(_where(r.mapped_to)),
+            escape(f"{r.status or r.original}{just}"),
             escape(fix),
         )
     runtime.console.print(table)

@@ -12,7 +12,12 @@ from sqlalchemy.orm import Session
 
 from medsec.errors import NotFound
 from medsec.imported_csaf import repository as repo
-from medsec.imported_csaf.schemas import CsafDocumentRead, CsafDocumentRow, CsafHeaderRead
+from medsec.imported_csaf.schemas import (
+    CsafDocumentRead,
+    CsafDocumentRow,
+    CsafHeaderRead,
+    VendorStatementRead,
+)
 from medsec.models import ImportedCsaf
 from medsec.products import service as products
 
@@ -168,19 +173,21 @@ class VendorStatement:
     title: str | None
     statement: dict[str, Any]
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data."""
-        return {
-            "tracking_id": self.tracking_id,
-            "version": self.version,
-            "publisher": self.publisher,
-            "valid": self.valid,
-            "csaf_product": self.csaf_product,
-            "mapped_to": self.target,
-            "cve": self.cve,
-            "title": self.title,
-            **self.statement,
-        }
+    def read(self) -> VendorStatementRead:
+        """The statement as a read model (its JSON form is what the API and CLI give)."""
+        return VendorStatementRead.model_validate(
+            {
+                "tracking_id": self.tracking_id,
+                "version": self.version,
+                "publisher": self.publisher,
+                "valid": self.valid,
+                "csaf_product": self.csaf_product,
+                "mapped_to": self.target,
+                "cve": self.cve,
+                "title": self.title,
+                **self.statement,
+            }
+        )
 
 
 def product_statements(

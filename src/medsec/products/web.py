@@ -113,7 +113,7 @@ def _release(
         else {},
         "level_words": LEVEL_WORDS,
         "vendor": [
-            v.to_dict()
+            v.read()
             for v in csaf_queries.product_statements(session, product=product, release=version)
         ],
         "can_edit": user.has("analyst"),
@@ -165,7 +165,7 @@ def _product_page(
     done: str | None = None,
 ) -> HTMLResponse:
     shown = overview.product_overview(session, product)
-    markets = list(shown.get("markets") or [])
+    markets = list(shown.markets or [])
     ctx = {
         "p": shown,
         "markets": markets,
@@ -222,7 +222,7 @@ def _dashboard(
     ]
     ctx = {
         "products": items,
-        "charts": _charts(session, user, [p["name"] for p in items]),
+        "charts": _charts(session, user, [p.name for p in items]),
         "can_edit": user.has("analyst"),
         "error": error,
         "form": form or {},

@@ -101,7 +101,7 @@ def accept(
 @router.post("/findings/{finding_id}/rescores", response_model=CvssRescoreRead, status_code=201)
 def rescore(
     finding_id: int, body: RescoreCreate, session: SessionDep, who: ApiPrincipal
-) -> dict[str, Any]:
+) -> CvssRescoreRead:
     """Rescore the finding's CVSS in the device's context (analyst role), as `findings rescore`."""
     _visible(session, who, finding_id)
     rescoring.rescore(
@@ -113,7 +113,7 @@ def rescore(
         rubric_answers=body.rubric_answers,
         rubric_rationales=body.rubric_rationales,
     )
-    rescores: list[dict[str, Any]] = detail.finding_detail(session, finding_id)["cvss_rescores"]
+    rescores = detail.finding_detail(session, finding_id).cvss_rescores
     return rescores[-1]
 
 

@@ -67,12 +67,12 @@ def assess(
         return
     assert data is not None
     runtime.console.print(
-        f"finding {finding_id} risk v{data['version']}: {data['severity']} × "
-        f"{data['exploitability']} → {data['risk_before']}; residual {data['residual']} "
-        f"({data['region']}), {data['fda_class']}",
+        f"finding {finding_id} risk v{data.version}: {data.severity} × "
+        f"{data.exploitability} → {data.risk_before}; residual {data.residual} "
+        f"({data.region}), {data.fda_class}",
         highlight=False,
     )
-    for reason in data["evaluation"]["reasons"] + data["exploitability_reasons"]:
+    for reason in data.evaluation["reasons"] + data.exploitability_reasons:
         runtime.console.print(f"  {reason}", highlight=False)
 
 
