@@ -22,7 +22,7 @@ from medsec.advisories.schemas import AdvisoryDraftRead
 from medsec.audit import service as audit
 from medsec.cvd import service as cvd
 from medsec.errors import Conflict, InvalidInput, NotFound
-from medsec.export.csaf import to_csaf
+from medsec.export.csaf import CsafDocument, to_csaf
 from medsec.export.notice import render_notice
 from medsec.models import Finding, SecurityAdvisory, SecurityAdvisoryRevision, Vulnerability
 from medsec.products import service as products
@@ -186,7 +186,7 @@ def next_document(
     status: str = "final",
     summary: str = NEXT_SUMMARY,
     finder_data: bool = True,
-) -> dict[str, Any]:
+) -> CsafDocument:
     """The CSAF document the next revision would be if published now (not stored)."""
     if status not in publish.STATUSES:
         status = "final"
