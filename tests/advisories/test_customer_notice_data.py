@@ -176,7 +176,7 @@ def test_publication_refused_without_a_note_or_with_the_placeholder(session_fact
         stored = s.query(SecurityAdvisoryRevision).filter_by(advisory_id=adv.id).count()
         assert stored == 0
         service.edit(s, tracking_id=tid, actor="demo:psirt", namespace=READY["namespace"])
-        assert service.summary(s, service.get(s, tid))["incomplete"] == []
+        assert service.summary(s, service.get(s, tid)).incomplete == []
         publish.publish(s, tracking_id=tid, summary="First.", actor="demo:reviewer")
     with pytest.raises(InvalidInput, match="unknown language"), unit_of_work(session_factory) as s:
         service.edit(s, tracking_id=tid, actor="demo:psirt", lang="de")

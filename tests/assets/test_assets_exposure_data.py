@@ -46,7 +46,7 @@ def manufacturer(tmp_path_factory):
         report = demo.build(s, folder)
     with unit_of_work(factory) as s:
         decided = {
-            (f["component"]["name"], f["vulnerability"]["id"]): (f["vex"] or {}).get("status")
+            (f.component.name, f.vulnerability.id): (f.vex.status if f.vex else None)
             for f in listing.list_findings(s, product=report.product, version="2.0.0")
         }
     engine.dispose()

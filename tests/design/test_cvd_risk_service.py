@@ -32,9 +32,9 @@ def test_demo_case_follows_its_risk_record(session_factory, tmp_path) -> None:
         f = next(
             x
             for x in listing.list_findings(s, product="InfuGuard 500", version="2.0.0")
-            if x["vulnerability"]["id"] == "CVE-2020-16150"
+            if x.vulnerability.id == "CVE-2020-16150"
         )
-        record = risk.current(s, [f["id"]])[f["id"]]
+        record = risk.current(s, [f.id])[f.id]
         assert (record.fda_class, record.status) == ("controlled", "accepted")
         assert case.risk == record.fda_class
     with unit_of_work(session_factory) as s, pytest.raises(InvalidInput, match="say controlled"):
@@ -52,11 +52,11 @@ def test_case_follows_a_changed_risk_record(session_factory, tmp_path) -> None:
         f = next(
             x
             for x in listing.list_findings(s, product="InfuGuard 500", version="2.0.0")
-            if x["vulnerability"]["id"] == "CVE-2020-16150"
+            if x.vulnerability.id == "CVE-2020-16150"
         )
         rec = risk.assess(
             s,
-            finding_id=f["id"],
+            finding_id=f.id,
             hazardous_situation="a forged update image reaches the pump",
             harm="wrong dose delivered",
             severity="catastrophic",
@@ -64,8 +64,8 @@ def test_case_follows_a_changed_risk_record(session_factory, tmp_path) -> None:
             actor="demo:psirt",
         )
         assert rec.fda_class == "uncontrolled"
-        assert cvd.follow_risk_records(s, finding_ids=[f["id"]], actor="demo:psirt") == 1
-        assert cvd.follow_risk_records(s, finding_ids=[f["id"]], actor="demo:psirt") == 0
+        assert cvd.follow_risk_records(s, finding_ids=[f.id], actor="demo:psirt") == 1
+        assert cvd.follow_risk_records(s, finding_ids=[f.id], actor="demo:psirt") == 0
     with unit_of_work(session_factory) as s:
         case = s.execute(select(CvdCase)).scalar_one()
         assert case.receipt_id == report.cvd_case and case.risk == "uncontrolled"

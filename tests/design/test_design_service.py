@@ -200,7 +200,7 @@ def test_risk_on_a_threat(world) -> None:
 
         prod = products.get_product(s, P)
         hm = risk.heat_map(s, prod.id, risk.release_ids_of(s, prod.id, R))
-        cells = {(c["exploitability"], c["severity"]): c["count"] for c in hm["before"]}
+        cells = {(c.exploitability, c.severity): c.count for c in hm.before}
         assert cells[("low", "critical")] == 1 and sum(cells.values()) == 1
     with unit_of_work(world) as s, pytest.raises(InvalidInput, match="'reviewer' role"):
         threats.accept_risk(

@@ -151,15 +151,15 @@ def test_vex_vocabularies_history_and_component_scope(world):
             decisions.decide(s, finding_id=f2, status="fixed", reason="r", actor="cli:ana")
         data = detail.finding_detail(s, f1)
         events = [e.action for e in audit.list_events(s) if e.action == "finding.vex"]
-    assert [h["status"] for h in data["vex_history"]] == ["affected", "not_affected"]
-    assert data["vex"]["original"] == {
+    assert [h.status for h in data.vex_history] == ["affected", "not_affected"]
+    assert data.vex.original.model_dump() == {
         "vocabulary": "cyclonedx",
         "status": "not_affected",
         "justification": "code_not_reachable",
     }
-    assert data["vex"]["impact_statement"]  # derived from the justification when not given
+    assert data.vex.impact_statement  # derived from the justification when not given
     assert len(events) == 2
-    work = [d["id"] for d in listing_for(factory, sort="priority")]
+    work = [d.id for d in listing_for(factory, sort="priority")]
     assert f1 not in work and f2 not in work and f3 in work
 
 
@@ -202,10 +202,10 @@ def test_rescore_keeps_source_and_feeds_risk_and_ssvc(world):
         assert ssvc.inputs["safety_impact"]["source"] == "risk record v1"
         assert ssvc.vector.startswith("SSVCv2/E:N/")
         data = detail.finding_detail(s, f1)
-    assert [r["vector"] for r in data["cvss_rescores"]][0].endswith("MAV:A")
-    assert data["signals"]["cvss_source"] == "rescored"
-    assert data["ssvc_decisions"][0]["inputs"]["exploitation"]["source"] == "kev/epss"
-    assert "SSVC" in " ".join(data["priority"]["why"])
+    assert [r.vector for r in data.cvss_rescores][0].endswith("MAV:A")
+    assert data.signals.cvss_source == "rescored"
+    assert data.ssvc_decisions[0].inputs["exploitation"]["source"] == "kev/epss"
+    assert "SSVC" in " ".join(data.priority.why)
 
 
 def test_risk_history_acceptance_roles_and_oversight(world):
@@ -324,9 +324,9 @@ def test_work_list_orders_by_residual_risk_then_cvss(world):
         )
     work = listing_for(factory, sort="priority")
     # f1 has no risk record and a high CVSS: it ranks first until assessed (issue 10, 12)
-    assert [d["id"] for d in work] == [f1, f2, f3]
-    assert work[0]["priority"]["why"][0].startswith("high severity and no risk record yet")
-    assert work[1]["priority"]["why"][0].startswith("residual risk level")
+    assert [d.id for d in work] == [f1, f2, f3]
+    assert work[0].priority.why[0].startswith("high severity and no risk record yet")
+    assert work[1].priority.why[0].startswith("residual risk level")
 
 
 def test_rescore_from_rubric_answers_keeps_trail_and_rationales(world):

@@ -23,6 +23,7 @@ from sqlalchemy import event, select
 from medsec.accounts import service as accounts
 from medsec.db.uow import unit_of_work
 from medsec.findings import listing, overview, priority
+from medsec.findings.schemas import FindingRead
 from medsec.models import (
     CvssRescore,
     Finding,
@@ -251,15 +252,15 @@ def world(request, session_factory, tmp_path):
     return session_factory
 
 
-def _described(session: Any, product: str, include_resolved: bool) -> list[dict[str, Any]]:
+def _described(session: Any, product: str, include_resolved: bool) -> list[FindingRead]:
     return listing.list_findings(session, product=product, include_resolved=include_resolved)
 
 
-def _pure_order(items: list[dict[str, Any]]) -> list[int]:
+def _pure_order(items: list[FindingRead]) -> list[int]:
     """The work list by the pure rule: open (no closing VEX decision), most urgent first."""
     kept = [f for f in items if overview.state_of(f) not in listing.CLOSED]
-    kept.sort(key=lambda f: (tuple(f["priority"]["key"]), -f["id"]), reverse=True)
-    return [f["id"] for f in kept]
+    kept.sort(key=lambda f: (tuple(f.priority.key), -f.id), reverse=True)
+    return [f.id for f in kept]
 
 
 def _pages(session: Any, product: str, flt: overview.FindingFilter, size: int) -> list[int]:
@@ -270,7 +271,7 @@ def _pages(session: Any, product: str, flt: overview.FindingFilter, size: int) -
         page = overview.search(session, product=product, flt=flt, offset=offset, limit=size)
         assert total in (None, page.total)  # the total is the same on every page
         total = page.total
-        got.extend(f["id"] for f in page.items)
+        got.extend(f.id for f in page.items)
         offset += size
         if offset >= page.total:
             break
@@ -285,10 +286,10 @@ def test_sql_priority_order_equals_the_pure_ranking(world):
             want = _pure_order(_described(session, product, bool(include_resolved)))
             flt = overview.FindingFilter(sort="priority", include_resolved=bool(include_resolved))
             assert _pages(session, product, flt, 7) == want
-            assert [f["id"] for f in listing.list_findings(
+            assert [f.id for f in listing.list_findings(
                 session, product=product, include_resolved=bool(include_resolved), sort="priority"
             )] == want  # fmt: skip
-        keys = [tuple(f["priority"]["key"]) for f in _described(session, "Alpha", True)]
+        keys = [tuple(f.priority.key) for f in _described(session, "Alpha", True)]
         # the random world reaches every branch of the rule
         firsts = {k[0] for k in keys}
         assert priority.UNASSESSED_URGENT in firsts and priority.MISSING in firsts
@@ -296,17 +297,17 @@ def test_sql_priority_order_equals_the_pure_ranking(world):
         assert len({k[1] for k in keys}) >= 3 and {k[2] for k in keys} == {0.0, 1.0}
 
 
-def _python_filter(items: list[dict[str, Any]], flt: overview.FindingFilter) -> list[int]:
+def _python_filter(items: list[FindingRead], flt: overview.FindingFilter) -> list[int]:
     out = []
     for f in items:
         if not overview.matches(f, flt):
             continue
-        if flt.component and flt.component.lower() not in f["component"]["key"].lower():
+        if flt.component and flt.component.lower() not in f.component.key.lower():
             continue
-        ids = [f["vulnerability"]["id"], *f["vulnerability"]["aliases"]]
+        ids = [f.vulnerability.id, *f.vulnerability.aliases]
         if flt.text and not any(flt.text.lower() in i.lower() for i in ids):
             continue
-        out.append(f["id"])
+        out.append(f.id)
     return out
 
 
@@ -336,7 +337,7 @@ def test_sql_filters_equal_the_python_filters(world):
 def test_the_filters_select_something(world):
     with unit_of_work(world) as session:
         items = _described(session, "Alpha", True)
-        severities = {f["vulnerability"]["severity"] for f in items}
+        severities = {f.vulnerability.severity for f in items}
         assert {"critical", "high"} <= severities  # the severity filter is really exercised
         assert None in severities  # no score at all, or only an invalid vector
         for flt in (FILTERS[0], FILTERS[5], FILTERS[11], FILTERS[14]):
@@ -347,12 +348,12 @@ def test_stored_scores_equal_the_scores_shown(world):
     with unit_of_work(world) as session:
         for product in ("Alpha", "Beta"):
             for f in _described(session, product, True):
-                v = session.get(Vulnerability, session.get(Finding, f["id"]).vulnerability_id)
-                assert v.severity == f["vulnerability"]["severity"]
-                rescored = f["priority"]["key"][4]
+                v = session.get(Vulnerability, session.get(Finding, f.id).vulnerability_id)
+                assert v.severity == f.vulnerability.severity
+                rescored = f.priority.key[4]
                 if (
                     session.execute(
-                        select(CvssRescore.id).where(CvssRescore.finding_id == f["id"])
+                        select(CvssRescore.id).where(CvssRescore.finding_id == f.id)
                     ).first()
                     is None
                 ):

@@ -13,6 +13,7 @@ from medsec.db.uow import unit_of_work
 from medsec.errors import DocumentError
 from medsec.findings import decisions, listing
 from medsec.findings import service as findings
+from medsec.findings.schemas import FindingRead
 from medsec.models import Advisory, Finding, FindingEvent, Vulnerability
 from medsec.sbom import service as sboms
 from medsec.vulns import service as vulns
@@ -37,7 +38,7 @@ def _match(factory, **kw) -> findings.MatchReport:
         return findings.match(s, actor="t", **kw)
 
 
-def _listing(factory, product: str = "P", **kw) -> list[dict]:
+def _listing(factory, product: str = "P", **kw) -> list[FindingRead]:
     with unit_of_work(factory) as s:
         return listing.list_findings(s, product=product, **kw)
 
@@ -90,11 +91,10 @@ def test_ghsa_subset_against_real_sboms(session_factory, shared_data):
     hit: set[tuple[str, str]] = set()
     for product in ("juice", "keycloak", "dropwizard"):
         for f in _listing(session_factory, product=product):
-            hit.add((f["component"]["name"], f["component"]["version"]))
-            assert f["matched_by"] and f["matched_by"][0]["record"].startswith("GHSA-")
+            hit.add((f.component.name, f.component.version))
+            assert f.matched_by and f.matched_by[0]["record"].startswith("GHSA-")
             assert any(
-                a.startswith("GHSA-")
-                for a in [f["vulnerability"]["id"], *f["vulnerability"]["aliases"]]
+                a.startswith("GHSA-") for a in [f.vulnerability.id, *f.vulnerability.aliases]
             )
     for affected in (
         ("lodash", "2.4.2"),
@@ -136,8 +136,8 @@ def test_triage_survives_reimport_and_incremental_rematch(session_factory, tmp_p
     report = _match(session_factory)
     assert (report.releases_full, report.new, report.resolved) == (1, 0, 0)
     (only,) = _listing(session_factory)
-    assert only["id"] == fid and only["status"] == "active"
-    assert (only["vex"]["status"], only["vex"]["reason"]) == (
+    assert only.id == fid and only.status == "active"
+    assert (only.vex.status, only.vex.reason) == (
         "not_affected",
         "function never called",
     )
@@ -157,8 +157,8 @@ def test_triage_survives_reimport_and_incremental_rematch(session_factory, tmp_p
     assert (report.releases_full, report.releases_incremental, report.resolved) == (0, 1, 1)
     assert report.components == 1  # only the component the record names was looked at
     (gone,) = _listing(session_factory, include_resolved=True)
-    assert gone["status"] == "resolved" and gone["resolved_at"] is not None
-    assert gone["vex"]["status"] == "not_affected"
+    assert gone.status == "resolved" and gone.resolved_at is not None
+    assert gone.vex.status == "not_affected"
     _feed(
         session_factory,
         _osv(
@@ -227,7 +227,7 @@ def test_withdrawn_record_stops_matching(session_factory, tmp_path):
     )
     assert _match(session_factory).resolved == 1
     assert _listing(session_factory) == []
-    assert _listing(session_factory, include_resolved=True)[0]["status"] == "resolved"
+    assert _listing(session_factory, include_resolved=True)[0].status == "resolved"
 
 
 def test_aliases_merge_into_one_vulnerability_and_one_finding(session_factory, tmp_path):
@@ -253,9 +253,9 @@ def test_aliases_merge_into_one_vulnerability_and_one_finding(session_factory, t
     )
     _match(session_factory)
     (only,) = _listing(session_factory)
-    assert only["vulnerability"]["id"] == "CVE-2099-1234"
-    assert only["vulnerability"]["aliases"] == ["GHSA-aaaa", "OSV-bbbb"]
-    assert sorted(m["record"] for m in only["matched_by"]) == [
+    assert only.vulnerability.id == "CVE-2099-1234"
+    assert only.vulnerability.aliases == ["GHSA-aaaa", "OSV-bbbb"]
+    assert sorted(m["record"] for m in only.matched_by) == [
         "CVE-2099-1234",
         "GHSA-aaaa",
         "OSV-bbbb",
@@ -363,21 +363,16 @@ def test_nvd_cpe_ranges_and_running_on_platforms(session_factory, tmp_path):
     _feed(session_factory, tmp_path / "a.json")
     _feed(session_factory, tmp_path / "b.json")
     _match(session_factory)
-    got = {
-        (f["release"], f["component"]["name"], f["vulnerability"]["id"])
-        for f in _listing(session_factory)
-    }
+    got = {(f.release, f.component.name, f.vulnerability.id) for f in _listing(session_factory)}
     assert got == {
         ("A", "pump os", "CVE-2099-0100"),
         ("B", "pump os", "CVE-2099-0100"),
         ("B", "pump os", "CVE-2099-0200"),
     }
     one = next(f for f in _listing(session_factory, version="A"))
-    assert one["matched_by"][0]["identifier"] == "cpe"
-    assert "2.4.0" in one["matched_by"][0]["reason"]
-    assert (
-        one["vulnerability"]["severity"] == "critical" and one["vulnerability"]["cvss_score"] == 9.8
-    )
+    assert one.matched_by[0]["identifier"] == "cpe"
+    assert "2.4.0" in one.matched_by[0]["reason"]
+    assert one.vulnerability.severity == "critical" and one.vulnerability.cvss_score == 9.8
 
 
 def test_same_record_in_two_files_of_one_import_is_stable(session_factory, tmp_path):
@@ -411,8 +406,5 @@ def test_full_match_in_small_batches_gives_the_same_findings(
     monkeypatch.setattr(findings, "FULL_BATCH_COMPONENTS", 1)
     report = _match(session_factory, full=True)
     assert report.releases_full == 3 and report.new == 3
-    got = {
-        (f["release"], f["component"]["name"], f["vulnerability"]["id"])
-        for f in _listing(session_factory)
-    }
+    got = {(f.release, f.component.name, f.vulnerability.id) for f in _listing(session_factory)}
     assert got == {("1", "lib", "T-1"), ("2", "lib", "T-1"), ("3", "x", "T-2")}

@@ -52,9 +52,9 @@ def test_upstream_only_is_shown_not_counted_and_goes_when_distro_data_decides(
     assert report.active == 0 and report.new == 0
     assert _listing(session_factory) == []  # not an open finding
     (only,) = _listing(session_factory, upstream_only=True)
-    assert only["status"] == "upstream_only"
-    assert only["matched_by"][0]["reason"].startswith("upstream only: backports not considered")
-    assert only["matched_by"][0]["value"] == CPE
+    assert only.status == "upstream_only"
+    assert only.matched_by[0]["reason"].startswith("upstream only: backports not considered")
+    assert only.matched_by[0]["value"] == CPE
     with unit_of_work(session_factory) as s:
         f = s.query(Finding).one()
         assert f.status == "upstream_only"
@@ -87,4 +87,4 @@ def test_upstream_only_is_shown_not_counted_and_goes_when_distro_data_decides(
     _match(session_factory)
     assert _listing(session_factory, upstream_only=True) == []  # Debian's fix decides
     (gone,) = _listing(session_factory, include_resolved=True)
-    assert gone["status"] == "resolved"
+    assert gone.status == "resolved"

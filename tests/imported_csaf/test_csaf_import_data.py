@@ -132,8 +132,8 @@ def test_a_newer_version_replaces_the_current_and_the_older_stays_readable(sf):
         assert [(d.tracking_id, d.version) for d in current] == [("ACME-2026-0001", "2")]
         assert len(queries.list_documents(s, all_versions=True)) == 2
         old = queries.get_document(s, tracking_id="ACME-2026-0001", version="1")
-        assert (old["version"], old["current"], old["versions"]) == ("1", False, ["1", "2"])
-        assert queries.get_document(s, tracking_id="ACME-2026-0001")["title"] == "Acme (Update A)"
+        assert (old.version, old.current, old.versions) == ("1", False, ["1", "2"])
+        assert queries.get_document(s, tracking_id="ACME-2026-0001").title == "Acme (Update A)"
         actions = s.execute(select(AuditEvent.details).where(AuditEvent.action == "csaf.import"))
         assert [d["outcome"] for d in actions.scalars()] == ["new", "replaced"]
 
@@ -187,9 +187,9 @@ def test_oasis_examples_import_and_the_invalid_one_is_refused_then_forced(sf, sh
     _import(sf, data, invalid[0].name, force=True)
     with unit_of_work(sf) as s:
         doc = queries.get_document(s, tracking_id="2022-EVD-UC-08-001")
-    assert doc["valid"] is False
-    assert {f["test"] for f in doc["failures"]} == {"6.1.27"}
-    assert all(f["path"].startswith("/") for f in doc["failures"])
+    assert doc.valid is False
+    assert {f["test"] for f in doc.failures} == {"6.1.27"}
+    assert all(f["path"].startswith("/") for f in doc.failures)
     assert _counts(sf)["imported_csaf"] == len(files)
 
 

@@ -72,30 +72,28 @@ def test_products_map_exactly_and_the_rest_stays_visible_with_reasons(device):
     with unit_of_work(sf) as s:
         doc = queries.get_document(s, tracking_id="ACME-2026-0001")
     got = {
-        p["product_id"]: {
-            (t["kind"], t["method"], t["release"], t["component"]) for t in p["mapped_to"]
-        }
-        for p in doc["products"]
-        if p["mapped_to"]
+        p.product_id: {(t.kind, t.method, t.release, t.component) for t in p.mapped_to}
+        for p in doc.products
+        if p.mapped_to
     }
     assert got == MAPPED
-    reasons = {p["product_id"]: p["unmapped_reason"] for p in doc["products"] if not p["mapped_to"]}
+    reasons = {p.product_id: p.unmapped_reason for p in doc.products if not p.mapped_to}
     assert reasons == UNMAPPED
-    assert all(p["unmapped_reason"] is None for p in doc["products"] if p["mapped_to"])
+    assert all(p.unmapped_reason is None for p in doc.products if p.mapped_to)
     with unit_of_work(sf) as s:
         (row,) = queries.document_rows(s)
-    assert (row["products"], row["mapped"]) == (len(MAPPED) + len(UNMAPPED), len(MAPPED))
+    assert (row.products, row.mapped) == (len(MAPPED) + len(UNMAPPED), len(MAPPED))
 
 
 def test_cves_link_to_known_vulnerabilities_and_unknown_ones_keep_their_text(device):
     sf, group = device
     with unit_of_work(sf) as s:
         doc = queries.get_document(s, tracking_id="ACME-2026-0001")
-    links = {v["cve"]: v["known_vulnerability_id"] for v in doc["vulnerabilities"]}
+    links = {v.cve: v.known_vulnerability_id for v in doc.vulnerabilities}
     assert links == {docs.KNOWN_CVE: group, docs.UNKNOWN_CVE: None}
-    first = doc["vulnerabilities"][0]
-    assert (first["cwe"], first["title"]) == ("CWE-77", "Command injection in lodash template")
-    by_product = {st["product_id"]: st for st in first["statements"]}
+    first = doc.vulnerabilities[0]
+    assert (first.cwe, first.title) == ("CWE-77", "Command injection in lodash template")
+    by_product = {st["product_id"]: st for st in first.statements}
     assert by_product["P-RTOS"]["status"] == "not_affected"
     assert by_product["P-RTOS"]["justification"] == "vulnerable_code_not_in_execute_path"
     assert (by_product["P-FW"]["status"], by_product["P-FW"]["original"]) == ("fixed", "fixed")
@@ -151,10 +149,10 @@ def test_statements_per_release_show_what_the_manufacturer_says(device):
     # 3.0 has no SBOM and lies outside >=2.0|<3.0: only the product-wide statements
     assert _seen(r30) == {(p["P-ALL"], cve, "affected"), (p["P-MODEL"], cve, "affected")}
     assert len(every) == 12
-    rtos = next(r for r in r21 if r.csaf_product == p["P-RTOS"]).to_dict()
-    assert rtos["justification"] == "vulnerable_code_not_in_execute_path"
-    assert rtos["mapped_to"]["component"] == "FreeRTOS@10.4.3"
-    assert rtos["tracking_id"] == "ACME-2026-0001" and rtos["valid"] is True
+    rtos = next(r for r in r21 if r.csaf_product == p["P-RTOS"]).read()
+    assert rtos.justification == "vulnerable_code_not_in_execute_path"
+    assert rtos.mapped_to["component"] == "FreeRTOS@10.4.3"
+    assert rtos.tracking_id == "ACME-2026-0001" and rtos.valid is True
 
 
 def test_statements_follow_the_current_version_and_name_missing_objects(device):
@@ -198,8 +196,8 @@ def test_remap_maps_products_that_became_known_after_the_import(session_factory)
         assert remap_csaf(s, actor=ACTOR) == (1, 6)
     with unit_of_work(session_factory) as s:
         doc = queries.get_document(s, tracking_id="ACME-2026-0001")
-        mapped = {p["product_id"] for p in doc["products"] if p["mapped_to"]}
+        mapped = {p.product_id for p in doc.products if p.mapped_to}
         assert mapped == {"P-PKG", "P-REL", "P-RANGE", "P-ALL", "P-MODEL", "P-REL-COMP"}
-        purl = next(p for p in doc["products"] if p["product_id"] == "P-PURL")
-        assert purl["unmapped_reason"] == "no SBOM component has purl pkg:npm/lodash@4.17.20"
+        purl = next(p for p in doc.products if p.product_id == "P-PURL")
+        assert purl.unmapped_reason == "no SBOM component has purl pkg:npm/lodash@4.17.20"
         assert len(queries.product_statements(s, product=docs.DEVICE, release="2.2")) == 7

@@ -171,7 +171,7 @@ def _build_world(world: WebWorld, session_factory, tmp_path) -> None:
                 session, name=name, password=world.passwords[name], actor=actor
             )
         for f in listing.list_findings(session, product=PRODUCT, version="2.0.0"):
-            world.finding_ids[f["vulnerability"]["id"]] = f["id"]
+            world.finding_ids[f.vulnerability.id] = f.id
 
 
 @pytest.fixture

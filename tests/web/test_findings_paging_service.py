@@ -11,6 +11,7 @@ from _web import PRODUCT, login
 
 from medsec.db.uow import unit_of_work
 from medsec.findings import listing, overview
+from medsec.findings.schemas import FindingRead
 
 pytestmark = pytest.mark.db
 
@@ -39,7 +40,7 @@ def test_sql_pages_equal_the_python_filter(web_world, session_factory, version):
         for flt in FILTERS:
             want = _python_filtered(session, version, flt)
             seen_states.update(overview.state_of(f) for f in want)
-            got: list[dict] = []
+            got: list[FindingRead] = []
             offset = 0
             while True:
                 page = overview.search(
@@ -50,7 +51,7 @@ def test_sql_pages_equal_the_python_filter(web_world, session_factory, version):
                 offset += 3
                 if offset >= page.total:
                     break
-            assert [f["id"] for f in got] == [f["id"] for f in want], flt
+            assert [f.id for f in got] == [f.id for f in want], flt
             assert got == want
         # the world exercises more than one VEX state, so the state filter is really tested
         assert len(seen_states) >= 3
@@ -60,7 +61,7 @@ def test_kev_filter_finds_the_kev_hit(web_world, session_factory):
     with unit_of_work(session_factory) as session:
         hits = overview.search(session, product=PRODUCT, flt=overview.FindingFilter(kev=True))
         assert hits.total >= 1
-        assert all(f["vulnerability"]["kev"] for f in hits.items)
+        assert all(f.vulnerability.kev for f in hits.items)
 
 
 @pytest.mark.parametrize("version", [None, "2.0.0"])
@@ -68,7 +69,7 @@ def test_sql_work_list_equals_the_pure_priority_order(web_world, session_factory
     with unit_of_work(session_factory) as session:
         rows = listing.list_findings(session, product=PRODUCT, version=version)
         rows = [r for r in rows if overview.state_of(r) not in listing.CLOSED]
-        rows.sort(key=lambda r: (tuple(r["priority"]["key"]), -r["id"]), reverse=True)
+        rows.sort(key=lambda r: (tuple(r.priority.key), -r.id), reverse=True)
         flt = overview.FindingFilter(sort="priority")
         page = overview.search(session, product=PRODUCT, version=version, flt=flt, limit=500)
         assert page.total == len(rows) > 1

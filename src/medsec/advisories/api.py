@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from medsec.advisories import distribution, editing, feedback, publish, service
 from medsec.advisories.schemas import (
+    AdvisoryChangeRead,
     AdvisoryCreate,
     AdvisoryDiffRead,
     AdvisoryDraftRead,
@@ -64,20 +65,20 @@ def readable(session: SessionDep, who: ApiPrincipal, tracking_id: str) -> Securi
     return adv
 
 
-def listing(session: SessionDep, who: Principal, product: str | None) -> list[dict[str, Any]]:
+def listing(session: SessionDep, who: Principal, product: str | None) -> list[AdvisorySummaryRead]:
     """The advisories (of one product, or all) the account may see, in two queries."""
     names = {p.id: p.name for p in products.list_products(session)}
     return [
-        {
-            "tracking_id": a.tracking_id,
-            "title": a.title,
-            "product": names[a.product_id],
-            "profile": a.profile,
-            "tlp": a.tlp,
-            "status": a.status,
-            "version": a.version,
-            "updated": [a.updated_by, service.aware(a.updated_at).isoformat()],
-        }
+        AdvisorySummaryRead(
+            tracking_id=a.tracking_id,
+            title=a.title,
+            product=names[a.product_id],
+            profile=a.profile,
+            tlp=a.tlp,
+            status=a.status,
+            version=a.version,
+            updated=[a.updated_by, service.aware(a.updated_at).isoformat()],
+        )
         for a in service.list_advisories(session, product=product)
         if who.sees(names[a.product_id])
     ]
@@ -99,14 +100,16 @@ def content_disposition(name: str) -> str:
 @router.get("", response_model=list[AdvisorySummaryRead])
 def list_advisories(
     session: SessionDep, who: ApiPrincipal, product: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[AdvisorySummaryRead]:
     """The advisories of the products the account may see (or of one `?product=`)."""
     require_read(session, who, product)
     return listing(session, who, product)
 
 
 @router.post("", status_code=201, response_model=AdvisoryDraftRead)
-def create_advisory(body: AdvisoryCreate, session: SessionDep, who: ApiPrincipal) -> dict[str, Any]:
+def create_advisory(
+    body: AdvisoryCreate, session: SessionDep, who: ApiPrincipal
+) -> AdvisoryDraftRead:
     """Create a draft from the decisions in force (analyst), as `medsec advisory create`; with
     `case` the CVD case's product, title and vulnerabilities fill what is not given."""
     adv = editing.create(
@@ -130,7 +133,7 @@ def create_advisory(body: AdvisoryCreate, session: SessionDep, who: ApiPrincipal
 @router.patch("/{tracking_id}", response_model=AdvisoryDraftRead)
 def edit_advisory(
     tracking_id: str, body: AdvisoryUpdate, session: SessionDep, who: ApiPrincipal
-) -> dict[str, Any]:
+) -> AdvisoryDraftRead:
     """Change the draft's title, TLP, profile, note, namespace, releases or vulnerabilities
     (analyst); the draft is rebuilt from the decisions in force."""
     readable(session, who, tracking_id)
@@ -171,23 +174,23 @@ def next_csaf(tracking_id: str, session: SessionDep, who: ApiPrincipal) -> Respo
 
 
 @router.get("/{tracking_id}/draft/diff", response_model=AdvisoryDiffRead)
-def next_diff(tracking_id: str, session: SessionDep, who: ApiPrincipal) -> dict[str, Any]:
+def next_diff(tracking_id: str, session: SessionDep, who: ApiPrincipal) -> AdvisoryDiffRead:
     """How the next revision differs from the last published one, field by field."""
     adv = readable(session, who, tracking_id)
     finder = bool(SECURITY_ROLES & set(who.roles))
     last, found = editing.changes(session, adv, finder_data=finder)
-    return {
-        "tracking_id": adv.tracking_id,
-        "against": last.number if last else None,
-        "changes": [
-            {"path": c.path, "kind": c.kind, "old": c.old, "new": c.new, "tracking": c.tracking}
+    return AdvisoryDiffRead(
+        tracking_id=adv.tracking_id,
+        against=last.number if last else None,
+        changes=[
+            AdvisoryChangeRead(path=c.path, kind=c.kind, old=c.old, new=c.new, tracking=c.tracking)
             for c in found
         ],
-    }
+    )
 
 
 @router.get("/{tracking_id}", response_model=AdvisoryRead)
-def show_advisory(tracking_id: str, session: SessionDep, who: ApiPrincipal) -> dict[str, Any]:
+def show_advisory(tracking_id: str, session: SessionDep, who: ApiPrincipal) -> AdvisoryRead:
     """One advisory as `medsec advisory show --format json`."""
     return service.summary(session, readable(session, who, tracking_id))
 
@@ -241,16 +244,16 @@ def export(
 @router.post("/{tracking_id}/publish", status_code=201, response_model=PublishedRevisionRead)
 def publish_revision(
     tracking_id: str, body: PublishBody, session: SessionDep, who: ApiPrincipal
-) -> dict[str, Any]:
+) -> PublishedRevisionRead:
     """Publish a new revision validated as CSAF 2.0 (reviewer role), as `advisory publish`."""
     readable(session, who, tracking_id)
     rev = publish.publish(
         session, tracking_id=tracking_id, summary=body.summary, status=body.status, actor=who.actor
     )
-    return {
-        "tracking_id": tracking_id,
-        "number": rev.number,
-        "status": rev.status,
-        "sha256": rev.sha256,
-        "date": service.aware(rev.date).isoformat(),
-    }
+    return PublishedRevisionRead(
+        tracking_id=tracking_id,
+        number=rev.number,
+        status=rev.status,
+        sha256=rev.sha256,
+        date=service.aware(rev.date).isoformat(),
+    )

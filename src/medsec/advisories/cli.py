@@ -100,25 +100,25 @@ def show(
         runtime.print_json(data)
         return
     out = runtime.console
-    out.print(f"{escape(data['tracking_id'])}: {escape(data['title'])}", highlight=False)
+    out.print(f"{escape(data.tracking_id)}: {escape(data.title)}", highlight=False)
     out.print(
-        f"  {data['product']} ({data['manufacturer']}), {data['profile']}, TLP:{data['tlp']}, "
-        f"status {data['status']}, version {data['version']}",
+        f"  {data.product} ({data.manufacturer}), {data.profile}, TLP:{data.tlp}, "
+        f"status {data.status}, version {data.version}",
         highlight=False,
         markup=False,
     )
-    for item in data["incomplete"]:
+    for item in data.incomplete:
         out.print(f"  before publishing: {item}", highlight=False, markup=False)
-    for r in data["revisions"]:
+    for r in data.revisions:
         out.print(
-            f"  revision {r['number']} {r['status']} {r['date']} by {r['published_by']}: "
-            f"{r['summary']} (sha256 {r['sha256'][:16]}…)",
+            f"  revision {r.number} {r.status} {r.date} by {r.published_by}: "
+            f"{r.summary} (sha256 {(r.sha256 or '')[:16]}…)",
             highlight=False,
             markup=False,
         )
-    for v in data["vulnerabilities"]:
-        said = "; ".join(f"{k}: {', '.join(p)}" for k, p in v["status"].items())
-        out.print(f"  {v['vulnerability']}: {said}", highlight=False, markup=False)
+    for v in data.vulnerabilities:
+        said = "; ".join(f"{k}: {', '.join(p)}" for k, p in v.status.items())
+        out.print(f"  {v.vulnerability}: {said}", highlight=False, markup=False)
 
 
 @app.command("refresh")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import orjson
 from sqlalchemy.orm import Session
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session
 from medsec.advisories import publish, service
 from medsec.core.i18n import UnknownLanguage
 from medsec.errors import InvalidInput
+from medsec.export.csaf import CsafDocument
 from medsec.export.notice import render_notice
 from medsec.export.provider_directory import PUBLIC_TLP, PublicKey, Signer, build_directory
 
@@ -46,7 +46,7 @@ def _when(text: str) -> datetime:
 
 def notice_document(
     session: Session, *, tracking_id: str, finder_data: bool = True
-) -> dict[str, Any]:
+) -> CsafDocument:
     """The CSAF document a notice is made from: the latest revision, else the current draft
     (without finder credit and discovery dates unless ``finder_data``)."""
     adv = service.get(session, tracking_id)

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from medsec.accounts import service as accounts
 from medsec.advisories import publish, service
 from medsec.advisories.rules import Change, diff
+from medsec.advisories.schemas import AdvisoryDraftRead
 from medsec.audit import service as audit
 from medsec.cvd import service as cvd
 from medsec.errors import Conflict, InvalidInput, NotFound
-from medsec.export.csaf import to_csaf
+from medsec.export.csaf import CsafDocument, to_csaf
 from medsec.export.notice import render_notice
 from medsec.models import Finding, SecurityAdvisory, SecurityAdvisoryRevision, Vulnerability
 from medsec.products import service as products
@@ -185,7 +186,7 @@ def next_document(
     status: str = "final",
     summary: str = NEXT_SUMMARY,
     finder_data: bool = True,
-) -> dict[str, Any]:
+) -> CsafDocument:
     """The CSAF document the next revision would be if published now (not stored)."""
     if status not in publish.STATUSES:
         status = "final"
@@ -220,15 +221,18 @@ def changes(
     return last, diff(old, nxt)
 
 
-def draft_view(session: Session, adv: SecurityAdvisory) -> dict[str, Any]:
+def draft_view(session: Session, adv: SecurityAdvisory) -> AdvisoryDraftRead:
     """``service.summary`` plus what the editor sets (releases, listed vulnerabilities, note,
     namespace)."""
-    return service.summary(session, adv) | {
-        "releases": release_versions(session, adv),
-        "listed_vulnerabilities": vulnerability_names(session, adv),
-        "clinician_note": adv.clinician_note,
-        "namespace": adv.namespace,
-    }
+    return AdvisoryDraftRead.model_validate(
+        service.summary(session, adv).model_dump()
+        | {
+            "releases": release_versions(session, adv),
+            "listed_vulnerabilities": vulnerability_names(session, adv),
+            "clinician_note": adv.clinician_note,
+            "namespace": adv.namespace,
+        }
+    )
 
 
 def create(

@@ -51,6 +51,8 @@ class AdvisoryRead(ReadModel):
     tlp: str
     status: str
     version: str
+    lang: str | None = None
+    incomplete: list[str] = Field(default_factory=list)  # what must be written before publishing
     created: list[str]
     updated: list[str]
     revisions: list[RevisionRead]

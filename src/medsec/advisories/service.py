@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 from medsec.accounts import service as accounts
 from medsec.advisories import build as builder
 from medsec.advisories import repository as repo
+from medsec.advisories.schemas import AdvisoryRead, AdvisoryVulnerabilityRead, RevisionRead
 from medsec.audit import service as audit
 from medsec.core.clock import utcnow
 from medsec.core.i18n import UnknownLanguage, check_lang
 from medsec.errors import Conflict, InvalidInput, NotFound
 from medsec.export import advisory_model as m
-from medsec.export.csaf import Profile, is_uri, to_csaf
+from medsec.export.csaf import CsafDocument, Profile, is_uri, to_csaf
 from medsec.models import Product, SecurityAdvisory, SecurityAdvisoryRevision
 from medsec.products import service as products
 from medsec.vulns import queries as vuln_queries
@@ -232,7 +233,7 @@ def model(
     )
 
 
-def preview(session: Session, adv: SecurityAdvisory, *, when: datetime) -> dict[str, Any]:
+def preview(session: Session, adv: SecurityAdvisory, *, when: datetime) -> CsafDocument:
     """The CSAF document the advisory would state now (not validated, not stored as a revision)."""
     profile: Profile = "csaf_vex" if adv.profile == "csaf_vex" else "csaf_security_advisory"
     return to_csaf(model(session, adv, when=when), profile=profile)
@@ -340,43 +341,43 @@ def list_advisories(session: Session, *, product: str | None = None) -> list[Sec
     return repo.advisories(session, ids)
 
 
-def summary(session: Session, adv: SecurityAdvisory) -> dict[str, Any]:
+def summary(session: Session, adv: SecurityAdvisory) -> AdvisoryRead:
     """What ``show`` prints: the advisory, its revisions and the draft's statuses."""
     prod, maker = product_of(session, adv)
     revs = revisions(session, adv)
     statuses = [
-        {
-            "vulnerability": v.get("cve") or (v.get("ids") or [{}])[0].get("text"),
-            "status": {k: sorted(p) for k, p in v.get("product_status", {}).items()},
-        }
+        AdvisoryVulnerabilityRead(
+            vulnerability=v.get("cve") or (v.get("ids") or [{}])[0].get("text"),
+            status={k: sorted(p) for k, p in v.get("product_status", {}).items()},
+        )
         for v in adv.draft.get("vulnerabilities", [])
     ]
-    return {
-        "tracking_id": adv.tracking_id,
-        "title": adv.title,
-        "product": prod.name,
-        "manufacturer": maker,
-        "profile": adv.profile,
-        "tlp": adv.tlp,
-        "status": adv.status,
-        "version": adv.version,
-        "lang": adv.lang,
-        "incomplete": not_publishable(adv),
-        "created": [adv.created_by, aware(adv.created_at).isoformat()],
-        "updated": [adv.updated_by, aware(adv.updated_at).isoformat()],
-        "revisions": [
-            {
-                "number": r.number,
-                "status": r.status,
-                "date": aware(r.date).isoformat(),
-                "summary": r.summary,
-                "sha256": r.sha256,
-                "published_by": r.published_by,
-            }
+    return AdvisoryRead(
+        tracking_id=adv.tracking_id,
+        title=adv.title,
+        product=prod.name,
+        manufacturer=maker,
+        profile=adv.profile,
+        tlp=adv.tlp,
+        status=adv.status,
+        version=adv.version,
+        lang=adv.lang,
+        incomplete=not_publishable(adv),
+        created=[adv.created_by, aware(adv.created_at).isoformat()],
+        updated=[adv.updated_by, aware(adv.updated_at).isoformat()],
+        revisions=[
+            RevisionRead(
+                number=r.number,
+                status=r.status,
+                date=aware(r.date).isoformat(),
+                summary=r.summary,
+                sha256=r.sha256,
+                published_by=r.published_by,
+            )
             for r in revs
         ],
-        "vulnerabilities": statuses,
-    }
+        vulnerabilities=statuses,
+    )
 
 
 def decided_vulnerabilities(session: Session, *, product: str) -> list[str]:

@@ -197,14 +197,14 @@ def edit_page(
     _require_analyst_on(session, user, prod.name, tracking_id)
     view = editing.draft_view(session, adv)
     decided = set(service.decided_vulnerabilities(session, product=prod.name))
-    listed = view["listed_vulnerabilities"]
+    listed = view.listed_vulnerabilities
     form = {
-        "title": view["title"],
-        "tlp": view["tlp"],
-        "profile": "vex" if view["profile"] == "csaf_vex" else "security-advisory",
-        "clinician_note": view["clinician_note"] or "",
-        "namespace": view["namespace"],
-        "releases": view["releases"],
+        "title": view.title,
+        "tlp": view.tlp,
+        "profile": "vex" if view.profile == "csaf_vex" else "security-advisory",
+        "clinician_note": view.clinician_note or "",
+        "namespace": view.namespace,
+        "releases": view.releases,
         "picked": [v for v in listed if v in decided],
         "vulnerabilities": " ".join(v for v in listed if v not in decided),
     }
@@ -240,7 +240,7 @@ def _edit_page(
         "decided": service.decided_vulnerabilities(session, product=prod.name),
         "profiles": PROFILE_WORDS,
         "tlps": TLP_WORDS,
-        "published": bool(view["revisions"]),
+        "published": bool(view.revisions),
         "error": error,
     }
     return page(request, "advisories/edit.html", ctx, status=422 if error else 200)
@@ -386,9 +386,9 @@ def advisory_page(
 ) -> HTMLResponse:
     """One advisory: tracking, revisions, the statuses it states, downloads, publishing."""
     adv = _readable(session, user, tracking_id)
-    data: dict[str, Any] = service.summary(session, adv)
+    data = service.summary(session, adv)
     public = None
-    if data["tlp"] == PUBLIC_TLP and data["revisions"] and data["status"] != "draft":
+    if data.tlp == PUBLIC_TLP and data.revisions and data.status != "draft":
         first = adv.draft.get("document", {}).get("tracking", {}).get("initial_release_date", "")
         public = f"/.well-known/csaf/white/{first[:4]}/{csaf_filename(adv.tracking_id)}"
     ctx = {
@@ -449,12 +449,12 @@ def publish_form(
     if not user.has("reviewer"):
         raise PermissionDenied(f"publishing: {user.name!r} does not have the reviewer role")
     if confirmed != "yes":
-        data: dict[str, Any] = service.summary(session, adv)
+        data = service.summary(session, adv)
         ctx = {
             "a": data,
             "summary": summary,
             "status": status,
-            "served_publicly": data["tlp"] == PUBLIC_TLP and status != "draft",
+            "served_publicly": data.tlp == PUBLIC_TLP and status != "draft",
         }
         return page(request, "advisories/confirm_publish.html", ctx)
     publish.publish(

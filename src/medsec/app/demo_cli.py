@@ -169,8 +169,8 @@ def _print_assessment(a: AssessmentReport) -> None:
         out.print(f"  update {name!r}: oversight level {level}", highlight=False)
         for reason in reasons:
             out.print(f"    {reason}", highlight=False)
-    cells = [c for c in a.heat_map.get("before", []) if c["count"]]
-    shown = ", ".join(f"{c['exploitability']}×{c['severity']}: {c['count']}" for c in cells)
+    cells = [c for c in (a.heat_map.before if a.heat_map else []) if c.count]
+    shown = ", ".join(f"{c.exploitability}×{c.severity}: {c.count}" for c in cells)
     out.print(f"  risk heat map (before controls): {shown}", highlight=False)
 
 

@@ -23,6 +23,7 @@ from medsec.assets import service as inventory
 from medsec.assets.schemas import AssetExposure, ExposureItem, ExposureReport, PortfolioCell
 from medsec.errors import NotFound
 from medsec.findings import listing
+from medsec.findings.schemas import FindingRead, VexDecisionRead
 from medsec.imported_csaf import queries as csaf_queries
 from medsec.models import CompensatingControl
 from medsec.products import service as products
@@ -254,34 +255,36 @@ def _statement_for(ids: Sequence[str], component: str | None, said: Sequence[Any
     return best
 
 
-def _from_findings(session: Session, findings: Sequence[Any], said: Sequence[Any]) -> list[_Vuln]:
+def _from_findings(
+    session: Session, findings: Sequence[FindingRead], said: Sequence[Any]
+) -> list[_Vuln]:
     out: list[_Vuln] = []
     seen: set[str] = set()
     for f in findings:
-        vuln = f["vulnerability"]
-        comp = f["component"]
-        comp_key = f"{comp.get('name')}@{comp.get('version')}" if comp.get("name") else None
-        ids = (vuln["id"], *vuln["aliases"])
+        vuln = f.vulnerability
+        comp = f.component
+        comp_key = f"{comp.name}@{comp.version}" if comp.name else None
+        ids = (vuln.id, *vuln.aliases)
         seen.update(ids)
         vendor = _statement_for(ids, comp_key, said)
-        local = f["vex"]
+        local = f.vex
         status, statement = _status(local, vendor)
-        vector = next((s["vector"] for s in vuln["severities"] if s.get("vector")), None)
+        vector = next((s.vector for s in vuln.severities if s.vector), None)
         exploited, poc = _threats(vendor)
         out.append(
             _Vuln(
-                vulnerability=vuln["id"],
-                aliases=tuple(vuln["aliases"]),
+                vulnerability=vuln.id,
+                aliases=tuple(vuln.aliases),
                 component=comp_key,
                 vendor_status=status,
                 vendor_statement=statement,
                 remediations=_remediations(vendor),
                 source="sbom finding",
-                severity=vuln["severity"],
-                cvss=vuln["cvss_score"],
+                severity=vuln.severity,
+                cvss=vuln.cvss_score,
                 vector=vector,
-                kev=vuln["kev"] is not None,
-                epss=vuln["epss"]["score"] if vuln["epss"] else None,
+                kev=vuln.kev is not None,
+                epss=vuln.epss.score if vuln.epss else None,
                 vendor_exploited=exploited,
                 vendor_poc=poc,
             )
@@ -293,14 +296,10 @@ def _from_findings(session: Session, findings: Sequence[Any], said: Sequence[Any
     return out
 
 
-def _status(local: dict[str, Any] | None, vendor: Any | None) -> tuple[str | None, str | None]:
+def _status(local: VexDecisionRead | None, vendor: Any | None) -> tuple[str | None, str | None]:
     if local is not None:
-        text = (
-            local.get("impact_statement")
-            or local.get("action_statement")
-            or local.get("justification")
-        )
-        return local["status"], text
+        text = local.impact_statement or local.action_statement or local.justification
+        return local.status, text
     if vendor is None:
         return None, None
     st = vendor.statement

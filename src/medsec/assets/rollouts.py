@@ -7,14 +7,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from medsec.assets import repository as repo
 from medsec.assets import rules
 from medsec.assets import service as inventory
-from medsec.assets.schemas import RolloutItemRead, RolloutRead, ValidationRead
+from medsec.assets.schemas import (
+    RolloutFeedbackMessage,
+    RolloutItemRead,
+    RolloutRead,
+    ValidationRead,
+)
 from medsec.audit import service as audit
 from medsec.core.clock import utcnow
 from medsec.errors import Conflict, InvalidInput, NotFound
@@ -225,7 +229,7 @@ def list_rollouts(session: Session, *, actor: str) -> list[RolloutRead]:
     return [show(session, name=r.name, actor=actor) for r in repo.rollouts(session)]
 
 
-def feedback(session: Session, *, name: str, actor: str) -> dict[str, Any]:
+def feedback(session: Session, *, name: str, actor: str) -> RolloutFeedbackMessage:
     """The failed installations of a rollout as a message for the manufacturer (seed 6.2.2 c).
 
     It names the update, the method, the software versions and what failed; never a hospital
@@ -261,7 +265,7 @@ def feedback(session: Session, *, name: str, actor: str) -> dict[str, Any]:
     }
 
 
-def feedback_text(message: dict[str, Any]) -> str:
+def feedback_text(message: RolloutFeedbackMessage) -> str:
     """The feedback message as e-mail text for the manufacturer's security contact."""
     lines = [
         f"Subject: Failed installation of {message['update']} (target version "

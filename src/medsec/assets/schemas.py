@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+RolloutFeedbackMessage = dict[str, Any]
+"""A medsec-rollout-feedback/1 message (an outbound document, read back by
+`ingest.rollout_feedback`): the update, method, target version, failed installations and
+validations; never a site's asset tag, serial, address or person."""
 
 
 class _Read(BaseModel):

@@ -156,7 +156,7 @@ def print_json(data: Any) -> None:
 def _plain(value: Any) -> Any:
     """JSON form of what orjson does not know: a read model's JSON dump, else the text."""
     dump = getattr(value, "model_dump", None)
-    return dump(mode="json") if callable(dump) else str(value)
+    return dump(mode="json", by_alias=True) if callable(dump) else str(value)
 
 
 def reset() -> None:

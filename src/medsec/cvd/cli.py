@@ -127,14 +127,14 @@ def list_(
     table = Table("id", "receipt", "state", "product", "received", "cve", "overdue", "title")
     for d in data:
         table.add_row(
-            str(d["id"]),
-            d["receipt_id"],
-            d["state"] + (" (held)" if d.get("held_for_review") else ""),
-            escape(d["product"] or "-"),
-            d["received_at"][:10],
-            d["cve_id"] or "-",
-            ", ".join(d["overdue"]) or "-",
-            escape(d.get("title") or "(embargoed)"),
+            str(d.id),
+            d.receipt_id,
+            d.state + (" (held)" if d.held_for_review else ""),
+            escape(d.product or "-"),
+            (d.received_at or "")[:10],
+            d.cve_id or "-",
+            ", ".join(d.overdue) or "-",
+            escape(d.title or "(embargoed)"),
         )
     runtime.console.print(table)
 

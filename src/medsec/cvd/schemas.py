@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 
 from medsec.core.schemas import ReadModel
 
@@ -32,6 +32,12 @@ class CaseSummaryRead(ReadModel):
     overdue: list[str]
 
 
+class CaseRowRead(CaseSummaryRead):
+    """One line of the case list page: the case with all its deadlines."""
+
+    deadlines: list[DeadlineRead]
+
+
 class SpamRead(ReadModel):
     """The spam score of a report and its reasons."""
 
@@ -58,12 +64,16 @@ class FinderRead(ReadModel):
 
 
 class TimelineEventRead(ReadModel):
-    """One event of the case timeline or communication log."""
+    """One event of the case timeline or communication log (`from_state` is "from" in JSON)."""
 
     at: str | None = None
     kind: str
     actor: str | None = None
-    from_state: str | None = Field(default=None, alias="from")
+    from_state: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("from_state", "from"),
+        serialization_alias="from",
+    )
     to: str | None = None
     outcome: str | None = None
     reason: str | None = None
@@ -134,6 +144,6 @@ class MessageLoggedRead(ReadModel):
 
     id: int
     at: str
-    direction: str
-    channel: str
+    direction: str | None = None
+    channel: str | None = None
     visible_to_finder: bool

@@ -4,8 +4,6 @@ disclosed ones past their embargo and never the finder's contact data or message
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
@@ -36,7 +34,7 @@ class MessageBody(BaseModel):
 @router.get("", response_model=list[CaseSummaryRead])
 def list_cases(
     session: SessionDep, who: ApiPrincipal, state: str | None = None, overdue: bool = False
-) -> list[dict[str, Any]]:
+) -> list[CaseSummaryRead]:
     """The cases the account may see, as `medsec cvd list --format json`."""
     require_read(session, who)
     rows = cvd.list_cases(session, actor=who.actor, state=state, overdue=overdue)
@@ -44,16 +42,14 @@ def list_cases(
 
 
 @router.get("/{case}", response_model=CaseRead)
-def show_case(case: str, session: SessionDep, who: ApiPrincipal) -> dict[str, Any]:
+def show_case(case: str, session: SessionDep, who: ApiPrincipal) -> CaseRead:
     """One case, as `medsec cvd show --format json` (finder data only for security roles)."""
     require_read(session, who)
     return case_json(cvd.case_detail(session, case=case, actor=who.actor))
 
 
 @router.post("/{case}/transitions", response_model=CaseRead)
-def transition(
-    case: str, body: TransitionBody, session: SessionDep, who: ApiPrincipal
-) -> dict[str, Any]:
+def transition(case: str, body: TransitionBody, session: SessionDep, who: ApiPrincipal) -> CaseRead:
     """Apply one move (acknowledge, triage, …; analyst role); the case as it is then."""
     require_read(session, who)
     cvd.transition(
@@ -70,7 +66,7 @@ def transition(
 @router.post("/{case}/messages", status_code=201, response_model=MessageLoggedRead)
 def log_message(
     case: str, body: MessageBody, session: SessionDep, who: ApiPrincipal
-) -> dict[str, Any]:
+) -> MessageLoggedRead:
     """Add to the communication log (analyst role)."""
     require_read(session, who)
     event = cvd.log_message(
@@ -81,10 +77,10 @@ def log_message(
         direction=body.direction,
         channel=body.channel,
     )
-    return {
-        "id": event.id,
-        "at": event.at.isoformat(),
-        "direction": event.direction,
-        "channel": event.channel,
-        "visible_to_finder": event.visible_to_finder,
-    }
+    return MessageLoggedRead(
+        id=event.id,
+        at=event.at.isoformat(),
+        direction=event.direction,
+        channel=event.channel,
+        visible_to_finder=event.visible_to_finder,
+    )

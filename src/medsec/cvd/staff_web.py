@@ -15,6 +15,7 @@ from medsec.api.deps import SessionDep, require_read
 from medsec.cvd import rules
 from medsec.cvd import service as cvd
 from medsec.cvd.read import case_json, deadline_json, summary_json
+from medsec.cvd.schemas import CaseRowRead
 from medsec.models import CvdCase
 from medsec.web.render import page, seg
 from medsec.web.session import UserDep
@@ -49,7 +50,10 @@ def case_list(
         session, actor=user.principal.actor, state=state or None, overdue=overdue == "yes"
     )
     items = [
-        {**summary_json(s), "deadlines": [deadline_json(d) for d in s.deadlines]} for s in rows
+        CaseRowRead(
+            **summary_json(s).model_dump(), deadlines=[deadline_json(d) for d in s.deadlines]
+        )
+        for s in rows
     ]
     ctx = {
         "cases": items,

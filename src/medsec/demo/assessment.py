@@ -14,6 +14,7 @@ from medsec.demo import data
 from medsec.findings import decisions, listing, rescoring, ssvc_service
 from medsec.products import service as products
 from medsec.risk import service as risk
+from medsec.risk.schemas import HeatMapRead
 from medsec.updates import service as updates
 
 PSIRT, REVIEWER = "demo:psirt", "demo:reviewer"
@@ -28,7 +29,7 @@ class AssessmentReport:
         default_factory=list
     )  # (vuln, residual, region, fda)
     update: tuple[str, str, list[str]] | None = None  # (name, oversight, reasons)
-    heat_map: dict[str, Any] = field(default_factory=dict)
+    heat_map: HeatMapRead | None = None
     ssvc: tuple[str, str] | None = None
 
 
@@ -37,7 +38,7 @@ def assess(session: Session) -> AssessmentReport:
     accounts.add(session, name="psirt", roles=["analyst"], products=[], actor=PSIRT)
     accounts.add(session, name="reviewer", roles=["reviewer"], products=[], actor=PSIRT)
     found = {
-        f["vulnerability"]["id"]: f["id"]
+        f.vulnerability.id: f.id
         for f in listing.list_findings(session, product=data.PRODUCT, version="2.0.0")
     }
     report = AssessmentReport()

@@ -40,7 +40,7 @@ def build_cvd_case(session: Session, *, actor: str) -> str:
     receipt = intake_service.submit_report(session, fields=REPORT, source="api", now=start)
     case = receipt.receipt_id
     found = {
-        f["vulnerability"]["id"]: f["id"]
+        f.vulnerability.id: f.id
         for f in listing.list_findings(session, product=data.PRODUCT, version="2.0.0")
     }
 

@@ -30,6 +30,9 @@ from medsec.vulns import service as vulns
 ACTOR = "demo"
 
 
+FindingLine = tuple[str | None, str | None, str, str | None, str]
+
+
 @dataclass
 class DemoReport:
     """What the demo made, for printing."""
@@ -42,7 +45,9 @@ class DemoReport:
     diff: dict[str, int] = field(default_factory=dict)
     support_set: dict[str, int] = field(default_factory=dict)
     feeds: list[Path] = field(default_factory=list)
-    findings: dict[str, list[tuple[str, str, str, str, str]]] = field(default_factory=dict)
+    findings: dict[str, list[tuple[str | None, str | None, str, str | None, str]]] = field(
+        default_factory=dict
+    )
     assessment: demo_assessment.AssessmentReport | None = None
     cvd_case: str | None = None
     advisory_files: list[Path] = field(default_factory=list)
@@ -110,11 +115,11 @@ def build(session: Session, folder: Path, *, shared_data: Path | None = None) ->
         rows = listing.list_findings(session, product=data.PRODUCT, version=version)
         report.findings[version] = [
             (
-                f["component"]["name"],
-                f["component"]["version"],
-                f["vulnerability"]["id"],
-                f["vulnerability"]["severity"],
-                f["matched_by"][0]["identifier"],
+                f.component.name,
+                f.component.version,
+                f.vulnerability.id,
+                f.vulnerability.severity,
+                f.matched_by[0]["identifier"],
             )
             for f in rows
         ]

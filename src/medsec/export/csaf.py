@@ -45,6 +45,9 @@ def is_uri(text: str) -> bool:
     return _URI.is_valid(text)
 
 
+CsafDocument = dict[str, Any]
+"""A CSAF 2.0 document (an external format, schema `csaf_json_schema.json`) as parsed JSON."""
+
 Profile = Literal["csaf_security_advisory", "csaf_vex"]
 PROFILES: tuple[str, ...] = ("csaf_security_advisory", "csaf_vex")
 _STATUS, _FLAG = FROM_CANONICAL[Vocabulary.CSAF]
@@ -348,7 +351,7 @@ def _document(advisory: Advisory, profile: str) -> dict[str, Any]:
     )
 
 
-def to_csaf(advisory: Advisory, *, profile: Profile = "csaf_security_advisory") -> dict[str, Any]:
+def to_csaf(advisory: Advisory, *, profile: Profile = "csaf_security_advisory") -> CsafDocument:
     """A CSAF 2.0 document of the advisory for ``profile``; InvalidInput names the broken rule."""
     if profile not in PROFILES:
         raise refuse("csaf.profile", f"profile {profile!r} is not one of {PROFILES}")

@@ -13,6 +13,7 @@ from rich.markup import escape
 from medsec.cli import runtime
 from medsec.errors import InvalidInput
 from medsec.findings import decisions, detail, rescoring, ssvc_service
+from medsec.findings.schemas import VexDecisionRead
 
 
 class Fmt(StrEnum):
@@ -40,43 +41,43 @@ def show(finding_id: int, fmt: Fmt = typer.Option(Fmt.table, "--format", "-f")) 
         runtime.print_json(data)
         return
     out = runtime.console
-    c, v = data["component"], data["vulnerability"]
+    c, v = data.component, data.vulnerability
     out.print(
-        f"[bold]finding {data['id']}[/bold]: {escape(str(c.get('name')))} "
-        f"{escape(str(c.get('version') or ''))} "
-        f"in {escape(data['product'])} {escape(data['release'])} — {v['id']} ({data['status']})"
+        f"[bold]finding {data.id}[/bold]: {escape(str(c.name))} "
+        f"{escape(str(c.version or ''))} "
+        f"in {escape(data.product)} {escape(data.release)} — {v.id} ({data.status})"
     )
     out.print(
-        f"aliases: {', '.join(v['aliases']) or '-'}; "
-        f"severity {v['severity']} {v['cvss_score'] or ''}; "
-        f"KEV {'yes' if v['kev'] else 'no'}; EPSS {v['epss']['score'] if v['epss'] else '-'}",
+        f"aliases: {', '.join(v.aliases) or '-'}; "
+        f"severity {v.severity} {v.cvss_score or ''}; "
+        f"KEV {'yes' if v.kev else 'no'}; EPSS {v.epss.score if v.epss else '-'}",
         highlight=False,
     )
-    for m in data["matched_by"]:
+    for m in data.matched_by:
         out.print(
             f"matched by {m['identifier']} {escape(m['value'])}: {escape(m['reason'])} "
             f"({m['record']})",
             highlight=False,
         )
-    vex = data["vex"]
+    vex = data.vex
     out.print("VEX: " + (_vex_text(vex) if vex else "under_investigation (no decision yet)"))
-    for r in data["cvss_rescores"]:
-        out.print(f"CVSS rescored: {r['vector']} = {r['score']} ({r['reason']})", highlight=False)
-    if data["risk"]:
-        r = data["risk"]
+    for r in data.cvss_rescores:
+        out.print(f"CVSS rescored: {r.vector} = {r.score} ({r.reason})", highlight=False)
+    if data.risk:
+        k = data.risk
         out.print(
-            f"risk v{r['version']}: {r['severity']} × {r['exploitability']} "
-            f"→ before {r['risk_before']}, "
-            f"residual {r['residual']} ({r['region']}, {r['fda_class']}, {r['status']})",
+            f"risk v{k.version}: {k.severity} × {k.exploitability} "
+            f"→ before {k.risk_before}, "
+            f"residual {k.residual} ({k.region}, {k.fda_class}, {k.status})",
             highlight=False,
         )
-    for s in data["ssvc_decisions"]:
-        out.print(f"SSVC {s['role']}: {s['outcome']} {s['vector']}", highlight=False)
-    out.print("priority: " + "; ".join(data["priority"]["why"]), highlight=False)
+    for s in data.ssvc_decisions:
+        out.print(f"SSVC {s.role}: {s.outcome} {s.vector}", highlight=False)
+    out.print("priority: " + "; ".join(data.priority.why), highlight=False)
 
 
-def _vex_text(vex: dict[str, Any]) -> str:
-    return str(vex["status"]) + (f" / {vex['justification']}" if vex["justification"] else "")
+def _vex_text(vex: VexDecisionRead) -> str:
+    return str(vex.status) + (f" / {vex.justification}" if vex.justification else "")
 
 
 def triage(

@@ -19,6 +19,7 @@ from medsec.errors import InvalidInput
 from medsec.findings import listing, overview, service
 from medsec.findings import scan as scan_mod
 from medsec.findings.sarif import to_sarif
+from medsec.findings.schemas import FindingRead
 from medsec.products import service as products
 from medsec.sbom import service as sbom_service
 
@@ -127,7 +128,8 @@ def _table(rows: Sequence[Any], *, title: str) -> None:
         "why",
         title=f"{title}: {len(rows)} findings",
     )
-    for r in rows:
+    for row in rows:  # a FindingRead (list) or a scan finding (a dict)
+        r = row.model_dump() if isinstance(row, FindingRead) else row
         c, v = r["component"], r["vulnerability"]
         name = (
             f"{c.get('group')}/{c.get('name')}" if c.get("group") else c.get("name") or c.get("key")

@@ -17,23 +17,23 @@ def new_finding_events(session: Session, *, since: datetime) -> list[Event]:
     rows = repo.findings_first_seen_since(session, since)
     out = []
     for d in listing.describe(session, rows) if rows else []:
-        vuln = d["vulnerability"]
-        severity = (vuln.get("severity") or "").lower() or None
+        vuln = d.vulnerability
+        severity = (vuln.severity or "").lower() or None
         out.append(
             Event(
                 kind="finding.new",
-                key=f"finding.new:{d['id']}",
-                title=f"{vuln['id']} in {d['component'].get('name') or d['component']['key']} "
-                f"({d['product']} {d['release']})",
-                product=d["product"],
+                key=f"finding.new:{d.id}",
+                title=f"{vuln.id} in {d.component.name or d.component.key} "
+                f"({d.product} {d.release})",
+                product=d.product,
                 severity=severity,
                 data={
-                    "finding_id": d["id"],
-                    "release": d["release"],
-                    "component": d["component"].get("purl") or d["component"].get("key"),
-                    "vulnerability": vuln["id"],
+                    "finding_id": d.id,
+                    "release": d.release,
+                    "component": d.component.purl or d.component.key,
+                    "vulnerability": vuln.id,
                     "severity": severity,
-                    "kev": bool(vuln.get("kev")),
+                    "kev": bool(vuln.kev),
                 },
             )
         )

@@ -13,7 +13,13 @@ from medsec.core.severity import ORDER
 from medsec.errors import InvalidInput
 from medsec.findings import listing
 from medsec.findings.repository import ListQuery
-from medsec.findings.schemas import FindingRead, ProductOverview, ReleaseSummary
+from medsec.findings.schemas import (
+    FindingRead,
+    PortfolioCountsRead,
+    PortfolioRead,
+    ProductOverview,
+    ReleaseSummary,
+)
 from medsec.products import service as products
 from medsec.sbom import service as sbom_service
 
@@ -160,21 +166,26 @@ def product_overview(session: Session, product: str) -> ProductOverview:
     )
 
 
-def portfolio(session: Session, product_names: list[str]) -> dict[str, Any]:
+def portfolio(session: Session, product_names: list[str]) -> PortfolioRead:
     """Charts' data for the products given: open findings by SSVC outcome and by residual-risk
     region, KEV hits and findings first seen per month, per product and in total (SQL counts)."""
     from medsec.findings import repository as repo
 
-    out: dict[str, Any] = {"products": {}}
-    total: dict[str, Any] = {"ssvc": Counter(), "residual": Counter(), "months": Counter()}
-    total["kev"] = total["open"] = 0
+    per_product: dict[str, PortfolioCountsRead] = {}
+    ssvc: Counter[str] = Counter()
+    residual: Counter[str] = Counter()
+    months: Counter[str] = Counter()
+    kev = open_ = 0
     for name in product_names:
         ids = [r.id for r in products.list_releases(session, product=name)]
-        counts = repo.portfolio_counts(session, ids)
-        out["products"][name] = counts
-        for key in ("ssvc", "residual", "months"):
-            total[key].update(counts[key])
-        total["kev"] += counts["kev"]
-        total["open"] += counts["open"]
-    out["total"] = {k: dict(v) if isinstance(v, Counter) else v for k, v in total.items()}
-    return out
+        counts = PortfolioCountsRead.model_validate(repo.portfolio_counts(session, ids))
+        per_product[name] = counts
+        ssvc.update(counts.ssvc)
+        residual.update(counts.residual)
+        months.update(counts.months)
+        kev += counts.kev
+        open_ += counts.open
+    total = PortfolioCountsRead(
+        ssvc=dict(ssvc), residual=dict(residual), kev=kev, months=dict(months), open=open_
+    )
+    return PortfolioRead(products=per_product, total=total)

@@ -3,13 +3,12 @@ with a summary a person can read. Flush, never commit."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
 from medsec.errors import InvalidInput
 from medsec.findings import service
+from medsec.findings.schemas import MatchRead, NotEvaluatedRead
 from medsec.products import service as products
 
 
@@ -21,7 +20,7 @@ def rematch(
     release: str | None = None,
     full: bool = False,
     visible: list[str] | None = None,
-) -> dict[str, Any]:
+) -> MatchRead:
     """Re-match one release, one product or (neither given) every product ``visible`` names
     (``None``/empty: every product); the summary of what changed."""
     if release and not product:
@@ -39,19 +38,20 @@ def rematch(
         ids = [r.id for n in names for r in products.list_releases(session, product=n)]
         scope = "portfolio"
     report = service.match(session, actor=actor, release_ids=ids, full=full)
-    return {
-        "scope": scope,
-        "releases": len(ids),
-        "releases_full": report.releases_full,
-        "releases_incremental": report.releases_incremental,
-        "components": report.components,
-        "records": report.advisories,
-        "new": report.new,
-        "reopened": report.reopened,
-        "resolved": report.resolved,
-        "active": report.active,
-        "not_evaluated": [
-            {"reason": reason, "components": n} for reason, n in report.unmatched.most_common(5)
+    return MatchRead(
+        scope=scope,
+        releases=len(ids),
+        releases_full=report.releases_full,
+        releases_incremental=report.releases_incremental,
+        components=report.components,
+        records=report.advisories,
+        new=report.new,
+        reopened=report.reopened,
+        resolved=report.resolved,
+        active=report.active,
+        not_evaluated=[
+            NotEvaluatedRead(reason=reason, components=n)
+            for reason, n in report.unmatched.most_common(5)
         ],
-        "seconds": round(report.seconds, 3),
-    }
+        seconds=round(report.seconds, 3),
+    )

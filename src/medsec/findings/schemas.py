@@ -6,7 +6,6 @@ Findings are the same JSON as `medsec findings list|show --format json` (built b
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,33 +14,8 @@ from medsec.core.schemas import ReadModel
 
 
 class FindingPart(ReadModel):
-    """A part of a finding as read. Also readable as a mapping (``part["id"]``,
-    ``part.get("id")``, ``"id" in part``) for callers written when findings were dicts; the JSON
-    form (`model_dump(mode="json")`, the API, `--format json`) keeps the keys it always had."""
-
-    def __getitem__(self, key: str) -> Any:
-        if key in type(self).model_fields or key in (self.model_extra or {}):
-            return getattr(self, key)
-        raise KeyError(key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """The field's value, or ``default`` when the part has no such field."""
-        try:
-            return self[key]
-        except KeyError:
-            return default
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and (
-            key in type(self).model_fields or key in (self.model_extra or {})
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Mapping):  # equal to the dict it would have been
-            return self.model_dump() == dict(other)
-        return super().__eq__(other)
-
-    __hash__ = None  # type: ignore[assignment]
+    """A part of a finding as read; its JSON form (`model_dump(mode="json")`, the API,
+    `--format json`) keeps the keys it always had."""
 
 
 class ComponentRead(FindingPart):
@@ -298,3 +272,45 @@ class ProductOverview(FindingPart):
     description: str | None
     releases: list[ReleaseSummary]
     markets: list[str] = Field(default_factory=list)  # profile codes (empty: the FDA profile)
+
+
+class PortfolioCountsRead(ReadModel):
+    """Open findings counted by SSVC outcome and by residual-risk region ("none": not decided),
+    KEV hits, findings first seen per month ("YYYY-MM") and open findings in all."""
+
+    ssvc: dict[str, int] = Field(default_factory=dict)
+    residual: dict[str, int] = Field(default_factory=dict)
+    kev: int = 0
+    months: dict[str, int] = Field(default_factory=dict)
+    open: int = 0
+
+
+class PortfolioRead(ReadModel):
+    """The portfolio charts' counts per product (by name) and in total."""
+
+    products: dict[str, PortfolioCountsRead]
+    total: PortfolioCountsRead
+
+
+class NotEvaluatedRead(ReadModel):
+    """Components the matcher could not evaluate, by reason."""
+
+    reason: str
+    components: int
+
+
+class MatchRead(ReadModel):
+    """What a re-match did."""
+
+    scope: str
+    releases: int
+    releases_full: int
+    releases_incremental: int
+    components: int
+    records: int
+    new: int
+    reopened: int
+    resolved: int
+    active: int
+    not_evaluated: list[NotEvaluatedRead]
+    seconds: float

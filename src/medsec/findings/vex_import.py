@@ -52,22 +52,22 @@ def _chosen(
         product_level = base is None and st.version == version
         hits = 0
         for f in findings:
-            vuln = f["vulnerability"]
-            if not ids & {vuln["id"], *vuln["aliases"]}:
+            vuln = f.vulnerability
+            if not ids & {vuln.id, *vuln.aliases}:
                 continue
-            comp = f["component"]
+            comp = f.component
             if base is not None:
-                same = _purl_base(comp.get("purl")) == base
+                same = _purl_base(comp.purl) == base
             elif not product_level:
-                same = (comp.get("name"), comp.get("version")) == (st.name, st.version)
+                same = (comp.name, comp.version) == (st.name, st.version)
             else:
                 same = True
             if not same:
                 continue
             hits += 1
             rank = 0 if product_level else 1  # the component's own statement wins
-            if f["id"] not in chosen or chosen[f["id"]][0] <= rank:
-                chosen[f["id"]] = (rank, st)
+            if f.id not in chosen or chosen[f.id][0] <= rank:
+                chosen[f.id] = (rank, st)
         if not hits:
             unmatched.append(
                 f"{st.vulnerability} on {st.name or '?'} {st.version or ''} ({st.pointer})".strip()
@@ -83,13 +83,13 @@ def apply_vex(
     products.get_release(session, product=product, version=version)  # NotFound names it
     findings = listing.list_findings(session, product=product, version=version)
     chosen, unmatched = _chosen(doc.statements, findings, version)
-    by_id = {f["id"]: f for f in findings}
+    by_id = {f.id: f for f in findings}
     applied = unchanged = 0
     refused: list[str] = []
     label = doc.serial or source
     for fid, st in sorted(chosen.items()):
-        current = by_id[fid]["vex"]
-        if current and (current["original"]["status"], current["original"]["justification"]) == (
+        current = by_id[fid].vex
+        if current and (current.original.status, current.original.justification) == (
             st.state,
             st.justification,
         ):

@@ -105,14 +105,14 @@ def _finding(
 ) -> HTMLResponse:
     """The finding page; the triage form shows the decision in force, or what was typed."""
     d = detail.finding_detail(session, finding_id)
-    now = d["vex"] or {}
+    now = d.vex
     typed = form or {
-        "status": now.get("status") or "under_investigation",
-        "justification": now.get("justification") or "",
-        "scope": now.get("scope") or "release",
+        "status": (now.status if now else None) or "under_investigation",
+        "justification": (now.justification if now else None) or "",
+        "scope": (now.scope if now else None) or "release",
         "reason": "",
-        "action_statement": now.get("action_statement") or "",
-        "impact_statement": now.get("impact_statement") or "",
+        "action_statement": (now.action_statement if now else None) or "",
+        "impact_statement": (now.impact_statement if now else None) or "",
     }
     ctx = {
         "d": d,

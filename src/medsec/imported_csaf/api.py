@@ -3,7 +3,7 @@ say about a medsec product or release. Thin: services only."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import JSONResponse
@@ -43,24 +43,26 @@ def refusal(exc: csaf_import.CsafRefused) -> JSONResponse:
     )
 
 
-def import_result(result: csaf_import.ImportResult) -> dict[str, Any]:
-    """What an import stored, JSON-ready."""
-    return {
-        **csaf_queries.document_summary(result.document),
-        "outcome": result.outcome,
-        "replaced_version": result.replaced_version,
-        "products": result.products,
-        "mapped": result.mapped,
-        "unmapped": result.unmapped,
-        "vulnerabilities_count": result.vulnerabilities,
-        "statements": result.statements,
-    }
+def import_result(result: csaf_import.ImportResult) -> CsafImportRead:
+    """What an import stored."""
+    return CsafImportRead.model_validate(
+        {
+            **csaf_queries.document_summary(result.document).model_dump(),
+            "outcome": result.outcome,
+            "replaced_version": result.replaced_version,
+            "products": result.products,
+            "mapped": result.mapped,
+            "unmapped": result.unmapped,
+            "vulnerabilities_count": result.vulnerabilities,
+            "statements": result.statements,
+        }
+    )
 
 
 @router.get("/csaf/documents", response_model=list[CsafDocumentRow])
 def list_documents(
     session: SessionDep, who: ApiPrincipal, all_versions: bool = False
-) -> list[dict[str, Any]]:
+) -> list[CsafDocumentRow]:
     """Imported documents (current versions, or `?all_versions=true`), as `csaf list --json`."""
     require_read(session, who)
     return csaf_queries.document_rows(session, all_versions=all_versions)
@@ -69,7 +71,7 @@ def list_documents(
 @router.get("/csaf/documents/{tracking_id}", response_model=CsafDocumentRead)
 def show_document(
     tracking_id: str, session: SessionDep, who: ApiPrincipal, version: str | None = None
-) -> dict[str, Any]:
+) -> CsafDocumentRead:
     """One imported document: products with their mappings (or why unmapped) and statements."""
     require_read(session, who)
     seen = {p.id for p in products.list_products(session) if who.sees(p.name)}
@@ -85,7 +87,7 @@ def upload(
     session: SessionDep,
     who: ApiPrincipal,
     force: bool = False,
-) -> dict[str, Any] | JSONResponse:
+) -> CsafImportRead | JSONResponse:
     """Import one CSAF document (analyst role); invalid ones are refused (422 with the failing
     test ids and pointers) unless `?force=true`, which stores them marked invalid."""
     require_read(session, who)
@@ -105,8 +107,8 @@ def upload(
 @router.get("/products/{product}/statements", response_model=list[VendorStatementRead])
 def vendor_statements(
     product: str, session: SessionDep, who: ApiPrincipal, release: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[VendorStatementRead]:
     """What current imported documents say about a product (or `?release=`) and its parts."""
     require_read(session, who, product)
     rows = csaf_queries.product_statements(session, product=product, release=release)
-    return [s.to_dict() for s in rows]
+    return [s.read() for s in rows]

@@ -21,6 +21,7 @@ from medsec.errors import (
 )
 from medsec.imported_csaf import queries as csaf_queries
 from medsec.imported_csaf import service as csaf_import
+from medsec.imported_csaf.schemas import MappedTargetRead
 from medsec.ingest.csaf import MAX_BYTES, check_hash, validate_csaf
 
 app = typer.Typer(help="CSAF 2.0 advisories.", no_args_is_help=True)
@@ -238,13 +239,13 @@ def list_(
     table = Table("tracking id", "version", "publisher", "released", "valid", "products", "title")
     for r in rows:
         table.add_row(
-            escape(r["tracking_id"]),
-            escape(r["version"]) + ("" if r["current"] else " (old)"),
-            escape(r["publisher"]["name"]),
-            str(r["current_release_date"] or "")[:10],
-            "yes" if r["valid"] else "INVALID",
-            f"{r['mapped']}/{r['products']} mapped",
-            escape(r["title"]),
+            escape(r.tracking_id),
+            escape(r.version) + ("" if r.current else " (old)"),
+            escape(r.publisher.name or ""),
+            str(r.current_release_date or "")[:10],
+            "yes" if r.valid else "INVALID",
+            f"{r.mapped}/{r.products} mapped",
+            escape(r.title or ""),
         )
     runtime.console.print(table)
 
@@ -262,33 +263,34 @@ def show(
         runtime.print_json(doc)
         return
     out = runtime.console
-    out.print(escape(f"{doc['tracking_id']} version {doc['version']}: {doc['title']}"))
-    out.print(escape(f"publisher {doc['publisher']['name']} ({doc['publisher']['namespace']})"))
-    out.print(f"stored versions: {escape(', '.join(doc['versions']))}")
-    if not doc["valid"]:
+    out.print(escape(f"{doc.tracking_id} version {doc.version}: {doc.title}"))
+    out.print(escape(f"publisher {doc.publisher.name} ({doc.publisher.namespace})"))
+    out.print(f"stored versions: {escape(', '.join(doc.versions))}")
+    if not doc.valid:
         out.print("INVALID (imported with --force):")
-        for f in doc["failures"]:
+        for f in doc.failures:
             out.print(escape(f"  {f['test']} {f['path']}: {f['message']}"), soft_wrap=True)
     table = Table("product id", "name", "mapped to / reason")
-    for p in doc["products"]:
-        where = "; ".join(_where(t) for t in p["mapped_to"]) or f"unmapped: {p['unmapped_reason']}"
-        table.add_row(escape(p["product_id"]), escape(p["name"]), escape(where))
+    for p in doc.products:
+        where = "; ".join(_where(t) for t in p.mapped_to) or f"unmapped: {p.unmapped_reason}"
+        table.add_row(escape(p.product_id), escape(p.name or ""), escape(where))
     out.print(table)
-    for v in doc["vulnerabilities"]:
-        out.print(escape(f"{v['cve'] or '(no CVE)'} {v['title'] or ''} {v['cwe'] or ''}".strip()))
-        for s in v["statements"]:
+    for v in doc.vulnerabilities:
+        out.print(escape(f"{v.cve or '(no CVE)'} {v.title or ''} {v.cwe or ''}".strip()))
+        for s in v.statements:
             just = f" ({s['justification']})" if s["justification"] else ""
             out.print(escape(f"  {s['product_id']}: {s['original']}{just}"))
             for m in s["remediations"]:
                 out.print(escape(f"    {m['category']}: {m['details']}"), soft_wrap=True)
 
 
-def _where(t: dict[str, Any]) -> str:
-    if t["component"]:
-        thing = f"component {t['component']} (release {t['release']})"
+def _where(t: MappedTargetRead | dict[str, Any]) -> str:
+    m = MappedTargetRead.model_validate(t) if isinstance(t, dict) else t
+    if m.component:
+        thing = f"component {m.component} (release {m.release})"
     else:
-        thing = f"release {t['release']}" if t["release"] else "product (all releases)"
-    return f"{thing} by {t['method']}"
+        thing = f"release {m.release}" if m.release else "product (all releases)"
+    return f"{thing} by {m.method}"
 
 
 @app.command("statements")
@@ -300,21 +302,21 @@ def statements(
     """What imported vendor documents say about a product/release and its components."""
     with runtime.uow() as session:
         found = csaf_queries.product_statements(session, product=product, release=release)
-        rows = [s.to_dict() for s in found]
+        rows = [s.read() for s in found]
     if fmt is Fmt.json:
         runtime.print_json(rows)
         return
     table = Table("document", "vulnerability", "csaf product", "mapped to", "status", "remediation")
     for r in rows:
-        just = f" ({r['justification']})" if r["justification"] else ""
-        fix = "; ".join(f"{m['category']}: {m['details']}" for m in r["remediations"])
-        doc = f"{r['tracking_id']} v{r['version']}" + ("" if r["valid"] else " INVALID")
+        just = f" ({r.justification})" if r.justification else ""
+        fix = "; ".join(f"{m['category']}: {m['details']}" for m in r.remediations or [])
+        doc = f"{r.tracking_id} v{r.version}" + ("" if r.valid else " INVALID")
         table.add_row(
             escape(doc),
-            escape(r["cve"] or r["title"] or ""),
-            escape(r["csaf_product"]),
-            escape(_where(r["mapped_to"])),
-            escape(f"{r['status'] or r['original']}{just}"),
+            escape(r.cve or r.title or ""),
+            escape(r.csaf_product),
+            escape(_where(r.mapped_to)),
+            escape(f"{r.status or r.original}{just}"),
             escape(fix),
         )
     runtime.console.print(table)

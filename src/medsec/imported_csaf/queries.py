@@ -12,6 +12,12 @@ from sqlalchemy.orm import Session
 
 from medsec.errors import NotFound
 from medsec.imported_csaf import repository as repo
+from medsec.imported_csaf.schemas import (
+    CsafDocumentRead,
+    CsafDocumentRow,
+    CsafHeaderRead,
+    VendorStatementRead,
+)
 from medsec.models import ImportedCsaf
 from medsec.products import service as products
 
@@ -26,8 +32,12 @@ def original_document(doc: ImportedCsaf) -> bytes:
     return zlib.decompress(doc.original)
 
 
-def document_summary(doc: ImportedCsaf) -> dict[str, Any]:
-    """The document's header fields as JSON-ready data."""
+def document_summary(doc: ImportedCsaf) -> CsafHeaderRead:
+    """The document's header fields."""
+    return CsafHeaderRead.model_validate(_header(doc))
+
+
+def _header(doc: ImportedCsaf) -> dict[str, Any]:
     return {
         "tracking_id": doc.tracking_id,
         "version": doc.version,
@@ -60,7 +70,7 @@ def get_document(
     tracking_id: str,
     version: str | None = None,
     product_ids: Collection[int] | None = None,
-) -> dict[str, Any]:
+) -> CsafDocumentRead:
     """One document (current version unless ``version``): products with mappings, statements;
     with ``product_ids``, only mappings to those of our products (the caller's access)."""
     found = repo.by_tracking_id(session, tracking_id)
@@ -90,35 +100,37 @@ def get_document(
             {"product_id": product_ids[s.product_row], **_statement(s)}
         )
     versions = [d.version for d in repo.versions_of(session, doc.publisher_namespace, tracking_id)]
-    return {
-        **document_summary(doc),
-        "versions": versions,
-        "products": [
-            {
-                "product_id": p.csaf_product_id,
-                "name": p.name,
-                "branch_path": p.branch_path,
-                "purl": p.purl,
-                "cpe": p.cpe,
-                "model_numbers": p.model_numbers,
-                "mapped_to": by_product.get(p.id, []),
-                "unmapped_reason": p.unmapped_reason,
-            }
-            for p in prods
-        ],
-        "vulnerabilities": [
-            {
-                "cve": v.cve,
-                "ids": v.ids,
-                "title": v.title,
-                "cwe": v.cwe_id,
-                "cwe_name": v.cwe_name,
-                "known_vulnerability_id": v.vulnerability_id,
-                "statements": per_vuln.get(v.id, []),
-            }
-            for v in vulns
-        ],
-    }
+    return CsafDocumentRead.model_validate(
+        {
+            **_header(doc),
+            "versions": versions,
+            "products": [
+                {
+                    "product_id": p.csaf_product_id,
+                    "name": p.name,
+                    "branch_path": p.branch_path,
+                    "purl": p.purl,
+                    "cpe": p.cpe,
+                    "model_numbers": p.model_numbers,
+                    "mapped_to": by_product.get(p.id, []),
+                    "unmapped_reason": p.unmapped_reason,
+                }
+                for p in prods
+            ],
+            "vulnerabilities": [
+                {
+                    "cve": v.cve,
+                    "ids": v.ids,
+                    "title": v.title,
+                    "cwe": v.cwe_id,
+                    "cwe_name": v.cwe_name,
+                    "known_vulnerability_id": v.vulnerability_id,
+                    "statements": per_vuln.get(v.id, []),
+                }
+                for v in vulns
+            ],
+        }
+    )
 
 
 def _target(m: Any, comps: dict[int, Any], rels: dict[int, Any]) -> dict[str, Any]:
@@ -161,19 +173,21 @@ class VendorStatement:
     title: str | None
     statement: dict[str, Any]
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data."""
-        return {
-            "tracking_id": self.tracking_id,
-            "version": self.version,
-            "publisher": self.publisher,
-            "valid": self.valid,
-            "csaf_product": self.csaf_product,
-            "mapped_to": self.target,
-            "cve": self.cve,
-            "title": self.title,
-            **self.statement,
-        }
+    def read(self) -> VendorStatementRead:
+        """The statement as a read model (its JSON form is what the API and CLI give)."""
+        return VendorStatementRead.model_validate(
+            {
+                "tracking_id": self.tracking_id,
+                "version": self.version,
+                "publisher": self.publisher,
+                "valid": self.valid,
+                "csaf_product": self.csaf_product,
+                "mapped_to": self.target,
+                "cve": self.cve,
+                "title": self.title,
+                **self.statement,
+            }
+        )
 
 
 def product_statements(
@@ -208,16 +222,18 @@ def product_statements(
     return sorted(out, key=lambda x: (x.tracking_id, x.cve or "", x.csaf_product))
 
 
-def document_rows(session: Session, *, all_versions: bool = False) -> list[dict[str, Any]]:
-    """The list of imported documents with their product counts, JSON-ready."""
+def document_rows(session: Session, *, all_versions: bool = False) -> list[CsafDocumentRow]:
+    """The list of imported documents with their product counts."""
     docs = list_documents(session, all_versions=all_versions)
     counts = repo.product_counts(session, [d.id for d in docs])
     return [
-        {
-            **document_summary(d),
-            "products": counts.get(d.id, (0, 0))[0],
-            "mapped": counts.get(d.id, (0, 0))[1],
-        }
+        CsafDocumentRow.model_validate(
+            {
+                **_header(d),
+                "products": counts.get(d.id, (0, 0))[0],
+                "mapped": counts.get(d.id, (0, 0))[1],
+            }
+        )
         for d in docs
     ]
 

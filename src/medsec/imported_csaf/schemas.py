@@ -109,6 +109,14 @@ class VendorStatementRead(ReadModel):
     publisher: str
     valid: bool
     csaf_product: str
-    mapped_to: dict[str, Any]
+    mapped_to: dict[str, Any]  # a MappedTargetRead, or {"kind": "csaf", "detail": ...}
     cve: str | None = None
     title: str | None = None
+    status: str | None = None  # canonical VEX status; None: only a recommendation
+    original: str | None = None  # the CSAF product_status term
+    justification: str | None = None
+    flag: str | None = None
+    impact: str | None = None
+    remediations: list[dict[str, Any]] | None = None
+    scores: list[dict[str, Any]] | None = None
+    threats: list[dict[str, Any]] | None = None

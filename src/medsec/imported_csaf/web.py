@@ -42,8 +42,8 @@ def document_page(
     doc = csaf_queries.get_document(
         session, tracking_id=tracking_id, version=version or None, product_ids=seen
     )
-    names = {p["product_id"]: p["name"] for p in doc["products"]}
-    rows = [(v, st) for v in doc["vulnerabilities"] for st in v["statements"]]
+    names = {p.product_id: p.name for p in doc.products}
+    rows = [(v, st) for v in doc.vulnerabilities for st in v.statements]
     offset = max(0, min(offset, max(0, len(rows) - 1)))
     remediations: dict[tuple[str, str], list[str]] = {}
     for _, st in rows:
@@ -55,7 +55,7 @@ def document_page(
     ctx = {
         "d": doc,
         "names": names,
-        "source": str(doc.get("source") or "").replace("\\", "/").rsplit("/", 1)[-1],
+        "source": str(doc.source or "").replace("\\", "/").rsplit("/", 1)[-1],
         "rows": rows[offset : offset + STATEMENTS_PER_PAGE],
         "total": len(rows),
         "offset": offset,

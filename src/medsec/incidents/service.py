@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,9 @@ LOG_KINDS = ("note", "message", "decision")
 DIRECTIONS = ("inbound", "outbound")
 ACTION_KINDS = ("improvement", "threat", "risk")
 MAX_TEXT = 20_000
+
+if TYPE_CHECKING:
+    from medsec.findings.schemas import FindingDetailRead
 
 
 def now_or(now: datetime | None) -> datetime:
@@ -283,14 +286,14 @@ def open_from_finding(
     from medsec.findings import detail
 
     data = detail.finding_detail(session, finding_id)
-    signals = data.get("signals") or {}
+    signals = data.signals
     evidence = []
-    if signals.get("kev"):
-        evidence.append(f"CISA KEV since {signals.get('kev_date')}")
-    if signals.get("ssvc_exploitation") == "active":
+    if signals.kev:
+        evidence.append(f"CISA KEV since {signals.kev_date}")
+    if signals.ssvc_exploitation == "active":
         evidence.append("SSVC exploitation: active")
-    vuln = data["vulnerability"]
-    ids = [vuln["id"], *vuln.get("aliases", [])]
+    vuln = data.vulnerability
+    ids = [vuln.id, *vuln.aliases]
     evidence += _csaf_exploitation(session, data, ids)
     if not evidence:
         raise InvalidInput(
@@ -301,10 +304,10 @@ def open_from_finding(
     name = next((i for i in ids if str(i).startswith("CVE-")), ids[0])
     row = open_incident(
         session,
-        title=f"Exploitation of {name} in {data['product']} {data['release']}",
+        title=f"Exploitation of {name} in {data.product} {data.release}",
         actor=actor,
-        product=data["product"],
-        releases=[data["release"]],
+        product=data.product,
+        releases=[data.release],
         jurisdictions=jurisdictions,
         detected_at=detected_at,
         source="finding",
@@ -316,19 +319,19 @@ def open_from_finding(
     return row
 
 
-def _csaf_exploitation(session: Session, data: Any, ids: list[Any]) -> list[str]:
+def _csaf_exploitation(session: Session, data: FindingDetailRead, ids: list[str]) -> list[str]:
     """What imported CSAF advisories say of exploitation (``exploit_status`` threats) for this
     vulnerability on the finding's release or component."""
     from medsec.imported_csaf import queries as csaf
 
-    comp = data.get("component") or {}
-    key = f"{comp.get('name')}@{comp.get('version')}"
+    comp = data.component
+    key = f"{comp.name}@{comp.version}"
     names = {str(i) for i in ids}
     out = []
-    for st in csaf.product_statements(session, product=data["product"], release=data["release"]):
+    for st in csaf.product_statements(session, product=data.product, release=data.release):
         if st.cve not in names or st.target.get("component") not in (None, key):
             continue
-        if st.target.get("release") not in (None, data["release"]):
+        if st.target.get("release") not in (None, data.release):
             continue
         for threat in st.statement.get("threats") or []:
             details = str(threat.get("details") or "")

@@ -113,7 +113,7 @@ def _release(
         else {},
         "level_words": LEVEL_WORDS,
         "vendor": [
-            v.to_dict()
+            v.read()
             for v in csaf_queries.product_statements(session, product=product, release=version)
         ],
         "can_edit": user.has("analyst"),
@@ -165,7 +165,7 @@ def _product_page(
     done: str | None = None,
 ) -> HTMLResponse:
     shown = overview.product_overview(session, product)
-    markets = list(shown.get("markets") or [])
+    markets = list(shown.markets or [])
     ctx = {
         "p": shown,
         "markets": markets,
@@ -222,7 +222,7 @@ def _dashboard(
     ]
     ctx = {
         "products": items,
-        "charts": _charts(session, user, [p["name"] for p in items]),
+        "charts": _charts(session, user, [p.name for p in items]),
         "can_edit": user.has("analyst"),
         "error": error,
         "form": form or {},
@@ -237,12 +237,12 @@ def _charts(session: SessionDep, user: UserDep, names: list[str]) -> list[Markup
     from medsec.cvd import service as cvd
 
     data = overview.portfolio(session, names)
-    total = data["total"]
+    total = data.total
     kev = [
-        (n, c["kev"], f"/products/{seg(n)}/findings?kev=yes&sort=release")
-        for n, c in data["products"].items()
+        (n, c.kev, f"/products/{seg(n)}/findings?kev=yes&sort=release")
+        for n, c in data.products.items()
     ]
-    months = sorted(total["months"].items())[-12:]
+    months = sorted(total.months.items())[-12:]
     overdue = [
         (f"{c.case.receipt_id} ({c.product or 'no product'})", len(c.overdue),
          f"/cvd/cases/{seg(c.case.receipt_id)}")
@@ -253,14 +253,14 @@ def _charts(session: SessionDep, user: UserDep, names: list[str]) -> list[Markup
             "Open findings by SSVC outcome",
             [
                 (label(k) if k != "none" else "No SSVC decision", n, None)
-                for k, n in sorted(total["ssvc"].items())
+                for k, n in sorted(total.ssvc.items())
             ],
         ),
         bar_chart_svg(
             "Open findings by residual risk",
             [
                 (label(k) if k != "none" else "Not assessed", n, None)
-                for k, n in sorted(total["residual"].items())
+                for k, n in sorted(total.residual.items())
             ],
         ),
         bar_chart_svg("Open findings listed in CISA KEV", kev),

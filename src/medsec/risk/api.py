@@ -4,7 +4,7 @@ Thin: services only, every read checked with the viewer rule (hidden findings an
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -12,7 +12,7 @@ from medsec.accounts import service as accounts
 from medsec.api.deps import ApiPrincipal, Principal, SessionDep, require_read
 from medsec.cvd import service as cvd
 from medsec.findings import decisions, detail, listing, rescoring, ssvc_service
-from medsec.findings.schemas import CvssRescoreRead, SsvcDecisionRead
+from medsec.findings.schemas import CvssRescoreRead, RiskRead, SsvcDecisionRead
 from medsec.products import service as products
 from medsec.risk import cells, rubric
 from medsec.risk import service as risk
@@ -48,7 +48,7 @@ def _visible(session: SessionDep, who: Principal, finding_id: int) -> str:
     return prod.name
 
 
-def _current(session: SessionDep, finding_id: int) -> Any:
+def _current(session: SessionDep, finding_id: int) -> RiskRead:
     record = risk.current(session, [finding_id])[finding_id]
     view = listing.risk_view(record)
     assert view is not None
@@ -56,7 +56,7 @@ def _current(session: SessionDep, finding_id: int) -> Any:
 
 
 @router.get("/findings/{finding_id}/risk", response_model=list[RiskRecordRead])
-def risk_history(finding_id: int, session: SessionDep, who: ApiPrincipal) -> list[Any]:
+def risk_history(finding_id: int, session: SessionDep, who: ApiPrincipal) -> list[RiskRead | None]:
     """Every version of a finding's risk record, oldest first."""
     _visible(session, who, finding_id)
     return [listing.risk_view(r) for r in risk.history(session, finding_id)]
@@ -65,7 +65,7 @@ def risk_history(finding_id: int, session: SessionDep, who: ApiPrincipal) -> lis
 @router.post("/findings/{finding_id}/risk", response_model=RiskRecordRead, status_code=201)
 def assess(
     finding_id: int, body: RiskAssessCreate, session: SessionDep, who: ApiPrincipal
-) -> dict[str, Any]:
+) -> RiskRead:
     """Record a new version of a finding's risk (analyst role), as `medsec risk assess`."""
     _visible(session, who, finding_id)
     risk.assess(
@@ -87,7 +87,7 @@ def assess(
 @router.post("/findings/{finding_id}/risk/acceptance", response_model=RiskRecordRead)
 def accept(
     finding_id: int, body: RiskAcceptCreate, session: SessionDep, who: ApiPrincipal
-) -> dict[str, Any]:
+) -> RiskRead:
     """Sign off the residual risk (reviewer role; who, when and why are recorded)."""
     product = _visible(session, who, finding_id)
     accounts.require(
@@ -101,7 +101,7 @@ def accept(
 @router.post("/findings/{finding_id}/rescores", response_model=CvssRescoreRead, status_code=201)
 def rescore(
     finding_id: int, body: RescoreCreate, session: SessionDep, who: ApiPrincipal
-) -> dict[str, Any]:
+) -> CvssRescoreRead:
     """Rescore the finding's CVSS in the device's context (analyst role), as `findings rescore`."""
     _visible(session, who, finding_id)
     rescoring.rescore(
@@ -113,7 +113,7 @@ def rescore(
         rubric_answers=body.rubric_answers,
         rubric_rationales=body.rubric_rationales,
     )
-    rescores: list[dict[str, Any]] = detail.finding_detail(session, finding_id)["cvss_rescores"]
+    rescores = detail.finding_detail(session, finding_id).cvss_rescores
     return rescores[-1]
 
 
@@ -178,7 +178,7 @@ def ssvc_points(
 @router.post("/findings/{finding_id}/ssvc", response_model=SsvcDecisionRead, status_code=201)
 def ssvc_decide(
     finding_id: int, body: SsvcCreate, session: SessionDep, who: ApiPrincipal
-) -> dict[str, Any]:
+) -> SsvcDecisionRead:
     """Record an SSVC decision (analyst role): suggestions, then the overrides with reasons."""
     _visible(session, who, finding_id)
     row = ssvc_service.decide(
@@ -188,14 +188,14 @@ def ssvc_decide(
         overrides={k: (v.value, v.reason) for k, v in body.overrides.items()},
         actor=who.actor,
     )
-    return {
-        "role": row.table,
-        "outcome": row.outcome,
-        "vector": row.vector,
-        "inputs": row.inputs,
-        "by": row.decided_by,
-        "at": row.decided_at.isoformat(),
-    }
+    return SsvcDecisionRead(
+        role=row.table,
+        outcome=row.outcome,
+        vector=row.vector,
+        inputs=row.inputs,
+        by=row.decided_by,
+        at=row.decided_at.isoformat(),
+    )
 
 
 @router.get("/products/{product}/risk/heatmap", response_model=HeatMapRead)
@@ -204,7 +204,7 @@ def heat_map(
     session: SessionDep,
     who: ApiPrincipal,
     release: Annotated[str | None, Query(max_length=200)] = None,
-) -> dict[str, Any]:
+) -> HeatMapRead:
     """The product's (or a release's) heat map of current risk records, before and residual."""
     require_read(session, who, product)
     prod = products.get_product(session, product)
@@ -235,6 +235,4 @@ def cell(
         offset=offset,
         limit=limit,
     )
-    return RiskCellPage.model_validate(
-        {"total": total, "offset": offset, "limit": limit, "items": items}
-    )
+    return RiskCellPage(total=total, offset=offset, limit=limit, items=items)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from medsec.errors import InvalidInput
 from medsec.models import Finding, Release, RiskRecord, ThreatRow, Vulnerability
+from medsec.risk.schemas import RiskCellFindingRead
 
 VIEWS = ("before", "residual")
 
@@ -34,7 +35,7 @@ def cell_findings(
     severity: str,
     offset: int = 0,
     limit: int = 50,
-) -> tuple[int, list[dict[str, Any]]]:
+) -> tuple[int, list[RiskCellFindingRead]]:
     """(total, one page) of what a heat-map cell counts: the current risk records of active
     findings, then those of threats still in the model (as the heat map counts them)."""
     if which not in VIEWS:
@@ -56,7 +57,7 @@ def cell_findings(
     n_findings = _count(session, counted.where(*on_findings))
     counted = select(RiskRecord.id).join(ThreatRow, ThreatRow.id == RiskRecord.threat_id)
     n_threats = _count(session, counted.where(*on_threats))
-    items = []
+    items: list[RiskCellFindingRead] = []
     if offset < n_findings:
         stmt = (
             select(RiskRecord, Finding.component_key, Release.version, Vulnerability.key)
@@ -101,23 +102,23 @@ def _item(
     vulnerability: str,
     component: str | None = None,
     threat: str | None = None,
-) -> dict[str, Any]:
+) -> RiskCellFindingRead:
     """One counted risk record: of a finding (its component and vulnerability) or of a threat
     (its key and title)."""
     residual = (record.evaluation or {}).get("residual", {})
-    return {
-        "finding_id": record.finding_id,
-        "threat": threat,
-        "release": release,
-        "component": component or "",
-        "vulnerability": vulnerability,
-        "severity": record.severity,
-        "exploitability": record.exploitability,
-        "residual_severity": str(residual.get("severity", "")),
-        "residual_exploitability": str(residual.get("exploitability", "")),
-        "region": record.region,
-        "status": record.status,
-    }
+    return RiskCellFindingRead(
+        finding_id=record.finding_id,
+        threat=threat,
+        release=release,
+        component=component or "",
+        vulnerability=vulnerability,
+        severity=record.severity,
+        exploitability=record.exploitability,
+        residual_severity=str(residual.get("severity", "")),
+        residual_exploitability=str(residual.get("exploitability", "")),
+        region=record.region,
+        status=record.status,
+    )
 
 
 def assessed(session: Session, *, release_ids: Sequence[int], limit: int = 200) -> list[Any]:

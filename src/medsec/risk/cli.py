@@ -67,12 +67,12 @@ def assess(
         return
     assert data is not None
     runtime.console.print(
-        f"finding {finding_id} risk v{data['version']}: {data['severity']} × "
-        f"{data['exploitability']} → {data['risk_before']}; residual {data['residual']} "
-        f"({data['region']}), {data['fda_class']}",
+        f"finding {finding_id} risk v{data.version}: {data.severity} × "
+        f"{data.exploitability} → {data.risk_before}; residual {data.residual} "
+        f"({data.region}), {data.fda_class}",
         highlight=False,
     )
-    for reason in data["evaluation"]["reasons"] + data["exploitability_reasons"]:
+    for reason in data.evaluation["reasons"] + data.exploitability_reasons:
         runtime.console.print(f"  {reason}", highlight=False)
 
 
@@ -104,17 +104,17 @@ def heatmap(
         runtime.print_json(data)
         return
     cells = {
-        (c["exploitability"], c["severity"]): c["count"]
-        for c in data["residual" if residual else "before"]
+        (c.exploitability, c.severity): c.count
+        for c in (data.residual if residual else data.before)
     }
     table = Table(
         "exploitability \\ severity",
-        *data["severity_levels"],
-        title=f"{product} {release or ''}: {data['records']} risk records "
+        *data.severity_levels,
+        title=f"{product} {release or ''}: {data.records} risk records "
         f"({'residual' if residual else 'before controls'})",
     )
-    for e in reversed(data["exploitability_levels"]):
-        table.add_row(e, *(str(cells[(e, s)] or "") for s in data["severity_levels"]))
+    for e in reversed(data.exploitability_levels):
+        table.add_row(e, *(str(cells[(e, s)] or "") for s in data.severity_levels))
     runtime.console.print(table)
 
 

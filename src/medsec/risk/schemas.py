@@ -151,7 +151,7 @@ class SsvcCreate(BaseModel):
     overrides: dict[str, SsvcOverrideIn] = Field(default_factory=dict, max_length=10)
 
 
-class HeatMapCellRead(BaseModel):
+class HeatMapCellRead(ReadModel):
     """How many current risk records fall into one exploitability x severity cell."""
 
     exploitability: str
@@ -159,18 +159,18 @@ class HeatMapCellRead(BaseModel):
     count: int
 
 
-class HeatMapRead(BaseModel):
-    """A product's risk heat map before and after controls."""
+class HeatMapRead(ReadModel):
+    """A product's risk heat map before and after controls (`policy`: the risk policy's JSON)."""
 
+    policy: dict[str, Any]
     exploitability_levels: list[str]
     severity_levels: list[str]
     before: list[HeatMapCellRead]
     residual: list[HeatMapCellRead]
     records: int
-    policy: dict[str, Any]
 
 
-class RiskCellFindingRead(BaseModel):
+class RiskCellFindingRead(ReadModel):
     """A risk record counted in a heat-map cell, with its levels: a finding's (its id,
     component and vulnerability) or a threat's (`threat`: its key; `vulnerability`: its title)."""
 
@@ -187,7 +187,7 @@ class RiskCellFindingRead(BaseModel):
     status: str
 
 
-class RiskCellPage(BaseModel):
+class RiskCellPage(ReadModel):
     """One page of the findings a heat-map cell counts."""
 
     total: int

@@ -20,6 +20,7 @@ from medsec.findings.signals import Signals, signals_for
 from medsec.models import Finding, Release, RiskPolicyRow, RiskRecord, ThreatRow
 from medsec.products import service as products
 from medsec.risk import rules
+from medsec.risk.schemas import HeatMapCellRead, HeatMapRead
 
 
 def policy(session: Session, product_id: int) -> rules.RiskPolicy:
@@ -367,7 +368,7 @@ def accept(session: Session, *, finding_id: int, actor: str, rationale: str | No
     return record
 
 
-def heat_map(session: Session, product_id: int, release_ids: Sequence[int]) -> dict[str, Any]:
+def heat_map(session: Session, product_id: int, release_ids: Sequence[int]) -> HeatMapRead:
     """Counts of current risk records per (exploitability, severity) cell, before and residual:
     active findings' records and the records of threats still in the model."""
     pol = policy(session, product_id)
@@ -400,18 +401,18 @@ def heat_map(session: Session, product_id: int, release_ids: Sequence[int]) -> d
             for r in records
         ],
     )
-    return {
-        "policy": pol.to_dict(),
-        "exploitability_levels": list(pol.exploitability_levels),
-        "severity_levels": list(pol.severity_levels),
-        "before": [
-            {"exploitability": e, "severity": s, "count": n} for (e, s), n in before.items()
+    return HeatMapRead(
+        policy=pol.to_dict(),
+        exploitability_levels=list(pol.exploitability_levels),
+        severity_levels=list(pol.severity_levels),
+        before=[
+            HeatMapCellRead(exploitability=e, severity=s, count=n) for (e, s), n in before.items()
         ],
-        "residual": [
-            {"exploitability": e, "severity": s, "count": n} for (e, s), n in residual.items()
+        residual=[
+            HeatMapCellRead(exploitability=e, severity=s, count=n) for (e, s), n in residual.items()
         ],
-        "records": len(records),
-    }
+        records=len(records),
+    )
 
 
 def release_ids_of(session: Session, product_id: int, version: str | None) -> list[int]:

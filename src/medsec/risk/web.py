@@ -18,6 +18,7 @@ from medsec.api.deps import SessionDep, require_read
 from medsec.cvd import service as cvd
 from medsec.errors import InvalidInput, NotFound
 from medsec.findings import decisions, detail, rescoring, ssvc_service
+from medsec.findings.schemas import FindingDetailRead
 from medsec.products import service as products
 from medsec.risk import cells, rubric
 from medsec.risk import service as risk
@@ -55,7 +56,8 @@ def heat_map_page(
     """The product's risk heat map before and after controls; counted cells link to findings."""
     require_read(session, user.principal, product)
     prod = products.get_product(session, product)
-    data = risk.heat_map(session, prod.id, risk.release_ids_of(session, prod.id, _opt(release)))
+    hm = risk.heat_map(session, prod.id, risk.release_ids_of(session, prod.id, _opt(release)))
+    data = hm.model_dump(mode="json")
 
     def link(which: str) -> Any:
         def to(e: str, s: str) -> str:
@@ -157,9 +159,9 @@ def _ssvc_points(session: SessionDep, finding_id: int, role: str) -> list[dict[s
     return out
 
 
-def _risk_form(d: Any) -> dict[str, Any]:
-    now = d["risk"] or {}
-    controls = list(now.get("controls") or [])
+def _risk_form(d: FindingDetailRead) -> dict[str, Any]:
+    now = d.risk
+    controls = list(now.controls if now else [])
     rows = [
         {
             "name": c.get("name", ""),
@@ -171,9 +173,9 @@ def _risk_form(d: Any) -> dict[str, Any]:
     ]
     rows += [{"name": "", "e": "1", "s": "0", "verified": True} for _ in range(2)]
     return {
-        "hazardous_situation": now.get("hazardous_situation", ""),
-        "harm": now.get("harm", ""),
-        "severity": now.get("severity", ""),
+        "hazardous_situation": now.hazardous_situation if now else "",
+        "harm": now.harm if now else "",
+        "severity": now.severity if now else "",
         "exploitability": "",
         "override_reason": "",
         "rationale": "",
@@ -193,7 +195,7 @@ def _assess_page(
     done: str | None = None,
 ) -> HTMLResponse:
     d = detail.finding_detail(session, finding_id)
-    prod = products.get_product(session, d["product"])
+    prod = products.get_product(session, d.product)
     pol = risk.policy(session, prod.id)
     role = role if role in ROLES else "supplier"
     forms = forms or {}

@@ -4,8 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
+
+StixBundle = dict[str, Any]
+"""A STIX 2.1 bundle (an external document: OASIS STIX 2.1 JSON, checked against its schemas)
+as parsed JSON; medsec never reads into it beyond `id`, `objects` and each object's `type`."""
+
+
+class BuiltStix(NamedTuple):
+    """A STIX bundle built for a partner: the bundle, the incidents it holds, its strictest TLP
+    and the incidents withheld ("INC-…: why no agreement allows it")."""
+
+    bundle: StixBundle
+    incidents: list[str]
+    tlp: str
+    withheld: list[str]
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import orjson
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from medsec.products import service as products
 from medsec.sharing import repository, rules, stix_export, stix_import, stix_schema
 from medsec.sharing.schemas import (
     AgreementRead,
+    BuiltStix,
     ExportRead,
     ImportRead,
     IncidentOut,
@@ -30,9 +31,12 @@ from medsec.sharing.schemas import (
     SharedObjectRead,
 )
 
+if TYPE_CHECKING:
+    from medsec.findings.schemas import VulnerabilityRead
 
-def _finding_cves(vuln: dict[str, Any]) -> list[str]:
-    ids = [vuln["id"], *vuln.get("aliases", [])]
+
+def _finding_cves(vuln: VulnerabilityRead) -> list[str]:
+    ids = [vuln.id, *vuln.aliases]
     return sorted({str(i) for i in ids if str(i).startswith("CVE-")})
 
 
@@ -49,11 +53,11 @@ def _cves_and_people(
         kind, _, key = link.target.partition(":")
         if kind == "finding":
             found = detail.finding_detail(session, int(key))
-            ids = _finding_cves(found["vulnerability"])
+            ids = _finding_cves(found.vulnerability)
             cves.update(ids)
-            action = ((found.get("vex") or {}).get("action_statement") or "").strip()
+            action = ((found.vex.action_statement if found.vex else None) or "").strip()
             if action:
-                name = f"Mitigation for {', '.join(ids) or found['vulnerability']['id']}"
+                name = f"Mitigation for {', '.join(ids) or found.vulnerability.id}"
                 remedies.append(RemedyOut("mitigation", name, action, tuple(ids)))
         elif kind == "cvd":
             case = cvd.get_case(session, case=key, actor=actor)
@@ -77,7 +81,7 @@ def _patch(session: Session, product: str, update_id: int) -> list[RemedyOut]:
         fixed: set[str] = set()
         for item in upd.addressed or []:
             if item.get("finding") is not None and item.get("effect") == "fixed":
-                vuln = detail.finding_detail(session, int(item["finding"]))["vulnerability"]
+                vuln = detail.finding_detail(session, int(item["finding"])).vulnerability
                 fixed.update(_finding_cves(vuln))
         name, text = f"Install {upd.name}", upd.description or ""
         return [RemedyOut("patch", name, text, tuple(sorted(fixed)))]
@@ -129,7 +133,7 @@ def build_stix(
     incident: str | None = None,
     since: date | None = None,
     now: datetime | None = None,
-) -> tuple[dict[str, Any], list[str], str, list[str]]:
+) -> BuiltStix:
     """The STIX 2.1 bundle for a partner of one incident or of every incident detected since a
     date (dismissed ones are never shared; those no sharing agreement with the partner allows
     are withheld, and one named incident is refused), validated against the STIX 2.1 schemas
@@ -188,7 +192,7 @@ def build_stix(
             "withheld": withheld,
         },
     )
-    return bundle, [r.ref for r in chosen], tlp, withheld
+    return BuiltStix(bundle, [r.ref for r in chosen], tlp, withheld)
 
 
 def export_stix(
@@ -236,9 +240,9 @@ def _finding_links(session: Session, product: str, cves: tuple[str, ...]) -> lis
         return []
     wanted = set(cves)
     return [
-        f["id"]
+        f.id
         for f in listing.list_findings(session, product=product, include_resolved=True)
-        if wanted & {f["vulnerability"]["id"], *f["vulnerability"].get("aliases", [])}
+        if wanted & {f.vulnerability.id, *f.vulnerability.aliases}
     ]
 
 

@@ -15,7 +15,7 @@ import orjson
 from medsec.errors import InvalidInput
 from medsec.sharing import redaction
 from medsec.sharing.rules import TLP_ORDER
-from medsec.sharing.schemas import IncidentOut
+from medsec.sharing.schemas import IncidentOut, StixBundle
 
 # TLP 2.0 marking definitions (FIRST TLP 2.0 as a STIX 2.1 property extension; the ids and the
 # extension id are the ones OASIS publishes for TLP 2.0).
@@ -55,7 +55,7 @@ def _sid(kind: str, *parts: str) -> str:
 
 def build_bundle(
     incidents: Sequence[IncidentOut], *, organisation: str, now: datetime
-) -> dict[str, Any]:
+) -> StixBundle:
     """The STIX 2.1 bundle (as JSON-ready dict) for the incidents, redacted and marked."""
     import stix2
 
@@ -158,12 +158,12 @@ def _related(
     )
 
 
-def counts(bundle: dict[str, Any]) -> dict[str, int]:
+def counts(bundle: StixBundle) -> dict[str, int]:
     """Objects per type in a bundle."""
     return dict(sorted(Counter(o["type"] for o in bundle.get("objects", [])).items()))
 
 
-def parse_check(bundle: dict[str, Any]) -> None:
+def parse_check(bundle: StixBundle) -> None:
     """Parse the bundle back with ``stix2`` (strict: no custom content)."""
     import stix2
 

@@ -228,32 +228,27 @@ def where(session: Session, *, ident: str, actor: str, record: bool = False) -> 
                 rels = products.releases_by_product(session, [prod.id]).get(prod.id, [])
                 searched += [(prod.name, r.version) for r in rels]
         for f in listing.list_findings(session, product=prod.name, include_resolved=True):
-            vuln = f["vulnerability"]
-            comp = f["component"]
-            ids = [str(vuln.get("id", "")), *[str(a) for a in vuln.get("aliases", [])]]
-            names = [
-                str(comp.get("name") or ""),
-                str(comp.get("purl") or ""),
-                str(comp.get("key") or ""),
-            ]
+            vuln = f.vulnerability
+            comp = f.component
+            ids = [str(vuln.id), *[str(a) for a in vuln.aliases]]
+            names = [str(comp.name or ""), str(comp.purl or ""), str(comp.key or "")]
             hit = needle in (i.lower() for i in ids) or any(
                 n and (n.lower() == needle or n.lower().startswith(needle + "@")) for n in names
             )
             if not hit:
                 continue
-            vex = f.get("vex") or {}
-            risk_view = f.get("risk") or {}
+            vex, risk_view = f.vex, f.risk
             out.append(
                 AffectedRead(
-                    product=str(f["product"]),
-                    release=str(f["release"]),
-                    component=str(comp.get("name") or comp.get("key") or ""),
-                    version=comp.get("version"),
-                    vulnerability=str(vuln.get("id", "")),
-                    status=str(f["status"]),
-                    vex_status=vex.get("status"),
-                    risk_residual=risk_view.get("residual"),
-                    risk_status=risk_view.get("status"),
+                    product=str(f.product),
+                    release=str(f.release),
+                    component=str(comp.name or comp.key or ""),
+                    version=comp.version,
+                    vulnerability=str(vuln.id),
+                    status=str(f.status),
+                    vex_status=vex.status if vex else None,
+                    risk_residual=risk_view.residual if risk_view else None,
+                    risk_status=risk_view.status if risk_view else None,
                 )
             )
     for product, release in searched:

@@ -3,8 +3,6 @@ Thin: services only."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from medsec.api.deps import ApiPrincipal, SessionDep, require_read
@@ -15,7 +13,7 @@ router = APIRouter(prefix="/api/v1", tags=["updates"])
 
 
 @router.get("/products/{product}/updates", response_model=list[UpdateRead])
-def list_updates(product: str, session: SessionDep, who: ApiPrincipal) -> list[dict[str, Any]]:
+def list_updates(product: str, session: SessionDep, who: ApiPrincipal) -> list[UpdateRead]:
     """The product's updates, oldest first, as `medsec update list`."""
     require_read(session, who, product)
     return [service.view(session, u) for u in service.list_updates(session, product=product)]
@@ -24,7 +22,7 @@ def list_updates(product: str, session: SessionDep, who: ApiPrincipal) -> list[d
 @router.post("/products/{product}/updates", response_model=UpdateRead, status_code=201)
 def create_update(
     product: str, body: UpdateCreate, session: SessionDep, who: ApiPrincipal
-) -> dict[str, Any]:
+) -> UpdateRead:
     """Record an update (analyst role) and derive its oversight level, as `medsec update add`."""
     require_read(session, who, product)
     row = service.create(

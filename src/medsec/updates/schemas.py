@@ -6,6 +6,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from medsec.core.schemas import ReadModel
+
 
 class AddressedIn(BaseModel):
     """A finding the update addresses and how: fixed, risk_reduced or cyber_hygiene."""
@@ -31,14 +33,14 @@ class UpdateCreate(BaseModel):
     planned: date | None = None
 
 
-class AddressedRead(BaseModel):
+class AddressedRead(ReadModel):
     """A finding an update addresses."""
 
     finding: int
     effect: str
 
 
-class UpdateRead(BaseModel):
+class UpdateRead(ReadModel):
     """A recorded update with its method and the oversight level derived from its findings."""
 
     id: int

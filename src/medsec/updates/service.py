@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +17,7 @@ from medsec.models import Update
 from medsec.products import service as products
 from medsec.risk import service as risk_service
 from medsec.updates import rules
+from medsec.updates.schemas import AddressedRead, UpdateRead
 
 
 def create(
@@ -110,23 +110,23 @@ def list_updates(session: Session, *, product: str) -> list[Update]:
     return list(session.execute(stmt).scalars())
 
 
-def view(session: Session, row: Update) -> dict[str, Any]:
-    """An update as JSON-ready data, with its method's Table 2 row."""
+def view(session: Session, row: Update) -> UpdateRead:
+    """An update with its method's Table 2 row."""
     info = rules.UPDATE_METHODS[rules.UpdateMethod(row.method)]
     rel = products.release_by_id(session, row.release_id) if row.release_id else None
-    return {
-        "id": row.id,
-        "name": row.name,
-        "release": rel.version if rel else None,
-        "method": row.method,
-        "method_title": info.title,
-        "user_responsibility": info.user_responsibility,
-        "description": row.description,
-        "cyber_hygiene": row.cyber_hygiene,
-        "planned": row.planned.isoformat() if row.planned else None,
-        "addressed": list(row.addressed),
-        "oversight": row.oversight,
-        "oversight_reasons": list(row.oversight_reasons),
-        "created_by": row.created_by,
-        "created_at": row.created_at.isoformat(),
-    }
+    return UpdateRead(
+        id=row.id,
+        name=row.name,
+        release=rel.version if rel else None,
+        method=row.method,
+        method_title=info.title,
+        user_responsibility=info.user_responsibility,
+        description=row.description,
+        cyber_hygiene=row.cyber_hygiene,
+        planned=row.planned.isoformat() if row.planned else None,
+        addressed=[AddressedRead.model_validate(a) for a in row.addressed],
+        oversight=row.oversight,
+        oversight_reasons=list(row.oversight_reasons),
+        created_by=row.created_by,
+        created_at=row.created_at.isoformat(),
+    )

@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 
 from medsec.api.deps import ApiPrincipal, SessionDep, read_upload_sync, require_read
 from medsec.findings import rematch
+from medsec.findings.schemas import MatchRead
 from medsec.vulns import uploads
-from medsec.vulns.schemas import FeedImportRead, FeedSnapshotsPage, MatchCreate, MatchRead
+from medsec.vulns.schemas import FeedImportRead, FeedSnapshotsPage, MatchCreate
 
 router = APIRouter(prefix="/api/v1", tags=["feeds"])
 
@@ -22,7 +23,7 @@ def import_feed(
     session: SessionDep,
     who: ApiPrincipal,
     source: Annotated[str, Form(max_length=10)] = "auto",
-) -> dict[str, Any]:
+) -> FeedImportRead:
     """Import an uploaded feed file (analyst role), as `medsec feeds import`; idempotent."""
     limit = request.app.state.settings.feed_max_bytes
     name = uploads.safe_name(file.filename or "")
@@ -39,15 +40,15 @@ def snapshots(
     who: ApiPrincipal,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> dict[str, Any]:
+) -> FeedSnapshotsPage:
     """Feed snapshots imported so far, newest first."""
     require_read(session, who)
     total, items = uploads.snapshots(session, offset=offset, limit=limit)
-    return {"total": total, "offset": offset, "limit": limit, "items": items}
+    return FeedSnapshotsPage(total=total, offset=offset, limit=limit, items=items)
 
 
 @router.post("/matches", response_model=MatchRead)
-def match(body: MatchCreate, session: SessionDep, who: ApiPrincipal) -> dict[str, Any]:
+def match(body: MatchCreate, session: SessionDep, who: ApiPrincipal) -> MatchRead:
     """Re-match a release, a product or the portfolio (analyst role), as `medsec match`."""
     if body.product is not None:
         require_read(session, who, body.product)

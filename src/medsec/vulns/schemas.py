@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from medsec.core.schemas import ReadModel
 
-class FeedProblemRead(BaseModel):
+
+class FeedProblemRead(ReadModel):
     """A record (or part of one) that could not be imported; ``skipped``: it was left out."""
 
     location: str
@@ -14,7 +16,7 @@ class FeedProblemRead(BaseModel):
     skipped: bool
 
 
-class FeedImportRead(BaseModel):
+class FeedImportRead(ReadModel):
     """What one uploaded feed file gave: records read, stored, skipped."""
 
     file: str
@@ -31,7 +33,7 @@ class FeedImportRead(BaseModel):
     problems: list[FeedProblemRead]
 
 
-class FeedSnapshotRead(BaseModel):
+class FeedSnapshotRead(ReadModel):
     """One imported feed snapshot."""
 
     id: int
@@ -44,7 +46,7 @@ class FeedSnapshotRead(BaseModel):
     problems: int
 
 
-class FeedSnapshotsPage(BaseModel):
+class FeedSnapshotsPage(ReadModel):
     """One page of feed snapshots, newest first."""
 
     total: int
@@ -61,27 +63,3 @@ class MatchCreate(BaseModel):
     product: str | None = Field(default=None, min_length=1, max_length=200)
     release: str | None = Field(default=None, min_length=1, max_length=200)
     full: bool = False
-
-
-class NotEvaluatedRead(BaseModel):
-    """Components the matcher could not evaluate, by reason."""
-
-    reason: str
-    components: int
-
-
-class MatchRead(BaseModel):
-    """What a re-match did."""
-
-    scope: str
-    releases: int
-    releases_full: int
-    releases_incremental: int
-    components: int
-    records: int
-    new: int
-    reopened: int
-    resolved: int
-    active: int
-    not_evaluated: list[NotEvaluatedRead]
-    seconds: float

@@ -8,7 +8,6 @@ import re
 import tempfile
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -16,6 +15,7 @@ from medsec.accounts import service as accounts
 from medsec.errors import DocumentError, InvalidInput
 from medsec.models import FeedSnapshot
 from medsec.vulns import repository as repo
+from medsec.vulns.schemas import FeedImportRead, FeedProblemRead, FeedSnapshotRead
 from medsec.vulns.service import FeedImportResult, import_feed
 
 SOURCES = ("auto", "osv", "nvd", "kev", "epss")
@@ -80,46 +80,45 @@ def _hide(text: str, folder: str, name: str) -> str:
     return text.replace(str(Path(folder) / name), name).replace(folder, "")
 
 
-def summary(name: str, result: FeedImportResult) -> dict[str, Any]:
-    """What an import read, stored and skipped, as JSON-ready data."""
-    return {
-        "file": name,
-        "kinds": sorted(result.kinds),
-        "records": result.records,
-        "new": result.new,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-        "older_skipped": result.older_skipped,
-        "withdrawn": result.withdrawn,
-        "kev": result.kev,
-        "epss": result.epss,
-        "skipped": sum(1 for p in result.problems if p.fatal),
-        "problems": [
-            {
-                "location": p.location,
-                "record_id": p.record_id,
-                "message": p.message,
-                "skipped": p.fatal,
-            }
+def summary(name: str, result: FeedImportResult) -> FeedImportRead:
+    """What an import read, stored and skipped."""
+    return FeedImportRead(
+        file=name,
+        kinds=sorted(result.kinds),
+        records=result.records,
+        new=result.new,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        older_skipped=result.older_skipped,
+        withdrawn=result.withdrawn,
+        kev=result.kev,
+        epss=result.epss,
+        skipped=sum(1 for p in result.problems if p.fatal),
+        problems=[
+            FeedProblemRead(
+                location=p.location, record_id=p.record_id, message=p.message, skipped=p.fatal
+            )
             for p in result.problems[:50]
         ],
-    }
+    )
 
 
-def snapshots(session: Session, *, offset: int = 0, limit: int = 20) -> tuple[int, list[Any]]:
-    """(total, one page) of the feed snapshots imported, newest first, as JSON-ready data."""
+def snapshots(
+    session: Session, *, offset: int = 0, limit: int = 20
+) -> tuple[int, list[FeedSnapshotRead]]:
+    """(total, one page) of the feed snapshots imported, newest first."""
     total, rows = repo.snapshots_page(session, offset=offset, limit=limit)
     return total, [
-        {
-            "id": s.id,
-            "kind": s.kind,
-            "source": _shown(s.source_name),
-            "digest": s.digest,
-            "imported_at": s.imported_at.isoformat(),
-            "by": s.imported_by,
-            "records": s.records,
-            "problems": len(s.problems or []),
-        }
+        FeedSnapshotRead(
+            id=s.id,
+            kind=s.kind,
+            source=_shown(s.source_name),
+            digest=s.digest,
+            imported_at=s.imported_at.isoformat(),
+            by=s.imported_by,
+            records=s.records,
+            problems=len(s.problems or []),
+        )
         for s in rows
     ]
 

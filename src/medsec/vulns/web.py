@@ -12,10 +12,12 @@ from medsec.accounts import credentials
 from medsec.api.deps import SessionDep, read_upload_sync, require_read
 from medsec.errors import DocumentError, InvalidInput, NotFound
 from medsec.findings import rematch
+from medsec.findings.schemas import MatchRead
 from medsec.imported_csaf import service as csaf_import
 from medsec.ingest.csaf import MAX_BYTES as CSAF_MAX_BYTES
 from medsec.products import service as products
 from medsec.vulns import uploads
+from medsec.vulns.schemas import FeedImportRead
 from medsec.web.render import page
 from medsec.web.session import UserDep
 
@@ -37,8 +39,8 @@ def _feeds_page(
     user: UserDep,
     *,
     offset: int = 0,
-    imported: dict[str, Any] | None = None,
-    matched: dict[str, Any] | None = None,
+    imported: FeedImportRead | None = None,
+    matched: MatchRead | None = None,
     csaf: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     form: dict[str, Any] | None = None,
