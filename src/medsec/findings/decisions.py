@@ -9,7 +9,7 @@ older ones stay as history.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -116,9 +116,16 @@ def decide(
     return decision
 
 
-def in_force(session: Session, findings: Sequence[Finding]) -> dict[int, VexDecision]:
-    """finding id -> the newest decision that applies to it (release- or component-scoped)."""
-    product_of = _products(session, findings)
+def in_force(
+    session: Session,
+    findings: Sequence[Finding],
+    *,
+    product_of: Mapping[int, int] | None = None,
+) -> dict[int, VexDecision]:
+    """finding id -> the newest decision that applies to it (release- or component-scoped);
+    ``product_of`` (release id -> product id), when the caller has it, saves a lookup."""
+    if product_of is None:
+        product_of = _products(session, findings)
     decisions = _candidates(session, findings, sorted(set(product_of.values())))
     out: dict[int, VexDecision] = {}
     for f in findings:

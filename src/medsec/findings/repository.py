@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, String, and_, case, exists, func, literal, or_, select
+from sqlalchemy import Float, Select, String, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from medsec.core.batching import chunks
@@ -369,45 +369,81 @@ def count_findings(session: Session, release_ids: Sequence[int], q: ListQuery) -
 def page_ids(
     session: Session, release_ids: Sequence[int], q: ListQuery, offset: int, limit: int | None
 ) -> list[int]:
-    """Ids of one page of the filtered findings in the query's order (one statement).
-
-    Release order: release, then id. Priority order: the `findings.priority` key, most urgent
-    first, then id; computed in SQL so only the page leaves the database."""
-    if q.sort != "priority":
-        stmt = _filtered(q, release_ids, [Finding.id]).order_by(Finding.release_id, Finding.id)
-    else:
-        keyed = _priority_select(q, release_ids).subquery()
-        urgent = or_(keyed.c.kev >= 1.0, keyed.c.cvss >= priority.HIGH_CVSS, keyed.c.ssvc >= 2.0)
-        first = case(
-            (keyed.c.risk_rank.is_not(None), keyed.c.risk_rank),
-            (urgent, literal(priority.UNASSESSED_URGENT, Float)),
-            else_=literal(priority.MISSING, Float),
-        )
-        stmt = select(keyed.c.id).order_by(
-            first.desc(),
-            keyed.c.ssvc.desc(),
-            keyed.c.kev.desc(),
-            keyed.c.epss.desc(),
-            keyed.c.cvss.desc(),
-            keyed.c.id,
-        )
-    stmt = stmt.offset(offset)
+    """Ids of one page of the filtered findings in the query's order (one statement)."""
+    stmt = page_ids_select(release_ids, q).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(session.execute(stmt).scalars())
 
 
+def page_ids_select(release_ids: Sequence[int], q: ListQuery) -> Select[Any]:
+    """The ids of the filtered findings in the query's order, not yet sliced."""
+    ids, keys = _ordered_ids(release_ids, q)
+    return ids.order_by(*(k.desc() if down else k for k, down in keys))
+
+
+def _ordered_ids(
+    release_ids: Sequence[int], q: ListQuery
+) -> tuple[Select[Any], list[tuple[Any, bool]]]:
+    """(ids of the filtered findings, the sort keys of the query's order with descending?).
+
+    Release order: release, then id. Priority order: the `findings.priority` key, most urgent
+    first, then id; computed in SQL so only the page leaves the database."""
+    if q.sort != "priority":
+        ids = _filtered(q, release_ids, [Finding.id])
+        return ids, [(Finding.release_id, False), (Finding.id, False)]
+    keyed = _priority_select(q, release_ids).subquery()
+    urgent = or_(keyed.c.kev >= 1.0, keyed.c.cvss >= priority.HIGH_CVSS, keyed.c.ssvc >= 2.0)
+    first = case(
+        (keyed.c.risk_rank.is_not(None), keyed.c.risk_rank),
+        (urgent, literal(priority.UNASSESSED_URGENT, Float)),
+        else_=literal(priority.MISSING, Float),
+    )
+    keys = [first, keyed.c.ssvc, keyed.c.kev, keyed.c.epss, keyed.c.cvss]
+    return select(keyed.c.id), [(k, True) for k in keys] + [(keyed.c.id, False)]
+
+
+def page_rows(
+    session: Session, release_ids: Sequence[int], q: ListQuery, offset: int, limit: int
+) -> list[Any]:
+    """One page of the filtered findings in the query's order, as `rows_by_ids` gives them, in
+    one statement (the page's ids with their sort keys, joined to the rows, ordered again)."""
+    ids, keys = _ordered_ids(release_ids, q)
+    labelled = [k.label(f"k{i}") for i, (k, _) in enumerate(keys)]
+    order = [k.desc() if down else k for k, down in keys]
+    page = ids.add_columns(*labelled).order_by(*order).offset(offset).limit(limit).subquery()
+    again = [page.c[f"k{i}"] for i in range(len(keys))]
+    stmt = _row_select().join(page, page.c.id == Finding.id)
+    stmt = stmt.order_by(
+        *(k.desc() if down else k for k, (_, down) in zip(again, keys, strict=True))
+    )
+    return list(session.execute(stmt))
+
+
+def _row_select() -> Select[Any]:
+    """(Finding, Component, release version, product name, product id, vulnerability key)."""
+    return (
+        select(
+            Finding,
+            Component,
+            Release.version,
+            Product.name.label("product"),
+            Release.product_id,
+            Vulnerability.key.label("vulnerability_key"),
+        )
+        .join(Release, Release.id == Finding.release_id)
+        .join(Product, Product.id == Release.product_id)
+        .join(Vulnerability, Vulnerability.id == Finding.vulnerability_id)
+        .outerjoin(Component, Component.id == Finding.component_id)
+    )
+
+
 def rows_by_ids(session: Session, ids: Sequence[int]) -> list[Any]:
-    """(Finding, Component, release version, product name) of the ids, in the order given."""
+    """(Finding, Component, release version, product name, product id, vulnerability key) of
+    the ids, in the order given."""
     out: dict[int, Any] = {}
     for part in chunks(list(ids)):
-        stmt = (
-            select(Finding, Component, Release.version, Product.name.label("product"))
-            .join(Release, Release.id == Finding.release_id)
-            .join(Product, Product.id == Release.product_id)
-            .outerjoin(Component, Component.id == Finding.component_id)
-            .where(Finding.id.in_(part))
-        )
+        stmt = _row_select().where(Finding.id.in_(part))
         out.update((row.Finding.id, row) for row in session.execute(stmt))
     return [out[i] for i in ids if i in out]
 

@@ -67,13 +67,9 @@ class VulnContext:
 
 
 def vuln_context(session: Session, vids: Sequence[int]) -> VulnContext:
-    """Load the ids, KEV, EPSS and records of the given vulnerabilities (four queries)."""
-    ids = vuln_queries.ids_of(session, vids)
-    cves = sorted({i for group in ids.values() for i in group if i.startswith("CVE-")})
-    records = vuln_queries.records_of(session, vids)
-    return VulnContext(
-        ids, vuln_queries.kev_for(session, cves), vuln_queries.epss_for(session, cves), records
-    )
+    """Load the ids, KEV, EPSS and records of the given vulnerabilities (two queries)."""
+    ids, kev, epss = vuln_queries.intel_of(session, vids)
+    return VulnContext(ids, kev, epss, vuln_queries.records_of(session, vids))
 
 
 def signals_for(

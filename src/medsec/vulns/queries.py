@@ -25,6 +25,14 @@ def ids_of(session: Session, vulnerability_ids: Sequence[int]) -> dict[int, list
     return repo.group_ids(session, vulnerability_ids)
 
 
+def intel_of(
+    session: Session, vulnerability_ids: Sequence[int]
+) -> tuple[dict[int, list[str]], dict[str, KevEntryRow], dict[str, EpssRow]]:
+    """(vulnerability id -> every id, sorted; KEV and EPSS by CVE id) in one statement:
+    `ids_of`, then `kev_for` and `epss_for` of the CVE ids among them."""
+    return repo.group_intel(session, vulnerability_ids)
+
+
 def records_of(session: Session, vulnerability_ids: Sequence[int]) -> dict[int, list[VulnRecord]]:
     """Vulnerability id -> its stored records (one per source), decoded, in storage order."""
     out: dict[int, list[VulnRecord]] = {}

@@ -120,6 +120,30 @@ def group_ids(session: Session, group_ids: Sequence[int]) -> dict[int, list[str]
     return {k: sorted(v) for k, v in out.items()}
 
 
+def group_intel(
+    session: Session, group_ids: Sequence[int]
+) -> tuple[dict[int, list[str]], dict[str, KevEntryRow], dict[str, EpssRow]]:
+    """(vulnerability id -> every alias, sorted; KEV and EPSS rows of those aliases by CVE) in
+    one statement per chunk: `group_ids`, `kev_for` and `epss_for` of the CVE aliases at once."""
+    ids: dict[int, list[str]] = {}
+    kev: dict[str, KevEntryRow] = {}
+    epss: dict[str, EpssRow] = {}
+    for part in chunks(sorted(set(group_ids))):
+        stmt = (
+            select(VulnAlias.vulnerability_id, VulnAlias.alias, KevEntryRow, EpssRow)
+            .outerjoin(KevEntryRow, KevEntryRow.cve_id == VulnAlias.alias)
+            .outerjoin(EpssRow, EpssRow.cve_id == VulnAlias.alias)
+            .where(VulnAlias.vulnerability_id.in_(part))
+        )
+        for vid, alias, k, e in session.execute(stmt):
+            ids.setdefault(vid, []).append(alias)
+            if k is not None and alias.startswith("CVE-"):
+                kev[alias] = k
+            if e is not None and alias.startswith("CVE-"):
+                epss[alias] = e
+    return {k: sorted(v) for k, v in ids.items()}, kev, epss
+
+
 def vulnerabilities(session: Session, ids: Sequence[int]) -> dict[int, Vulnerability]:
     """Vulnerability rows by id."""
     out: dict[int, Vulnerability] = {}
