@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 
 from medsec.core.batching import chunks
 from medsec.findings import priority
+from medsec.findings.schemas import PortfolioCountsRead
 from medsec.models import (
     Component,
     CvssRescore,
     EpssRow,
     Finding,
+    FindingEvent,
     KevEntryRow,
     MatchState,
     Product,
@@ -542,13 +544,13 @@ def _latest_of(model: Any, column: Any) -> Any:
     )
 
 
-def portfolio_counts(session: Session, release_ids: Sequence[int]) -> dict[str, Any]:
+def portfolio_counts(session: Session, release_ids: Sequence[int]) -> PortfolioCountsRead:
     """Open findings of the releases counted in SQL: by SSVC outcome (newest decision), by
     residual-risk region (newest risk record), KEV hits, and new findings per month."""
     from medsec.models import RiskRecord, SsvcDecisionRow
 
     if not release_ids:
-        return {"ssvc": {}, "residual": {}, "kev": 0, "months": {}, "open": 0}
+        return PortfolioCountsRead()
     open_ = [Finding.release_id.in_(release_ids), Finding.status == "active"]
     ssvc = _latest_of(SsvcDecisionRow, SsvcDecisionRow.outcome)
     risk = _latest_of(RiskRecord, RiskRecord.region)
@@ -574,13 +576,13 @@ def portfolio_counts(session: Session, release_ids: Sequence[int]) -> dict[str, 
         .group_by(month)
         .order_by(month)
     ).all()
-    return {
-        "ssvc": {str(k or "none"): int(n) for k, n in by_ssvc},
-        "residual": {str(k or "none"): int(n) for k, n in by_risk},
-        "kev": int(kev),
-        "months": {str(k): int(n) for k, n in months},
-        "open": sum(int(n) for _, n in by_ssvc),
-    }
+    return PortfolioCountsRead(
+        ssvc={str(k or "none"): int(n) for k, n in by_ssvc},
+        residual={str(k or "none"): int(n) for k, n in by_risk},
+        kev=int(kev),
+        months={str(k): int(n) for k, n in months},
+        open=sum(int(n) for _, n in by_ssvc),
+    )
 
 
 def active_by_component(session: Session, release_id: int) -> list[Any]:
@@ -591,3 +593,27 @@ def active_by_component(session: Session, release_id: int) -> list[Any]:
         .where(Finding.release_id == release_id, Finding.status == "active")
     )
     return list(session.execute(stmt))
+
+
+def rescores(session: Session, finding_id: int) -> list[CvssRescore]:
+    """The CVSS rescorings of a finding, oldest first."""
+    stmt = select(CvssRescore).where(CvssRescore.finding_id == finding_id)
+    return list(session.scalars(stmt.order_by(CvssRescore.id)))
+
+
+def first_rescore(session: Session, finding_id: int) -> CvssRescore:
+    """The oldest CVSS rescoring of a finding (NoResultFound when there is none)."""
+    stmt = select(CvssRescore).where(CvssRescore.finding_id == finding_id)
+    return session.execute(stmt.order_by(CvssRescore.id).limit(1)).scalar_one()
+
+
+def ssvc_decisions(session: Session, finding_id: int) -> list[SsvcDecisionRow]:
+    """The SSVC decisions of a finding, oldest first."""
+    stmt = select(SsvcDecisionRow).where(SsvcDecisionRow.finding_id == finding_id)
+    return list(session.scalars(stmt.order_by(SsvcDecisionRow.id)))
+
+
+def events(session: Session, finding_id: int) -> list[FindingEvent]:
+    """The match events of a finding (found, resolved, reopened...), oldest first."""
+    stmt = select(FindingEvent).where(FindingEvent.finding_id == finding_id)
+    return list(session.scalars(stmt.order_by(FindingEvent.id)))

@@ -22,6 +22,7 @@ from medsec.ingest.vuln_model import (
     SeverityScore,
     VulnRecord,
 )
+from medsec.vulns.schemas import AdvisoryValues
 
 
 def content_hash(record: VulnRecord) -> str:
@@ -29,9 +30,9 @@ def content_hash(record: VulnRecord) -> str:
     return hashlib.sha256(orjson.dumps(record, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def record_values(record: VulnRecord) -> dict[str, Any]:
+def record_values(record: VulnRecord) -> AdvisoryValues:
     """The advisory columns that come from the record itself."""
-    values = {
+    values: AdvisoryValues = {
         "source": record.source,
         "source_id": record.id,
         "modified": record.modified,
