@@ -422,7 +422,7 @@ def page_rows(
     return list(session.execute(stmt))
 
 
-def _row_select() -> Select[Any]:
+def _row_select() -> Select[Finding, Component, str, str, int, str]:
     """(Finding, Component, release version, product name, product id, vulnerability key)."""
     return (
         select(

@@ -58,7 +58,8 @@ def exploitability_subscore(vector: str) -> float | None:
 @dataclass(frozen=True, slots=True)
 class VulnContext:
     """What a caller already loaded for the findings' vulnerabilities: every id of each,
-    KEV and EPSS rows by CVE, and the decoded records of each."""
+    KEV and EPSS rows by CVE, and the records of each with what a finding shows of them
+    (`vulns.queries.shown_records_of`: no affected ranges)."""
 
     ids: dict[int, list[str]]
     kev: dict[str, Any]
@@ -69,7 +70,7 @@ class VulnContext:
 def vuln_context(session: Session, vids: Sequence[int]) -> VulnContext:
     """Load the ids, KEV, EPSS and records of the given vulnerabilities (two queries)."""
     ids, kev, epss = vuln_queries.intel_of(session, vids)
-    return VulnContext(ids, kev, epss, vuln_queries.records_of(session, vids))
+    return VulnContext(ids, kev, epss, vuln_queries.shown_records_of(session, vids))
 
 
 def signals_for(

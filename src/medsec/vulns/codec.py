@@ -126,6 +126,20 @@ def to_record(row: Any) -> VulnRecord:
     )
 
 
+def to_shown_record(row: Any) -> VulnRecord:
+    """A VulnRecord with only what a finding shows (source, id, dates, withdrawn, summary,
+    severities) from a light advisory row."""
+    return VulnRecord(
+        source=row.source,
+        id=row.source_id,
+        modified=row.modified,
+        published=row.published,
+        withdrawn=row.withdrawn,
+        summary=row.summary,
+        severities=tuple(SeverityScore(**s) for s in row.severities or ()),
+    )
+
+
 def to_match_record(row: Any) -> VulnRecord:
     """A VulnRecord with only what matching reads (id, aliases, withdrawn, affected, CPEs)."""
     return VulnRecord(

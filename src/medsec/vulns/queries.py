@@ -41,6 +41,17 @@ def records_of(session: Session, vulnerability_ids: Sequence[int]) -> dict[int, 
     return out
 
 
+def shown_records_of(
+    session: Session, vulnerability_ids: Sequence[int]
+) -> dict[int, list[VulnRecord]]:
+    """Vulnerability id -> its stored records with only what a finding shows of them (source,
+    id, dates, withdrawn, summary, severities; no affected ranges), in storage order."""
+    out: dict[int, list[VulnRecord]] = {}
+    for row in repo.shown_advisories_of_groups(session, vulnerability_ids):
+        out.setdefault(row.vulnerability_id, []).append(codec.to_shown_record(row))
+    return out
+
+
 def records_for_keys(session: Session, keys: Sequence[Key]) -> list[VulnRecord]:
     """The stored records naming any of the package or CPE lookup keys, decoded."""
     return [codec.to_record(r) for r in repo.advisories_for_keys(session, keys)]

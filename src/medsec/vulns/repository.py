@@ -93,6 +93,28 @@ def advisories_of_groups(session: Session, group_ids: Sequence[int]) -> list[Adv
     return out
 
 
+SHOWN_COLUMNS = (
+    Advisory.vulnerability_id,
+    Advisory.source,
+    Advisory.source_id,
+    Advisory.modified,
+    Advisory.published,
+    Advisory.withdrawn,
+    Advisory.summary,
+    Advisory.severities,
+)
+
+
+def shown_advisories_of_groups(session: Session, group_ids: Sequence[int]) -> list[Any]:
+    """What a finding shows of each advisory of the groups (no affected ranges, details,
+    references or configurations: light rows, in storage order)."""
+    out: list[Any] = []
+    for part in chunks(sorted(set(group_ids))):
+        stmt = select(*SHOWN_COLUMNS).where(Advisory.vulnerability_id.in_(part))
+        out.extend(session.execute(stmt.order_by(Advisory.id)))
+    return out
+
+
 def stated_severities(session: Session, group_ids: Sequence[int]) -> list[Any]:
     """(vulnerability_id, source_id, severities) of every advisory of the groups (light rows)."""
     out: list[Any] = []
