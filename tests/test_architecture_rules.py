@@ -315,9 +315,6 @@ def test_the_return_rule_sees_a_dict(tmp_path: Path) -> None:
 
 # Modules of a domain that still build SQL outside repository.py, each with its reason.
 ALLOWED_QUERIES_OUTSIDE_REPOSITORY = {
-    # another engineer is changing both now; their queries move to findings.repository next
-    "medsec.findings.decisions": "get_finding and the VEX history read finding, release, product",
-    "medsec.findings.signals": "KEV/EPSS/CVSS/SSVC signals of findings, read in a few queries",
     # a merge of vulnerability groups re-points rows of domains above vulns (VEX decisions,
     # findings, risk records...) inside the feed import's transaction; vulns cannot call them
     "medsec.vulns.aliases": "re-points finding, vex_decision and risk_record rows on a merge",

@@ -617,3 +617,51 @@ def events(session: Session, finding_id: int) -> list[FindingEvent]:
     """The match events of a finding (found, resolved, reopened...), oldest first."""
     stmt = select(FindingEvent).where(FindingEvent.finding_id == finding_id)
     return list(session.scalars(stmt.order_by(FindingEvent.id)))
+
+
+def finding_with_release(session: Session, finding_id: int) -> Any:
+    """(Finding, Release, Product) of one finding, or None."""
+    return session.execute(
+        select(Finding, Release, Product)
+        .join(Release, Release.id == Finding.release_id)
+        .join(Product, Product.id == Release.product_id)
+        .where(Finding.id == finding_id)
+    ).first()
+
+
+def vex_candidates(
+    session: Session,
+    vulnerability_ids: Sequence[int],
+    product_ids: Sequence[int],
+    component_keys: Sequence[str] | None,
+) -> list[VexDecision]:
+    """VEX decisions of the products on the vulnerabilities (and, when given, only on those
+    components); the product narrows the lookup to the ``ix_vex_decision_key`` index."""
+    out: list[VexDecision] = []
+    for part in chunks(sorted(set(vulnerability_ids))):
+        stmt = select(VexDecision).where(
+            VexDecision.product_id.in_(product_ids), VexDecision.vulnerability_id.in_(part)
+        )
+        if component_keys is not None:
+            stmt = stmt.where(VexDecision.component_key.in_(component_keys))
+        out.extend(session.execute(stmt).scalars())
+    return out
+
+
+def product_ids_of_releases(session: Session, release_ids: Sequence[int]) -> dict[int, int]:
+    """Release id -> its product id."""
+    out: dict[int, int] = {}
+    for part in chunks(sorted(set(release_ids))):
+        stmt = select(Release.id, Release.product_id).where(Release.id.in_(part))
+        out.update((r, p) for r, p in session.execute(stmt))
+    return out
+
+
+def latest_by_finding(session: Session, model: Any, finding_ids: Sequence[int]) -> dict[int, Any]:
+    """Finding id -> its newest row of ``model`` (a table with ``finding_id``: rescorings, SSVC
+    decisions), the highest id winning."""
+    out: dict[int, Any] = {}
+    for part in chunks(sorted(set(finding_ids))):
+        stmt = select(model).where(model.finding_id.in_(part)).order_by(model.id)
+        out.update({row.finding_id: row for row in session.execute(stmt).scalars()})
+    return out

@@ -10,11 +10,10 @@ from typing import Any
 
 import cvss
 from cvss.exceptions import CVSSError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from medsec.core.batching import chunks
 from medsec.core.severity import Scored, overall, score_one
+from medsec.findings import repository as repo
 from medsec.ingest.vuln_model import VulnRecord
 from medsec.models import CvssRescore, Finding, SsvcDecisionRow
 from medsec.vulns import queries as vuln_queries
@@ -126,8 +125,4 @@ def signals_for(
 
 
 def _latest(session: Session, model: Any, finding_ids: list[int]) -> dict[int, Any]:
-    out: dict[int, Any] = {}
-    for part in chunks(sorted(set(finding_ids))):
-        stmt = select(model).where(model.finding_id.in_(part)).order_by(model.id)
-        out.update({row.finding_id: row for row in session.execute(stmt).scalars()})
-    return out
+    return repo.latest_by_finding(session, model, finding_ids)
