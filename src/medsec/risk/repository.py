@@ -159,7 +159,7 @@ def cell_finding_rows(
         .offset(offset)
         .limit(limit)
     )
-    return list(session.execute(stmt).tuples())
+    return [(r[0], r[1], r[2], r[3]) for r in session.execute(stmt)]
 
 
 def cell_threat_rows(
@@ -183,7 +183,7 @@ def cell_threat_rows(
         .offset(offset)
         .limit(limit)
     )
-    return list(session.execute(stmt).tuples())
+    return [(r[0], r[1], r[2], r[3]) for r in session.execute(stmt)]
 
 
 def assessed(session: Session, release_ids: Sequence[int], limit: int) -> list[Any]:
