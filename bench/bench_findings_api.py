@@ -2,7 +2,7 @@
 
 Run: python bench/bench_findings_api.py --url postgresql+psycopg://postgres@127.0.0.1:5432/DB
      [--findings 1000000] [--products 50] [--releases 4] [--clients 50] [--requests 3000]
-     [--seconds 60] [--workers 1] [--reuse]
+     [--seconds 60] [--workers 1] [--pace 1.0] [--reuse]
 
 Setup (skipped with --reuse when the database already holds the findings): the database's
 ``public`` schema is rebuilt and migrated; the real services store an admin account and its API
@@ -18,18 +18,22 @@ Measured, each phase bounded by ``--requests`` and ``--seconds``:
 * sql: the baseline — the same two statements the API runs for a page (the filtered count and
   the page of ids, ``findings.repository.count_findings`` and ``page_ids``), straight on the
   database from ``--clients`` threads sharing a pool of 15 connections;
+* sqlP: as sql, paced: each client starts a request every ``--pace`` seconds (50 clients, 1 s:
+  50 requests/s offered), latency counted from the intended start (a late answer that delays the
+  next request counts against it);
 * sqlp: the same in the work-list (priority) order, computed in SQL;
 * api: ``GET /api/v1/products/{p}/findings?offset=&limit=50`` (random product, random page of
   its open findings) from ``--clients`` concurrent keep-alive HTTP clients against uvicorn on
   127.0.0.1 (``--workers`` processes, ``--pool`` connections): every page described
   (vulnerability with every id and source, KEV, EPSS, VEX in force, risk, SSVC, priority) and
   serialised;
+* apiP: as api, paced like sqlP;
 * api1: the same from one client (the latency of a request that never queues);
-* prio: as api, with ``sort=priority`` (the work list).
+* prio, prioP: as api and apiP, with ``sort=priority`` (the work list).
 
 Each prints requests, errors, seconds, throughput, p50, p99 and max latency; the API phases also
 the server's CPU time per request (user + system of the uvicorn processes, /proc); then the
-API's p99 over the SQL p99.
+API's p99 over the SQL p99, as fast as answered and paced.
 """
 
 from __future__ import annotations
@@ -292,8 +296,10 @@ def run_sql(
     seconds: float,
     sort: str = "release",
     name: str = "sql",
+    pace: float = 0.0,
 ) -> float:
-    """The baseline: count + page of ids straight on the database, ``clients`` threads."""
+    """The baseline: count + page of ids straight on the database, ``clients`` threads (each
+    starting a request every ``pace`` seconds when ``pace``, else as soon as one answers)."""
     engine = make_engine(url)  # default pool: 5 + 10 overflow, as the app's
     latencies: list[float] = []
     errors = 0
@@ -304,13 +310,18 @@ def run_sql(
     def worker() -> None:
         nonlocal errors
         rng = random.Random()
+        due = time.perf_counter() + rng.uniform(0, pace)
         while time.perf_counter() < deadline:
             with lock:
                 if next(issued, None) is None:
                     return
             _, ids, n = rng.choice(targets)
             count_sql, page_sql = _sql_texts(ids, rng.randrange(0, max(1, n - PAGE)), sort)[:2]
-            t0 = time.perf_counter()
+            time.sleep(max(0.0, due - time.perf_counter()))
+            # paced: latency from the intended start, so a late answer that delays the next
+            # request is counted against it (no coordinated omission)
+            t0 = due if pace else time.perf_counter()
+            due += pace
             try:
                 with engine.connect() as conn:
                     conn.exec_driver_sql(count_sql).scalar_one()
@@ -357,9 +368,9 @@ def _cpu_seconds(pid: int) -> float:
 
 def run_api(
     url: str, targets: list[Any], token: str, args: argparse.Namespace
-) -> tuple[float, int]:
-    """The API under ``--clients`` concurrent clients, then one client, then the work-list order
-    under ``--clients``; returns (p99 under load, bytes of one page)."""
+) -> tuple[dict[str, float], int]:
+    """The API under ``--clients`` concurrent clients (as fast as answered, then paced), one
+    client, then the work-list order; returns (p99 of each phase, bytes of one page)."""
     import httpx2
 
     port = _free_port()
@@ -394,23 +405,27 @@ def run_api(
                 f"{base}/api/v1/products/{targets[0][0]}/findings?limit={PAGE}", headers=headers
             ).content
         )
-        p99 = 0.0
-        for name, clients, sort in (
-            ("api", args.clients, "release"),
-            ("api1", 1, "release"),
-            ("prio", args.clients, "priority"),
+        p99s: dict[str, float] = {}
+        for name, clients, sort, pace in (
+            ("api", args.clients, "release", 0.0),
+            ("apiP", args.clients, "release", args.pace),
+            ("api1", 1, "release", 0.0),
+            ("prio", args.clients, "priority", 0.0),
+            ("prioP", args.clients, "priority", args.pace),
         ):
+            if name not in args.phases:
+                continue
             cpu = _cpu_seconds(server.pid)
-            p, done = asyncio.run(_load(base, headers, targets, args, clients, sort, name))
+            p, done = asyncio.run(_load(base, headers, targets, args, clients, sort, name, pace))
             used = _cpu_seconds(server.pid) - cpu
             print(
                 f"      server CPU {used:.1f} s = {1000 * used / max(1, done):.1f} ms per request"
             )
-            p99 = p if name == "api" else p99
+            p99s[name] = p
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return p99, page_bytes
+    return p99s, page_bytes
 
 
 async def _load(
@@ -421,6 +436,7 @@ async def _load(
     clients: int,
     sort: str,
     name: str,
+    pace: float = 0.0,
 ) -> tuple[float, int]:
     import httpx2
 
@@ -436,11 +452,15 @@ async def _load(
         async def worker() -> None:
             nonlocal errors, remaining
             rng = random.Random()
+            due = time.perf_counter() + rng.uniform(0, pace)
             while remaining > 0 and time.perf_counter() < deadline:
                 remaining -= 1
                 product, _, n = rng.choice(targets)
                 offset = rng.randrange(0, max(1, n - PAGE))
-                t0 = time.perf_counter()
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                # paced: latency from the intended start (no coordinated omission)
+                t0 = due if pace else time.perf_counter()
+                due += pace
                 try:
                     r = await client.get(
                         f"/api/v1/products/{product}/findings",
@@ -460,6 +480,9 @@ async def _load(
     return p99, len(latencies) + errors
 
 
+PHASES = ("sql", "sqlP", "sqlp", "api", "apiP", "api1", "prio", "prioP")
+
+
 def main() -> None:
     """Set up (unless --reuse), then the SQL baseline and the API under load."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -473,6 +496,18 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     ap.add_argument("--pool", type=int, default=15, help="MEDSEC_DB_POOL_SIZE of the server")
     ap.add_argument("--reuse", action="store_true", help="Keep the stored findings.")
+    ap.add_argument(
+        "--phases",
+        type=lambda v: set(v.split(",")),
+        default=set(PHASES),
+        help=f"comma-separated phases to run (default all: {','.join(PHASES)})",
+    )
+    ap.add_argument(
+        "--pace",
+        type=float,
+        default=1.0,
+        help="seconds between the starts of one client's requests in the paced phases",
+    )
     args = ap.parse_args()
     if not args.url.startswith("postgresql"):
         raise SystemExit("--url: a PostgreSQL URL (postgresql+psycopg://...)")
@@ -485,10 +520,24 @@ def main() -> None:
         f"{len(targets)} products, {total:,} open findings; {args.clients} clients, "
         f"at most {args.requests} requests or {args.seconds:.0f} s per phase, page {PAGE}"
     )
-    sql_p99 = run_sql(args.url, targets, args.clients, args.requests, args.seconds)
-    run_sql(args.url, targets, args.clients, args.requests, args.seconds, "priority", "sqlp")
-    api_p99, page_bytes = run_api(args.url, targets, _token(args.url), args)
-    print(f"one API page: {page_bytes:,} bytes; API p99 / SQL p99 = {api_p99 / sql_p99:.1f}")
+    nan = float("nan")
+    sql_p99 = paced_p99 = nan
+    if "sql" in args.phases:
+        sql_p99 = run_sql(args.url, targets, args.clients, args.requests, args.seconds)
+    if "sqlP" in args.phases:
+        paced_p99 = run_sql(
+            args.url, targets, args.clients, args.requests, args.seconds, "release", "sqlP",
+            args.pace,
+        )  # fmt: skip
+    if "sqlp" in args.phases:
+        run_sql(args.url, targets, args.clients, args.requests, args.seconds, "priority", "sqlp")
+    p99s, page_bytes = run_api(args.url, targets, _token(args.url), args)
+    print(
+        f"one API page: {page_bytes:,} bytes; API p99 / SQL p99 = "
+        f"{p99s.get('api', nan) / sql_p99:.1f} (as fast as answered), "
+        f"{p99s.get('apiP', nan) / paced_p99:.1f} (paced: {args.clients} clients "
+        f"x 1 request / {args.pace:g} s = {args.clients / args.pace:.0f} requests/s offered)"
+    )
 
 
 if __name__ == "__main__":

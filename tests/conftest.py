@@ -34,9 +34,32 @@ def shared_data() -> Path:
 # --- databases -------------------------------------------------------------------------------
 # SQLite (the embedded default): a fresh migrated file per test.
 # PostgreSQL: set MEDSEC_TEST_DATABASE_URL; the schema is rebuilt once per run with the same
-# migrations, and every table is emptied after each test.
+# migrations, and every table is emptied after each test. Under pytest-xdist each worker has a
+# database of its own beside the named one (`test` -> `test_gw0`, `test_gw1`, ...), created when
+# missing, so `pytest -m db -n 2` runs the PostgreSQL suite in parallel.
 
-PG_URL = os.environ.get("MEDSEC_TEST_DATABASE_URL")
+
+def _pg_url() -> str | None:
+    url = os.environ.get("MEDSEC_TEST_DATABASE_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    from sqlalchemy import create_engine, make_url, text
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+            if found.first() is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+PG_URL = _pg_url()
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ imports and no others, no import cycles, and the wildcard contracts catch a new 
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -253,3 +254,130 @@ def test_contracts_catch_a_new_module_that_breaks_a_layer(tmp_path: Path) -> Non
     assert "medsec.core.throwaway -> medsec.findings.service" in out
     assert "medsec.updates.rules_of_thumb" in out
     assert "medsec.core is not allowed to import medsec.findings" in out
+
+
+# Public functions whose return annotation still spells out dict[str, Any] (nothing else here).
+ALLOWED_DICT_RETURNS = {
+    # the pieces of `medsec scan`'s JSON document (scan --format json, SARIF), built without a
+    # database; the stored findings' read models are built from them (listing.describe)
+    "medsec.findings.display.vulnerability_view",
+    "medsec.findings.display.component_view",
+}
+UNTYPED_PACKAGES = {"ingest", "export", "demo", "db"}  # documents in, documents out, tooling
+
+
+def dict_any_returns(root: Path = SRC) -> set[str]:
+    """Module-level public functions (outside UNTYPED_PACKAGES) annotated to return a
+    ``dict[str, Any]``; a documented alias (a name, e.g. ``CsafDocument``) is not one."""
+    found = set()
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        if len(parts) > 1 and parts[1] in UNTYPED_PACKAGES:
+            continue
+        module = ".".join(p for p in parts if p != "__init__")
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if (
+                isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+                and not node.name.startswith("_")
+                and node.returns is not None
+                and "dict[str,Any]" in ast.unparse(node.returns).replace(" ", "")
+            ):
+                found.add(f"{module}.{node.name}")
+    return found
+
+
+def test_no_public_function_returns_dict_str_any() -> None:
+    """Read models, frozen dataclasses or documented document aliases, never a bare dict."""
+    assert dict_any_returns() == ALLOWED_DICT_RETURNS
+
+
+def test_the_return_rule_sees_a_dict(tmp_path: Path) -> None:
+    pkg = tmp_path / "medsec" / "things"
+    pkg.mkdir(parents=True)
+    (pkg / "service.py").write_text(
+        "from typing import Any\n\n"
+        "Doc = dict[str, Any]\n\n"
+        "def shown() -> 'dict[str, Any] | None': ...\n"
+        "def rows() -> list[dict[str, Any]]: ...\n"
+        "def doc() -> Doc: ...\n"
+        "def _private() -> dict[str, Any]: ...\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "medsec" / "ingest").mkdir()
+    (tmp_path / "medsec" / "ingest" / "read.py").write_text(
+        "def read() -> dict[str, Any]: ...\n", encoding="utf-8"
+    )
+    assert dict_any_returns(tmp_path / "medsec") == {
+        "medsec.things.service.shown",
+        "medsec.things.service.rows",
+    }
+
+
+# Modules of a domain that still build SQL outside repository.py, each with its reason.
+ALLOWED_QUERIES_OUTSIDE_REPOSITORY = {
+    # a merge of vulnerability groups re-points rows of domains above vulns (VEX decisions,
+    # findings, risk records...) inside the feed import's transaction; vulns cannot call them
+    "medsec.vulns.aliases": "re-points finding, vex_decision and risk_record rows on a merge",
+}
+NOT_DOMAINS = {"app", "demo", "backup", "cli", "api", "web", "db", "models", "export"}
+NOT_DOMAINS |= {"matching", "ingest", "core", "config", "errors", "data", "locale"}
+STATEMENTS = {"select", "update", "delete", "insert"}
+
+
+def modules_building_statements(root: Path = SRC) -> set[str]:
+    """Domain modules other than ``repository``/``queries`` that call SQLAlchemy's ``select``,
+    ``update``, ``delete`` or ``insert`` (imported from ``sqlalchemy`` or called on it)."""
+    found = set()
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        if len(parts) < 3 or parts[1] in NOT_DOMAINS or parts[-1] in {"repository", "queries"}:
+            continue
+        if "migrations" in parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names: set[str] = set()
+        modules: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sqlalchemy"):
+                names |= {a.asname or a.name for a in node.names if a.name in STATEMENTS}
+            elif isinstance(node, ast.Import):
+                modules |= {a.asname or a.name for a in node.names if a.name == "sqlalchemy"}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            if (isinstance(f, ast.Name) and f.id in names) or (
+                isinstance(f, ast.Attribute)
+                and f.attr in STATEMENTS
+                and isinstance(f.value, ast.Name)
+                and f.value.id in modules
+            ):
+                found.add(".".join(parts))
+                break
+    return found
+
+
+def test_queries_live_in_repositories() -> None:
+    """Every statement of a domain is built in its repository.py (or its queries.py read model),
+    except the modules listed with their reason."""
+    assert modules_building_statements() == set(ALLOWED_QUERIES_OUTSIDE_REPOSITORY)
+
+
+def test_the_query_rule_sees_a_statement(tmp_path: Path) -> None:
+    pkg = tmp_path / "medsec" / "things"
+    pkg.mkdir(parents=True)
+    (pkg / "service.py").write_text(
+        "from sqlalchemy import select\n\ndef f(s):\n    return s.execute(select(1))\n",
+        encoding="utf-8",
+    )
+    (pkg / "rules.py").write_text(
+        "import sqlalchemy as sa\n\ndef g():\n    return sa.delete(None)\n", encoding="utf-8"
+    )
+    (pkg / "repository.py").write_text(
+        "from sqlalchemy import select\n\ndef h():\n    return select(1)\n", encoding="utf-8"
+    )
+    (pkg / "schemas.py").write_text("update = dict.update\nupdate({}, a=1)\n", encoding="utf-8")
+    assert modules_building_statements(tmp_path / "medsec") == {
+        "medsec.things.service",
+        "medsec.things.rules",
+    }

@@ -6,15 +6,15 @@ the last enabled admin can be neither demoted nor disabled, so medsec always has
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from medsec.accounts import credentials
+from medsec.accounts import repository as repo
 from medsec.accounts import service as accounts
 from medsec.audit import service as audit
 from medsec.core.clock import utcnow
 from medsec.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from medsec.models import Account, AccountPassword, ApiToken, WebSession
+from medsec.models import Account, ApiToken
 
 
 def missing(name: str) -> str:
@@ -41,7 +41,7 @@ def admins(session: Session) -> list[str]:
 
 def has_password(session: Session, name: str) -> bool:
     """True when the account has a web password."""
-    return session.get(AccountPassword, name) is not None
+    return repo.password(session, name) is not None
 
 
 def _guard_last_admin(session: Session, account: Account, *, doing: str) -> None:
@@ -97,7 +97,7 @@ def set_disabled(session: Session, *, name: str, disabled: bool, actor: str) -> 
     if disabled:
         _guard_last_admin(session, account, doing="disabled")
         account.disabled_at = utcnow()
-        session.execute(delete(WebSession).where(WebSession.account == name))
+        repo.end_web_sessions(session, name)
     else:
         account.disabled_at = None
     session.flush()
@@ -135,7 +135,7 @@ def tokens_of(session: Session, *, name: str, actor: str) -> list[ApiToken]:
 
 def revoke(session: Session, *, name: str, token_id: int, actor: str) -> ApiToken:
     """Revoke one token of an account (own or admin); a token of another account is missing."""
-    row = session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
+    row = repo.token(session, token_id) if 0 < token_id < 2**31 else None
     if row is None or row.account != name:
         raise NotFound(f"no API token {token_id} of {name!r}")
     return credentials.revoke_token(session, token_id=token_id, actor=actor)
@@ -143,5 +143,4 @@ def revoke(session: Session, *, name: str, token_id: int, actor: str) -> ApiToke
 
 def token_count(session: Session, name: str) -> int:
     """How many live (not revoked) tokens an account has."""
-    stmt = select(ApiToken.id).where(ApiToken.account == name, ApiToken.revoked_at.is_(None))
-    return len(list(session.execute(stmt).scalars()))
+    return repo.live_token_count(session, name)

@@ -14,9 +14,9 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from medsec.accounts import repository as repo
 from medsec.accounts import service as accounts
 from medsec.audit import service as audit
 from medsec.core.clock import utcnow
@@ -60,13 +60,13 @@ def set_password(session: Session, *, name: str, password: str, actor: str) -> N
     _require_self_or_admin(session, actor, name, rule="only an admin sets another's password")
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise InvalidInput(f"password: must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long")
-    row = session.get(AccountPassword, name)
+    row = repo.password(session, name)
     hashed = _hasher.hash(password)
     if row is None:
         session.add(AccountPassword(account=name, password_hash=hashed, set_by=actor))
     else:
         row.password_hash, row.set_by, row.set_at = hashed, actor, utcnow()
-    session.execute(delete(WebSession).where(WebSession.account == name))
+    repo.end_web_sessions(session, name)
     session.flush()
     audit.record(
         session,
@@ -80,7 +80,7 @@ def set_password(session: Session, *, name: str, password: str, actor: str) -> N
 def check_password(session: Session, *, name: str, password: str) -> Account | None:
     """The account when name and password match, else None (same work either way)."""
     account = accounts.get(session, name) if len(name) <= 200 else None
-    row = session.get(AccountPassword, name) if account is not None else None
+    row = repo.password(session, name) if account is not None else None
     try:
         _hasher.verify(row.password_hash if row else _dummy_hash(), password[:MAX_PASSWORD])
     except (VerificationError, InvalidHashError):
@@ -118,13 +118,12 @@ def issue_token(session: Session, *, name: str, label: str | None, actor: str) -
 
 def list_tokens(session: Session, name: str) -> list[ApiToken]:
     """The API tokens of an account (digests only), oldest first."""
-    stmt = select(ApiToken).where(ApiToken.account == name).order_by(ApiToken.id)
-    return list(session.execute(stmt).scalars())
+    return repo.tokens(session, name)
 
 
 def revoke_token(session: Session, *, token_id: int, actor: str) -> ApiToken:
     """Revoke an API token (its account or an admin)."""
-    row = session.get(ApiToken, token_id)
+    row = repo.token(session, token_id)
     if row is None:
         raise NotFound(f"no API token {token_id}")
     _require_self_or_admin(session, actor, row.account, rule="only an admin revokes another's")
@@ -146,9 +145,7 @@ def account_for_token(session: Session, secret: str) -> Account | None:
     """The account of a valid (not revoked) API token, else None."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    row = session.execute(
-        select(ApiToken).where(ApiToken.token_hash == digest(secret))
-    ).scalar_one_or_none()
+    row = repo.token_by_digest(session, digest(secret))
     if row is None or row.revoked_at is not None:
         return None
     now = utcnow()
@@ -171,8 +168,7 @@ def open_session(session: Session, *, account: Account, client: str) -> NewSessi
     """Open a web session for an account that has just logged in (audited)."""
     cookie, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = utcnow()
-    stale = select(WebSession).where(WebSession.account == account.name)
-    for old in session.execute(stale).scalars():
+    for old in repo.web_sessions(session, account.name):
         if _aware(old.expires_at) <= now:
             session.delete(old)  # expired sessions of this account go at its next login
     row = WebSession(
@@ -198,7 +194,7 @@ def find_session(session: Session, cookie: str) -> tuple[WebSession, Account] | 
     """The live web session and its account for a cookie value, else None."""
     if not cookie or len(cookie) > 200:
         return None
-    row = session.get(WebSession, digest(cookie))
+    row = repo.web_session(session, digest(cookie))
     if row is None or _aware(row.expires_at) <= utcnow():
         return None
     account = accounts.get(session, row.account)
@@ -209,7 +205,7 @@ def find_session(session: Session, cookie: str) -> tuple[WebSession, Account] | 
 
 def close_session(session: Session, cookie: str) -> None:
     """End a web session (logout; audited when it existed)."""
-    row = session.get(WebSession, digest(cookie)) if cookie else None
+    row = repo.web_session(session, digest(cookie)) if cookie else None
     if row is None:
         return
     session.delete(row)

@@ -6,9 +6,9 @@ An actor string such as ``cli:alice`` or ``api:alice`` names the account ``alice
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from medsec.accounts import repository as repo
 from medsec.audit import service as audit
 from medsec.errors import Conflict, Hidden, InvalidInput, PermissionDenied
 from medsec.models import Account
@@ -40,12 +40,12 @@ def account_name(actor: str) -> str:
 
 def get(session: Session, name: str) -> Account | None:
     """One account by name."""
-    return session.get(Account, name)
+    return repo.account(session, name)
 
 
 def list_accounts(session: Session) -> list[Account]:
     """Every account by name."""
-    return list(session.execute(select(Account).order_by(Account.name)).scalars())
+    return repo.accounts(session)
 
 
 def add(
@@ -56,7 +56,7 @@ def add(
     check_name(name)
     if get(session, name) is not None:
         raise Conflict(f"account {name!r} already exists")
-    first = session.execute(select(Account.name).limit(1)).scalar() is None
+    first = not repo.any_account(session)
     if first:
         roles = sorted({*roles, "admin"})
     else:
@@ -86,7 +86,7 @@ def no_account_hint(session: Session, actor: str, role: str) -> str:
     fresh home, else act as an existing account or have an admin add this one."""
     name = account_name(actor)
     admins = [a.name for a in list_accounts(session) if "admin" in a.roles or role in a.roles][:3]
-    if not admins and session.execute(select(Account.name).limit(1)).scalar() is None:
+    if not admins and not repo.any_account(session):
         return (
             f"{name!r} has no account and none exists yet: create the first account, which "
             f"becomes the admin, with `medsec account add {name}`"

@@ -19,7 +19,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -32,6 +31,7 @@ from medsec.advisories.content import (
     vuln_info,
     vulnerability,
 )
+from medsec.advisories.schemas import PrimaryIds
 from medsec.core import cvss
 from medsec.core.i18n import gettext_for
 from medsec.core.updates import UpdateMethod
@@ -209,7 +209,7 @@ def build(
         )
     primary = repo.primaries(session, [r.id for r in sel.releases])
     versions = tuple(
-        _product_version(release_pid[r.id], r, primary.get(r.id, {}))
+        _product_version(release_pid[r.id], r, primary.get(r.id))
         for r in sorted(sel.releases, key=lambda r: r.id)
     )
     return m.Advisory(
@@ -252,15 +252,15 @@ def lifecycle_notes(
 
 
 def _product_version(
-    product_id: str, release: Release, primary: dict[str, Any]
+    product_id: str, release: Release, primary: PrimaryIds | None
 ) -> m.ProductVersion:
     """The release with the purl/CPE of its SBOM's primary component, when it names them."""
-    purl, cpe = primary.get("purl"), primary.get("cpe")
+    purl, cpe = primary or PrimaryIds(None, None)
     return m.ProductVersion(
         product_id,
         release.version,
-        purl=purl if isinstance(purl, str) and purl.startswith("pkg:") else None,
-        cpe=cpe if isinstance(cpe, str) and cpe.startswith("cpe:") else None,
+        purl=purl if purl and purl.startswith("pkg:") else None,
+        cpe=cpe if cpe and cpe.startswith("cpe:") else None,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from medsec.advisories.schemas import PrimaryIds
 from medsec.core.batching import chunks
 from medsec.models import (
     Component,
@@ -32,12 +33,19 @@ def releases(session: Session, release_ids: Sequence[int]) -> list[Release]:
     return list(session.execute(stmt).scalars())
 
 
-def primaries(session: Session, release_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """Release id -> the primary component of its current SBOM (when the SBOM names one)."""
+def primaries(session: Session, release_ids: Sequence[int]) -> dict[int, PrimaryIds]:
+    """Release id -> the purl and CPE of its current SBOM's primary component (when named)."""
     stmt = select(Sbom.release_id, Sbom.primary).where(
         Sbom.release_id.in_(list(release_ids)), Sbom.is_current.is_(True)
     )
-    return {rid: primary for rid, primary in session.execute(stmt) if primary}
+    return {rid: _ids(primary) for rid, primary in session.execute(stmt) if primary}
+
+
+def _ids(primary: dict[str, Any]) -> PrimaryIds:
+    purl, cpe = primary.get("purl"), primary.get("cpe")
+    return PrimaryIds(
+        purl if isinstance(purl, str) else None, cpe if isinstance(cpe, str) else None
+    )
 
 
 def active_findings(

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, Field
 
 from medsec.core.schemas import ReadModel
+
+
+class PrimaryIds(NamedTuple):
+    """The package URL and CPE of a release's primary (described) SBOM component, if text."""
+
+    purl: str | None
+    cpe: str | None
 
 
 class AdvisorySummaryRead(ReadModel):

@@ -14,12 +14,15 @@ def run_server(settings: Settings, *, host: str, port: int) -> None:
     import uvicorn  # imported here: the CLI starts fast and only `serve` needs the server
 
     from medsec.app.api import create_app
+    from medsec.core.gcpause import tune_for_server
 
     runtime.console.print(f"medsec web UI and API at http://{host}:{port}/ (Ctrl+C stops)")
     jobs = scheduler.start_if_embedded(settings)  # background jobs
+    app = create_app(settings)
+    tune_for_server()
     try:
         uvicorn.run(  # proxy headers: only MEDSEC_TRUSTED_PROXIES, decided by the app
-            create_app(settings), host=host, port=port, log_level="info", proxy_headers=False
+            app, host=host, port=port, log_level="info", proxy_headers=False
         )
     finally:
         if jobs is not None:

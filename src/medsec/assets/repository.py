@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.orm import Session
 
 from medsec.models import (
@@ -25,14 +25,14 @@ from medsec.models import (
 )
 
 
-def asset_rows_by_tag(session: Session, tags: Sequence[str]) -> dict[str, Any]:
+def asset_rows_by_tag(session: Session, tags: Sequence[str]) -> dict[str, Row[Any]]:
     """Stored asset rows (plain rows, not objects) of these tags, keyed by tag."""
     table = Asset.__table__
     if len(tags) > 5000:  # one scan beats many IN lists
         wanted = set(tags)
         rows = session.execute(select(table))
         return {r.asset_tag: r for r in rows if r.asset_tag in wanted}
-    out: dict[str, Any] = {}
+    out: dict[str, Row[Any]] = {}
     for i in range(0, len(tags), 900):
         stmt = select(table).where(table.c.asset_tag.in_(list(tags[i : i + 900])))
         out.update((r.asset_tag, r) for r in session.execute(stmt))
@@ -217,3 +217,18 @@ def vendor_mds2(session: Session, release_ids: Sequence[int] | None = None) -> l
     if release_ids is not None:
         stmt = stmt.where(VendorMds2.release_id.in_(list(release_ids)))
     return list(session.execute(stmt).scalars())
+
+
+def insert_assets(session: Session, rows: Sequence[dict[str, object]]) -> None:
+    """Insert asset rows (plain values, one executemany)."""
+    session.execute(insert(Asset.__table__), list(rows))  # type: ignore[arg-type]
+
+
+def update_assets(session: Session, rows: Sequence[dict[str, object]]) -> None:
+    """Update asset rows, each with its ``id`` (one executemany)."""
+    session.execute(update(Asset), list(rows))
+
+
+def add_changes(session: Session, rows: Sequence[dict[str, object]]) -> None:
+    """Insert asset history rows (plain values, one executemany)."""
+    session.execute(insert(AssetChange.__table__), list(rows))  # type: ignore[arg-type]

@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
@@ -232,14 +231,14 @@ def import_assets(
     if not commit_preview:
         return result
     if new_rows:
-        session.execute(insert(Asset.__table__), new_rows)  # type: ignore[arg-type]
+        repo.insert_assets(session, new_rows)
     if updates:
-        session.execute(update(Asset), updates)
+        repo.update_assets(session, updates)
     session.flush()
     ids = repo.ids_by_tag(session, [t for t, _, _ in history])
     if history:
-        session.execute(
-            insert(AssetChange.__table__),  # type: ignore[arg-type]
+        repo.add_changes(
+            session,
             [
                 {
                     "asset_id": ids[tag],

@@ -9,15 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import func, literal, select, text
 from sqlalchemy.orm import Session
 
 from medsec.audit import outside
+from medsec.audit import repository as repo
 from medsec.core.clock import utcnow
-from medsec.models import Account, AuditCheckpoint, AuditEvent, Product
+from medsec.models import AuditCheckpoint, AuditEvent
 
 GENESIS = "0" * 64
-CHAIN_LOCK = 0x6D65647365630001  # PostgreSQL advisory lock key serializing appends ("medsec"+1)
 CHECKPOINT_EVERY = 100  # a permanent keyed checkpoint every this many events
 KEY_INFO = "audit_key"  # Session.info entry holding the instance secret (bytes)
 
@@ -52,8 +51,8 @@ def record(
     read of the last hash to the commit; on SQLite every transaction starts ``BEGIN IMMEDIATE``
     (see ``medsec.db.engine``), which holds the single write lock the same way.
     """
-    _lock_chain(session)
-    last = session.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
+    repo.lock_chain(session)
+    last = repo.last_hash(session)
     prev = last or GENESIS
     event = AuditEvent(
         at=utcnow().replace(microsecond=0),
@@ -82,11 +81,9 @@ def _mac(key: bytes | None, last_event_id: int, events: int, head_hash: str) -> 
 def _advance_anchor(session: Session, event: AuditEvent) -> None:
     """Move the head anchor to ``event`` (keyed when the session carries the secret)."""
     key: bytes | None = session.info.get(KEY_INFO)
-    head = session.execute(
-        select(AuditCheckpoint).where(AuditCheckpoint.kind == "head")
-    ).scalar_one_or_none()
+    head = repo.head_anchor(session)
     if head is None:  # first anchored append (or a log from before anchoring): count them
-        count = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+        count = repo.event_count(session)
         head = AuditCheckpoint(kind="head", last_event_id=0, events=0, head_hash=GENESIS)
         session.add(head)
     else:
@@ -105,14 +102,6 @@ def _advance_anchor(session: Session, event: AuditEvent) -> None:
             )
         )
     session.flush()
-
-
-def _holds_audited_rows(session: Session) -> bool:
-    """True when rows exist whose creation is always audited (accounts, products)."""
-    return any(
-        session.execute(select(literal(1)).select_from(model).limit(1)).first() is not None
-        for model in (Account, Product)
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +127,8 @@ def verify(session: Session, *, key: bytes | None, anchor_file: Path | None = No
     must every periodic checkpoint for its part of the log; the anchor kept in ``anchor_file``
     (outside the database) must still hold for the log (an emptied database is seen)."""
     broken = verify_chain(session)
-    events = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
-    anchors = list(session.execute(select(AuditCheckpoint).order_by(AuditCheckpoint.id)).scalars())
+    events = repo.event_count(session)
+    anchors = repo.anchors(session)
     n = len(anchors)
     if broken is not None:
         return AuditCheck(events, n, "chain", broken, "an event's hash or link does not verify")
@@ -152,7 +141,7 @@ def verify(session: Session, *, key: bytes | None, anchor_file: Path | None = No
         return AuditCheck(events, n, "anchor-missing", None, "the log has no head anchor")
     if not events and anchors:
         return AuditCheck(0, n, "emptied", None, "anchors exist but every event is gone")
-    if not events and _holds_audited_rows(session):
+    if not events and repo.holds_audited_rows(session):
         return AuditCheck(
             0, 0, "emptied", None, "accounts or products exist but the audit log is empty"
         )
@@ -168,12 +157,8 @@ def verify(session: Session, *, key: bytes | None, anchor_file: Path | None = No
                 f"the {anchor.kind} anchor is not keyed with this instance's secret "
                 "(forged, recomputed, or written without the secret)",
             )
-        at = session.get(AuditEvent, anchor.last_event_id)
-        upto = session.scalar(
-            select(func.count())
-            .select_from(AuditEvent)
-            .where(AuditEvent.id <= anchor.last_event_id)
-        )
+        at = repo.event(session, anchor.last_event_id)
+        upto = repo.event_count(session, upto=anchor.last_event_id)
         if at is None or upto != anchor.events:
             return AuditCheck(
                 events,
@@ -232,10 +217,8 @@ def _check_outside(
             f"the audit log is empty but {path} records {anchor.events} events up to event "
             f"{anchor.last_event_id}",
         )
-    at = session.get(AuditEvent, anchor.last_event_id)
-    upto = session.scalar(
-        select(func.count()).select_from(AuditEvent).where(AuditEvent.id <= anchor.last_event_id)
-    )
+    at = repo.event(session, anchor.last_event_id)
+    upto = repo.event_count(session, upto=anchor.last_event_id)
     if at is None or upto != anchor.events:
         return AuditCheck(
             events,
@@ -256,26 +239,17 @@ def _check_outside(
     return None
 
 
-def _lock_chain(session: Session) -> None:
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
-
-
 def list_events(
     session: Session, *, product_id: int | None = None, limit: int = 100
 ) -> list[AuditEvent]:
     """The newest audit events, optionally for one product."""
-    stmt = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
-    if product_id is not None:
-        stmt = stmt.where(AuditEvent.product_id == product_id)
-    return list(session.execute(stmt).scalars())
+    return repo.newest_events(session, product_id=product_id, limit=limit)
 
 
 def verify_chain(session: Session) -> int | None:
     """Return the id of the first event whose hash does not verify, or None if the chain holds."""
     prev = GENESIS
-    for event in session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars():
+    for event in repo.events_in_order(session):
         if event.at.tzinfo is None:  # SQLite returns naive datetimes
             event.at = event.at.replace(tzinfo=utcnow().tzinfo)
         if event.prev_hash != prev or _digest(prev, event) != event.hash:

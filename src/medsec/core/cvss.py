@@ -261,7 +261,13 @@ def with_environment(vector: str, metrics: dict[str, str]) -> str:
     return parse(f"{prefix}/{body}").vector
 
 
-def as_json(result: CvssResult) -> dict[str, Any]:
+CvssJson = dict[str, Any]
+"""A score in FIRST's CVSS JSON schema (an external format: cvss-v2.0/v3.x/v4.0.json), as
+parsed JSON; it stays a document because CSAF embeds it and `medsec cvss --format json` prints
+it as FIRST defines it."""
+
+
+def as_json(result: CvssResult) -> CvssJson:
     """The result in FIRST's CVSS JSON schema for its version (v2.0, v3.x, v4.0).
 
     Temporal/threat and environmental scores are included only when their metrics are set.

@@ -9,17 +9,16 @@ older ones stay as history.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
 from medsec.audit import service as audit
 from medsec.core import vex
-from medsec.core.batching import chunks
 from medsec.core.clock import utcnow
 from medsec.errors import NotFound
+from medsec.findings import repository as repo
 from medsec.models import Finding, Product, Release, VexDecision
 
 SCOPES = ("release", "component")
@@ -33,12 +32,7 @@ def missing(finding_id: int) -> str:
 
 def get_finding(session: Session, finding_id: int) -> tuple[Finding, Release, Product]:
     """A finding with its release and product; NotFound otherwise."""
-    row = session.execute(
-        select(Finding, Release, Product)
-        .join(Release, Release.id == Finding.release_id)
-        .join(Product, Product.id == Release.product_id)
-        .where(Finding.id == finding_id)
-    ).first()
+    row = repo.finding_with_release(session, finding_id)
     if row is None:
         raise NotFound(missing(finding_id))
     return row[0], row[1], row[2]
@@ -116,9 +110,16 @@ def decide(
     return decision
 
 
-def in_force(session: Session, findings: Sequence[Finding]) -> dict[int, VexDecision]:
-    """finding id -> the newest decision that applies to it (release- or component-scoped)."""
-    product_of = _products(session, findings)
+def in_force(
+    session: Session,
+    findings: Sequence[Finding],
+    *,
+    product_of: Mapping[int, int] | None = None,
+) -> dict[int, VexDecision]:
+    """finding id -> the newest decision that applies to it (release- or component-scoped);
+    ``product_of`` (release id -> product id), when the caller has it, saves a lookup."""
+    if product_of is None:
+        product_of = _products(session, findings)
     decisions = _candidates(session, findings, sorted(set(product_of.values())))
     out: dict[int, VexDecision] = {}
     for f in findings:
@@ -149,26 +150,15 @@ def history(session: Session, finding: Finding) -> list[VexDecision]:
 def _candidates(
     session: Session, findings: Sequence[Finding], product_ids: Sequence[int]
 ) -> dict[tuple[int, str], list[VexDecision]]:
-    """Decisions of the findings' products on their (vulnerability, component) pairs; the
-    product narrows the lookup to the ``ix_vex_decision_key`` index (product first)."""
+    """Decisions of the findings' products on their (vulnerability, component) pairs."""
     out: dict[tuple[int, str], list[VexDecision]] = {}
     vids = sorted({f.vulnerability_id for f in findings})
     keys = sorted({f.component_key for f in findings})
-    for part in chunks(vids):
-        stmt = select(VexDecision).where(
-            VexDecision.product_id.in_(product_ids), VexDecision.vulnerability_id.in_(part)
-        )
-        if len(keys) <= KEYS_IN_QUERY:  # a page: only the decisions on its components
-            stmt = stmt.where(VexDecision.component_key.in_(keys))
-        for d in session.execute(stmt).scalars():
-            out.setdefault((d.vulnerability_id, d.component_key), []).append(d)
+    narrow = keys if len(keys) <= KEYS_IN_QUERY else None  # a page: only its components
+    for d in repo.vex_candidates(session, vids, product_ids, narrow):
+        out.setdefault((d.vulnerability_id, d.component_key), []).append(d)
     return out
 
 
 def _products(session: Session, findings: Sequence[Finding]) -> dict[int, int]:
-    ids = sorted({f.release_id for f in findings})
-    out: dict[int, int] = {}
-    for part in chunks(ids):
-        stmt = select(Release.id, Release.product_id).where(Release.id.in_(part))
-        out.update((r, p) for r, p in session.execute(stmt))
-    return out
+    return repo.product_ids_of_releases(session, sorted({f.release_id for f in findings}))

@@ -89,8 +89,8 @@ def findings_page(
     q = query or repo.ListQuery()
     release_ids = release_ids_of(session, product=product, version=version)
     total = repo.count_findings(session, release_ids, q)
-    ids = repo.page_ids(session, release_ids, q, offset, limit) if total > offset else []
-    return total, describe(session, repo.rows_by_ids(session, ids))
+    rows = repo.page_rows(session, release_ids, q, offset, limit) if total > offset else []
+    return total, describe(session, rows)
 
 
 def describe(session: Session, rows: Sequence[Any]) -> list[FindingRead]:
@@ -100,16 +100,21 @@ def describe(session: Session, rows: Sequence[Any]) -> list[FindingRead]:
     vids = sorted({f.vulnerability_id for f in findings})
     ctx = vuln_context(session, vids)
     ids, records, kev, epss = ctx.ids, ctx.records, ctx.kev, ctx.epss
-    vulns = vuln_queries.vulnerabilities(session, vids)
+    # rows from `repository.rows_by_ids`/`page_rows` carry the vulnerability key and product id
+    full = bool(rows) and "vulnerability_key" in rows[0]._mapping
+    if full:
+        keys = {r.Finding.vulnerability_id: r.vulnerability_key for r in rows}
+        product_of = {r.Finding.release_id: r.product_id for r in rows}
+    else:
+        keys = {vid: v.key for vid, v in vuln_queries.vulnerabilities(session, vids).items()}
+        product_of = None
     views = {
         vid: VulnerabilityRead.model_validate(
-            display.vulnerability_view(
-                vulns[vid].key, ids.get(vid, []), records.get(vid, []), kev, epss
-            )
+            display.vulnerability_view(keys[vid], ids.get(vid, []), records.get(vid, []), kev, epss)
         )
         for vid in vids
     }
-    vex_now = decisions.in_force(session, findings)
+    vex_now = decisions.in_force(session, findings, product_of=product_of)
     risks = risk_service.current(session, [f.id for f in findings])
     signals = signals_for(session, findings, ctx)
     out = []

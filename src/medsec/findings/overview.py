@@ -178,7 +178,7 @@ def portfolio(session: Session, product_names: list[str]) -> PortfolioRead:
     kev = open_ = 0
     for name in product_names:
         ids = [r.id for r in products.list_releases(session, product=name)]
-        counts = PortfolioCountsRead.model_validate(repo.portfolio_counts(session, ids))
+        counts = repo.portfolio_counts(session, ids)
         per_product[name] = counts
         ssvc.update(counts.ssvc)
         residual.update(counts.residual)

@@ -6,16 +6,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, String, and_, case, exists, func, literal, or_, select
+from sqlalchemy import Float, Select, String, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from medsec.core.batching import chunks
 from medsec.findings import priority
+from medsec.findings.schemas import PortfolioCountsRead
 from medsec.models import (
     Component,
     CvssRescore,
     EpssRow,
     Finding,
+    FindingEvent,
     KevEntryRow,
     MatchState,
     Product,
@@ -369,45 +371,81 @@ def count_findings(session: Session, release_ids: Sequence[int], q: ListQuery) -
 def page_ids(
     session: Session, release_ids: Sequence[int], q: ListQuery, offset: int, limit: int | None
 ) -> list[int]:
-    """Ids of one page of the filtered findings in the query's order (one statement).
-
-    Release order: release, then id. Priority order: the `findings.priority` key, most urgent
-    first, then id; computed in SQL so only the page leaves the database."""
-    if q.sort != "priority":
-        stmt = _filtered(q, release_ids, [Finding.id]).order_by(Finding.release_id, Finding.id)
-    else:
-        keyed = _priority_select(q, release_ids).subquery()
-        urgent = or_(keyed.c.kev >= 1.0, keyed.c.cvss >= priority.HIGH_CVSS, keyed.c.ssvc >= 2.0)
-        first = case(
-            (keyed.c.risk_rank.is_not(None), keyed.c.risk_rank),
-            (urgent, literal(priority.UNASSESSED_URGENT, Float)),
-            else_=literal(priority.MISSING, Float),
-        )
-        stmt = select(keyed.c.id).order_by(
-            first.desc(),
-            keyed.c.ssvc.desc(),
-            keyed.c.kev.desc(),
-            keyed.c.epss.desc(),
-            keyed.c.cvss.desc(),
-            keyed.c.id,
-        )
-    stmt = stmt.offset(offset)
+    """Ids of one page of the filtered findings in the query's order (one statement)."""
+    stmt = page_ids_select(release_ids, q).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(session.execute(stmt).scalars())
 
 
+def page_ids_select(release_ids: Sequence[int], q: ListQuery) -> Select[Any]:
+    """The ids of the filtered findings in the query's order, not yet sliced."""
+    ids, keys = _ordered_ids(release_ids, q)
+    return ids.order_by(*(k.desc() if down else k for k, down in keys))
+
+
+def _ordered_ids(
+    release_ids: Sequence[int], q: ListQuery
+) -> tuple[Select[Any], list[tuple[Any, bool]]]:
+    """(ids of the filtered findings, the sort keys of the query's order with descending?).
+
+    Release order: release, then id. Priority order: the `findings.priority` key, most urgent
+    first, then id; computed in SQL so only the page leaves the database."""
+    if q.sort != "priority":
+        ids = _filtered(q, release_ids, [Finding.id])
+        return ids, [(Finding.release_id, False), (Finding.id, False)]
+    keyed = _priority_select(q, release_ids).subquery()
+    urgent = or_(keyed.c.kev >= 1.0, keyed.c.cvss >= priority.HIGH_CVSS, keyed.c.ssvc >= 2.0)
+    first = case(
+        (keyed.c.risk_rank.is_not(None), keyed.c.risk_rank),
+        (urgent, literal(priority.UNASSESSED_URGENT, Float)),
+        else_=literal(priority.MISSING, Float),
+    )
+    keys = [first, keyed.c.ssvc, keyed.c.kev, keyed.c.epss, keyed.c.cvss]
+    return select(keyed.c.id), [(k, True) for k in keys] + [(keyed.c.id, False)]
+
+
+def page_rows(
+    session: Session, release_ids: Sequence[int], q: ListQuery, offset: int, limit: int
+) -> list[Any]:
+    """One page of the filtered findings in the query's order, as `rows_by_ids` gives them, in
+    one statement (the page's ids with their sort keys, joined to the rows, ordered again)."""
+    ids, keys = _ordered_ids(release_ids, q)
+    labelled = [k.label(f"k{i}") for i, (k, _) in enumerate(keys)]
+    order = [k.desc() if down else k for k, down in keys]
+    page = ids.add_columns(*labelled).order_by(*order).offset(offset).limit(limit).subquery()
+    again = [page.c[f"k{i}"] for i in range(len(keys))]
+    stmt = _row_select().join(page, page.c.id == Finding.id)
+    stmt = stmt.order_by(
+        *(k.desc() if down else k for k, (_, down) in zip(again, keys, strict=True))
+    )
+    return list(session.execute(stmt))
+
+
+def _row_select() -> Select[Finding, Component, str, str, int, str]:
+    """(Finding, Component, release version, product name, product id, vulnerability key)."""
+    return (
+        select(
+            Finding,
+            Component,
+            Release.version,
+            Product.name.label("product"),
+            Release.product_id,
+            Vulnerability.key.label("vulnerability_key"),
+        )
+        .join(Release, Release.id == Finding.release_id)
+        .join(Product, Product.id == Release.product_id)
+        .join(Vulnerability, Vulnerability.id == Finding.vulnerability_id)
+        .outerjoin(Component, Component.id == Finding.component_id)
+    )
+
+
 def rows_by_ids(session: Session, ids: Sequence[int]) -> list[Any]:
-    """(Finding, Component, release version, product name) of the ids, in the order given."""
+    """(Finding, Component, release version, product name, product id, vulnerability key) of
+    the ids, in the order given."""
     out: dict[int, Any] = {}
     for part in chunks(list(ids)):
-        stmt = (
-            select(Finding, Component, Release.version, Product.name.label("product"))
-            .join(Release, Release.id == Finding.release_id)
-            .join(Product, Product.id == Release.product_id)
-            .outerjoin(Component, Component.id == Finding.component_id)
-            .where(Finding.id.in_(part))
-        )
+        stmt = _row_select().where(Finding.id.in_(part))
         out.update((row.Finding.id, row) for row in session.execute(stmt))
     return [out[i] for i in ids if i in out]
 
@@ -506,13 +544,13 @@ def _latest_of(model: Any, column: Any) -> Any:
     )
 
 
-def portfolio_counts(session: Session, release_ids: Sequence[int]) -> dict[str, Any]:
+def portfolio_counts(session: Session, release_ids: Sequence[int]) -> PortfolioCountsRead:
     """Open findings of the releases counted in SQL: by SSVC outcome (newest decision), by
     residual-risk region (newest risk record), KEV hits, and new findings per month."""
     from medsec.models import RiskRecord, SsvcDecisionRow
 
     if not release_ids:
-        return {"ssvc": {}, "residual": {}, "kev": 0, "months": {}, "open": 0}
+        return PortfolioCountsRead()
     open_ = [Finding.release_id.in_(release_ids), Finding.status == "active"]
     ssvc = _latest_of(SsvcDecisionRow, SsvcDecisionRow.outcome)
     risk = _latest_of(RiskRecord, RiskRecord.region)
@@ -538,13 +576,13 @@ def portfolio_counts(session: Session, release_ids: Sequence[int]) -> dict[str, 
         .group_by(month)
         .order_by(month)
     ).all()
-    return {
-        "ssvc": {str(k or "none"): int(n) for k, n in by_ssvc},
-        "residual": {str(k or "none"): int(n) for k, n in by_risk},
-        "kev": int(kev),
-        "months": {str(k): int(n) for k, n in months},
-        "open": sum(int(n) for _, n in by_ssvc),
-    }
+    return PortfolioCountsRead(
+        ssvc={str(k or "none"): int(n) for k, n in by_ssvc},
+        residual={str(k or "none"): int(n) for k, n in by_risk},
+        kev=int(kev),
+        months={str(k): int(n) for k, n in months},
+        open=sum(int(n) for _, n in by_ssvc),
+    )
 
 
 def active_by_component(session: Session, release_id: int) -> list[Any]:
@@ -555,3 +593,75 @@ def active_by_component(session: Session, release_id: int) -> list[Any]:
         .where(Finding.release_id == release_id, Finding.status == "active")
     )
     return list(session.execute(stmt))
+
+
+def rescores(session: Session, finding_id: int) -> list[CvssRescore]:
+    """The CVSS rescorings of a finding, oldest first."""
+    stmt = select(CvssRescore).where(CvssRescore.finding_id == finding_id)
+    return list(session.scalars(stmt.order_by(CvssRescore.id)))
+
+
+def first_rescore(session: Session, finding_id: int) -> CvssRescore:
+    """The oldest CVSS rescoring of a finding (NoResultFound when there is none)."""
+    stmt = select(CvssRescore).where(CvssRescore.finding_id == finding_id)
+    return session.execute(stmt.order_by(CvssRescore.id).limit(1)).scalar_one()
+
+
+def ssvc_decisions(session: Session, finding_id: int) -> list[SsvcDecisionRow]:
+    """The SSVC decisions of a finding, oldest first."""
+    stmt = select(SsvcDecisionRow).where(SsvcDecisionRow.finding_id == finding_id)
+    return list(session.scalars(stmt.order_by(SsvcDecisionRow.id)))
+
+
+def events(session: Session, finding_id: int) -> list[FindingEvent]:
+    """The match events of a finding (found, resolved, reopened...), oldest first."""
+    stmt = select(FindingEvent).where(FindingEvent.finding_id == finding_id)
+    return list(session.scalars(stmt.order_by(FindingEvent.id)))
+
+
+def finding_with_release(session: Session, finding_id: int) -> Any:
+    """(Finding, Release, Product) of one finding, or None."""
+    return session.execute(
+        select(Finding, Release, Product)
+        .join(Release, Release.id == Finding.release_id)
+        .join(Product, Product.id == Release.product_id)
+        .where(Finding.id == finding_id)
+    ).first()
+
+
+def vex_candidates(
+    session: Session,
+    vulnerability_ids: Sequence[int],
+    product_ids: Sequence[int],
+    component_keys: Sequence[str] | None,
+) -> list[VexDecision]:
+    """VEX decisions of the products on the vulnerabilities (and, when given, only on those
+    components); the product narrows the lookup to the ``ix_vex_decision_key`` index."""
+    out: list[VexDecision] = []
+    for part in chunks(sorted(set(vulnerability_ids))):
+        stmt = select(VexDecision).where(
+            VexDecision.product_id.in_(product_ids), VexDecision.vulnerability_id.in_(part)
+        )
+        if component_keys is not None:
+            stmt = stmt.where(VexDecision.component_key.in_(component_keys))
+        out.extend(session.execute(stmt).scalars())
+    return out
+
+
+def product_ids_of_releases(session: Session, release_ids: Sequence[int]) -> dict[int, int]:
+    """Release id -> its product id."""
+    out: dict[int, int] = {}
+    for part in chunks(sorted(set(release_ids))):
+        stmt = select(Release.id, Release.product_id).where(Release.id.in_(part))
+        out.update((r, p) for r, p in session.execute(stmt))
+    return out
+
+
+def latest_by_finding(session: Session, model: Any, finding_ids: Sequence[int]) -> dict[int, Any]:
+    """Finding id -> its newest row of ``model`` (a table with ``finding_id``: rescorings, SSVC
+    decisions), the highest id winning."""
+    out: dict[int, Any] = {}
+    for part in chunks(sorted(set(finding_ids))):
+        stmt = select(model).where(model.finding_id.in_(part)).order_by(model.id)
+        out.update({row.finding_id: row for row in session.execute(stmt).scalars()})
+    return out

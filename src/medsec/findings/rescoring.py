@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
@@ -15,6 +14,7 @@ from medsec.core import cvss
 from medsec.core.clock import utcnow
 from medsec.errors import InvalidInput
 from medsec.findings import decisions
+from medsec.findings import repository as repo
 from medsec.findings.signals import signals_for
 from medsec.models import CvssRescore
 from medsec.risk.rubric import rubric_vector
@@ -89,10 +89,5 @@ def rescore(
 
 
 def _source_vector(session: Session, finding_id: int) -> tuple[str | None, str | None]:
-    first = session.execute(
-        select(CvssRescore)
-        .where(CvssRescore.finding_id == finding_id)
-        .order_by(CvssRescore.id)
-        .limit(1)
-    ).scalar_one()
+    first = repo.first_rescore(session, finding_id)
     return first.source_vector or None, first.source

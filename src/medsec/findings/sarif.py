@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from medsec import __version__
+from medsec.findings.schemas import SarifLog
 
 _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "none": "note"}
 
 
-def to_sarif(findings: list[dict[str, Any]], *, artifact: str) -> dict[str, Any]:
+def to_sarif(findings: list[dict[str, Any]], *, artifact: str) -> SarifLog:
     """A SARIF log with one rule per vulnerability and one result per affected component."""
     rules: dict[str, dict[str, Any]] = {}
     results = []

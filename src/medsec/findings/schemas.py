@@ -12,6 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from medsec.core.schemas import ReadModel
 
+SarifLog = dict[str, Any]
+"""A SARIF 2.1.0 log (an external format, schema sarif-2.1.0.json) as parsed JSON: an outbound
+document for code-scanning dashboards, so it stays a document."""
+
 
 class FindingPart(ReadModel):
     """A part of a finding as read; its JSON form (`model_dump(mode="json")`, the API,

@@ -10,11 +10,10 @@ from typing import Any
 
 import cvss
 from cvss.exceptions import CVSSError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from medsec.core.batching import chunks
 from medsec.core.severity import Scored, overall, score_one
+from medsec.findings import repository as repo
 from medsec.ingest.vuln_model import VulnRecord
 from medsec.models import CvssRescore, Finding, SsvcDecisionRow
 from medsec.vulns import queries as vuln_queries
@@ -58,7 +57,8 @@ def exploitability_subscore(vector: str) -> float | None:
 @dataclass(frozen=True, slots=True)
 class VulnContext:
     """What a caller already loaded for the findings' vulnerabilities: every id of each,
-    KEV and EPSS rows by CVE, and the decoded records of each."""
+    KEV and EPSS rows by CVE, and the records of each with what a finding shows of them
+    (`vulns.queries.shown_records_of`: no affected ranges)."""
 
     ids: dict[int, list[str]]
     kev: dict[str, Any]
@@ -67,13 +67,9 @@ class VulnContext:
 
 
 def vuln_context(session: Session, vids: Sequence[int]) -> VulnContext:
-    """Load the ids, KEV, EPSS and records of the given vulnerabilities (four queries)."""
-    ids = vuln_queries.ids_of(session, vids)
-    cves = sorted({i for group in ids.values() for i in group if i.startswith("CVE-")})
-    records = vuln_queries.records_of(session, vids)
-    return VulnContext(
-        ids, vuln_queries.kev_for(session, cves), vuln_queries.epss_for(session, cves), records
-    )
+    """Load the ids, KEV, EPSS and records of the given vulnerabilities (two queries)."""
+    ids, kev, epss = vuln_queries.intel_of(session, vids)
+    return VulnContext(ids, kev, epss, vuln_queries.shown_records_of(session, vids))
 
 
 def signals_for(
@@ -129,8 +125,4 @@ def signals_for(
 
 
 def _latest(session: Session, model: Any, finding_ids: list[int]) -> dict[int, Any]:
-    out: dict[int, Any] = {}
-    for part in chunks(sorted(set(finding_ids))):
-        stmt = select(model).where(model.finding_id.in_(part)).order_by(model.id)
-        out.update({row.finding_id: row for row in session.execute(stmt).scalars()})
-    return out
+    return repo.latest_by_finding(session, model, finding_ids)

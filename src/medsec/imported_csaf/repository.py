@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
@@ -86,12 +85,17 @@ def known_products(session: Session) -> list[tuple[Product, str]]:
     return [(p, m) for p, m in session.execute(stmt.order_by(Product.id))]
 
 
-def releases_with_primary(session: Session) -> list[tuple[Release, dict[str, Any] | None]]:
-    """Every release with the described (primary) component of its current SBOM, if any."""
+def releases_with_primary_cpe(session: Session) -> list[tuple[Release, str | None]]:
+    """Every release with the CPE of its current SBOM's described (primary) component, if any."""
     stmt = select(Release, Sbom.primary).outerjoin(
         Sbom, (Sbom.release_id == Release.id) & Sbom.is_current.is_(True)
     )
-    return [(r, primary) for r, primary in session.execute(stmt.order_by(Release.id))]
+    return [(r, _cpe(primary)) for r, primary in session.execute(stmt.order_by(Release.id))]
+
+
+def _cpe(primary: object) -> str | None:
+    cpe = primary.get("cpe") if isinstance(primary, dict) else None
+    return cpe if isinstance(cpe, str) else None
 
 
 def current_components(

@@ -201,8 +201,7 @@ def _unchanged(session: Session, doc: ImportedCsaf) -> ImportResult:
 def _catalog(session: Session, doc: CsafDocument) -> rules.Catalog:
     """The medsec products, releases and the components sharing a key with the document."""
     releases: dict[int, list[rules.KnownRelease]] = {}
-    for release, primary in repo.releases_with_primary(session):
-        cpe = primary.get("cpe") if isinstance(primary, dict) else None
+    for release, cpe in repo.releases_with_primary_cpe(session):
         known = rules.KnownRelease(release.id, release.version, cpe or None)
         releases.setdefault(release.product_id, []).append(known)
     products = [

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from medsec.cli import runtime
 from medsec.jurisdictions import profiles, rules
-from medsec.jurisdictions.schemas import Profile
+from medsec.jurisdictions.schemas import Profile, ProfileRead
 
 app = typer.Typer(help="Jurisdiction profiles (FDA, Japan, EU, Canada).", no_args_is_help=True)
 
@@ -24,9 +24,9 @@ class Fmt(StrEnum):
     json = "json"
 
 
-def profile_json(p: Profile) -> dict[str, Any]:
-    """A profile as JSON-able data, with the pointers of its unverified facts."""
-    return {**p.model_dump(mode="json", exclude={"about"}), "unverified": rules.unverified(p)}
+def profile_json(p: Profile) -> ProfileRead:
+    """A profile as shown, with the pointers of its unverified facts."""
+    return ProfileRead(**dict(p), unverified=rules.unverified(p))
 
 
 def _flag(verified: bool) -> str:

@@ -189,3 +189,11 @@ class ProfileSummary(BaseModel):
     name: str
     regulator: str
     unverified_facts: int
+
+
+class ProfileRead(Profile):
+    """A profile as `jurisdictions show --format json` prints it: without `about`, with the JSON
+    pointers of its unverified facts."""
+
+    about: str = Field(default="", exclude=True)
+    unverified: list[str]

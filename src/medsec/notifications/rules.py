@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from medsec.notifications.schemas import WebhookPayload
+
 EVENT_KINDS = {
     "finding.new": "a new finding at or above the preference's severity",
     "kev.hit": "a CISA KEV entry (known exploited) matches a component in the portfolio",
@@ -110,7 +112,7 @@ def entitled(roles: Iterable[str], products: Iterable[str], kind: str, product: 
 
 def payload(
     *, delivery_id: int, kind: str, title: str, product: str | None, data: Mapping[str, Any]
-) -> dict[str, Any]:
+) -> WebhookPayload:
     """The message body: the event's public fields only (see PUBLIC_FIELDS)."""
     public = {k: data[k] for k in PUBLIC_FIELDS.get(kind, ()) if k in data}
     return {"id": delivery_id, "event": kind, "title": title, "product": product, **public}

@@ -8,6 +8,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+WebhookPayload = dict[str, Any]
+"""The JSON body medsec sends for a delivery (webhook POST, e-mail facts, kept as sent on the
+delivery row): an outbound document other systems parse, so it stays a document; `id`,
+`event`, `title`, `product` and the event kind's public fields (`rules.PUBLIC_FIELDS`)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Event:

@@ -18,8 +18,10 @@ from medsec.products import service
 from medsec.products.schemas import (
     NetworkInterface,
     ProductCreate,
+    ProductRead,
     ProductUpdate,
     ReleaseCreate,
+    ReleaseLineRead,
     ReleaseUpdate,
 )
 from medsec.sbom import service as sbom_service
@@ -52,28 +54,28 @@ def _validated(model: type[Any], **values: Any) -> Any:
         raise InvalidInput(f"{where}: {first['msg']}") from exc
 
 
-def product_dict(p: Product, releases: list[Release]) -> dict[str, Any]:
-    """A product as JSON-able data."""
-    return {
-        "name": p.name,
-        "manufacturer": p.manufacturer.name,
-        "description": p.description,
-        "releases": [r.version for r in releases],
-        "markets": list(p.markets or []),
-    }
+def product_dict(p: Product, releases: list[Release]) -> ProductRead:
+    """A product as shown, with the versions of its releases."""
+    return ProductRead(
+        name=p.name,
+        manufacturer=p.manufacturer.name,
+        description=p.description,
+        releases=[r.version for r in releases],
+        markets=list(p.markets or []),
+    )
 
 
-def release_dict(product: str, r: Release) -> dict[str, Any]:
-    """A release as JSON-able data."""
-    return {
-        "product": product,
-        "version": r.version,
-        "release_date": r.release_date.isoformat() if r.release_date else None,
-        "use_environment": r.use_environment,
-        "clinical_function": r.clinical_function,
-        "essential_performance": r.essential_performance,
-        "interfaces": r.interfaces,
-    }
+def release_dict(product: str, r: Release) -> ReleaseLineRead:
+    """A release as shown (without its SBOM revisions and lifecycle)."""
+    return ReleaseLineRead(
+        product=product,
+        version=r.version,
+        release_date=r.release_date,
+        use_environment=r.use_environment,
+        clinical_function=r.clinical_function,
+        essential_performance=r.essential_performance,
+        interfaces=r.interfaces,
+    )
 
 
 @product_app.command("add")
@@ -101,7 +103,7 @@ def product_list(fmt: Fmt = typer.Option(Fmt.table, "--format", "-f")) -> None:
         return
     table = Table("product", "manufacturer", "releases")
     for row in rows:
-        table.add_row(row["name"], row["manufacturer"], ", ".join(row["releases"]))
+        table.add_row(row.name, row.manufacturer, ", ".join(row.releases))
     runtime.console.print(table)
 
 
@@ -114,11 +116,11 @@ def product_show(name: str, fmt: Fmt = typer.Option(Fmt.table, "--format", "-f")
     if fmt is Fmt.json:
         runtime.print_json(data)
         return
-    runtime.console.print(f"[bold]{data['name']}[/bold] by {data['manufacturer']}")
-    if data["description"]:
-        runtime.console.print(data["description"])
-    runtime.console.print(f"releases: {', '.join(data['releases']) or '(none)'}")
-    shown = ", ".join(data["markets"]) or "none recorded (the FDA profile applies)"
+    runtime.console.print(f"[bold]{data.name}[/bold] by {data.manufacturer}")
+    if data.description:
+        runtime.console.print(data.description)
+    runtime.console.print(f"releases: {', '.join(data.releases) or '(none)'}")
+    shown = ", ".join(data.markets) or "none recorded (the FDA profile applies)"
     runtime.console.print(f"markets: {shown}", markup=False, highlight=False)
 
 
@@ -183,8 +185,9 @@ def release_list(
         return
     table = Table("version", "date", "environment", "interfaces")
     for r in rows:
-        ifaces = ", ".join(i["name"] for i in r["interfaces"])
-        table.add_row(r["version"], r["release_date"] or "", r["use_environment"], ifaces)
+        ifaces = ", ".join(i["name"] for i in r.interfaces)
+        date_ = r.release_date.isoformat() if r.release_date else ""
+        table.add_row(r.version, date_, r.use_environment, ifaces)
     runtime.console.print(table)
 
 
@@ -197,7 +200,7 @@ def release_show(
     """Show one release: intended use, interfaces and SBOM revisions."""
     with runtime.uow() as session:
         r = service.get_release(session, product=product, version=version)
-        data = release_dict(product, r)
+        data = release_dict(product, r).model_dump(mode="json")
         data["sbom_revisions"] = [
             {
                 "revision": s.revision,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from medsec.core.schemas import IsoDate
 
 UseEnvironment = Literal["hospital", "home", "both"]
 
@@ -61,6 +63,18 @@ class ProductRead(BaseModel):
     description: str | None = None
     releases: list[str] = Field(default_factory=list)
     markets: list[str] = Field(default_factory=list)  # jurisdiction profile codes; empty: fda
+
+
+class ReleaseLineRead(BaseModel):
+    """A release as `medsec release list|show --format json` prints it (interfaces as stored)."""
+
+    product: str
+    version: str
+    release_date: IsoDate | None = None
+    use_environment: str
+    clinical_function: str | None = None
+    essential_performance: str | None = None
+    interfaces: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class ProductUpdate(BaseModel):

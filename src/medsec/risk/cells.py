@@ -6,24 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from medsec.errors import InvalidInput
-from medsec.models import Finding, Release, RiskRecord, ThreatRow, Vulnerability
+from medsec.models import RiskRecord
+from medsec.risk import repository as repo
 from medsec.risk.schemas import RiskCellFindingRead
 
 VIEWS = ("before", "residual")
-
-
-def _levels(which: str) -> tuple[Any, Any]:
-    """The (exploitability, severity) columns a view of the heat map counts by."""
-    if which == "before":
-        return RiskRecord.exploitability, RiskRecord.severity
-    return (
-        RiskRecord.evaluation[("residual", "exploitability")].as_string(),
-        RiskRecord.evaluation[("residual", "severity")].as_string(),
-    )
 
 
 def cell_findings(
@@ -40,59 +30,30 @@ def cell_findings(
     findings, then those of threats still in the model (as the heat map counts them)."""
     if which not in VIEWS:
         raise InvalidInput(f"view: {which!r} is not one of {', '.join(VIEWS)}")
-    exp_col, sev_col = _levels(which)
-    levels = (RiskRecord.is_current.is_(True), exp_col == exploitability, sev_col == severity)
-    on_findings = (
-        *levels,
-        Finding.status == "active",
-        Finding.release_id.in_(list(release_ids)),
-    )
-    on_threats = (
-        *levels,
-        RiskRecord.finding_id.is_(None),
-        ThreatRow.release_id.in_(list(release_ids)),
-        ThreatRow.stale.is_(False),
-    )
-    counted = select(RiskRecord.id).join(Finding, Finding.id == RiskRecord.finding_id)
-    n_findings = _count(session, counted.where(*on_findings))
-    counted = select(RiskRecord.id).join(ThreatRow, ThreatRow.id == RiskRecord.threat_id)
-    n_threats = _count(session, counted.where(*on_threats))
+    n_findings, n_threats = repo.cell_counts(session, release_ids, which, exploitability, severity)
     items: list[RiskCellFindingRead] = []
     if offset < n_findings:
-        stmt = (
-            select(RiskRecord, Finding.component_key, Release.version, Vulnerability.key)
-            .join(Finding, Finding.id == RiskRecord.finding_id)
-            .join(Release, Release.id == Finding.release_id)
-            .join(Vulnerability, Vulnerability.id == Finding.vulnerability_id)
-            .where(*on_findings)
-            .order_by(RiskRecord.finding_id)
-            .offset(offset)
-            .limit(limit)
-        )
         items += [
             _item(record, version, component=component, vulnerability=vuln)
-            for record, component, version, vuln in session.execute(stmt)
+            for record, component, version, vuln in repo.cell_finding_rows(
+                session, release_ids, which, exploitability, severity, offset=offset, limit=limit
+            )
         ]
     left = limit - len(items)
     if left > 0 and offset + len(items) < n_findings + n_threats:
-        stmt = (
-            select(RiskRecord, ThreatRow.key, ThreatRow.title, Release.version)
-            .join(ThreatRow, ThreatRow.id == RiskRecord.threat_id)
-            .join(Release, Release.id == ThreatRow.release_id)
-            .where(*on_threats)
-            .order_by(ThreatRow.id)
-            .offset(max(0, offset - n_findings))
-            .limit(left)
-        )
         items += [
             _item(record, version, threat=key, vulnerability=title)
-            for record, key, title, version in session.execute(stmt)
+            for record, key, title, version in repo.cell_threat_rows(
+                session,
+                release_ids,
+                which,
+                exploitability,
+                severity,
+                offset=max(0, offset - n_findings),
+                limit=left,
+            )
         ]
     return n_findings + n_threats, items
-
-
-def _count(session: Session, stmt: Any) -> int:
-    return int(session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one())
 
 
 def _item(
@@ -124,24 +85,4 @@ def _item(
 def assessed(session: Session, *, release_ids: Sequence[int], limit: int = 200) -> list[Any]:
     """Active findings with a current risk record (what an update may address), newest first:
     rows of (finding id, release, component key, vulnerability, residual level, region)."""
-    stmt = (
-        select(
-            Finding.id,
-            Release.version,
-            Finding.component_key,
-            Vulnerability.key,
-            RiskRecord.residual,
-            RiskRecord.region,
-        )
-        .join(RiskRecord, RiskRecord.finding_id == Finding.id)
-        .join(Release, Release.id == Finding.release_id)
-        .join(Vulnerability, Vulnerability.id == Finding.vulnerability_id)
-        .where(
-            RiskRecord.is_current.is_(True),
-            Finding.status == "active",
-            Finding.release_id.in_(list(release_ids)),
-        )
-        .order_by(Finding.id.desc())
-        .limit(limit)
-    )
-    return list(session.execute(stmt))
+    return repo.assessed(session, release_ids, limit)

@@ -9,6 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from medsec.core.schemas import ReadModel
 
+SsvcSelectionList = dict[str, Any]
+"""A CERT/CC SSVC SelectionList 2.0.0 object (an external format, checked against its JSON
+schema) as parsed JSON: an outbound document other SSVC tools read, so it stays a document."""
+
 
 class RiskControlIn(BaseModel):
     """A risk control and its effect in steps down the exploitability and severity scales."""

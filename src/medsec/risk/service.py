@@ -7,25 +7,24 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
 from medsec.audit import service as audit
-from medsec.core.batching import chunks
 from medsec.core.clock import utcnow
 from medsec.errors import InvalidInput, NotFound
 from medsec.findings import decisions
 from medsec.findings.signals import Signals, signals_for
-from medsec.models import Finding, Release, RiskPolicyRow, RiskRecord, ThreatRow
+from medsec.models import RiskPolicyRow, RiskRecord
 from medsec.products import service as products
+from medsec.risk import repository as repo
 from medsec.risk import rules
 from medsec.risk.schemas import HeatMapCellRead, HeatMapRead
 
 
 def policy(session: Session, product_id: int) -> rules.RiskPolicy:
     """The risk policy of a product: the one set for it, else the documented default."""
-    row = session.get(RiskPolicyRow, product_id)
+    row = repo.policy_row(session, product_id)
     return rules.RiskPolicy.from_dict(row.policy) if row else rules.RiskPolicy.default()
 
 
@@ -36,7 +35,7 @@ def set_policy(
     prod = products.get_product(session, product)
     accounts.require(session, actor, "admin", rule="setting a risk policy", product=prod.name)
     pol = rules.RiskPolicy.from_dict(data)
-    row = session.get(RiskPolicyRow, prod.id)
+    row = repo.policy_row(session, prod.id)
     before = row.policy if row else None
     if row is None:
         row = RiskPolicyRow(product_id=prod.id, policy=pol.to_dict(), set_by=actor, set_at=utcnow())
@@ -58,30 +57,12 @@ def set_policy(
 
 def current(session: Session, finding_ids: Sequence[int]) -> dict[int, RiskRecord]:
     """finding id -> its current risk record."""
-    out: dict[int, RiskRecord] = {}
-    for part in chunks(sorted(set(finding_ids))):
-        stmt = select(RiskRecord).where(
-            RiskRecord.finding_id.in_(part), RiskRecord.is_current.is_(True)
-        )
-        out.update(
-            {r.finding_id: r for r in session.execute(stmt).scalars() if r.finding_id is not None}
-        )
-    return out
+    return repo.current(session, finding_ids)
 
 
 def current_for_threats(session: Session, threat_ids: Sequence[int]) -> dict[int, RiskRecord]:
     """threat id -> its current risk record (a threat's own record, without a finding)."""
-    out: dict[int, RiskRecord] = {}
-    for part in chunks(sorted(set(threat_ids))):
-        stmt = select(RiskRecord).where(
-            RiskRecord.threat_id.in_(part),
-            RiskRecord.finding_id.is_(None),
-            RiskRecord.is_current.is_(True),
-        )
-        out.update(
-            {r.threat_id: r for r in session.execute(stmt).scalars() if r.threat_id is not None}
-        )
-    return out
+    return repo.current_for_threats(session, threat_ids)
 
 
 def assess_threat(
@@ -198,10 +179,7 @@ def accept_threat(
 
 def history(session: Session, finding_id: int) -> list[RiskRecord]:
     """Every version of a finding's risk record, oldest first."""
-    stmt = (
-        select(RiskRecord).where(RiskRecord.finding_id == finding_id).order_by(RiskRecord.version)
-    )
-    return list(session.execute(stmt).scalars())
+    return repo.history(session, finding_id)
 
 
 def parse_control(spec: str) -> rules.Control:
@@ -339,15 +317,8 @@ def accept(session: Session, *, finding_id: int, actor: str, rationale: str | No
     accounts.require(
         session, actor, "reviewer", rule="residual-risk acceptance", product=product.name
     )
-    session.execute(
-        update(RiskRecord)
-        .where(RiskRecord.id == record.id)
-        .values(
-            status="accepted",
-            accepted_by=actor,
-            accepted_at=utcnow(),
-            rationale=rationale or record.rationale,
-        )
+    repo.mark_accepted(
+        session, record.id, actor=actor, at=utcnow(), rationale=rationale or record.rationale
     )
     session.flush()
     session.refresh(record)
@@ -372,27 +343,7 @@ def heat_map(session: Session, product_id: int, release_ids: Sequence[int]) -> H
     """Counts of current risk records per (exploitability, severity) cell, before and residual:
     active findings' records and the records of threats still in the model."""
     pol = policy(session, product_id)
-    stmt = (
-        select(RiskRecord)
-        .join(Finding, Finding.id == RiskRecord.finding_id)
-        .where(
-            RiskRecord.is_current.is_(True),
-            Finding.release_id.in_(list(release_ids)),
-            Finding.status == "active",
-        )
-    )
-    records = list(session.execute(stmt).scalars())
-    threat_only = (
-        select(RiskRecord)
-        .join(ThreatRow, ThreatRow.id == RiskRecord.threat_id)
-        .where(
-            RiskRecord.is_current.is_(True),
-            RiskRecord.finding_id.is_(None),
-            ThreatRow.release_id.in_(list(release_ids)),
-            ThreatRow.stale.is_(False),
-        )
-    )
-    records += list(session.execute(threat_only).scalars())
+    records = repo.heat_map_records(session, release_ids)
     before = rules.heat_map(pol, [(r.exploitability, r.severity) for r in records])
     residual = rules.heat_map(
         pol,
@@ -416,8 +367,8 @@ def heat_map(session: Session, product_id: int, release_ids: Sequence[int]) -> H
 
 
 def release_ids_of(session: Session, product_id: int, version: str | None) -> list[int]:
-    """Release ids of a product (or of one version of it)."""
-    stmt = select(Release.id).where(Release.product_id == product_id)
+    """Release ids of a product (or of one version of it), through the products domain."""
     if version is not None:
-        stmt = stmt.where(Release.version == version)
-    return list(session.execute(stmt).scalars())
+        release = products.find_release(session, product_id=product_id, version=version)
+        return [release.id] if release is not None else []
+    return [r.id for r in products.releases_by_product(session, [product_id]).get(product_id, [])]

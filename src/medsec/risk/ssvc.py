@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from medsec.errors import InvalidInput
+from medsec.risk.schemas import SsvcSelectionList
 from medsec.risk.ssvc_medical import (
     Suggestion,
     exploitation_from,
@@ -274,7 +275,7 @@ def selection_list(
     target_ids: Sequence[str] = (),
     *,
     include_outcome: bool = True,
-) -> dict[str, Any]:
+) -> SsvcSelectionList:
     """The decision as an SSVC SelectionList 2.0.0 JSON object (derived sources included)."""
     picks = _selections(decision)
     if include_outcome:

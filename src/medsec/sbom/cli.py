@@ -16,6 +16,7 @@ from medsec.errors import InvalidInput
 from medsec.ingest.sbom import parse_sbom
 from medsec.ingest.sbom_model import ParsedComponent
 from medsec.sbom import rules, service
+from medsec.sbom.schemas import HashRead, ParsedComponentRead
 
 app = typer.Typer(help="SBOM inventory of each release.", no_args_is_help=True)
 
@@ -103,25 +104,26 @@ def import_(
         )
 
 
-def component_dict(c: ParsedComponent) -> dict[str, Any]:
-    """A component as JSON-able data."""
-    return {
-        "ref": c.ref,
-        "type": c.type,
-        "group": c.group,
-        "name": c.name,
-        "version": c.version,
-        "supplier": c.supplier,
-        "author": c.author,
-        "purl": c.purl,
-        "cpe": c.cpe,
-        "hashes": [{"alg": a, "content": v} for a, v in c.hashes],
-        "licenses": list(c.licenses),
-        "parent_ref": c.parent_ref,
-        "scope": c.scope,
-        "support_level": c.support_level,
-        "end_of_support": c.end_of_support.isoformat() if c.end_of_support else None,
-    }
+def component_dict(c: ParsedComponent, support_source: str | None = None) -> ParsedComponentRead:
+    """A component as shown, with where its support information came from."""
+    return ParsedComponentRead(
+        ref=c.ref,
+        type=c.type,
+        group=c.group,
+        name=c.name,
+        version=c.version,
+        supplier=c.supplier,
+        author=c.author,
+        purl=c.purl,
+        cpe=c.cpe,
+        hashes=[HashRead(alg=a, content=v) for a, v in c.hashes],
+        licenses=list(c.licenses),
+        parent_ref=c.parent_ref,
+        scope=c.scope,
+        support_level=c.support_level,
+        end_of_support=c.end_of_support,
+        support_source=support_source,
+    )
 
 
 @app.command("show")
@@ -136,9 +138,7 @@ def show(
         sbom = service.get_sbom(session, product=product, version=release, revision=revision)
         parsed = service.load_parsed(session, sbom)
         support_source = {c.ref: c.support_source for c in service.components(session, sbom)}
-    rows = [
-        component_dict(c) | {"support_source": support_source.get(c.ref)} for c in parsed.components
-    ]
+    rows = [component_dict(c, support_source.get(c.ref)) for c in parsed.components]
     if fmt is Fmt.json:
         runtime.print_json(rows)
         return
@@ -153,15 +153,15 @@ def show(
         title=f"{product} {release} — SBOM revision {sbom.revision}, {len(rows)} components",
     )
     for r in rows:
-        name = f"{r['group']}/{r['name']}" if r["group"] else r["name"]
+        name = f"{r.group}/{r.name}" if r.group else r.name
         table.add_row(
             name,
-            r["version"] or "",
-            r["type"],
-            r["supplier"] or "",
-            r["purl"] or r["cpe"] or "",
-            r["support_level"] or "",
-            r["end_of_support"] or "",
+            r.version or "",
+            r.type,
+            r.supplier or "",
+            r.purl or r.cpe or "",
+            r.support_level or "",
+            r.end_of_support.isoformat() if r.end_of_support else "",
         )
     runtime.console.print(table)
 

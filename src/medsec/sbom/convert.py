@@ -14,6 +14,7 @@ from medsec.core.cpe import cpe_key
 from medsec.core.purl import purl_identity
 from medsec.ingest.sbom_model import ParsedComponent, ParsedSbom
 from medsec.models import Component, Sbom
+from medsec.sbom.schemas import StoredPrimary
 
 COMPONENT_COLUMNS = (
     "sbom_id",
@@ -141,14 +142,9 @@ def to_component(row: Component) -> ParsedComponent:
     )
 
 
-def primary_to_json(c: ParsedComponent | None) -> dict[str, Any] | None:
-    """The primary (described) component as JSON-able data."""
-    if c is None:
-        return None
-    data = asdict(c)
-    if c.end_of_support is not None:
-        data["end_of_support"] = c.end_of_support.isoformat()
-    return data
+def primary_to_json(c: ParsedComponent | None) -> StoredPrimary | None:
+    """The primary (described) component in its stored form (``model_dump(mode="json")``)."""
+    return None if c is None else StoredPrimary.model_validate(asdict(c))
 
 
 def primary_from_json(data: dict[str, Any] | None) -> ParsedComponent | None:

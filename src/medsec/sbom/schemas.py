@@ -6,6 +6,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
+from medsec.core.schemas import IsoDate
+
 
 class ComponentRead(BaseModel):
     """A stored component with its support information (FDA premarket guidance)."""
@@ -78,3 +80,55 @@ class SbomUploadRead(BaseModel):
     quality_gaps: list[QualityGapRead]
     diff: SbomDiffRead | None = None
     warnings: list[SbomWarningRead]
+
+
+class HashRead(BaseModel):
+    """One hash of a component: the algorithm as CycloneDX names it and the lowercase hex."""
+
+    alg: str
+    content: str
+
+
+class ParsedComponentRead(BaseModel):
+    """A component of an SBOM revision as `medsec sbom show --format json` prints it."""
+
+    ref: str
+    type: str
+    group: str | None = None
+    name: str
+    version: str | None = None
+    supplier: str | None = None
+    author: str | None = None
+    purl: str | None = None
+    cpe: str | None = None
+    hashes: list[HashRead] = []
+    licenses: list[str] = []
+    parent_ref: str | None = None
+    scope: str | None = None
+    support_level: str | None = None
+    end_of_support: IsoDate | None = None
+    support_source: str | None = None
+
+
+class StoredPrimary(BaseModel):
+    """The primary (described) component of an SBOM as stored in ``sbom.primary`` (JSON)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ref: str
+    type: str
+    name: str
+    group: str | None = None
+    version: str | None = None
+    supplier: str | None = None
+    author: str | None = None
+    purl: str | None = None
+    cpe: str | None = None
+    hashes: list[tuple[str, str]] = []
+    licenses: list[str] = []
+    parent_ref: str | None = None
+    description: str | None = None
+    scope: str | None = None
+    support_level: str | None = None
+    end_of_support: IsoDate | None = None
+    properties: list[tuple[str, str]] = []

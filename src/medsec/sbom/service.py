@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -18,7 +19,7 @@ from medsec.core.gcpause import paused_gc
 from medsec.db import bulk
 from medsec.errors import DocumentError, InvalidInput, NotFound
 from medsec.ingest.sbom import parse_sbom
-from medsec.ingest.sbom_model import SUPPORT_LEVELS, ParsedSbom, ParseWarning
+from medsec.ingest.sbom_model import SUPPORT_LEVELS, ParsedComponent, ParsedSbom, ParseWarning
 from medsec.models import Component, Release, Sbom
 from medsec.products import service as products
 from medsec.sbom import convert, rules
@@ -151,7 +152,7 @@ def _store(
         document_created=parsed.created,
         authors=list(parsed.authors),
         tools=list(parsed.tools),
-        primary=convert.primary_to_json(parsed.primary),
+        primary=_stored_primary(parsed.primary),
         source_name=source_name,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
@@ -191,6 +192,11 @@ def _store(
         carried_support=carried,
         warnings=parsed.warnings,
     )
+
+
+def _stored_primary(c: ParsedComponent | None) -> dict[str, Any] | None:
+    primary = convert.primary_to_json(c)
+    return primary.model_dump(mode="json") if primary else None
 
 
 def _store_components(

@@ -12,6 +12,10 @@ StixBundle = dict[str, Any]
 """A STIX 2.1 bundle (an external document: OASIS STIX 2.1 JSON, checked against its schemas)
 as parsed JSON; medsec never reads into it beyond `id`, `objects` and each object's `type`."""
 
+StixObject = dict[str, Any]
+"""One STIX 2.1 object (an external document: OASIS STIX 2.1 JSON) as parsed JSON, e.g. a TLP
+2.0 marking definition; it stays a document because `stix2.parse` and partners read it."""
+
 
 class BuiltStix(NamedTuple):
     """A STIX bundle built for a partner: the bundle, the incidents it holds, its strictest TLP

@@ -15,7 +15,7 @@ import orjson
 from medsec.errors import InvalidInput
 from medsec.sharing import redaction
 from medsec.sharing.rules import TLP_ORDER
-from medsec.sharing.schemas import IncidentOut, StixBundle
+from medsec.sharing.schemas import IncidentOut, StixBundle, StixObject
 
 # TLP 2.0 marking definitions (FIRST TLP 2.0 as a STIX 2.1 property extension; the ids and the
 # extension id are the ones OASIS publishes for TLP 2.0).
@@ -30,7 +30,7 @@ TLP_IDS: dict[str, str] = {
 NAMESPACE = uuid.UUID("6f1c6a2e-3d59-4f0b-9a7e-2f7f3c6b5a10")  # medsec's STIX id namespace
 
 
-def tlp_marking(level: str) -> dict[str, Any]:
+def tlp_marking(level: str) -> StixObject:
     """The TLP 2.0 marking-definition object of a level."""
     if level not in TLP_IDS:
         raise InvalidInput(f"tlp {level!r} is not one of {', '.join(TLP_ORDER)}")

@@ -12,14 +12,15 @@ LIST_FIELDS = frozenset({"update_methods", "isao_memberships"})
 
 def apply_changes(
     before: Mapping[str, Any], changes: Mapping[str, Any], known: frozenset[str]
-) -> dict[str, Any]:
-    """The content after `changes` (empty values clear a field); unknown fields refused."""
+) -> dict[str, object]:
+    """The content after `changes` (empty values clear a field; unknown fields refused), not yet
+    validated: values are `object` until `schemas.PlanContent` checks them."""
     unknown = sorted(set(changes) - known)
     if unknown:
         raise InvalidInput(
             f"plan: unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
         )
-    after = dict(before)
+    after: dict[str, object] = dict(before)
     for key, value in changes.items():
         if isinstance(value, str):
             value = value.strip()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medsec.accounts import service as accounts
@@ -16,6 +15,7 @@ from medsec.findings import decisions
 from medsec.models import Update
 from medsec.products import service as products
 from medsec.risk import service as risk_service
+from medsec.updates import repository as repo
 from medsec.updates import rules
 from medsec.updates.schemas import AddressedRead, UpdateRead
 
@@ -106,8 +106,7 @@ def create(
 def list_updates(session: Session, *, product: str) -> list[Update]:
     """The updates of a product, oldest first."""
     prod = products.get_product(session, product)
-    stmt = select(Update).where(Update.product_id == prod.id).order_by(Update.id)
-    return list(session.execute(stmt).scalars())
+    return repo.updates_of(session, prod.id)
 
 
 def view(session: Session, row: Update) -> UpdateRead:

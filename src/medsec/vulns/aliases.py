@@ -2,33 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from medsec.matching.aliases import UnionFind, preferred_key
 from medsec.models import (
-    Advisory,
     CvssRescore,
     Finding,
     FindingEvent,
     RiskRecord,
     SsvcDecisionRow,
     VexDecision,
-    VulnAlias,
-    Vulnerability,
 )
+from medsec.vulns import repository as repo
 
 
 def assign_groups(session: Session, id_lists: Sequence[list[str]]) -> list[int]:
     """The vulnerability id of each record (ids: [own id, *aliases]); creates and merges groups."""
     every = sorted({i for ids in id_lists for i in ids})
-    known: dict[str, int] = {}
-    for chunk in _chunks(every, 900):
-        stmt = select(VulnAlias.alias, VulnAlias.vulnerability_id).where(VulnAlias.alias.in_(chunk))
-        known.update({a: v for a, v in session.execute(stmt)})  # noqa: C416 (Result has keys())
+    known = repo.alias_groups(session, every)
     uf = UnionFind()
     for ids in id_lists:
         for other in ids[1:]:
@@ -42,9 +36,8 @@ def assign_groups(session: Session, id_lists: Sequence[list[str]]) -> list[int]:
     fresh = [root for root, ids in members.items() if not any(i in known for i in ids)]
     group_of_root: dict[str, int] = {}
     if fresh:
-        create = insert(Vulnerability).returning(Vulnerability.id, sort_by_parameter_order=True)
-        rows = [{"key": preferred_key(members[root])} for root in fresh]
-        group_of_root.update(zip(fresh, session.execute(create, rows).scalars(), strict=True))
+        keys = [preferred_key(members[root]) for root in fresh]
+        group_of_root.update(zip(fresh, repo.create_vulnerabilities(session, keys), strict=True))
     grown: set[int] = set()
     for root, ids in members.items():
         existing = sorted({known[i] for i in ids if i in known})
@@ -55,43 +48,25 @@ def assign_groups(session: Session, id_lists: Sequence[list[str]]) -> list[int]:
             if len(existing) > 1 or any(i not in known for i in ids):
                 grown.add(existing[0])
     new_aliases = [
-        {"alias": i, "vulnerability_id": group_of_root[root]}
-        for root, ids in members.items()
-        for i in ids
-        if i not in known
+        (i, group_of_root[root]) for root, ids in members.items() for i in ids if i not in known
     ]
     if new_aliases:
-        session.execute(insert(VulnAlias), new_aliases)
+        repo.add_aliases(session, new_aliases)
     _refresh_keys(session, sorted(grown))
     return [group_of_root[uf.find(ids[0])] for ids in id_lists]
 
 
 def _refresh_keys(session: Session, vulnerability_ids: list[int]) -> None:
-    for part in _chunks(vulnerability_ids, 900):
-        stmt = select(VulnAlias.vulnerability_id, VulnAlias.alias).where(
-            VulnAlias.vulnerability_id.in_(part)
-        )
-        ids: dict[int, list[str]] = {}
-        for vid, alias in session.execute(stmt):
-            ids.setdefault(vid, []).append(alias)
-        rows = [{"id": vid, "key": preferred_key(sorted(a))} for vid, a in ids.items()]
-        if rows:
-            session.execute(update(Vulnerability), rows)
+    ids = repo.group_ids(session, vulnerability_ids)
+    repo.set_keys(session, {vid: preferred_key(a) for vid, a in ids.items()})
 
 
 def merge(session: Session, target: int, others: list[int]) -> None:
     """Fold vulnerability groups into ``target``: aliases, advisories and findings move over."""
     session.flush()
-    session.execute(
-        update(VulnAlias)
-        .where(VulnAlias.vulnerability_id.in_(others))
-        .values(vulnerability_id=target)
-    )
-    session.execute(
-        update(Advisory)
-        .where(Advisory.vulnerability_id.in_(others))
-        .values(vulnerability_id=target)
-    )
+    repo.repoint_groups(session, target, others)
+    # VEX decisions, findings and what points at them belong to the domains above vulns; they
+    # are re-pointed here, in the feed import's transaction (ARCHITECTURE.md)
     session.execute(
         update(VexDecision)
         .where(VexDecision.vulnerability_id.in_(others))
@@ -122,9 +97,4 @@ def merge(session: Session, target: int, others: list[int]) -> None:
         twin.explanations = [*twin.explanations, *f.explanations]
         session.delete(f)
     session.flush()
-    session.execute(delete(Vulnerability).where(Vulnerability.id.in_(others)))
-
-
-def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+    repo.delete_vulnerabilities(session, others)

@@ -22,6 +22,7 @@ from medsec.ingest.vuln_model import (
     SeverityScore,
     VulnRecord,
 )
+from medsec.vulns.schemas import AdvisoryValues
 
 
 def content_hash(record: VulnRecord) -> str:
@@ -29,9 +30,9 @@ def content_hash(record: VulnRecord) -> str:
     return hashlib.sha256(orjson.dumps(record, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def record_values(record: VulnRecord) -> dict[str, Any]:
+def record_values(record: VulnRecord) -> AdvisoryValues:
     """The advisory columns that come from the record itself."""
-    values = {
+    values: AdvisoryValues = {
         "source": record.source,
         "source_id": record.id,
         "modified": record.modified,
@@ -122,6 +123,20 @@ def to_record(row: Any) -> VulnRecord:
         configurations=tuple(_configuration(c) for c in get("configurations") or ()),
         references=tuple(get("references") or ()),
         cwes=tuple(get("cwes") or ()),
+    )
+
+
+def to_shown_record(row: Any) -> VulnRecord:
+    """A VulnRecord with only what a finding shows (source, id, dates, withdrawn, summary,
+    severities) from a light advisory row."""
+    return VulnRecord(
+        source=row.source,
+        id=row.source_id,
+        modified=row.modified,
+        published=row.published,
+        withdrawn=row.withdrawn,
+        summary=row.summary,
+        severities=tuple(SeverityScore(**s) for s in row.severities or ()),
     )
 
 

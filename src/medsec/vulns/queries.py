@@ -25,11 +25,30 @@ def ids_of(session: Session, vulnerability_ids: Sequence[int]) -> dict[int, list
     return repo.group_ids(session, vulnerability_ids)
 
 
+def intel_of(
+    session: Session, vulnerability_ids: Sequence[int]
+) -> tuple[dict[int, list[str]], dict[str, KevEntryRow], dict[str, EpssRow]]:
+    """(vulnerability id -> every id, sorted; KEV and EPSS by CVE id) in one statement:
+    `ids_of`, then `kev_for` and `epss_for` of the CVE ids among them."""
+    return repo.group_intel(session, vulnerability_ids)
+
+
 def records_of(session: Session, vulnerability_ids: Sequence[int]) -> dict[int, list[VulnRecord]]:
     """Vulnerability id -> its stored records (one per source), decoded, in storage order."""
     out: dict[int, list[VulnRecord]] = {}
     for row in repo.advisories_of_groups(session, vulnerability_ids):
         out.setdefault(row.vulnerability_id, []).append(codec.to_record(row))
+    return out
+
+
+def shown_records_of(
+    session: Session, vulnerability_ids: Sequence[int]
+) -> dict[int, list[VulnRecord]]:
+    """Vulnerability id -> its stored records with only what a finding shows of them (source,
+    id, dates, withdrawn, summary, severities; no affected ranges), in storage order."""
+    out: dict[int, list[VulnRecord]] = {}
+    for row in repo.shown_advisories_of_groups(session, vulnerability_ids):
+        out.setdefault(row.vulnerability_id, []).append(codec.to_shown_record(row))
     return out
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from medsec.core.batching import chunks
@@ -22,6 +22,7 @@ from medsec.models import (
     Vulnerability,
 )
 from medsec.vulns import codec
+from medsec.vulns.schemas import AdvisoryValues
 
 
 def max_change_seq(session: Session) -> int:
@@ -92,6 +93,28 @@ def advisories_of_groups(session: Session, group_ids: Sequence[int]) -> list[Adv
     return out
 
 
+SHOWN_COLUMNS = (
+    Advisory.vulnerability_id,
+    Advisory.source,
+    Advisory.source_id,
+    Advisory.modified,
+    Advisory.published,
+    Advisory.withdrawn,
+    Advisory.summary,
+    Advisory.severities,
+)
+
+
+def shown_advisories_of_groups(session: Session, group_ids: Sequence[int]) -> list[Any]:
+    """What a finding shows of each advisory of the groups (no affected ranges, details,
+    references or configurations: light rows, in storage order)."""
+    out: list[Any] = []
+    for part in chunks(sorted(set(group_ids))):
+        stmt = select(*SHOWN_COLUMNS).where(Advisory.vulnerability_id.in_(part))
+        out.extend(session.execute(stmt.order_by(Advisory.id)))
+    return out
+
+
 def stated_severities(session: Session, group_ids: Sequence[int]) -> list[Any]:
     """(vulnerability_id, source_id, severities) of every advisory of the groups (light rows)."""
     out: list[Any] = []
@@ -118,6 +141,30 @@ def group_ids(session: Session, group_ids: Sequence[int]) -> dict[int, list[str]
         for vid, alias in session.execute(stmt):
             out.setdefault(vid, []).append(alias)
     return {k: sorted(v) for k, v in out.items()}
+
+
+def group_intel(
+    session: Session, group_ids: Sequence[int]
+) -> tuple[dict[int, list[str]], dict[str, KevEntryRow], dict[str, EpssRow]]:
+    """(vulnerability id -> every alias, sorted; KEV and EPSS rows of those aliases by CVE) in
+    one statement per chunk: `group_ids`, `kev_for` and `epss_for` of the CVE aliases at once."""
+    ids: dict[int, list[str]] = {}
+    kev: dict[str, KevEntryRow] = {}
+    epss: dict[str, EpssRow] = {}
+    for part in chunks(sorted(set(group_ids))):
+        stmt = (
+            select(VulnAlias.vulnerability_id, VulnAlias.alias, KevEntryRow, EpssRow)
+            .outerjoin(KevEntryRow, KevEntryRow.cve_id == VulnAlias.alias)
+            .outerjoin(EpssRow, EpssRow.cve_id == VulnAlias.alias)
+            .where(VulnAlias.vulnerability_id.in_(part))
+        )
+        for vid, alias, k, e in session.execute(stmt):
+            ids.setdefault(vid, []).append(alias)
+            if k is not None and alias.startswith("CVE-"):
+                kev[alias] = k
+            if e is not None and alias.startswith("CVE-"):
+                epss[alias] = e
+    return {k: sorted(v) for k, v in ids.items()}, kev, epss
 
 
 def vulnerabilities(session: Session, ids: Sequence[int]) -> dict[int, Vulnerability]:
@@ -280,10 +327,8 @@ def cursors(session: Session) -> list[FeedCursor]:
     return list(session.execute(select(FeedCursor).order_by(FeedCursor.name)).scalars())
 
 
-def latest_snapshots(session: Session) -> dict[str, Any]:
+def latest_snapshots(session: Session) -> dict[str, FeedSnapshot]:
     """The newest feed snapshot of each feed kind (osv, nvd, kev, epss, ...)."""
-    from medsec.models import FeedSnapshot
-
     newest = (
         select(FeedSnapshot.kind, func.max(FeedSnapshot.id).label("id"))
         .group_by(FeedSnapshot.kind)
@@ -291,3 +336,58 @@ def latest_snapshots(session: Session) -> dict[str, Any]:
     )
     rows = session.scalars(select(FeedSnapshot).join(newest, FeedSnapshot.id == newest.c.id))
     return {r.kind: r for r in rows}
+
+
+def alias_groups(session: Session, aliases: Sequence[str]) -> dict[str, int]:
+    """alias -> the vulnerability group it belongs to, for the aliases already known."""
+    known: dict[str, int] = {}
+    for part in chunks(aliases, 900):
+        stmt = select(VulnAlias.alias, VulnAlias.vulnerability_id).where(VulnAlias.alias.in_(part))
+        known.update({a: v for a, v in session.execute(stmt)})  # noqa: C416 (Result has keys())
+    return known
+
+
+def create_vulnerabilities(session: Session, keys: Sequence[str]) -> list[int]:
+    """Insert one vulnerability group per key; their ids in the order given."""
+    create = insert(Vulnerability).returning(Vulnerability.id, sort_by_parameter_order=True)
+    return list(session.execute(create, [{"key": k} for k in keys]).scalars())
+
+
+def add_aliases(session: Session, aliases: Sequence[tuple[str, int]]) -> None:
+    """Insert (alias, vulnerability group) rows."""
+    rows = [{"alias": a, "vulnerability_id": v} for a, v in aliases]
+    session.execute(insert(VulnAlias), rows)
+
+
+def set_keys(session: Session, keys: dict[int, str]) -> None:
+    """Set the shown key of vulnerability groups."""
+    if keys:
+        session.execute(update(Vulnerability), [{"id": v, "key": k} for v, k in keys.items()])
+
+
+def repoint_groups(session: Session, target: int, others: Sequence[int]) -> None:
+    """Move the aliases and advisory records of groups ``others`` to group ``target``."""
+    for model in (VulnAlias, Advisory):
+        session.execute(
+            update(model)
+            .where(model.vulnerability_id.in_(list(others)))
+            .values(vulnerability_id=target)
+        )
+
+
+def delete_vulnerabilities(session: Session, ids: Sequence[int]) -> None:
+    """Delete vulnerability groups (nothing may point at them any more)."""
+    session.execute(delete(Vulnerability).where(Vulnerability.id.in_(list(ids))))
+
+
+def insert_advisories(session: Session, rows: Sequence[AdvisoryValues]) -> list[int]:
+    """Insert advisory rows; their ids in the order given."""
+    stmt = insert(Advisory).returning(Advisory.id, sort_by_parameter_order=True)
+    return list(session.execute(stmt, list(rows)).scalars())
+
+
+def update_advisories(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Update advisory rows (each with its ``id``) and drop their lookup keys (written anew)."""
+    session.execute(update(Advisory), list(rows))
+    for part in chunks([row["id"] for row in rows]):
+        session.execute(delete(AdvisoryKey).where(AdvisoryKey.advisory_id.in_(part)))

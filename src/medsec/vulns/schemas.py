@@ -2,9 +2,37 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any, NotRequired, TypedDict
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from medsec.core.schemas import ReadModel
+
+
+class AdvisoryValues(TypedDict):
+    """The column values of one `advisory` row from a record (a bulk insert/update parameter
+    set: a dict, so the feed import hands it to executemany unchanged); the group, snapshot and
+    change number are added before it is written."""
+
+    source: str
+    source_id: str
+    modified: datetime | None
+    published: datetime | None
+    withdrawn: datetime | None
+    summary: str | None
+    details: str | None
+    aliases: list[str]
+    severities: list[dict[str, Any]]
+    references: list[str]
+    cwes: list[str]
+    affected: list[dict[str, Any]]
+    configurations: list[dict[str, Any]]
+    content_hash: str
+    match_form: NotRequired[str]
+    vulnerability_id: NotRequired[int]
+    snapshot_id: NotRequired[int]
+    change_seq: NotRequired[int]
 
 
 class FeedProblemRead(ReadModel):

@@ -8,11 +8,9 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, update
 from sqlalchemy.orm import Session
 
 from medsec.audit import service as audit
-from medsec.core.batching import chunks
 from medsec.core.severity import Scored, group_summary, score_stated
 from medsec.db import bulk
 from medsec.errors import NotFound
@@ -22,6 +20,7 @@ from medsec.ingest.vuln_model import EpssScore, KevEntry, VulnRecord
 from medsec.models import Advisory, AdvisoryKey, EpssRow, FeedSnapshot, KevEntryRow, Vulnerability
 from medsec.vulns import aliases, codec
 from medsec.vulns import repository as repo
+from medsec.vulns.schemas import AdvisoryValues
 
 
 @dataclass
@@ -149,7 +148,7 @@ def _upsert_records(
         fresh.append(r)
     records = fresh
     existing = repo.existing_advisories(session, [(r.source, r.id) for r in records])
-    changed: list[tuple[VulnRecord, dict[str, Any], int | None]] = []
+    changed: list[tuple[VulnRecord, AdvisoryValues, int | None]] = []
     for r in records:
         values = codec.record_values(r)
         prior = existing.get((r.source, r.id))
@@ -165,12 +164,14 @@ def _upsert_records(
     if not changed:
         return
     groups = aliases.assign_groups(session, [codec.all_ids(r) for r, _, _ in changed])
-    new_rows: list[dict[str, Any]] = []
+    new_rows: list[AdvisoryValues] = []
     new_records: list[VulnRecord] = []
     upd_rows: list[dict[str, Any]] = []
     stored: list[tuple[int, VulnRecord]] = []
     for (r, values, prior_id), group in zip(changed, groups, strict=True):
-        values.update(vulnerability_id=group, snapshot_id=snap.id, change_seq=result.change_seq)
+        values["vulnerability_id"] = group
+        values["snapshot_id"] = snap.id
+        values["change_seq"] = result.change_seq
         if prior_id is None:
             new_rows.append(values)
             new_records.append(r)
@@ -178,13 +179,10 @@ def _upsert_records(
             upd_rows.append({"id": prior_id, **values})
             stored.append((prior_id, r))
     if new_rows:
-        stmt = insert(Advisory).returning(Advisory.id, sort_by_parameter_order=True)
-        stored += zip(session.execute(stmt, new_rows).scalars(), new_records, strict=True)
+        stored += zip(repo.insert_advisories(session, new_rows), new_records, strict=True)
         result.new += len(new_rows)
     if upd_rows:
-        session.execute(update(Advisory), upd_rows)
-        for part in chunks([row["id"] for row in upd_rows]):
-            session.execute(delete(AdvisoryKey).where(AdvisoryKey.advisory_id.in_(part)))
+        repo.update_advisories(session, upd_rows)
         result.updated += len(upd_rows)
     key_rows = [(aid, *key) for aid, r in stored for key in sorted(codec.lookup_keys(r))]
     bulk.insert_rows(

@@ -41,6 +41,7 @@ def web_user(request: Request, session: SessionDep) -> WebUser:
     user = WebUser(Principal.of(account, "web"), row.csrf_secret)
     request.state.user = user
     request.state.actor = user.principal.actor  # for the audit of a refusal
+    request.state.account = account  # held: role checks then read it from the session's memory
     return user
 
 
