@@ -40,12 +40,14 @@ DOMAINS = (
     "sbom",
     "vulns",
     "notifications",
+    "admin",
     "products",
     "jurisdictions",
     "accounts",
     "audit",
 )
-SIBLINGS = {"vulns": "sbom", "notifications": "sbom", "evidence": "threats"}  # the same floor
+# the same floor
+SIBLINGS = {"vulns": "sbom", "notifications": "sbom", "admin": "sbom", "evidence": "threats"}
 ENTRY = {
     "cli",
     "api",

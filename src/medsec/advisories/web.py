@@ -3,9 +3,6 @@ downloads and publish form, and the customer notice rendered as the customers ge
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
 from typing import Annotated, Any
 
 import orjson
@@ -25,11 +22,11 @@ from medsec.export.provider_directory import PUBLIC_TLP
 from medsec.models import SecurityAdvisory
 from medsec.products import service as products
 from medsec.web.render import label, page, seg
+from medsec.web.security import notice_csp
 from medsec.web.session import UserDep, WebUser
 
 router = APIRouter(include_in_schema=False)
 DOWNLOADS = ("csaf", "cyclonedx-vex", "openvex", "notice.html", "notice.pdf")
-_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 Short = Annotated[str, Form(max_length=200)]
 Text = Annotated[str, Form(max_length=20_000)]
 Many = Annotated[list[str] | None, Form(max_length=2000)]
@@ -55,19 +52,6 @@ def _readable(session: SessionDep, user: WebUser, tracking_id: str) -> SecurityA
     prod, _ = service.product_of(session, adv)
     require_read(session, user.principal, prod.name, hide_as=service.missing(tracking_id))
     return adv
-
-
-def notice_csp(html: str) -> str:
-    """A CSP for the notice page: nothing but its own inline stylesheet (by hash)."""
-    hashes = " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(m.encode()).digest()).decode() + "'"
-        for m in _STYLE.findall(html)
-    )
-    styles = hashes or "'none'"
-    return (
-        f"default-src 'none'; style-src {styles}; img-src data:; "
-        "frame-ancestors 'none'; form-action 'none'; base-uri 'none'"
-    )
 
 
 @router.get("/advisories", response_class=HTMLResponse)

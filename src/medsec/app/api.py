@@ -14,13 +14,13 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from medsec import __version__
-from medsec.accounts import api as accounts_api
+from medsec.admin import api as accounts_api
 from medsec.advisories import api as advisories_api
 from medsec.api import problems
 from medsec.api.deps import Unauthenticated
+from medsec.app import refusals
 from medsec.app import web as web_app
 from medsec.assets import api as assets_api
-from medsec.audit import web as audit_web
 from medsec.config import ANCHOR_FILE, Settings, get_settings
 from medsec.controls import api as controls_api
 from medsec.cvd import api as cvd_api
@@ -103,7 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(documents_api.router)
     app.include_router(accounts_api.router)
     web_app.install(app)
-    audit_web.install(app)
+    refusals.install(app)
     paths.install_convertors()
     app.add_middleware(paths.EncodedSlashes)  # outermost but for the proxy headers
     app.add_middleware(TrustedProxies, networks=cfg.trusted_proxies)  # added last: outermost

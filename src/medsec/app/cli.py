@@ -131,7 +131,7 @@ mount("backup", "medsec.backup.cli:backup", "Write a consistent backup of the da
 mount("restore", "medsec.backup.cli:restore", "Restore a backup into an empty home or database.")
 mount(
     "account",
-    "medsec.accounts.cli:app",
+    "medsec.admin.cli:app",
     "Accounts, roles (admin, reviewer, analyst, viewer) and product access.",
 )
 mount("product", "medsec.products.cli:product_app", "Device models (products).")

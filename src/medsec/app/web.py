@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from medsec.accounts import web as account_pages
+from medsec.admin import web as account_pages
 from medsec.advisories import served
 from medsec.advisories import web as advisory_pages
 from medsec.app import auth

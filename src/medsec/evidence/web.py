@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from medsec.accounts import credentials
 from medsec.api.deps import SessionDep, read_upload
 from medsec.evidence import rules, service
-from medsec.trace import service as trace
 from medsec.web.render import page, seg
 from medsec.web.session import UserDep
 
@@ -83,31 +82,6 @@ def triage(
         release=release,
         result_id=result_id,
         note=note,
-        actor=user.principal.actor,
-    )
-    return RedirectResponse(
-        f"/design/{seg(product)}/{seg(release)}/evidence#failing", status_code=303
-    )
-
-
-@router.post("/design/{product}/{release}/evidence/{result_id}/threats")
-def verifies(
-    product: str,
-    release: str,
-    result_id: int,
-    session: SessionDep,
-    user: UserDep,
-    csrf: Annotated[str, Form(max_length=200)] = "",
-    threat: Annotated[str, Form(max_length=300)] = "",
-) -> Response:
-    """Link the result to a threat it verifies directly (shown in the matrix)."""
-    credentials.check_csrf(user.csrf, csrf)
-    trace.verify_threat(
-        session,
-        product=product,
-        release=release,
-        result_id=result_id,
-        threat=threat.strip(),
         actor=user.principal.actor,
     )
     return RedirectResponse(

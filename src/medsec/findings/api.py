@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from medsec.api.deps import ApiPrincipal, SessionDep, require_read
+from medsec.core.schemas import MAX_PAGE
 from medsec.findings import decisions, detail, listing, overview
 from medsec.findings.schemas import (
     FindingDetailRead,
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/api/v1")
 
 MAX_OFFSET = 2**31 - 1  # larger offsets overflowed the database driver (a 500); now a 422
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
-Limit = Annotated[int, Query(ge=1, le=overview.MAX_PAGE)]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 
 
 def _findings(

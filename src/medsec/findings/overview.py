@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from medsec.core.schemas import MAX_PAGE
 from medsec.core.severity import ORDER
 from medsec.errors import InvalidInput
 from medsec.findings import listing
@@ -24,7 +25,6 @@ from medsec.products import service as products
 from medsec.sbom import service as sbom_service
 
 STATES = ("under_investigation", "affected", "not_affected", "fixed")
-MAX_PAGE = 500
 MAX_TEXT = 200  # a component or id search longer than any purl or id medsec stores is refused
 
 

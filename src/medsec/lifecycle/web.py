@@ -10,11 +10,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
-from medsec.advisories.web import notice_csp
 from medsec.api.deps import SessionDep
 from medsec.errors import InvalidInput
 from medsec.lifecycle import service
 from medsec.web.render import page
+from medsec.web.security import notice_csp
 from medsec.web.session import UserDep
 
 router = APIRouter(include_in_schema=False)

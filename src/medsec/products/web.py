@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from medsec.accounts import credentials
 from medsec.accounts import service as accounts
 from medsec.api.deps import SessionDep, require_read
+from medsec.core.schemas import MAX_PAGE
 from medsec.errors import Conflict, InvalidInput
 from medsec.findings import overview
 from medsec.imported_csaf import queries as csaf_queries
@@ -84,7 +85,7 @@ def _release(
         _, total, comps = sboms.components_page(
             session, product=product, version=version, offset=offset, limit=COMPONENTS_PER_PAGE
         )
-    found = overview.search(session, product=product, version=version, limit=overview.MAX_PAGE)
+    found = overview.search(session, product=product, version=version, limit=MAX_PAGE)
     ctx: dict[str, Any] = {
         "product": product,
         "release": rel,

@@ -8,15 +8,15 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 
 from medsec.api.deps import ApiPrincipal, SessionDep, document_limit, read_upload_sync, require_read
 from medsec.core.inbound import upload_name
+from medsec.core.schemas import MAX_PAGE
 from medsec.errors import InvalidInput
-from medsec.findings import overview
 from medsec.sbom import service as sboms
 from medsec.sbom.schemas import ComponentPage, ComponentRead, SbomUploadRead
 
 router = APIRouter(prefix="/api/v1")
 
 Offset = Annotated[int, Query(ge=0)]
-Limit = Annotated[int, Query(ge=1, le=overview.MAX_PAGE)]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 
 
 @router.get(

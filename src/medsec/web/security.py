@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = (
@@ -17,6 +21,21 @@ HEADERS = {
 }
 
 _KEEP = ("content-security-policy",)
+_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+
+
+def notice_csp(html: str) -> str:
+    """A CSP for a notice page (advisory or end-of-support notice): nothing but its own inline
+    stylesheet (by hash)."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(m.encode()).digest()).decode() + "'"
+        for m in _STYLE.findall(html)
+    )
+    styles = hashes or "'none'"
+    return (
+        f"default-src 'none'; style-src {styles}; img-src data:; "
+        "frame-ancestors 'none'; form-action 'none'; base-uri 'none'"
+    )
 
 
 class SecurityHeaders:

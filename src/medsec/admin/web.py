@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from medsec.accounts import admin, credentials
 from medsec.accounts import service as accounts
-from medsec.accounts.api import account_read, check_products, token_read
+from medsec.admin.api import account_read, check_products, token_read
 from medsec.api.deps import SessionDep
 from medsec.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from medsec.products import service as products
