@@ -14,7 +14,6 @@ import pytest
 
 from medsec.core.versions import InvalidVersion, version_key
 from medsec.errors import DocumentError
-from medsec.findings import display
 from medsec.findings.scan import Intelligence, load_feeds, scan
 from medsec.ingest.sbom import parse_sbom
 from medsec.ingest.sbom_model import ParsedSbom
@@ -22,6 +21,7 @@ from medsec.matching import osv
 from medsec.matching.cpe import CpeComponent
 from medsec.matching.engine import Hit, Miss, distro_of_purl, upstream_only
 from medsec.matching.index import ComponentRef
+from medsec.vulns import display
 
 pytestmark = pytest.mark.shared_data
 

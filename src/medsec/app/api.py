@@ -37,7 +37,7 @@ from medsec.incidents import api as incidents_api
 from medsec.jobs import api as jobs_api
 from medsec.lifecycle import api as lifecycle_api
 from medsec.notifications import api as notifications_api
-from medsec.products import api as products_api
+from medsec.portfolio import api as products_api
 from medsec.risk import api as risk_api
 from medsec.sbom import api as sbom_api
 from medsec.sharing import api as sharing_api

@@ -134,8 +134,8 @@ mount(
     "medsec.admin.cli:app",
     "Accounts, roles (admin, reviewer, analyst, viewer) and product access.",
 )
-mount("product", "medsec.products.cli:product_app", "Device models (products).")
-mount("release", "medsec.products.cli:release_app", "Releases of a device model.")
+mount("product", "medsec.portfolio.cli:product_app", "Device models (products).")
+mount("release", "medsec.portfolio.cli:release_app", "Releases of a device model.")
 mount("sbom", "medsec.sbom.cli:app", "SBOM inventory of each release.")
 mount(
     "feeds",

@@ -21,7 +21,7 @@ from medsec.incidents import web as incident_pages
 from medsec.jobs import web as jobs_pages
 from medsec.lifecycle import web as lifecycle_pages
 from medsec.notifications import web as notification_pages
-from medsec.products import web as product_pages
+from medsec.portfolio import web as product_pages
 from medsec.risk import web as risk_pages
 from medsec.sbom import web as sbom_pages
 from medsec.sharing import web as sharing_pages

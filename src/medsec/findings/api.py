@@ -8,13 +8,15 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from medsec.api.deps import ApiPrincipal, SessionDep, require_read
 from medsec.core.schemas import MAX_PAGE
-from medsec.findings import decisions, detail, listing, overview
+from medsec.findings import decisions, detail, listing, overview, rematch
 from medsec.findings.schemas import (
     FindingDetailRead,
     FindingsPage,
+    MatchRead,
     TriageCreate,
     VexDecisionRead,
 )
+from medsec.vulns.schemas import MatchCreate
 
 router = APIRouter(prefix="/api/v1")
 
@@ -119,3 +121,18 @@ def triage(
     view = listing.vex_view(d)
     assert view is not None
     return view
+
+
+@router.post("/matches", response_model=MatchRead, tags=["feeds"])
+def match(body: MatchCreate, session: SessionDep, who: ApiPrincipal) -> MatchRead:
+    """Re-match a release, a product or the portfolio (analyst role), as `medsec match`."""
+    if body.product is not None:
+        require_read(session, who, body.product)
+    return rematch.rematch(
+        session,
+        actor=who.actor,
+        product=body.product,
+        release=body.release,
+        full=body.full,
+        visible=who.products,
+    )

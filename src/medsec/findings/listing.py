@@ -24,6 +24,7 @@ from medsec.findings.signals import Signals, signals_for, vuln_context
 from medsec.models import RiskRecord, VexDecision
 from medsec.products import service as products
 from medsec.risk import service as risk_service
+from medsec.vulns import display as vuln_display
 from medsec.vulns import queries as vuln_queries
 
 CLOSED = repo.CLOSED_STATES
@@ -110,7 +111,9 @@ def describe(session: Session, rows: Sequence[Any]) -> list[FindingRead]:
         product_of = None
     views = {
         vid: VulnerabilityRead.model_validate(
-            display.vulnerability_view(keys[vid], ids.get(vid, []), records.get(vid, []), kev, epss)
+            vuln_display.vulnerability_view(
+                keys[vid], ids.get(vid, []), records.get(vid, []), kev, epss
+            )
         )
         for vid in vids
     }

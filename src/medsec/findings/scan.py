@@ -20,6 +20,7 @@ from medsec.ingest.vuln_model import VulnRecord
 from medsec.matching.aliases import group_records
 from medsec.matching.engine import Matcher, Miss
 from medsec.sbom.convert import package_key
+from medsec.vulns import display as vuln_display
 from medsec.vulns import queries as vuln_queries
 
 
@@ -142,7 +143,9 @@ def _scan(sbom: ParsedSbom, intel: Intelligence) -> ScanResult:
         if view is None:
             ids = groups[matched_by[0]["record"]][1]
             recs = [by_id[i] for i in ids if i in by_id]
-            view = views[key] = display.vulnerability_view(key, ids, recs, intel.kev, intel.epss)
+            view = views[key] = vuln_display.vulnerability_view(
+                key, ids, recs, intel.kev, intel.epss
+            )
         result.findings.append(
             {
                 "component": display.component_view(comps[cid]),

@@ -11,9 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from medsec.accounts import credentials
 from medsec.api.deps import SessionDep, require_read
 from medsec.core import vex
-from medsec.errors import InvalidInput
-from medsec.findings import decisions, detail, overview
+from medsec.errors import InvalidInput, NotFound
+from medsec.findings import decisions, detail, overview, rematch
 from medsec.products import service as products
+from medsec.vulns.web import Short, feeds_page
 from medsec.web.render import page
 from medsec.web.session import UserDep
 
@@ -172,3 +173,32 @@ def triage(
     return RedirectResponse(
         f"/findings/{finding_id}?recorded={status}#vex-history", status_code=303
     )
+
+
+@router.post("/feeds/match", response_class=HTMLResponse)
+def match(
+    request: Request,
+    session: SessionDep,
+    user: UserDep,
+    csrf: Short = "",
+    product: Short = "",
+    release: Short = "",
+    full: Short = "",
+) -> HTMLResponse:
+    """Re-match a release, a product or the portfolio you see (analyst role); the summary."""
+    credentials.check_csrf(user.csrf, csrf)
+    form = {"source": "auto", "product": product, "release": release, "full": full == "yes"}
+    try:
+        if product:
+            require_read(session, user.principal, product)
+        summary = rematch.rematch(
+            session,
+            actor=user.principal.actor,
+            product=product or None,
+            release=release or None,
+            full=full == "yes",
+            visible=user.principal.products,
+        )
+    except (InvalidInput, NotFound) as refused:
+        return feeds_page(request, session, user, errors={"match": str(refused)}, form=form)
+    return feeds_page(request, session, user, matched=summary, form=form)

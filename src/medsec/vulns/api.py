@@ -1,5 +1,5 @@
-"""`/api/v1`: feed files uploaded and imported, the snapshots imported so far, and re-matching
-(a release, a product, or the portfolio the account sees). Thin: services only."""
+"""`/api/v1`: feed files uploaded and imported, and the snapshots imported so far (re-matching
+is `findings.api`). Thin: services only."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 
 from medsec.api.deps import ApiPrincipal, SessionDep, read_upload_sync, require_read
-from medsec.findings import rematch
-from medsec.findings.schemas import MatchRead
 from medsec.vulns import uploads
-from medsec.vulns.schemas import FeedImportRead, FeedSnapshotsPage, MatchCreate
+from medsec.vulns.schemas import FeedImportRead, FeedSnapshotsPage
 
 router = APIRouter(prefix="/api/v1", tags=["feeds"])
 
@@ -45,18 +43,3 @@ def snapshots(
     require_read(session, who)
     total, items = uploads.snapshots(session, offset=offset, limit=limit)
     return FeedSnapshotsPage(total=total, offset=offset, limit=limit, items=items)
-
-
-@router.post("/matches", response_model=MatchRead)
-def match(body: MatchCreate, session: SessionDep, who: ApiPrincipal) -> MatchRead:
-    """Re-match a release, a product or the portfolio (analyst role), as `medsec match`."""
-    if body.product is not None:
-        require_read(session, who, body.product)
-    return rematch.rematch(
-        session,
-        actor=who.actor,
-        product=body.product,
-        release=body.release,
-        full=body.full,
-        visible=who.products,
-    )

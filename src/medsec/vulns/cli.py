@@ -12,8 +12,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from medsec.cli import runtime
-from medsec.findings import display
 from medsec.vulns import codec, service, sources, sync
+from medsec.vulns import display as vuln_display
 
 feeds_app = typer.Typer(
     help="Vulnerability feeds: OSV, NVD, GitHub (OSV form), CISA KEV, EPSS.", no_args_is_help=True
@@ -115,7 +115,7 @@ def show(vuln_id: str, fmt: Fmt = typer.Option(Fmt.table, "--format", "-f")) -> 
         vuln, ids, advisories = service.get_vulnerability(session, vuln_id)
         records = [codec.to_record(a) for a in advisories]
         cves = [i for i in ids if i.startswith("CVE-")]
-        data = display.vulnerability_view(
+        data = vuln_display.vulnerability_view(
             vuln.key, ids, records, service.kev_for(session, cves), service.epss_for(session, cves)
         )
     if fmt is Fmt.json:

@@ -1,5 +1,5 @@
-"""Feed pages: upload a feed file (OSV, NVD, CISA KEV, EPSS) and re-match a release, a product or
-the portfolio, with a summary of what changed. Thin: services only; analyst role for writes."""
+"""Feed pages: upload a feed file (OSV, NVD, CISA KEV, EPSS), with a summary of what changed;
+the page's re-match form posts to `findings.web`. Thin: services only; analyst role for writes."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
+from pydantic import BaseModel
 
 from medsec.accounts import credentials
 from medsec.api.deps import SessionDep, read_upload_sync, require_read
-from medsec.errors import DocumentError, InvalidInput, NotFound
-from medsec.findings import rematch
-from medsec.findings.schemas import MatchRead
+from medsec.errors import DocumentError, InvalidInput
 from medsec.imported_csaf import service as csaf_import
 from medsec.ingest.csaf import MAX_BYTES as CSAF_MAX_BYTES
 from medsec.products import service as products
@@ -33,18 +32,19 @@ SOURCE_LABELS = {
 }
 
 
-def _feeds_page(
+def feeds_page(
     request: Request,
     session: SessionDep,
     user: UserDep,
     *,
     offset: int = 0,
     imported: FeedImportRead | None = None,
-    matched: MatchRead | None = None,
+    matched: BaseModel | None = None,  # a re-match summary (`findings.web` re-matches)
     csaf: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     form: dict[str, Any] | None = None,
 ) -> HTMLResponse:
+    """The feeds page: snapshots, the upload and re-match forms, and what was just done."""
     total, snaps = uploads.snapshots(session, offset=offset, limit=20)
     names = [p.name for p in products.list_products(session) if user.principal.sees(p.name)]
     ctx = {
@@ -75,7 +75,7 @@ def feeds(
 ) -> HTMLResponse:
     """Feed snapshots imported so far, the upload form and the re-match form."""
     require_read(session, user.principal)
-    return _feeds_page(request, session, user, offset=offset)
+    return feeds_page(request, session, user, offset=offset)
 
 
 @router.post("/feeds/import", response_class=HTMLResponse)
@@ -99,37 +99,8 @@ def import_feed(
             max_bytes=limit,
         )  # fmt: skip
     except (InvalidInput, DocumentError) as refused:
-        return _feeds_page(request, session, user, errors={"import": str(refused)}, form=form)
-    return _feeds_page(request, session, user, imported=uploads.summary(name, result), form=form)
-
-
-@router.post("/feeds/match", response_class=HTMLResponse)
-def match(
-    request: Request,
-    session: SessionDep,
-    user: UserDep,
-    csrf: Short = "",
-    product: Short = "",
-    release: Short = "",
-    full: Short = "",
-) -> HTMLResponse:
-    """Re-match a release, a product or the portfolio you see (analyst role); the summary."""
-    credentials.check_csrf(user.csrf, csrf)
-    form = {"source": "auto", "product": product, "release": release, "full": full == "yes"}
-    try:
-        if product:
-            require_read(session, user.principal, product)
-        summary = rematch.rematch(
-            session,
-            actor=user.principal.actor,
-            product=product or None,
-            release=release or None,
-            full=full == "yes",
-            visible=user.principal.products,
-        )
-    except (InvalidInput, NotFound) as refused:
-        return _feeds_page(request, session, user, errors={"match": str(refused)}, form=form)
-    return _feeds_page(request, session, user, matched=summary, form=form)
+        return feeds_page(request, session, user, errors={"import": str(refused)}, form=form)
+    return feeds_page(request, session, user, imported=uploads.summary(name, result), form=form)
 
 
 OUTCOMES = {
@@ -162,7 +133,7 @@ def import_csaf(
         )
     except (InvalidInput, DocumentError) as refused:
         text = str(refused).replace(" (--force stores it marked invalid)", "")
-        return _feeds_page(request, session, user, errors={"csaf": text})
+        return feeds_page(request, session, user, errors={"csaf": text})
     doc = result.document
     summary = {
         "tracking_id": doc.tracking_id,
@@ -176,4 +147,4 @@ def import_csaf(
         "statements": result.statements,
         "vulnerabilities": result.vulnerabilities,
     }
-    return _feeds_page(request, session, user, csaf=summary)
+    return feeds_page(request, session, user, csaf=summary)
