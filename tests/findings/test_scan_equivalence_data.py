@@ -14,6 +14,7 @@ import pytest
 
 from medsec.core.versions import InvalidVersion, version_key
 from medsec.errors import DocumentError
+from medsec.findings import display
 from medsec.findings.scan import Intelligence, load_feeds, scan
 from medsec.ingest.sbom import parse_sbom
 from medsec.ingest.sbom_model import ParsedSbom
@@ -21,7 +22,7 @@ from medsec.matching import osv
 from medsec.matching.cpe import CpeComponent
 from medsec.matching.engine import Hit, Miss, distro_of_purl, upstream_only
 from medsec.matching.index import ComponentRef
-from medsec.vulns import display
+from medsec.vulns import display as vuln_display
 
 pytestmark = pytest.mark.shared_data
 
@@ -90,7 +91,9 @@ def _reference(sbom: ParsedSbom, intel: Intelligence) -> tuple[list[dict[str, An
         findings.append(
             {
                 "component": display.component_view(comps[cid]),
-                "vulnerability": display.vulnerability_view(key, ids, recs, intel.kev, intel.epss),
+                "vulnerability": vuln_display.vulnerability_view(
+                    key, ids, recs, intel.kev, intel.epss
+                ),
                 "matched_by": [
                     {
                         "record": h.record_id,
