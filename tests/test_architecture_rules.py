@@ -32,6 +32,7 @@ DOMAINS = (
     "sysmodel",
     "advisories",
     "portfolio",
+    "assessment",
     "cvd",
     "imported_csaf",
     "updates",
@@ -48,7 +49,13 @@ DOMAINS = (
     "audit",
 )
 # the same floor
-SIBLINGS = {"vulns": "sbom", "notifications": "sbom", "admin": "sbom", "evidence": "threats"}
+SIBLINGS = {
+    "vulns": "sbom",
+    "notifications": "sbom",
+    "admin": "sbom",
+    "evidence": "threats",
+    "assessment": "portfolio",
+}
 ENTRY = {
     "cli",
     "api",

@@ -20,6 +20,7 @@ from medsec.api import problems
 from medsec.api.deps import Unauthenticated
 from medsec.app import refusals
 from medsec.app import web as web_app
+from medsec.assessment import api as risk_api
 from medsec.assets import api as assets_api
 from medsec.config import ANCHOR_FILE, Settings, get_settings
 from medsec.controls import api as controls_api
@@ -38,7 +39,6 @@ from medsec.jobs import api as jobs_api
 from medsec.lifecycle import api as lifecycle_api
 from medsec.notifications import api as notifications_api
 from medsec.portfolio import api as products_api
-from medsec.risk import api as risk_api
 from medsec.sbom import api as sbom_api
 from medsec.sharing import api as sharing_api
 from medsec.sysmodel import api as sysmodel_api

@@ -144,7 +144,9 @@ mount(
 )
 mount("vuln", _vuln_app, "Look up vulnerabilities, and where they affect the products.")
 mount("findings", _findings_app, "Vulnerability findings of each release.")
-mount("risk", "medsec.risk.cli:app", "Patient-harm risk of findings (ISO 14971 / AAMI TIR57).")
+mount(
+    "risk", "medsec.assessment.cli:app", "Patient-harm risk of findings (ISO 14971 / AAMI TIR57)."
+)
 mount("cvss", "medsec.risk.cvss_cli:app", "CVSS scores and the MITRE medical-device rubric.")
 mount("update", "medsec.updates.cli:app", "Software updates (seed 6.4, Tables 2 and 3).")
 mount("csaf", "medsec.imported_csaf.cli:app", "CSAF 2.0 advisories.")

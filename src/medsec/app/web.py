@@ -9,6 +9,7 @@ from medsec.admin import web as account_pages
 from medsec.advisories import served
 from medsec.advisories import web as advisory_pages
 from medsec.app import auth
+from medsec.assessment import web as risk_pages
 from medsec.assets import web as asset_pages
 from medsec.controls import web as controls_pages
 from medsec.cvd import staff_web as cvd_pages
@@ -22,7 +23,6 @@ from medsec.jobs import web as jobs_pages
 from medsec.lifecycle import web as lifecycle_pages
 from medsec.notifications import web as notification_pages
 from medsec.portfolio import web as product_pages
-from medsec.risk import web as risk_pages
 from medsec.sbom import web as sbom_pages
 from medsec.sharing import web as sharing_pages
 from medsec.sysmodel import web as model_pages
