@@ -25,7 +25,6 @@ from medsec.models import RiskRecord, VexDecision
 from medsec.products import service as products
 from medsec.risk import service as risk_service
 from medsec.vulns import display as vuln_display
-from medsec.vulns import queries as vuln_queries
 
 CLOSED = repo.CLOSED_STATES
 
@@ -95,20 +94,14 @@ def findings_page(
 
 
 def describe(session: Session, rows: Sequence[Any]) -> list[FindingRead]:
-    """Describe findings rows (Finding, Component, release version, product name) as typed read
-    models, batched: a fixed number of statements whatever the number of rows."""
+    """Describe findings rows (as `repository.rows_by_ids` gives them) as typed read models,
+    batched: a fixed number of statements whatever the number of rows."""
     findings = [r.Finding for r in rows]
     vids = sorted({f.vulnerability_id for f in findings})
     ctx = vuln_context(session, vids)
     ids, records, kev, epss = ctx.ids, ctx.records, ctx.kev, ctx.epss
-    # rows from `repository.rows_by_ids`/`page_rows` carry the vulnerability key and product id
-    full = bool(rows) and "vulnerability_key" in rows[0]._mapping
-    if full:
-        keys = {r.Finding.vulnerability_id: r.vulnerability_key for r in rows}
-        product_of = {r.Finding.release_id: r.product_id for r in rows}
-    else:
-        keys = {vid: v.key for vid, v in vuln_queries.vulnerabilities(session, vids).items()}
-        product_of = None
+    keys = {r.Finding.vulnerability_id: r.vulnerability_key for r in rows}
+    product_of = {r.Finding.release_id: r.product_id for r in rows}
     views = {
         vid: VulnerabilityRead.model_validate(
             vuln_display.vulnerability_view(

@@ -156,12 +156,9 @@ def findings_listing(
     include_resolved: bool,
     upstream_only: bool = False,
 ) -> list[Any]:
-    """Findings of releases with their component and release columns, for listing."""
+    """Findings of releases as `rows_by_ids` gives them, for listing."""
     stmt = (
-        select(Finding, Component, Release.version, Product.name.label("product"))
-        .join(Release, Release.id == Finding.release_id)
-        .join(Product, Product.id == Release.product_id)
-        .outerjoin(Component, Component.id == Finding.component_id)
+        _row_select()
         .where(Finding.release_id.in_(release_ids))
         .order_by(Product.name, Release.id, Finding.id)
     )
@@ -499,12 +496,9 @@ def component_counts(session: Session, sbom_ids: Sequence[int]) -> dict[int, int
 
 
 def findings_first_seen_since(session: Session, since: Any) -> list[Any]:
-    """Active findings first seen at or after ``since``, shaped like ``findings_listing``."""
+    """Active findings first seen at or after ``since``, as `rows_by_ids` gives them."""
     stmt = (
-        select(Finding, Component, Release.version, Product.name.label("product"))
-        .join(Release, Release.id == Finding.release_id)
-        .join(Product, Product.id == Release.product_id)
-        .outerjoin(Component, Component.id == Finding.component_id)
+        _row_select()
         .where(Finding.first_seen >= since, Finding.status == "active")
         .order_by(Finding.id)
     )

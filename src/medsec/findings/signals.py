@@ -91,8 +91,8 @@ def signals_for(
         if top is not None:
             best[vid] = top
     fids = [f.id for f in findings]
-    rescores = _latest(session, CvssRescore, fids)
-    ssvc = _latest(session, SsvcDecisionRow, fids)
+    rescores = repo.latest_by_finding(session, CvssRescore, fids)
+    ssvc = repo.latest_by_finding(session, SsvcDecisionRow, fids)
     out: dict[int, Signals] = {}
     for f in findings:
         sig = Signals(finding_id=f.id, ids=ids.get(f.vulnerability_id, []))
@@ -122,7 +122,3 @@ def signals_for(
             sig.ssvc_exploitation = (s.inputs.get("exploitation") or {}).get("value")
         out[f.id] = sig
     return out
-
-
-def _latest(session: Session, model: Any, finding_ids: list[int]) -> dict[int, Any]:
-    return repo.latest_by_finding(session, model, finding_ids)
